@@ -1,0 +1,5 @@
+"""Arabic news -> conflict events. Stages: sources, crawl, extract, validate, store, load, publish."""
+
+import logging
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,65 @@
+"""Where every dataset lives, as plain strings (local paths or fsspec URLs), and the Airflow Asset URIs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.settings import Settings
+
+LAKE_TABLES = ("articles", "events", "quarantine", "runs")
+
+
+def join(root: str, *parts: str) -> str:
+    """Join path parts onto a local path or a URL without os.path surprises."""
+    return "/".join([root.rstrip("/"), *(p.strip("/") for p in parts)])
+
+
+def lake_dir(settings: Settings, table: str) -> str:
+    """Folder of a Hive-partitioned lake table: ``<data_root>/lake/<table>``."""
+    return join(settings.data_root, "lake", table)
+
+
+def staging_dir(settings: Settings, table: str) -> str:
+    """Folder of a run's not-yet-validated output: ``<data_root>/staging/<table>``."""
+    return join(settings.data_root, "staging", table)
+
+
+def partition_dir(settings: Settings, table: str, run_date: dt.date, *, layer: str = "lake") -> str:
+    """One day's partition: ``<data_root>/<layer>/<table>/dt=YYYY-MM-DD`` (layer: lake or staging)."""
+    if layer not in ("lake", "staging"):
+        raise ValueError(f"unknown layer {layer!r}")
+    return join(settings.data_root, layer, table, f"dt={run_date.isoformat()}")
+
+
+def raw_dir(settings: Settings, run_date: dt.date) -> str:
+    """Raw WARC archives of a run date: ``<data_root>/raw/dt=YYYY-MM-DD``."""
+    return join(settings.data_root, "raw", f"dt={run_date.isoformat()}")
+
+
+def state_dir(settings: Settings) -> str:
+    """Crawl state (seen URLs, HTTP validators, last run per source)."""
+    return join(settings.data_root, "state")
+
+
+def warehouse_path(settings: Settings) -> str:
+    """The DuckDB file."""
+    return join(settings.data_root, settings.load.warehouse_file)
+
+
+def snapshots_dir(settings: Settings) -> str:
+    return join(settings.data_root, settings.publish.snapshot_dir)
+
+
+def reports_dir(settings: Settings) -> str:
+    return join(settings.data_root, "reports")
+
+
+def data_docs_dir(settings: Settings) -> str:
+    return join(settings.data_root, "reports", "data_docs")
+
+
+# Airflow Asset URIs (plain strings so DAG parsing imports nothing heavy).
+ARTICLES_ASSET_URI = "file://conflict-events/lake/articles"
+EVENTS_ASSET_URI = "file://conflict-events/lake/events"
+WAREHOUSE_ASSET_URI = "file://conflict-events/warehouse/events.duckdb"
+SNAPSHOT_ASSET_URI = "file://conflict-events/snapshots"
