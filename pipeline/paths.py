@@ -24,9 +24,16 @@ def staging_dir(settings: Settings, table: str) -> str:
     return join(settings.data_root, "staging", table)
 
 
+LAYERS = ("staging", "validated", "lake")
+
+
 def partition_dir(settings: Settings, table: str, run_date: dt.date, *, layer: str = "lake") -> str:
-    """One day's partition: ``<data_root>/<layer>/<table>/dt=YYYY-MM-DD`` (layer: lake or staging)."""
-    if layer not in ("lake", "staging"):
+    """One day's partition: ``<data_root>/<layer>/<table>/dt=YYYY-MM-DD``.
+
+    Layers: ``staging`` (a run's raw output), ``validated`` (rows that passed validation, waiting for the
+    store step), ``lake`` (what is loaded and published).
+    """
+    if layer not in LAYERS:
         raise ValueError(f"unknown layer {layer!r}")
     return join(settings.data_root, layer, table, f"dt={run_date.isoformat()}")
 
