@@ -1,0 +1,308 @@
+"""The pipeline's stages in order, each reading and writing one day's partitions.
+
+These are the functions the Airflow tasks and ``conflict-events run`` call: every one takes the run's
+``run_date`` and ``run_id``, reads its input from the lake/staging partition of that day, writes its
+output partition (replacing it on rerun) and returns the path it wrote, so tasks pass paths, not data.
+
+    crawl -> staging/articles          extract -> staging/events (+ quarantine)
+    validate -> validated/{articles,events} (+ quarantine, data docs)
+    store -> lake/{articles,events}    load -> warehouse      report -> reports/<date>/index.html
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from pipeline import paths, schema
+from pipeline.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+VALIDATED_TABLES = ("articles", "events")
+
+
+def new_run_id(run_date: dt.date, kind: str = "run") -> str:
+    """A fresh run id such as ``run-2025-03-03-1a2b3c4d``."""
+    return f"{kind}-{run_date.isoformat()}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class StageRecord:
+    """Counts a stage reports; written as one row of the ``runs`` table."""
+
+    stage: str
+    records_in: int = 0
+    records_out: int = 0
+    quarantined: int = 0
+    status: str = "ok"
+    message: str = ""
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+@contextmanager
+def _recorded_stage(
+    settings: Settings, stage: str, *, run_date: dt.date, run_id: str
+) -> Iterator[StageRecord]:
+    """Time a stage and write its ``runs`` row (part ``<stage>`` of the day, replaced on rerun)."""
+    from pipeline.store import write_partition
+
+    record = StageRecord(stage)
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    t0 = time.perf_counter()
+    try:
+        yield record
+    except Exception as exc:
+        record.status, record.message = "failed", f"{type(exc).__name__}: {exc}"[:500]
+        raise
+    finally:
+        row = {
+            "run_id": run_id,
+            "run_date": run_date,
+            "stage": stage,
+            "source_id": None,
+            "started_at": started,
+            "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
+            "status": record.status,
+            "records_in": record.records_in,
+            "records_out": record.records_out,
+            "quarantined": record.quarantined,
+            "errors": 1 if record.status == "failed" else 0,
+            "errors_by_kind": json.dumps(record.extra, sort_keys=True),
+            "message": record.message or f"{stage} took {time.perf_counter() - t0:.1f}s",
+        }
+        write_partition(
+            schema.to_table([row], "runs"), settings, table_name="runs", run_date=run_date, part=stage
+        )
+
+
+def _part_name(prefix: str, source_ids: list[str] | None) -> str:
+    return f"{prefix}-{'-'.join(sorted(source_ids))}" if source_ids else f"{prefix}-all"
+
+
+def run_crawl(
+    settings: Settings,
+    *,
+    run_date: dt.date,
+    run_id: str,
+    sources_file: str | None = None,
+    source_ids: list[str] | None = None,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
+    progress: bool = True,
+) -> str:
+    """Crawl the registry's sources (or ``source_ids``) and stage the day's new articles."""
+    from pipeline.crawl import crawl_sources
+    from pipeline.store import write_partition
+
+    result = crawl_sources(
+        settings,
+        sources_file=sources_file or settings.paths.sources_file,
+        run_date=run_date,
+        run_id=run_id,
+        source_ids=source_ids,
+        window=window,
+        progress=progress,
+    )
+    part = _part_name("crawl", source_ids)
+    articles_path = write_partition(
+        result.articles, settings, table_name="articles", run_date=run_date, part=part, layer="staging"
+    )
+    write_partition(result.quarantine, settings, table_name="quarantine", run_date=run_date, part=part)
+    write_partition(result.runs, settings, table_name="runs", run_date=run_date, part=part)
+    logger.info(
+        "crawl: %d articles staged, %d quarantined -> %s",
+        result.articles.num_rows,
+        result.quarantine.num_rows,
+        articles_path,
+    )
+    return articles_path
+
+
+def run_extract(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
+    """Extract events from the day's staged articles into ``staging/events``."""
+    from pipeline.extract import extract_events
+    from pipeline.store import read_partition, replace_partition, write_partition
+
+    with _recorded_stage(settings, "extract", run_date=run_date, run_id=run_id) as record:
+        articles = read_partition(settings, table_name="articles", run_date=run_date, layer="staging")
+        result = extract_events(articles, settings, run_id=run_id, run_date=run_date)
+        path = replace_partition(
+            result.events, settings, table_name="events", run_date=run_date, layer="staging"
+        )
+        write_partition(
+            result.quarantine, settings, table_name="quarantine", run_date=run_date, part="extract"
+        )
+        record.records_in, record.records_out = articles.num_rows, result.events.num_rows
+        record.quarantined = result.quarantine.num_rows
+    logger.info("extract: %d articles -> %d events", articles.num_rows, result.events.num_rows)
+    return path
+
+
+def run_validate(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
+    """Validate the day's staged articles and events; failures go to quarantine, batch failures raise."""
+    from pipeline.store import read_partition, replace_partition, write_partition
+    from pipeline.validate import raise_for_batch_failures, validate_table
+
+    results = {}
+    with _recorded_stage(settings, "validate", run_date=run_date, run_id=run_id) as record:
+        for table_name in VALIDATED_TABLES:
+            staged = read_partition(settings, table_name=table_name, run_date=run_date, layer="staging")
+            result = validate_table(
+                staged, settings, table_name=table_name, run_id=run_id, run_date=run_date
+            )
+            replace_partition(
+                result.valid, settings, table_name=table_name, run_date=run_date, layer="validated"
+            )
+            write_partition(
+                result.quarantine,
+                settings,
+                table_name="quarantine",
+                run_date=run_date,
+                part=f"validate-{table_name}",
+            )
+            record.records_in += staged.num_rows
+            record.records_out += result.valid.num_rows
+            record.quarantined += result.quarantine.num_rows
+            results[table_name] = result
+        for result in results.values():
+            raise_for_batch_failures(result)
+    docs = results["events"].data_docs_path
+    if docs:
+        logger.info("validate: data docs at %s", docs)
+    return paths.partition_dir(settings, "events", run_date, layer="validated")
+
+
+def run_store(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
+    """Replace the day's lake partitions of articles and events with the validated rows."""
+    from pipeline.store import read_partition, replace_partition
+
+    with _recorded_stage(settings, "store", run_date=run_date, run_id=run_id) as record:
+        for table_name in VALIDATED_TABLES:
+            valid = read_partition(settings, table_name=table_name, run_date=run_date, layer="validated")
+            replace_partition(valid, settings, table_name=table_name, run_date=run_date, layer="lake")
+            record.records_in += valid.num_rows
+            record.records_out += valid.num_rows
+    return paths.partition_dir(settings, "events", run_date)
+
+
+def run_load(
+    settings: Settings, *, run_date: dt.date, run_id: str, sources_file: str | None = None
+) -> str:
+    """Upsert the day's lake partitions (and the source registry) into the DuckDB warehouse."""
+    from pipeline.load import load_warehouse
+    from pipeline.sources import load_registry, sources_table
+
+    sources = sources_table(load_registry(sources_file or settings.paths.sources_file))
+    with _recorded_stage(settings, "load", run_date=run_date, run_id=run_id) as record:
+        counts = load_warehouse(settings, run_date=run_date, sources=sources)
+        record.records_out = sum(counts.values())
+        record.extra = dict(counts)
+    return paths.warehouse_path(settings)
+
+
+def run_report(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
+    """Write the HTML run report for the day."""
+    from pipeline.report import write_run_report
+
+    return write_run_report(settings, run_id=run_id, run_date=run_date)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    run_date: dt.date
+    articles: int
+    events: int
+    events_by_type: dict[str, int]
+    quarantined: int
+    warehouse: str
+    report: str
+    lake: str
+
+
+def run_all(
+    settings: Settings,
+    *,
+    run_date: dt.date,
+    run_id: str,
+    sources_file: str | None = None,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
+    progress: bool = True,
+) -> RunSummary:
+    """The whole nightly job in one process: crawl -> extract -> validate -> store -> load -> report."""
+    sources_file = sources_file or settings.paths.sources_file
+    steps = ("crawl", "extract", "validate", "store", "load", "report")
+    for n, step in enumerate(steps, 1):
+        logger.info("[%d/%d] %s", n, len(steps), step)
+        if step == "crawl":
+            run_crawl(
+                settings,
+                run_date=run_date,
+                run_id=run_id,
+                sources_file=sources_file,
+                window=window,
+                progress=progress,
+            )
+        elif step == "extract":
+            run_extract(settings, run_date=run_date, run_id=run_id)
+        elif step == "validate":
+            run_validate(settings, run_date=run_date, run_id=run_id)
+        elif step == "store":
+            run_store(settings, run_date=run_date, run_id=run_id)
+        elif step == "load":
+            warehouse = run_load(settings, run_date=run_date, run_id=run_id, sources_file=sources_file)
+        else:
+            report = run_report(settings, run_date=run_date, run_id=run_id)
+    return summarize_run(settings, run_date=run_date, run_id=run_id, warehouse=warehouse, report=report)
+
+
+def summarize_run(
+    settings: Settings, *, run_date: dt.date, run_id: str, warehouse: str, report: str
+) -> RunSummary:
+    """Counts of the day's stored partitions, for the end-of-run summary."""
+    from pipeline.store import read_partition
+
+    articles = read_partition(settings, table_name="articles", run_date=run_date)
+    events = read_partition(settings, table_name="events", run_date=run_date)
+    quarantine = read_partition(settings, table_name="quarantine", run_date=run_date)
+    by_type: dict[str, int] = {}
+    for action in events.column("action_type").to_pylist():
+        by_type[action] = by_type.get(action, 0) + 1
+    return RunSummary(
+        run_id=run_id,
+        run_date=run_date,
+        articles=articles.num_rows,
+        events=events.num_rows,
+        events_by_type=dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        quarantined=quarantine.num_rows,
+        warehouse=warehouse,
+        report=report,
+        lake=paths.join(settings.data_root, "lake"),
+    )
+
+
+def format_summary(summary: RunSummary) -> str:
+    """The short text ``conflict-events run`` prints at the end."""
+    lines = [
+        f"run {summary.run_id} (date {summary.run_date})",
+        f"  articles stored : {summary.articles}",
+        f"  events stored   : {summary.events}",
+    ]
+    lines += [f"    {action:<22} {count}" for action, count in summary.events_by_type.items()]
+    lines += [
+        f"  quarantined     : {summary.quarantined} (see the quarantine table)",
+        f"  Parquet lake    : {summary.lake}",
+        f"  DuckDB warehouse: {summary.warehouse}",
+        f"  run report      : {summary.report}",
+        "",
+        "Try:",
+        '  .venv/bin/conflict-events query "select event_date, action_type, actor1_norm, admin1, '
+        'country_code, fatalities from events order by event_date"',
+    ]
+    return "\n".join(lines)
