@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both create/update the environment.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(PYTHON) -m uv
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test lint bench airflow env clean-data
+
+env: $(VENV)/.synced
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --extra dev --python $(PYTHON)
+	@touch $@
+
+## Run the whole pipeline once on the bundled sample data (data/samples) and print a summary.
+run: env
+	$(BIN)/conflict-events run --sources data/sources/sample.yaml
+
+## Run the whole test suite.
+test: env
+	$(BIN)/pytest -p no:cacheprovider
+
+lint: env
+	$(BIN)/ruff check pipeline dags tests bench
+
+## Every benchmark; results in bench/results/.
+bench: env
+	$(BIN)/python -m bench.run_all
+
+## Airflow standalone on this project's DAGs (see docs/airflow.md).
+airflow: env
+	bash scripts/airflow_standalone.sh
+
+clean-data:
+	rm -rf data/lake data/staging data/validated data/raw data/state data/warehouse data/snapshots data/reports
