@@ -1,0 +1,207 @@
+"""Hive-partitioned Parquet lake: ``<data_root>/<layer>/<table>/dt=YYYY-MM-DD/<part>.parquet``.
+
+Writes are atomic (a temporary file in the same folder, then a rename) and idempotent (rewriting a part
+replaces it, never appends). Paths are fsspec URLs or local paths, so the same code writes to
+``s3://bucket/prefix`` when ``paths.data_root`` is one; local disk is the default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+
+import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+from fsspec.core import url_to_fs
+
+from pipeline import paths, schema
+from pipeline.errors import SchemaMismatch
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PARTITION_RE = re.compile(r"^dt=(\d{4}-\d{2}-\d{2})$")
+PART_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+TMP_PREFIX = "._tmp-"
+OLD_PREFIX = "._old-"
+
+
+def conform(table: pa.Table, table_name: str) -> pa.Table:
+    """``table`` cast to ``schema.TABLE_SCHEMAS[table_name]`` (column order, types and metadata).
+
+    Raises SchemaMismatch on missing or extra columns, impossible casts, or nulls in non-null columns.
+    """
+    if table_name not in schema.TABLE_SCHEMAS:
+        raise SchemaMismatch(f"unknown table {table_name!r}")
+    target = schema.TABLE_SCHEMAS[table_name]
+    missing = [n for n in target.names if n not in table.column_names]
+    extra = [n for n in table.column_names if n not in target.names]
+    if missing or extra:
+        raise SchemaMismatch(f"{table_name}: missing column(s) {missing}, extra column(s) {extra}")
+    columns = []
+    for field in target:
+        column = table.column(field.name)
+        try:
+            column = column.cast(field.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+            raise SchemaMismatch(
+                f"{table_name}.{field.name}: cannot cast {column.type} to {field.type}: {exc}"
+            ) from exc
+        if not field.nullable and column.null_count:
+            raise SchemaMismatch(f"{table_name}.{field.name}: {column.null_count} null(s) in a non-null column")
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=target)
+
+
+def _fs_and_path(url: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    """The filesystem of ``url`` (local path, file://, s3://, memory://, ...) and its path on it."""
+    fs, path = url_to_fs(url)
+    return fs, path
+
+
+def _part_name(part: str) -> str:
+    if not PART_RE.match(part) or part.startswith("."):
+        raise ValueError(f"bad part name {part!r}: letters, digits, _ . - only")
+    return f"{part}.parquet"
+
+
+def _write_file(fs: fsspec.AbstractFileSystem, path: str, table: pa.Table, compression: str) -> None:
+    with fs.open(path, "wb") as f:
+        pq.write_table(table, f, compression=compression)
+
+
+def _write_temp(table: pa.Table, settings: Settings, table_name: str, folder: str) -> str:
+    fs, _ = _fs_and_path(folder)
+    fs.makedirs(folder, exist_ok=True)
+    tmp = paths.join(folder, f"{TMP_PREFIX}{uuid.uuid4().hex}.parquet")
+    try:
+        _write_file(fs, tmp, table, settings.store.compression)
+    except BaseException:
+        if fs.exists(tmp):
+            fs.rm(tmp)
+        raise
+    return tmp
+
+
+def _partition_folder(settings: Settings, table_name: str, run_date: dt.date, layer: str) -> str:
+    return paths.partition_dir(settings, table_name, run_date, layer=layer)
+
+
+def write_partition(
+    table: pa.Table,
+    settings: Settings,
+    *,
+    table_name: str,
+    run_date: dt.date,
+    part: str = "data",
+    layer: str = "lake",
+) -> str:
+    """Write one part of a day's partition atomically; an existing part of that name is replaced.
+
+    Returns the part's path (or URL).
+    """
+    conformed = conform(table, table_name)
+    folder = _partition_folder(settings, table_name, run_date, layer)
+    target = paths.join(folder, _part_name(part))
+    fs, _ = _fs_and_path(folder)
+    tmp = _write_temp(conformed, settings, table_name, folder)
+    try:
+        fs.mv(tmp, target)
+    except BaseException:
+        if fs.exists(tmp):
+            fs.rm(tmp)
+        raise
+    log.info("wrote %d %s row(s) to %s", conformed.num_rows, table_name, target)
+    return target
+
+
+def replace_partition(
+    table: pa.Table, settings: Settings, *, table_name: str, run_date: dt.date, layer: str = "lake"
+) -> str:
+    """Replace the whole day (all its parts) with ``table``.
+
+    Order: write the new data to a temporary file; move every old part aside (``._old-*``); rename the
+    temporary file to ``data.parquet``; remove the old parts. A failure before the final rename puts the
+    old parts back, so a crash mid-write leaves the previous partition readable and intact.
+    """
+    conformed = conform(table, table_name)
+    folder = _partition_folder(settings, table_name, run_date, layer)
+    fs, _ = _fs_and_path(folder)
+    tmp = _write_temp(conformed, settings, table_name, folder)
+    target = paths.join(folder, _part_name("data"))
+    old_parts = _part_files(fs, folder)
+    moved: list[tuple[str, str]] = []
+    try:
+        for old in old_parts:
+            aside = paths.join(folder, f"{OLD_PREFIX}{uuid.uuid4().hex}-{old.rsplit('/', 1)[-1]}")
+            fs.mv(old, aside)
+            moved.append((old, aside))
+        fs.mv(tmp, target)
+    except BaseException:
+        for old, aside in reversed(moved):
+            if fs.exists(aside):
+                fs.mv(aside, old)
+        if fs.exists(tmp):
+            fs.rm(tmp)
+        raise
+    for _, aside in moved:
+        fs.rm(aside)
+    log.info("replaced %s partition %s with %d row(s)", table_name, folder, conformed.num_rows)
+    return target
+
+
+def _part_files(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
+    """Committed part files of a partition folder (temporary and moved-aside files excluded), sorted."""
+    if not fs.exists(folder):
+        return []
+    names = (entry.rstrip("/").rsplit("/", 1)[-1] for entry in fs.ls(folder, detail=False))
+    return sorted(paths.join(folder, n) for n in names if n.endswith(".parquet") and not n.startswith("."))
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+def _read_part(fs: fsspec.AbstractFileSystem, path: str, table_name: str) -> pa.Table:
+    with fs.open(path, "rb") as f:
+        table = pq.read_table(f)
+    meta = table.schema.metadata or {}
+    version = meta.get(b"schema_version", b"").decode()
+    if _major(version) != _major(schema.SCHEMA_VERSION):
+        raise SchemaMismatch(
+            f"{path}: schema_version {version or 'missing'!r} is not compatible with {schema.SCHEMA_VERSION}"
+        )
+    written_for = meta.get(b"table", b"").decode()
+    if written_for and written_for != table_name:
+        raise SchemaMismatch(f"{path}: file holds table {written_for!r}, expected {table_name!r}")
+    return conform(table.replace_schema_metadata(None), table_name)
+
+
+def read_partition(
+    settings: Settings, *, table_name: str, run_date: dt.date, layer: str = "lake"
+) -> pa.Table:
+    """All parts of one day's partition as one table (an empty table with the schema when none)."""
+    folder = _partition_folder(settings, table_name, run_date, layer)
+    fs, _ = _fs_and_path(folder)
+    parts = [_read_part(fs, p, table_name) for p in _part_files(fs, folder)]
+    if not parts:
+        return schema.empty_table(table_name)
+    return pa.concat_tables(parts)
+
+
+def list_partitions(settings: Settings, *, table_name: str, layer: str = "lake") -> list[dt.date]:
+    """Dates that have a partition folder holding at least one part, ascending."""
+    root = paths.join(settings.data_root, layer, table_name)
+    fs, _ = _fs_and_path(root)
+    if not fs.exists(root):
+        return []
+    dates = []
+    for entry in fs.ls(root, detail=False):
+        name = entry.rstrip("/").rsplit("/", 1)[-1]
+        match = PARTITION_RE.match(name)
+        if match and _part_files(fs, paths.join(root, name)):
+            dates.append(dt.date.fromisoformat(match.group(1)))
+    return sorted(dates)
