@@ -29,10 +29,11 @@ TMP_PREFIX = "._tmp-"
 OLD_PREFIX = "._old-"
 
 
-def conform(table: pa.Table, table_name: str) -> pa.Table:
+def conform(table: pa.Table, table_name: str, *, check_nulls: bool = True) -> pa.Table:
     """``table`` cast to ``schema.TABLE_SCHEMAS[table_name]`` (column order, types and metadata).
 
-    Raises SchemaMismatch on missing or extra columns, impossible casts, or nulls in non-null columns.
+    Raises SchemaMismatch on missing or extra columns, impossible casts, or (when ``check_nulls``) nulls in
+    non-null columns. Validation conforms without the null check: null keys are quarantined row by row.
     """
     if table_name not in schema.TABLE_SCHEMAS:
         raise SchemaMismatch(f"unknown table {table_name!r}")
@@ -50,9 +51,11 @@ def conform(table: pa.Table, table_name: str) -> pa.Table:
             raise SchemaMismatch(
                 f"{table_name}.{field.name}: cannot cast {column.type} to {field.type}: {exc}"
             ) from exc
-        if not field.nullable and column.null_count:
+        if check_nulls and not field.nullable and column.null_count:
             raise SchemaMismatch(f"{table_name}.{field.name}: {column.null_count} null(s) in a non-null column")
         columns.append(column)
+    if not check_nulls:
+        target = pa.schema([f.with_nullable(True) for f in target], metadata=target.metadata)
     return pa.Table.from_arrays(columns, schema=target)
 
 
