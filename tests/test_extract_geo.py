@@ -1,0 +1,145 @@
+"""Tests of the gazetteer / geocoder (pipeline/extract/geo.py) on the shipped data/gazetteer tables."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pipeline.errors import ConfigError
+from pipeline.extract.geo import Gazetteer, Place, PlaceMention, clitic_variants
+
+SEED = (
+    "أعلنت خلية الإعلام الأمني في العراق، اليوم الأحد، أن القوات الأمنية نفذت عملية واسعة في محافظة ديالى "
+    "شمال شرق بغداد، أسفرت عن تدمير وكرين لعصابات «داعش» الإرهابية على الحدود مع محافظة صلاح الدين."
+)
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _by_text(mentions: list[PlaceMention]) -> dict[str, PlaceMention]:
+    return {m.text: m for m in mentions}
+
+
+def test_seed_article_places(gaz: Gazetteer) -> None:
+    found = _by_text(gaz.find_place_mentions(SEED))
+    assert found["محافظة ديالى"].place is not None
+    assert found["محافظة ديالى"].place.admin1 == "Diyala"
+    assert found["محافظة ديالى"].place.geo_precision == "region"
+    assert found["محافظة ديالى"].cue == "محافظة"
+    baghdad = found["شمال شرق بغداد"]
+    assert baghdad.place is not None and baghdad.place.admin1 == "Baghdad" and baghdad.cue == "شمال شرق"
+    assert found["محافظة صلاح الدين"].place.admin1 == "Salah al-Din"
+    assert found["العراق"].place.geo_precision == "country"
+    assert found["العراق"].place.country_code == "IQ"
+
+
+def test_offsets_are_exact_substrings(gaz: Gazetteer) -> None:
+    text = "وقُتل ثلاثة في قصفٍ على بمدينةِ الفاشر، عاصمة ولاية شمال دارفور."
+    for m in gaz.find_place_mentions(text):
+        assert text[m.start:m.end] == m.text
+    texts = [m.text for m in gaz.find_place_mentions(text)]
+    assert "مدينةِ الفاشر" in texts  # the clitic «ب» stays out of the span, diacritics stay in
+    assert "ولاية شمال دارفور" in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1", "precision"),
+    [
+        ("لديالى", "Diyala", "region"),
+        ("والرمادي", "Anbar", "town"),
+        ("بمدينة الفاشر", "North Darfur", "town"),
+        ("للموصل", "Nineveh", "town"),
+        ("نينوى", "Nineveh", "region"),
+        ("شمال دارفور", "North Darfur", "region"),
+        ("جنوب لبنان", "South Lebanon", "region"),
+        ("الضفة الغربية", "West Bank", "region"),
+    ],
+)
+def test_clitics_and_admin1_names(gaz: Gazetteer, text: str, admin1: str, precision: str) -> None:
+    place = gaz.geocode_place(text)
+    assert place is not None, text
+    assert (place.admin1, place.geo_precision) == (admin1, precision)
+
+
+def test_cue_words_steer_precision(gaz: Gazetteer) -> None:
+    district = gaz.geocode_place("قضاء بلدروز")
+    assert district is not None and district.geo_precision == "district" and district.admin1 == "Diyala"
+    region = gaz.geocode_place("محافظة بغداد")
+    assert region is not None and region.geo_precision == "region" and region.admin1 == "Baghdad"
+    countryside = gaz.find_place_mentions("اشتباكات في ريف حلب الشمالي أمس")
+    assert [m.text for m in countryside] == ["ريف حلب الشمالي"]
+    assert countryside[0].cue == "ريف" and countryside[0].place.admin1 == "Aleppo"
+    assert countryside[0].place.geo_precision in ("district", "region")
+
+
+def test_country_hint_disambiguates(gaz: Gazetteer) -> None:
+    assert gaz.geocode_place("طرابلس").country_code == "LY"  # the larger Tripoli
+    lb = gaz.geocode_place("طرابلس", country_hint="LB")
+    assert lb.country_code == "LB" and lb.admin1 == "North"
+
+
+def test_nearby_places_disambiguate(gaz: Gazetteer) -> None:
+    text = "سقطت قذائف على طرابلس، فيما أعلن الجيش اللبناني انتشاره في عكار ومحيط بيروت."
+    tripoli = next(m for m in gaz.find_place_mentions(text) if m.text == "طرابلس")
+    assert tripoli.place.country_code == "LB"
+
+
+def test_unresolved_place_text_is_kept(gaz: Gazetteer) -> None:
+    text = "استهدفت غارة بلدة ميس الجبل في جنوب لبنان"
+    mentions = gaz.find_place_mentions(text)
+    unresolved = [m for m in mentions if m.place is None]
+    assert [m.text for m in unresolved] == ["بلدة ميس الجبل"]
+    assert unresolved[0].cue == "بلدة"
+
+
+def test_false_positive_guards(gaz: Gazetteer) -> None:
+    text = "قال مصدر في الأمن اليوم إن الرئيس محمد علي التقى الوزير في المدينة، وأكد أن الجيش مستعد."
+    assert [m for m in gaz.find_place_mentions(text) if m.place is not None] == []
+
+
+def test_country_code_for(gaz: Gazetteer) -> None:
+    assert gaz.country_code_for("العراق") == "IQ"
+    assert gaz.country_code_for("العراقية") == "IQ"
+    assert gaz.country_code_for("السوري") == "SY"
+    assert gaz.country_code_for("للسوريين") == "SY"
+    assert gaz.country_code_for("اليمنية") == "YE"
+    assert gaz.country_code_for("كلمة") is None
+
+
+def test_clitic_variants() -> None:
+    assert (2, "الموصل") in clitic_variants("للموصل")
+    assert (1, "الفاشر") in clitic_variants("بالفاشر")
+    assert clitic_variants("بغداد")[0] == (0, "بغداد")
+
+
+def test_place_is_frozen(gaz: Gazetteer) -> None:
+    place = gaz.geocode_place("بغداد")
+    assert isinstance(place, Place) and place.geonames_id and place.latitude and place.population > 1_000_000
+    with pytest.raises(AttributeError):
+        place.name = "x"  # type: ignore[misc]
+
+
+def test_missing_data_dir_is_a_config_error(tmp_path) -> None:
+    with pytest.raises(ConfigError):
+        Gazetteer.load(tmp_path)
+
+
+def test_load_is_fast() -> None:
+    t0 = time.perf_counter()
+    Gazetteer.load()
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_scan_speed(gaz: Gazetteer) -> None:
+    article = (SEED + " ") * 5  # ~150 words
+    assert 120 <= len(article.split()) <= 200
+    n = 200
+    t0 = time.perf_counter()
+    for _ in range(n):
+        gaz.find_place_mentions(article)
+    per_article = (time.perf_counter() - t0) / n
+    assert per_article < 0.005  # generous: the target is well under 1-2 ms
