@@ -1,0 +1,102 @@
+"""Helpers the conflict-events DAGs share: how a task turns its Airflow context into stage arguments.
+
+Not a DAG file (listed in ``.airflowignore``); the DAG files import it from the DAG folder, which Airflow
+puts on ``sys.path``. Parsing it is cheap: nothing here touches the metadata DB, Variables, connections
+or the pipeline's heavy dependencies until a task calls it.
+
+Configuration, first match wins: the run's params (``data_root``, ``sources_file``, ``config_file``),
+then the Airflow Variables ``conflict_events_data_root`` / ``conflict_events_sources_file`` /
+``conflict_events_config_file`` (or the env vars ``AIRFLOW_VAR_CONFLICT_EVENTS_DATA_ROOT`` ...), then
+``pipeline/defaults.toml``. A relative path is taken from the project folder (the parent of ``dags/``),
+never from the worker's current directory; ``data_root`` may be an object-store URL (``s3://...``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from airflow.sdk import Param
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+CRAWL_POOL = "crawl_fetch"
+VARIABLE_PREFIX = "conflict_events_"
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "conflict-events",
+    "retries": 2,
+    "retry_delay": dt.timedelta(minutes=2),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": dt.timedelta(minutes=30),
+    "execution_timeout": dt.timedelta(hours=1),
+}
+
+
+def config_params() -> dict[str, Param]:
+    """The params every DAG takes to point it at its data and sources (None = Variable or default)."""
+    return {
+        "data_root": Param(None, type=["null", "string"], description="output root: a folder or s3://..."),
+        "sources_file": Param(None, type=["null", "string"], description="source registry YAML"),
+        "config_file": Param(None, type=["null", "string"], description="TOML laid over defaults.toml"),
+    }
+
+
+def resolve_path(path: str | None) -> str | None:
+    """A relative local path is taken from the project folder; URLs and absolute paths stay as they are."""
+    if not path or "://" in path or Path(path).is_absolute():
+        return path
+    return str(PROJECT_DIR / path)
+
+
+def configured(params: dict[str, Any], key: str) -> str | None:
+    """A run param, else the Airflow Variable ``conflict_events_<key>``, else None."""
+    from airflow.sdk import Variable
+
+    return params.get(key) or Variable.get(VARIABLE_PREFIX + key, default=None)
+
+
+def pipeline_settings(params: dict[str, Any]) -> Any:
+    """The run's ``pipeline.settings.Settings``: defaults, a config file, then data root / sources file."""
+    from pipeline.settings import Settings
+
+    settings = Settings.load(resolve_path(configured(params, "config_file")))
+    data_root = configured(params, "data_root") or settings.paths.data_root
+    sources_file = configured(params, "sources_file") or settings.paths.sources_file
+    return settings.replace(paths={"data_root": resolve_path(data_root), "sources_file": resolve_path(sources_file)})
+
+
+def run_date_of(context: dict[str, Any]) -> dt.date:
+    """The day a run processes: the start of its data interval (logical date / run-after as fallbacks)."""
+    start = context.get("data_interval_start") or context.get("logical_date") or context["dag_run"].run_after
+    return start.date()
+
+
+def pipeline_run_id(context: dict[str, Any], run_date: dt.date) -> str:
+    """A stable pipeline run id per Airflow run and day: ``airflow-<date>-<hash of the Airflow run id>``."""
+    digest = hashlib.sha1(context["run_id"].encode()).hexdigest()[:8]
+    return f"airflow-{run_date.isoformat()}-{digest}"
+
+
+def stage_kwargs(context: dict[str, Any], run_date: dt.date | None = None) -> dict[str, Any]:
+    """``settings``, ``run_date`` and ``run_id`` for a ``pipeline.run`` stage function."""
+    run_date = run_date or run_date_of(context)
+    return {
+        "settings": pipeline_settings(context["params"]),
+        "run_date": run_date,
+        "run_id": pipeline_run_id(context, run_date),
+    }
+
+
+def publication_window(context: dict[str, Any]) -> tuple[dt.datetime, dt.datetime] | None:
+    """The data interval when the param ``restrict_to_interval`` is set, else None (every new article)."""
+    if not context["params"].get("restrict_to_interval"):
+        return None
+    return context["data_interval_start"], context["data_interval_end"]
+
+
+def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """One UTC day as a publication window ``[day 00:00, next day 00:00)``."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return start, start + dt.timedelta(days=1)
