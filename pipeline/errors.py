@@ -59,5 +59,9 @@ class ValidationFailed(PipelineError):
     """A batch-level expectation failed: the run must not publish."""
 
 
+class WarehouseMissing(PipelineError):
+    """The DuckDB warehouse file does not exist yet (run `conflict-events load` first)."""
+
+
 class SnapshotExists(PipelineError):
     """A snapshot version already exists; published versions are immutable."""

@@ -1,0 +1,5 @@
+"""DuckDB warehouse: ``load_warehouse``, ``connect``, ``run_query``."""
+
+from pipeline.load.warehouse import connect, load_warehouse, run_query
+
+__all__ = ["connect", "load_warehouse", "run_query"]

@@ -1,0 +1,2 @@
+-- Full reload: the lake (or the source registry) is the truth for the whole table.
+delete from {table};

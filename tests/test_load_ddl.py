@@ -1,0 +1,68 @@
+"""The warehouse DDL is generated from pipeline/schema.py and the checked-in sql/ddl files match it."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from pipeline import schema
+from pipeline.errors import SchemaMismatch
+from pipeline.load.ddl import WAREHOUSE_TABLES, create_table_sql, ddl_path, duckdb_type, expected_columns
+from pipeline.load.migrations import ensure_schema, existing_columns
+
+
+@pytest.mark.parametrize("table", WAREHOUSE_TABLES)
+def test_ddl_file_matches_schema_module(table: str) -> None:
+    assert ddl_path(table).read_text(encoding="utf-8") == create_table_sql(table), (
+        "regenerate with `python -m pipeline.load.ddl`"
+    )
+
+
+def test_created_tables_match_arrow_schema() -> None:
+    con = duckdb.connect()
+    ensure_schema(con)
+    for table in WAREHOUSE_TABLES:
+        assert existing_columns(con, table) == expected_columns(table)
+        # Arrow -> DuckDB -> Arrow round trip keeps names and (up to timestamp unit) types
+        back = con.sql(f"select * from {table}").to_arrow_table().schema
+        assert back.names == schema.column_names(table)
+
+
+def test_primary_keys_declared_where_keys_are_not_null() -> None:
+    con = duckdb.connect()
+    ensure_schema(con)
+    rows = con.execute(
+        "select table_name, constraint_column_names from duckdb_constraints() where constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    pks = {t: tuple(cols) for t, cols in rows}
+    for table in ("articles", "events", "quarantine", "sources"):
+        assert pks[table] == schema.TABLE_KEYS[table]
+    assert "runs" not in pks  # source_id is nullable: the merge is null-safe instead
+
+
+def test_type_mapping() -> None:
+    assert duckdb_type(pa.timestamp("s", tz="UTC")) == "TIMESTAMP WITH TIME ZONE"
+    assert duckdb_type(pa.list_(pa.string())) == "VARCHAR[]"
+    assert duckdb_type(pa.date32()) == "DATE"
+    with pytest.raises(SchemaMismatch):
+        duckdb_type(pa.dictionary(pa.int8(), pa.string()))
+
+
+def test_migration_adds_new_columns_and_refuses_retyped_ones() -> None:
+    con = duckdb.connect()
+    ensure_schema(con)
+    con.execute('alter table runs drop column "message"')
+    applied = ensure_schema(con)
+    assert applied == ['alter table runs add column "message" VARCHAR']
+    assert "message" in existing_columns(con, "runs")
+    con.execute('alter table runs alter column "errors" type varchar')
+    with pytest.raises(SchemaMismatch, match="runs.errors"):
+        ensure_schema(con)
+
+
+def test_schema_version_recorded_once() -> None:
+    con = duckdb.connect()
+    ensure_schema(con)
+    ensure_schema(con)
+    assert con.execute("select version from schema_migrations").fetchall() == [(schema.SCHEMA_VERSION,)]
