@@ -57,3 +57,144 @@ def source_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
     if start >= end:
         raise ValueError(f"empty span {start}:{end}")
     return offsets[start], offsets[end - 1] + 1
+
+
+# --- tokens, clitics, sentences, boilerplate ----------------------------------------------------------
+
+import re  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from functools import lru_cache  # noqa: E402
+
+_TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z0-9]+")
+_CONJ = ("و", "ف")
+_PREP = ("ب", "ل", "ك")
+_SUFFIXES = ("هما", "هم", "ها", "ه", "ا")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # normalised surface form
+    start: int  # offsets into the normalised string the token came from
+    end: int
+
+
+def tokenize(norm: str) -> list[Token]:
+    """Word tokens (Arabic letters, Latin letters, digits) of a normalised string, with offsets."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(norm)]
+
+
+@lru_cache(maxsize=65536)
+def clitic_variants(token: str) -> frozenset[str]:
+    """The token and its stems with proclitics (و ف ب ل ك ال لل) and enclitics (ـه ـها ـهم ...) removed.
+
+    «بقصف» -> {بقصف, قصف}; «للتنظيم» -> {للتنظيم, تنظيم, التنظيم}; «وتدميرهما» -> {..., تدمير}.
+    Stems shorter than two letters are never produced.
+    """
+    forms = {token}
+    stems = {token}
+    for conj in _CONJ:
+        if token.startswith(conj) and len(token) > 3:
+            stems.add(token[1:])
+    for s in list(stems):
+        if s.startswith("لل") and len(s) > 4:
+            stems.update({s[2:], "ال" + s[2:]})
+        for p in _PREP:
+            if s.startswith(p) and len(s) > 3:
+                stems.add(s[1:])
+    for s in list(stems):
+        if s.startswith("ال") and len(s) > 3:
+            stems.add(s[2:])
+    forms |= stems
+    for s in list(stems):
+        for suf in _SUFFIXES:
+            if s.endswith(suf) and len(s) - len(suf) >= 3:
+                forms.add(s[: -len(suf)])
+    return frozenset(f for f in forms if len(f) >= 2)
+
+
+_SENT_END = ".!?؟…"
+_OPEN_Q = "«“"
+_CLOSE_Q = "»”"
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """[start, end) spans of the sentences of ``text`` (original offsets, whitespace trimmed).
+
+    Splits at newlines and at . ! ? ؟ … followed by whitespace, but not inside «...», “...” or "..."
+    quotes (a quote never spans a newline). Decimal points and «العربية.نت» are left alone.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    depth = 0
+    straight_open = False
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        cut = None
+        if ch == "\n":
+            cut = i
+            depth, straight_open = 0, False
+        elif ch in _OPEN_Q:
+            depth += 1
+        elif ch in _CLOSE_Q:
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            straight_open = not straight_open
+        elif ch in _SENT_END and depth == 0 and not straight_open:
+            j = i + 1
+            while j < n and text[j] in _SENT_END + _CLOSE_Q + '"':
+                j += 1
+            if j >= n or text[j].isspace():
+                cut = j
+                i = j - 1
+        if cut is not None:
+            _add_span(text, start, cut, spans)
+            start = cut
+        i += 1
+    _add_span(text, start, n, spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def boilerplate_spans(text: str, markers: dict[str, str]) -> list[tuple[int, int]]:
+    """Spans of page boilerplate: related-links blocks («اقرأ أيضاً», «مقالات مشابهة») and tag lines.
+
+    ``markers`` maps a normalised line prefix to "block" (the marker line plus the link-like lines after
+    it: bullets, or short lines without a sentence end) or "line" (just that line).
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    in_block = False
+    for line in text.splitlines(keepends=True):
+        start, end = pos, pos + len(line)
+        pos = end
+        stripped = line.strip()
+        if not stripped:
+            continue
+        norm = normalize_arabic(stripped).lstrip("-•*·▪ ").strip()
+        scope = next((s for m, s in markers.items() if norm.startswith(m)), None)
+        if scope is not None:
+            spans.append((start, end))
+            in_block = scope == "block"
+            continue
+        if in_block and _is_link_like(stripped):
+            spans.append((start, end))
+            continue
+        in_block = False
+    return spans
+
+
+def _is_link_like(line: str) -> bool:
+    if line[:1] in "-•*·▪" or line.startswith(("  •", "•")):
+        return True
+    words = line.split()
+    return len(words) <= 16 and not line.rstrip().endswith((".", "؟", "!", "»", '"'))

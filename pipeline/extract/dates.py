@@ -1,0 +1,150 @@
+"""Event dates from Arabic text, resolved against the publication date (rules D1-D5 of the guidelines).
+
+A fast path of regular expressions over normalised text covers the common forms: «اليوم», «أمس»,
+«أول أمس», weekdays («مساء الخميس», «الخميس المقبل» = future), overnight «ليل الاثنين الثلاثاء» (the
+evening it started), explicit dates with Levantine / Egyptian-Gulf / Hijri months and Arabic-Indic digits
+(normalised to ASCII before matching), d/m/y, «الأسبوع الماضي». dateparser (languages=['ar']) is only
+asked about a short date-like window the fast path could not resolve, never about whole sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
+MONTHS = {
+    "كانون الثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5, "حزيران": 6, "تموز": 7, "اب": 8,
+    "ايلول": 9, "تشرين الاول": 10, "تشرين الثاني": 11, "كانون الاول": 12,
+    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6, "يوليو": 7,
+    "يوليه": 7, "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+}
+HIJRI_MONTHS = {
+    "محرم": 1, "صفر": 2, "ربيع الاول": 3, "ربيع الثاني": 4, "ربيع الاخر": 4, "جمادي الاولي": 5,
+    "جمادي الاخره": 6, "جمادي الثانيه": 6, "رجب": 7, "شعبان": 8, "رمضان": 9, "شوال": 10,
+    "ذو القعده": 11, "ذي القعده": 11, "ذو الحجه": 12, "ذي الحجه": 12,
+}
+_WD = "|".join(WEEKDAYS)
+_MON = "|".join(sorted(MONTHS, key=len, reverse=True))
+_HMON = "|".join(sorted(HIJRI_MONTHS, key=len, reverse=True))
+_B = r"(?<![\u0621-\u064A])"  # word start (a clitic و/ف/ب may precede)
+_P = r"(?:[وفب]|ل)?"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("hijri", re.compile(rf"(\d{{1,2}})\s+(?:من\s+)?({_HMON})\s+(?:سنه\s+|عام\s+)?(1[34]\d\d)(?:\s*ه)?")),
+    ("dmy_named", re.compile(rf"(\d{{1,2}})\s+(?:من\s+)?({_MON})(?:\s*/\s*(?:{_MON}))?(?:\s+(?:عام\s+)?(\d{{4}}))?")),
+    ("dmy_numeric", re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")),
+    ("overnight", re.compile(rf"{_B}{_P}ليل[ةه]?\s+(?:يوم\s+)?({_WD})\s+(?:الي\s+|و)?({_WD})")),
+    ("before_yesterday", re.compile(rf"{_B}{_P}(?:اول\s+امس|امس\s+الاول)(?:\s+({_WD}))?")),
+    ("yesterday", re.compile(rf"{_B}{_P}امس(?:\s+({_WD}))?")),
+    ("next_weekday", re.compile(rf"{_B}{_P}({_WD})\s+المقبل")),
+    ("today", re.compile(rf"{_B}{_P}اليوم(?!\s+(?:نفسه|ذاته))(?:\s+({_WD}))?")),
+    ("weekday", re.compile(rf"{_B}{_P}(?:يوم\s+)?({_WD})(?![\u0621-\u064A])")),
+    ("last_week", re.compile(rf"{_B}{_P}الاسبوع\s+الماضي")),
+    ("last_month", re.compile(rf"{_B}{_P}الشهر\s+الماضي")),
+]
+_DATELIKE = re.compile(rf"({_MON}|{_HMON})")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int  # offsets into the normalised string
+    end: int
+    date: dt.date
+    precision: str  # day / week / month
+    future: bool = False
+
+
+def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> list[DateMention]:
+    """Every date expression of a normalised sentence, resolved; overlapping matches keep the first rule."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(norm):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            mention = _resolve(kind, m, published)
+            if mention is not None:
+                found.append(mention)
+                taken.append((m.start(), m.end()))
+    if use_fallback and not found:
+        hint = _DATELIKE.search(norm)
+        if hint:
+            fb = _dateparser_window(norm, hint.start(), hint.end(), published)
+            if fb:
+                found.append(fb)
+    return sorted(found, key=lambda d: d.start)
+
+
+def _resolve(kind: str, m: re.Match[str], pub: dt.date) -> DateMention | None:
+    s, e = m.start(), m.end()
+    try:
+        if kind == "hijri":
+            d = hijri_to_gregorian(int(m.group(3)), HIJRI_MONTHS[m.group(2)], int(m.group(1)))
+            return DateMention(s, e, d, "day")
+        if kind == "dmy_named":
+            year = int(m.group(3)) if m.group(3) else _infer_year(MONTHS[m.group(2)], int(m.group(1)), pub)
+            return DateMention(s, e, dt.date(year, MONTHS[m.group(2)], int(m.group(1))), "day")
+        if kind == "dmy_numeric":
+            return DateMention(s, e, dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "day")
+    except ValueError:
+        return None
+    if kind == "overnight":
+        return DateMention(s, e, last_weekday(pub, WEEKDAYS[m.group(1)]), "day")
+    if kind == "before_yesterday":
+        return DateMention(s, e, pub - dt.timedelta(days=2), "day")
+    if kind == "yesterday":
+        return DateMention(s, e, pub - dt.timedelta(days=1), "day")
+    if kind == "today":
+        return DateMention(s, e, pub, "day")
+    if kind == "next_weekday":
+        delta = (WEEKDAYS[m.group(1)] - pub.weekday()) % 7 or 7
+        return DateMention(s, e, pub + dt.timedelta(days=delta), "day", future=True)
+    if kind == "weekday":
+        return DateMention(s, e, last_weekday(pub, WEEKDAYS[m.group(1)]), "day")
+    if kind == "last_week":
+        return DateMention(s, e, pub - dt.timedelta(days=7), "week")
+    if kind == "last_month":
+        first = pub.replace(day=1) - dt.timedelta(days=1)
+        return DateMention(s, e, first.replace(day=1), "month")
+    return None
+
+
+def last_weekday(published: dt.date, weekday: int) -> dt.date:
+    """Most recent ``weekday`` (Monday=0) on or before ``published`` (rule D2)."""
+    return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def _infer_year(month: int, day: int, pub: dt.date) -> int:
+    year = pub.year
+    if dt.date(year, month, min(day, 28)) > pub + dt.timedelta(days=31):
+        year -= 1
+    return year
+
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> dt.date:
+    """Tabular (arithmetical) Islamic calendar -> Gregorian; may differ by a day from sighting."""
+    jd = day + math.ceil(29.5 * (month - 1)) + (year - 1) * 354 + (3 + 11 * year) // 30 + 1948439
+    return dt.date.fromordinal(jd - 1721425)
+
+
+def _dateparser_window(norm: str, start: int, end: int, pub: dt.date) -> DateMention | None:
+    import dateparser  # slow import, only on the fallback path
+
+    lo, hi = max(0, start - 12), min(len(norm), end + 12)
+    window = norm[lo:hi]
+    base = dt.datetime.combine(pub, dt.time(12))
+    try:
+        parsed = dateparser.parse(window, languages=["ar"], settings={"RELATIVE_BASE": base,
+                                                                     "PREFER_DATES_FROM": "past"})
+    except Exception:  # dateparser raises assorted errors on odd input
+        logger.debug("dateparser failed on %r", window)
+        return None
+    if parsed is None:
+        return None
+    return DateMention(lo, hi, parsed.date(), "month" if not re.search(r"\d", window) else "day")

@@ -1,0 +1,487 @@
+"""The extraction engine: one article in, coded event rows out (see docs in pipeline/extract/__init__.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pipeline.extract import numbers as num
+from pipeline.extract.dates import DateMention, find_dates
+from pipeline.extract.lexicon import ActorEntry, Lexicons, Match, Trigger
+from pipeline.extract.text import (
+    Token,
+    boilerplate_spans,
+    clitic_variants,
+    normalize_with_offsets,
+    split_sentences,
+    tokenize,
+)
+from pipeline.schema import ACTION_TO_ACLED
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION = "ar-lex-0.1.0"
+VIOLENT = {"armed_clash", "attack", "airstrike_shelling", "explosion_ied", "abduction", "riot",
+           "security_operation", "arrest_raid", "protest"}
+_CONTEXT_MAX_TOKENS = 40
+_ANAPHORIC_GROUPS = {"الحركه", "الجماعه", "التنظيم"}
+_AGENT_CUES = {"شنته", "شنها", "نفذته", "نفذها", "نفذتها", "اطلقتها", "اطلقها", "تابعه", "التابع", "يد",
+               "قبل", "من", "شن", "شنت", "نفذ", "نفذت"}
+_TARGET_PREPS = {"علي", "ضد", "استهدف", "استهدفت", "مع", "نحو"}
+_LOC_PREPS = {"في", "ب", "علي", "قرب", "داخل", "بمدينه", "ضواحي"}
+_STATE = "state_forces"
+
+
+@dataclass
+class Candidate:
+    """An event being built from one sentence (and the elaboration sentences merged into it)."""
+
+    action_type: str
+    trigger: Trigger
+    trigger_text: str
+    sentence_idx: int
+    start: int
+    end: int
+    evidence: str
+    modality: str
+    date: dt.date
+    date_precision: str
+    date_text: str | None
+    date_from_cue: bool
+    actor1: tuple[str, str, str] | None  # text, norm, type
+    actor2: tuple[str, str, str] | None
+    location_text: str | None
+    place: Any
+    fatalities: list[int] = field(default_factory=list)
+    fatalities_vague: list[int] = field(default_factory=list)
+    fatalities_unnumbered: bool = False
+    injured: list[int] = field(default_factory=list)
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    article_id: str
+    published: dt.date
+    country: str | None
+
+
+def event_id(article_id: str, char_start: int, char_end: int, action_type: str, location_text: str | None) -> str:
+    key = "\x1f".join([article_id, str(char_start), str(char_end), action_type, location_text or ""])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+class Engine:
+    def __init__(self, lexicons: Lexicons, gazetteer: Any | None, *, use_dateparser_fallback: bool = True,
+                 min_confidence: float = 0.0) -> None:
+        self.lex = lexicons
+        self.gaz = gazetteer
+        self.use_fallback = use_dateparser_fallback
+        self.min_confidence = min_confidence
+
+    # --- article level --------------------------------------------------------------------------
+    def extract(self, *, article_id: str, text: str, title: str | None, published: dt.date,
+                source_country: str | None = None) -> list[dict[str, Any]]:
+        """Event rows (dicts with the event columns the engine fills) for one article."""
+        skip = boilerplate_spans(text, self.lex.boilerplate)
+        spans = [s for s in split_sentences(text) if not any(a <= s[0] < b for a, b in skip)]
+        sentences = []
+        for s, e in spans:
+            norm, offs = normalize_with_offsets(text[s:e])
+            sentences.append((s, e, norm, offs, tokenize(norm)))
+        if self._off_domain(sentences):
+            return []
+        country = self._article_country(text, title, sentences, source_country)
+        ctx = ArticleContext(article_id, published, country)
+        events: list[Candidate] = []
+        last_group: tuple[str, str, str] | None = None
+        for idx, (s, e, norm, offs, toks) in enumerate(sentences):
+            last_group = self._sentence(ctx, idx, text, s, e, norm, offs, toks, events, last_group)
+        events = self._subsume_vague(events)
+        rows = [self._row(ctx, c) for c in events if c.confidence >= self.min_confidence]
+        return rows
+
+    def _off_domain(self, sentences: list) -> bool:
+        counts: Counter[str] = Counter()
+        triggers = 0
+        for _s, _e, _n, _o, toks in sentences:
+            for m in self.lex.cues.find(toks):
+                if str(m.entry).startswith("domain_"):
+                    counts[m.entry] += 1
+            triggers += sum(1 for m in self.lex.triggers.find(toks) if m.entry.weight >= 0.8)
+        return bool(counts) and max(counts.values()) >= 3 and max(counts.values()) > triggers
+
+    def _article_country(self, text: str, title: str | None, sentences: list, source_country: str | None) -> str | None:
+        votes: Counter[str] = Counter()
+        if self.gaz is not None:
+            for _s, _e, norm, _o, _t in sentences[:6]:
+                for pm in self._mentions(norm, None):
+                    if pm.place is not None:
+                        votes[pm.place.country_code] += 1
+        for _s, _e, _n, _o, toks in sentences:
+            for t in toks:
+                cc = self.lex.country_names.get(t.text)
+                if cc:
+                    votes[cc] += 0.5
+        if source_country:
+            votes[source_country] += 1
+        return votes.most_common(1)[0][0] if votes else None
+
+    def _mentions(self, norm: str, country: str | None) -> list:
+        if self.gaz is None:
+            return []
+        try:
+            return self.gaz.find_place_mentions(norm, country_hint=country)
+        except Exception:  # geocoding must not break extraction of the rest
+            logger.exception("gazetteer failed")
+            return []
+
+    # --- sentence level -------------------------------------------------------------------------
+    def _sentence(self, ctx: ArticleContext, idx: int, text: str, s: int, e: int, norm: str,
+                  offs: list[int], toks: list[Token], events: list[Candidate],
+                  last_group: tuple[str, str, str] | None) -> tuple[str, str, str] | None:
+        cues = self.lex.cues.find(toks)
+        cue_kinds = [(m.entry, m.first, m.last) for m in cues]
+        def orig(a: int, b: int) -> str:  # normalised [a, b) -> the article's own characters
+            return text[s + offs[a]: s + offs[b - 1] + 1]
+
+        actors = [(a[0], orig(toks[a[0]].start, toks[a[4] - 1].end), *a[2:])
+                  for a in self._actors(ctx, toks, last_group)]
+        for a in actors:
+            if a[3] in ("rebels", "political_militia") and a[2] not in ("Unidentified gunmen",):
+                last_group = a[1:4]
+        hits: list[Match] = self.lex.triggers.find(toks)
+        if not hits:
+            return last_group
+        # background: «وكان ... قد» (pluperfect) in the first tokens
+        if toks and toks[0].text in self.lex.cue_words.get("background", ()) and \
+                any(t.text in ("قد",) for t in toks[1:6]):
+            return last_group
+        context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
+        dates = find_dates(norm, ctx.published, use_fallback=self.use_fallback)
+        reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
+        event_dates = [d for d in dates if not self._is_reporting_date(d, toks, reporting)]
+        mentions = self._mentions(norm, ctx.country)
+        hits = [h for h in hits if context_at is None or h.first < context_at
+                or self._context_newsworthy(h, toks, event_dates, mentions)]
+        if not hits:
+            return last_group
+        anaphoric = {"anaphor"} & {k for k, _f, _l in cue_kinds}
+        renewal = {"renewal"} & {k for k, _f, _l in cue_kinds}
+        main = self._dominant(hits, toks, cue_kinds, actors)
+        if main is None:
+            return last_group
+        trig: Trigger = main.entry
+        action = trig.action_type
+        definite = toks[main.first].text.startswith(("ال", "وال", "بال", "فال")) or \
+            (main.first > 0 and toks[main.first - 1].text in ("هذه", "هذا"))
+        elaboration = (definite and not renewal) or bool(anaphoric)
+        prev = self._previous_compatible(events, action)
+        modality = self._modality(toks, main, cue_kinds, dates)
+        fat, fat_vague, unnumbered, inj = self._casualties(toks, cue_kinds)
+        if elaboration and prev is not None:
+            self._merge_elaboration(prev, event_dates, fat, fat_vague, unnumbered, inj, actors, main)
+            return last_group
+        date, precision, date_text, from_cue = self._event_date(ctx, norm, event_dates, events)
+        a1, a2 = self._roles(actors, main, toks, action)
+        if action == "armed_clash" and a1 and a1[2] in ("protesters", "rioters"):
+            action = "riot"
+        if action == "protest" and any(k == "violence" for k, _f, _l in cue_kinds):
+            action = "riot"
+        locs = [(orig(pm.start, pm.end), pm.place) for pm in self._locations(mentions, toks, main, norm)]
+        if not locs:
+            inherited = events[-1] if events else None
+            locs = [(inherited.location_text, inherited.place)] if inherited else [(None, None)]
+        ev_start, ev_end = s, e
+        for loc_text, place in locs:
+            cand = Candidate(
+                action_type=action, trigger=trig,
+                trigger_text=" ".join(t.text for t in toks[main.first:main.last]),
+                sentence_idx=idx, start=ev_start, end=ev_end, evidence=text[ev_start:ev_end],
+                modality=modality, date=date, date_precision=precision, date_text=date_text,
+                date_from_cue=from_cue,
+                actor1=a1[1:4] if a1 else None, actor2=a2[1:4] if a2 else None,
+                location_text=loc_text, place=place, fatalities=list(fat), fatalities_vague=list(fat_vague),
+                fatalities_unnumbered=unnumbered, injured=list(inj),
+                confidence=self._confidence(trig, a1, place, from_cue),
+            )
+            if cand.actor1 is None and prev is not None and prev.action_type == action:
+                cand.actor1 = prev.actor1
+            merged = self._merge_same(events, cand)
+            if not merged:
+                events.append(cand)
+        return last_group
+
+    def _is_reporting_date(self, d: DateMention, toks: list[Token], reporting: list[int]) -> bool:
+        tok_idx = next((i for i, t in enumerate(toks) if t.start >= d.start), len(toks))
+        for r in reporting:
+            if r < tok_idx:
+                between = [t.text for t in toks[r + 1:tok_idx]]
+                if not any(w in ("ان", "بان", "انه", "انها") for w in between) and len(between) <= 8:
+                    return True
+        return False
+
+    def _context_newsworthy(self, hit: Match, toks: list[Token], dates: list[DateMention], mentions: list) -> bool:
+        start = toks[hit.first].start
+        has_date = any(d.start >= start and d.precision == "day" for d in dates)
+        has_place = any(pm.start >= start and pm.place is not None for pm in mentions)
+        return has_date and has_place
+
+    def _dominant(self, hits: list[Match], toks: list[Token], cue_kinds: list, actors: list) -> Match | None:
+        kinds = {k for k, _f, _l in cue_kinds}
+        types = {h.entry.action_type for h in hits}
+        best = max(hits, key=lambda h: (h.entry.weight, h.last - h.first))
+        action = best.entry.action_type
+        # instruments decide the type of a generic attack
+        if action == "attack":
+            for t in ("airstrike_shelling", "explosion_ied"):
+                if t in types:
+                    best = max((h for h in hits if h.entry.action_type == t), key=lambda h: h.entry.weight)
+                    break
+        if best.entry.action_type == "explosion_ied" and "gunfire" in kinds:
+            best = replace(best, entry=replace(best.entry, action_type="attack", sub_event_type=None))
+        if best.entry.action_type in ("agreement",) and not any(a[3] != "civilians" for a in actors):
+            return None
+        return best
+
+    def _modality(self, toks: list[Token], main: Match, cue_kinds: list, dates: list[DateMention]) -> str:
+        for kind, first, _last in cue_kinds:
+            if kind in ("negation", "denial", "threat", "hypothetical") and 0 <= main.first - first <= 3:
+                return {"negation": "negated", "denial": "denied"}.get(kind, kind)
+            if kind == "future" and 0 <= main.first - first <= 3:
+                return "future"
+        if any(d.future for d in dates):
+            return "future"
+        return "asserted"
+
+    def _casualties(self, toks: list[Token], cue_kinds: list) -> tuple[list[int], list[int], bool, list[int]]:
+        kill = [f for k, f, _l in cue_kinds if k == "kill"]
+        inj_idx = [f for k, f, _l in cue_kinds if k == "injure"]
+        claim = any(k == "claim" for k, _f, _l in cue_kinds)
+        stop = frozenset(self.lex.cue_words.get("injure", ()))
+        vals = num.count_near(toks, kill, self.lex.numbers, before=6, after=3, stop=stop)
+        if not vals and any(toks[i].text in ("قتيل", "قتيلا") for i in kill):
+            vals = [1]
+        explicit = [v for v in vals if v not in (10, 12) or any(t.text.isdigit() for t in toks)]
+        vague_words = {"عشرات", "العشرات"}
+        vague = [self.lex.numbers[w] for i in kill for w in vague_words
+                 if any(w in clitic_variants(t.text) for t in toks[max(0, i - 3):i + 4])]
+        explicit = [v for v in vals if v not in vague] if vague else vals
+        if claim:
+            explicit, vague = [], []
+        unnumbered = any(k == "unnumbered_kill" for k, _f, _l in cue_kinds)
+        inj = num.count_near(toks, inj_idx, self.lex.numbers, before=2, after=3,
+                             stop=frozenset(self.lex.cue_words.get("kill", ())))
+        return explicit, vague, unnumbered, inj
+
+    def _event_date(self, ctx: ArticleContext, norm: str, dates: list[DateMention],
+                    events: list[Candidate]) -> tuple[dt.date, str, str | None, bool]:
+        usable = [d for d in dates if not d.future]
+        if usable:
+            d = min(usable, key=lambda x: x.date)
+            return d.date, d.precision, norm[d.start:d.end], True
+        separate = any(w in norm for w in ("اخري", "في سياق متصل"))
+        anchor = next((c for c in reversed(events) if c.date_from_cue), None)
+        if anchor is not None and not separate:
+            return anchor.date, anchor.date_precision, anchor.date_text, True
+        return ctx.published, "month", None, False
+
+    def _actors(self, ctx: ArticleContext, toks: list[Token], last_group) -> list[tuple]:
+        out = []
+        for m in self.lex.actors.find(toks):
+            entry: ActorEntry = m.entry
+            country = entry.country or self._adjacent_country(toks, m.last) or ctx.country
+            norm = entry.norm
+            if "{dem}" in norm:
+                dem = self.lex.demonyms.get(country or "", "")
+                norm = norm.replace("{dem}", dem).replace("()", "").strip() or entry.norm.replace("{dem}", "")
+                norm = norm.replace(" ()", "").strip()
+            text = " ".join(t.text for t in toks[m.first:m.last])
+            out.append((m.first, text, norm, entry.actor_type, m.last))
+        for i, t in enumerate(toks):
+            if t.text in _ANAPHORIC_GROUPS and last_group is not None and not any(a[0] <= i < a[4] for a in out):
+                out.append((i, t.text, last_group[1], last_group[2], i + 1))
+        return sorted(out)
+
+    def _adjacent_country(self, toks: list[Token], i: int) -> str | None:
+        if i < len(toks):
+            return self.lex.country_names.get(toks[i].text)
+        return None
+
+    def _roles(self, actors: list[tuple], main: Match, toks: list[Token], action: str):
+        if not actors:
+            return None, None
+        agent = None
+        for a in actors:
+            before = {toks[j].text for j in range(max(0, a[0] - 2), a[0])}
+            if before & _AGENT_CUES and a[3] != "civilians":
+                agent = a
+                break
+        if agent is None:
+            for a in actors:
+                prev = toks[a[0] - 1].text if a[0] > 0 else ""
+                if a[3] == "civilians" and action not in ("protest", "riot"):
+                    continue
+                if prev in _TARGET_PREPS:
+                    continue
+                agent = a
+                break
+        target = next((a for a in actors if a is not agent and (agent is None or a[2] != agent[2])), None)
+        if agent is None and target is not None and target[3] != "civilians":
+            agent, target = target, None
+        return agent, target
+
+    def _locations(self, mentions: list, toks: list[Token], main: Match, norm: str) -> list[tuple]:
+        resolved = [pm for pm in mentions if pm.text]
+        if not resolved:
+            return []
+        trig_pos = toks[main.first].start
+        after = [pm for pm in resolved if pm.start >= trig_pos]
+        first = after[0] if after else resolved[-1]
+        chosen = [first]
+        k = resolved.index(first)
+        for pm in resolved[k + 1:]:
+            gap = norm[chosen[-1].end:pm.start].strip(" ،,")
+            if gap in ("و", ""):
+                chosen.append(pm)
+            else:
+                break
+        # prefer a more specific place described right after the first one («بمدينة», «في قضاء»)
+        return chosen
+
+    def _previous_compatible(self, events: list[Candidate], action: str) -> Candidate | None:
+        for c in reversed(events):
+            if c.action_type == action or (c.action_type in VIOLENT and action in VIOLENT):
+                return c
+        return None
+
+    def _merge_elaboration(self, prev: Candidate, dates: list[DateMention], fat: list[int], vague: list[int],
+                           unnumbered: bool, inj: list[int], actors: list, main: Match) -> None:
+        past = [d for d in dates if not d.future and d.precision == "day"]
+        if past:
+            d = min(past, key=lambda x: x.date)
+            if not prev.date_from_cue or d.date < prev.date:
+                prev.date, prev.date_precision, prev.date_from_cue = d.date, "day", True
+        prev.fatalities += fat
+        prev.fatalities_vague += vague
+        prev.fatalities_unnumbered |= unnumbered
+        prev.injured += inj
+        if prev.actor1 is None and actors:
+            prev.actor1 = actors[0][1:4]
+        elif prev.actor2 is None:
+            other = next((a for a in actors if a[2] != (prev.actor1 or ("", ""))[1]), None)
+            if other:
+                prev.actor2 = other[1:4]
+
+    def _merge_same(self, events: list[Candidate], cand: Candidate) -> bool:
+        """Rule E3: same actor, date, type and place -> one event (keep the stronger trigger's evidence)."""
+        for c in events:
+            if (c.action_type == cand.action_type and c.date == cand.date and c.modality == cand.modality
+                    and _same_place(c, cand) and (c.actor1 is None or cand.actor1 is None
+                                                  or c.actor1[1] == cand.actor1[1])):
+                if cand.trigger.weight > c.trigger.weight:
+                    c.start, c.end, c.evidence, c.trigger = cand.start, cand.end, cand.evidence, cand.trigger
+                    c.trigger_text = cand.trigger_text
+                c.actor1 = c.actor1 or cand.actor1
+                c.actor2 = c.actor2 or cand.actor2
+                c.fatalities += cand.fatalities
+                c.fatalities_vague += cand.fatalities_vague
+                c.injured += cand.injured
+                return True
+        return False
+
+    def _subsume_vague(self, events: list[Candidate]) -> list[Candidate]:
+        """A region-level event is dropped when a town-level event of the same type in its region exists."""
+        keep = []
+        for c in events:
+            better = [o for o in events if o is not c and o.action_type == c.action_type
+                      and _rank(o) > _rank(c) and _admin1(o) is not None and _admin1(o) == _admin1(c)
+                      and o.modality == c.modality]
+            if better and _rank(c) <= 1:
+                b = better[0]
+                if not b.fatalities and c.fatalities:
+                    b.fatalities = list(c.fatalities)
+                if not b.date_from_cue and c.date_from_cue:
+                    b.date, b.date_precision, b.date_from_cue = c.date, c.date_precision, True
+                continue
+            keep.append(c)
+        return keep
+
+    def _confidence(self, trig: Trigger, actor, place, from_cue: bool) -> float:
+        score = 0.35 + 0.3 * trig.weight + (0.15 if actor else 0) + (0.1 if place is not None else 0) + \
+            (0.05 if from_cue else 0)
+        return round(min(1.0, score), 3)
+
+    # --- output ---------------------------------------------------------------------------------
+    def _row(self, ctx: ArticleContext, c: Candidate) -> dict[str, Any]:
+        event_type, default_sub = ACTION_TO_ACLED[c.action_type]
+        sub = c.trigger.sub_event_type if c.trigger.action_type == c.action_type and c.trigger.sub_event_type \
+            else default_sub
+        place = c.place
+        if c.fatalities:
+            fat: int | None = min(c.fatalities)
+        elif c.fatalities_vague:
+            fat = min(c.fatalities_vague)
+        elif c.fatalities_unnumbered:
+            fat = None
+        else:
+            fat = 0
+        return {
+            "event_id": event_id(ctx.article_id, c.start, c.end, c.action_type, c.location_text),
+            "article_id": ctx.article_id,
+            "event_date": c.date,
+            "date_precision": c.date_precision,
+            "date_text": c.date_text,
+            "action_type": c.action_type,
+            "event_type": event_type,
+            "sub_event_type": sub,
+            "plover_type": self.lex.plover_type(c.trigger.cameo_code),
+            "cameo_code": c.trigger.cameo_code,
+            "trigger_text": c.trigger_text,
+            "modality": c.modality,
+            "actor1_text": c.actor1[0] if c.actor1 else None,
+            "actor1_norm": c.actor1[1] if c.actor1 else "Unidentified",
+            "actor1_type": c.actor1[2] if c.actor1 else "unidentified",
+            "actor2_text": c.actor2[0] if c.actor2 else None,
+            "actor2_norm": c.actor2[1] if c.actor2 else None,
+            "actor2_type": c.actor2[2] if c.actor2 else None,
+            "location_text": c.location_text,
+            "country_code": (place.country_code if place is not None else ctx.country),
+            "admin1": place.admin1 if place is not None else None,
+            "admin2": place.admin2 if place is not None else None,
+            "latitude": place.latitude if place is not None else None,
+            "longitude": place.longitude if place is not None else None,
+            "geonames_id": place.geonames_id if place is not None else None,
+            "geo_precision": place.geo_precision if place is not None else None,
+            "fatalities": fat,
+            "injured": min(c.injured) if c.injured else 0,
+            "evidence": c.evidence,
+            "char_start": c.start,
+            "char_end": c.end,
+            "confidence": c.confidence,
+            "extractor_version": EXTRACTOR_VERSION,
+        }
+
+
+_PREC_RANK = {"town": 3, "district": 2, "region": 1, "country": 0}
+
+
+def _rank(c: Candidate) -> int:
+    return _PREC_RANK.get(getattr(c.place, "geo_precision", None) or "", 0)
+
+
+def _admin1(c: Candidate) -> str | None:
+    return getattr(c.place, "admin1", None)
+
+
+def _same_place(a: Candidate, b: Candidate) -> bool:
+    if a.place is not None and b.place is not None:
+        pa, pb = a.place, b.place
+        if pa.geonames_id is not None and pa.geonames_id == pb.geonames_id:
+            return True
+        return pa.name == pb.name and pa.country_code == pb.country_code
+    return a.location_text == b.location_text

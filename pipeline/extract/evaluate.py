@@ -1,0 +1,157 @@
+"""Scorer: predicted events vs gold events (P/R/F1 of event matching, field accuracy over matched pairs).
+
+A prediction matches a gold event of the same article with the same action_type whose evidence sentence
+overlaps; matching is one-to-one (greedy by overlap size). Only asserted predictions count as events.
+Actor labels are compared after mapping both through data/lexicons/actor_aliases.tsv. The scorer knows
+nothing about particular articles.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import InputFormatError
+from pipeline.extract.lexicon import LEXICON_DIR
+
+FIELDS = ("event_date", "admin1", "country", "actor1_norm", "target", "fatalities")
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    rules: tuple[tuple[re.Pattern[str], str], ...]
+
+    @classmethod
+    def load(cls, path: Path = LEXICON_DIR / "actor_aliases.tsv") -> AliasTable:
+        rules = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                pat, canon = line.split("\t")[:2]
+                rules.append((re.compile(pat.strip(), re.I), canon.strip()))
+        return cls(tuple(rules))
+
+    def canonical(self, label: str | None) -> str | None:
+        if label is None:
+            return None
+        text = label.strip()
+        for pat, canon in self.rules:
+            m = pat.match(text)
+            if m:
+                return canon.replace("{1}", (m.group(1) or "").lower()) if "{1}" in canon else canon
+        return text.lower()
+
+
+def read_gold(path: str | Path) -> list[dict[str, Any]]:
+    rows = []
+    with Path(path).open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise InputFormatError(f"{path}:{n}: not valid JSON ({exc.msg})") from exc
+    return rows
+
+
+def _span(text: str, evidence: str) -> tuple[int, int]:
+    i = text.find(evidence)
+    return (i, i + len(evidence)) if i >= 0 else (-1, -1)
+
+
+def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[str, str],
+          aliases: AliasTable | None = None) -> dict[str, Any]:
+    aliases = aliases or AliasTable.load()
+    demonym_cc = _demonym_codes()
+    pred = [p for p in pred if p.get("modality", "asserted") == "asserted"]
+    pairs = []
+    candidates = []
+    for gi, g in enumerate(gold):
+        gs, ge = _span(texts.get(g["article_id"], ""), g["evidence"])
+        for pi, p in enumerate(pred):
+            if p["article_id"] == g["article_id"] and p["action_type"] == g["action_type"]:
+                overlap = min(ge, p["char_end"]) - max(gs, p["char_start"])
+                if overlap > 0:
+                    candidates.append((overlap, gi, pi))
+    used_g, used_p = set(), set()
+    for _ov, gi, pi in sorted(candidates, reverse=True):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            pairs.append((gold[gi], pred[pi]))
+
+    def canon(label: str | None) -> str | None:
+        c = aliases.canonical(label)
+        if c and ":state" in c:
+            cc = demonym_cc.get(c.split(":")[0], c.split(":")[0])
+            c = f"{cc.upper()}:state"
+        return c
+
+    def field_ok(g: dict, p: dict, name: str) -> bool:
+        if name == "event_date":
+            return str(p.get("event_date")) == g["event_date"]
+        if name == "admin1":
+            return (p.get("admin1") or None) == g.get("admin1")
+        if name == "country":
+            return p.get("country_code") == g.get("country")
+        if name == "actor1_norm":
+            return canon(p.get("actor1_norm")) == canon(g.get("actor_norm"))
+        if name == "target":
+            return canon(p.get("actor2_norm")) == canon(g.get("target_norm"))
+        if name == "fatalities":
+            return p.get("fatalities") == g.get("fatalities")
+        raise KeyError(name)
+
+    def block(gold_n: int, pred_n: int, matched: list[tuple[dict, dict]]) -> dict[str, Any]:
+        tp = len(matched)
+        p = tp / pred_n if pred_n else 0.0
+        r = tp / gold_n if gold_n else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        acc = {f: (sum(field_ok(g, pr, f) for g, pr in matched) / tp if tp else None) for f in FIELDS}
+        return {"gold": gold_n, "predicted": pred_n, "matched": tp, "precision": round(p, 4),
+                "recall": round(r, 4), "f1": round(f1, 4),
+                "accuracy": {k: (round(v, 4) if v is not None else None) for k, v in acc.items()}}
+
+    by_type: dict[str, Any] = {}
+    types = sorted({g["action_type"] for g in gold} | {p["action_type"] for p in pred})
+    for t in types:
+        by_type[t] = block(sum(g["action_type"] == t for g in gold), sum(p["action_type"] == t for p in pred),
+                           [(g, p) for g, p in pairs if g["action_type"] == t])
+    gold_articles = {g["article_id"] for g in gold}
+    negatives = [a for a in texts if a not in gold_articles]
+    neg_events = sum(1 for p in pred if p["article_id"] in negatives)
+    mismatches = defaultdict(list)
+    for g, p in pairs:
+        for f in FIELDS:
+            if not field_ok(g, p, f):
+                mismatches[f].append(g["article_id"])
+    return {"overall": block(len(gold), len(pred), pairs), "by_action_type": by_type,
+            "negative_articles": len(negatives), "events_from_negative_articles": neg_events,
+            "mismatched_articles": {k: sorted(v) for k, v in mismatches.items()}}
+
+
+def _demonym_codes() -> dict[str, str]:
+    out = {}
+    for line in (LEXICON_DIR / "countries.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            cc, dem = line.split("\t")[:2]
+            out[dem.lower()] = cc
+    return out
+
+
+def format_report(result: dict[str, Any]) -> str:
+    o = result["overall"]
+    lines = [f"events: gold {o['gold']}  predicted {o['predicted']}  matched {o['matched']}  "
+             f"P {o['precision']:.3f}  R {o['recall']:.3f}  F1 {o['f1']:.3f}",
+             "field accuracy over matched pairs: " + "  ".join(
+                 f"{k} {v:.3f}" if v is not None else f"{k} -" for k, v in o["accuracy"].items()),
+             f"events from negative articles: {result['events_from_negative_articles']} "
+             f"(of {result['negative_articles']} articles)", "", "per action_type:"]
+    for t, b in result["by_action_type"].items():
+        acc = " ".join(f"{k[:5]}={v:.2f}" for k, v in b["accuracy"].items() if v is not None)
+        lines.append(f"  {t:22s} gold {b['gold']:3d} pred {b['predicted']:3d} P {b['precision']:.2f} "
+                     f"R {b['recall']:.2f} F1 {b['f1']:.2f}  {acc}")
+    return "\n".join(lines)

@@ -1,0 +1,134 @@
+"""Curated lexicons (data/lexicons/*.tsv) loaded once, and clitic-aware multiword matching over tokens."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+from pipeline.extract.text import Token, clitic_variants, normalize_arabic, tokenize
+
+logger = logging.getLogger(__name__)
+LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicons"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: tuple[str, ...]
+    action_type: str
+    sub_event_type: str | None
+    cameo_code: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    pattern: tuple[str, ...]
+    norm: str
+    actor_type: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: object
+    first: int  # token index range [first, last)
+    last: int
+
+
+@dataclass
+class PhraseIndex:
+    """Multiword patterns indexed by their first token; longest match wins."""
+
+    by_first: dict[str, list[tuple[tuple[str, ...], object]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, pattern: tuple[str, ...], entry: object) -> None:
+        self.by_first[pattern[0]].append((pattern, entry))
+
+    def find(self, tokens: list[Token]) -> list[Match]:
+        variants = [clitic_variants(t.text) for t in tokens]
+        out: list[Match] = []
+        i = 0
+        while i < len(tokens):
+            best: Match | None = None
+            for form in variants[i]:
+                for pattern, entry in self.by_first.get(form, ()):
+                    n = len(pattern)
+                    if i + n > len(tokens) or (best and n <= best.last - best.first):
+                        continue
+                    if all(pattern[k] in variants[i + k] for k in range(1, n)):
+                        best = Match(entry, i, i + n)
+            if best:
+                out.append(best)
+                i = best.last
+            else:
+                i += 1
+        return out
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    triggers: PhraseIndex
+    actors: PhraseIndex
+    cues: PhraseIndex
+    cue_words: dict[str, frozenset[str]]
+    numbers: dict[str, int]
+    boilerplate: dict[str, str]
+    demonyms: dict[str, str]  # iso2 -> English demonym
+    country_names: dict[str, str]  # normalised Arabic name or adjective -> iso2
+    plover: dict[str, str]  # CAMEO code -> PLOVER type
+
+    @classmethod
+    def load(cls, directory: Path = LEXICON_DIR) -> Lexicons:
+        triggers = PhraseIndex()
+        for row in _rows(directory / "triggers.tsv", 5):
+            sub = None if row[2] == "-" else row[2]
+            triggers.add(_pattern(row[0]), Trigger(_pattern(row[0]), row[1], sub, row[3], float(row[4])))
+        for row in _rows(directory / "cameo_triggers.tsv", 3):
+            triggers.add(_pattern(row[0]), Trigger(_pattern(row[0]), row[1], None, row[2], 0.8))
+        actors = PhraseIndex()
+        for row in _rows(directory / "actors.tsv", 4):
+            country = None if row[3] == "-" else row[3]
+            actors.add(_pattern(row[0]), ActorEntry(_pattern(row[0]), row[1], row[2], country))
+        cues = PhraseIndex()
+        cue_words: dict[str, set[str]] = defaultdict(set)
+        for row in _rows(directory / "cues.tsv", 2):
+            cues.add(_pattern(row[0]), row[1])
+            cue_words[row[1]].add(normalize_arabic(row[0]))
+        numbers = {normalize_arabic(r[0]): int(r[1]) for r in _rows(directory / "numbers.tsv", 2)}
+        boilerplate = {normalize_arabic(r[0]): r[1] for r in _rows(directory / "boilerplate.tsv", 2)}
+        demonyms: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for row in _rows(directory / "countries.tsv", 4):
+            demonyms[row[0]] = row[1]
+            for name in (row[2] + "|" + row[3]).split("|"):
+                names[normalize_arabic(name)] = row[0]
+        plover = {r[0]: r[1] for r in _rows(directory / "cameo_plover.tsv", 2)}
+        return cls(triggers, actors, cues, {k: frozenset(v) for k, v in cue_words.items()}, numbers,
+                   boilerplate, demonyms, names, plover)
+
+    def plover_type(self, cameo_code: str) -> str | None:
+        for n in range(len(cameo_code), 1, -1):
+            if cameo_code[:n] in self.plover:
+                return self.plover[cameo_code[:n]]
+        return None
+
+
+def _pattern(text: str) -> tuple[str, ...]:
+    return tuple(t.text for t in tokenize(normalize_arabic(text)))
+
+
+def _rows(path: Path, width: int) -> list[list[str]]:
+    if not path.is_file():
+        raise ConfigError(f"lexicon file missing: {path}")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < width:
+            raise ConfigError(f"{path.name}:{n}: expected {width} tab-separated fields, got {len(parts)}")
+        rows.append(parts[:width])
+    return rows

@@ -1,0 +1,63 @@
+"""Numbers written as digits or words, and conservative fatality / injury counts (rule F)."""
+
+from __future__ import annotations
+
+from pipeline.extract.text import Token, clitic_variants
+
+_APPROX = {"نحو", "حوالي", "قرابه", "اكثر", "من", "الاقل", "علي", "يقل", "عن", "لا", "ما"}
+
+
+def number_at(tokens: list[Token], i: int, numbers: dict[str, int]) -> int | None:
+    """Value of the number starting at token ``i`` (digits, «ثلاثة», «خمسة وعشرون», «أحد عشر»)."""
+    t = tokens[i].text
+    if t.isdigit():
+        return int(t)
+    value = _word(t, numbers)
+    if value is None:
+        return None
+    if i + 1 < len(tokens) and tokens[i + 1].text == "عشر" and value < 10:
+        return value + 10
+    if i + 1 < len(tokens) and tokens[i + 1].text in ("الاف", "الف", "مئه", "مائه") and value < 10:
+        return value * (1000 if "ل" in tokens[i + 1].text else 100)
+    if i + 1 < len(tokens) and tokens[i + 1].text.startswith("و"):
+        nxt = _word(tokens[i + 1].text[1:], numbers)
+        if nxt is not None and nxt >= 20:
+            return value + nxt
+    return value
+
+
+def _word(t: str, numbers: dict[str, int]) -> int | None:
+    if t in numbers:
+        return numbers[t]
+    if t in ("احد", "احدي"):
+        return 1
+    for v in clitic_variants(t):
+        if v in numbers and len(v) > 2:
+            return numbers[v]
+    return None
+
+
+def count_near(tokens: list[Token], cue_idx: list[int], numbers: dict[str, int], *, before: int = 4,
+               after: int = 3, stop: frozenset[str] = frozenset()) -> list[int]:
+    """Numbers within a window around each cue token, skipping approximators («نحو», «أكثر من»)."""
+    out = []
+    for c in cue_idx:
+        for j in range(c + 1, min(len(tokens), c + 1 + after)):
+            if tokens[j].text in stop:
+                break
+            v = number_at(tokens, j, numbers)
+            if v is not None:
+                out.append(v)
+                break
+            if tokens[j].text not in _APPROX and j > c + 1:
+                break
+        else:
+            pass
+        for j in range(c - 1, max(-1, c - 1 - before), -1):
+            if tokens[j].text in stop:
+                break
+            v = number_at(tokens, j, numbers)
+            if v is not None:
+                out.append(v)
+                break
+    return out
