@@ -29,8 +29,8 @@ VIOLENT = {"armed_clash", "attack", "airstrike_shelling", "explosion_ied", "abdu
            "security_operation", "arrest_raid", "protest"}
 _CONTEXT_MAX_TOKENS = 40
 _ANAPHORIC_GROUPS = {"الحركه", "الجماعه", "التنظيم"}
-_AGENT_CUES = {"شنته", "شنها", "نفذته", "نفذها", "نفذتها", "اطلقتها", "اطلقها", "تابعه", "التابع", "يد",
-               "قبل", "من", "شن", "شنت", "نفذ", "نفذت"}
+_AGENT_CUES = {"شنته", "شنها", "شنه", "نفذته", "نفذها", "نفذتها", "نفذه", "اطلقتها", "اطلقها", "تابعه",
+               "التابع", "يد", "قبل", "شن", "شنت", "نفذ", "نفذت", "شنتها", "به", "قامت"}
 _TARGET_PREPS = {"علي", "ضد", "استهدف", "استهدفت", "مع", "نحو"}
 _LOC_PREPS = {"في", "ب", "علي", "قرب", "داخل", "بمدينه", "ضواحي"}
 _STATE = "state_forces"
@@ -161,11 +161,21 @@ class Engine:
         if toks and toks[0].text in self.lex.cue_words.get("background", ()) and \
                 any(t.text in ("قد",) for t in toks[1:6]):
             return last_group
+        kinds = {k for k, _f, _l in cue_kinds}
+        if "habitual" in kinds:
+            return last_group
         context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
         dates = find_dates(norm, ctx.published, use_fallback=self.use_fallback)
         reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
         event_dates = [d for d in dates if not self._is_reporting_date(d, toks, reporting)]
-        mentions = self._mentions(norm, ctx.country)
+        if "since" in kinds and not any(d.precision == "day" for d in event_dates):
+            return last_group
+        if context_at is not None:
+            cpos = toks[context_at].start
+            main_dates = [d for d in event_dates if d.start < cpos]
+            if any(h.first < context_at for h in self.lex.triggers.find(toks)):
+                event_dates = main_dates
+        mentions = [pm for pm in self._mentions(norm, ctx.country) if self._plausible(pm, ctx)]
         hits = [h for h in hits if context_at is None or h.first < context_at
                 or self._context_newsworthy(h, toks, event_dates, mentions)]
         if not hits:
@@ -215,6 +225,17 @@ class Engine:
             if not merged:
                 events.append(cand)
         return last_group
+
+    def _plausible(self, pm: Any, ctx: ArticleContext) -> bool:
+        """Drop gazetteer hits that are probably ordinary words (no cue, foreign, small)."""
+        place = pm.place
+        if place is None:
+            return False
+        if place.geo_precision == "country" or pm.cue:
+            return True
+        if ctx.country is None or place.country_code == ctx.country:
+            return True
+        return place.population >= 300_000
 
     def _is_reporting_date(self, d: DateMention, toks: list[Token], reporting: list[int]) -> bool:
         tok_idx = next((i for i, t in enumerate(toks) if t.start >= d.start), len(toks))
@@ -324,13 +345,15 @@ class Engine:
         if agent is None:
             for a in actors:
                 prev = toks[a[0] - 1].text if a[0] > 0 else ""
-                if a[3] == "civilians" and action not in ("protest", "riot"):
+                if a[3] in ("civilians",) and action not in ("protest", "riot"):
                     continue
                 if prev in _TARGET_PREPS:
                     continue
                 agent = a
                 break
         target = next((a for a in actors if a is not agent and (agent is None or a[2] != agent[2])), None)
+        if agent is not None and agent[3] == "civilians":
+            agent, target = None, agent
         if agent is None and target is not None and target[3] != "civilians":
             agent, target = target, None
         return agent, target
@@ -346,7 +369,8 @@ class Engine:
         k = resolved.index(first)
         for pm in resolved[k + 1:]:
             gap = norm[chosen[-1].end:pm.start].strip(" ،,")
-            if gap in ("و", ""):
+            directional = (pm.cue or "").startswith(("شمال", "جنوب", "شرق", "غرب"))
+            if gap == "و" and not directional and pm.place.geo_precision != "country":
                 chosen.append(pm)
             else:
                 break

@@ -43,12 +43,18 @@ class PhraseIndex:
     """Multiword patterns indexed by their first token; longest match wins."""
 
     by_first: dict[str, list[tuple[tuple[str, ...], object]]] = field(default_factory=lambda: defaultdict(list))
+    strict: bool = False  # function words: only a leading و/ف is stripped, no other clitics
+
+    def _variants(self, token: str) -> frozenset[str]:
+        if self.strict:
+            return frozenset({token, token[1:]} if token[:1] in "وف" and len(token) > 2 else {token})
+        return clitic_variants(token)
 
     def add(self, pattern: tuple[str, ...], entry: object) -> None:
         self.by_first[pattern[0]].append((pattern, entry))
 
     def find(self, tokens: list[Token]) -> list[Match]:
-        variants = [clitic_variants(t.text) for t in tokens]
+        variants = [self._variants(t.text) for t in tokens]
         out: list[Match] = []
         i = 0
         while i < len(tokens):
@@ -92,7 +98,7 @@ class Lexicons:
         for row in _rows(directory / "actors.tsv", 4):
             country = None if row[3] == "-" else row[3]
             actors.add(_pattern(row[0]), ActorEntry(_pattern(row[0]), row[1], row[2], country))
-        cues = PhraseIndex()
+        cues = PhraseIndex(strict=True)
         cue_words: dict[str, set[str]] = defaultdict(set)
         for row in _rows(directory / "cues.tsv", 2):
             cues.add(_pattern(row[0]), row[1])
