@@ -1,0 +1,127 @@
+"""WARC in and out: every response a run fetches is archived (warcio, gzip per record), and existing WARC
+files (our own archives, Common Crawl CC-NEWS) are read back as a source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipeline.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+# aiohttp hands us decoded bodies, so the archived headers must not claim an encoding any more.
+_DROP_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+
+
+@dataclass(frozen=True)
+class WarcResponse:
+    """One HTTP response record read from a WARC file."""
+
+    url: str
+    status: int
+    content_type: str | None
+    body: bytes
+    fetched_at: dt.datetime | None
+    warc_path: str
+    warc_offset: int
+
+
+class WarcArchive:
+    """Writes response records to one ``.warc.gz`` file, opened on the first write."""
+
+    def __init__(self, path: Path, *, software: str) -> None:
+        self.path = path
+        self.software = software
+        self._file: BinaryIO | None = None
+        self._writer: WARCWriter | None = None
+
+    def write_response(
+        self, url: str, *, status: int, reason: str, headers: list[tuple[str, str]], body: bytes,
+        fetched_at: dt.datetime,
+    ) -> tuple[str, int]:
+        """Append one response record; returns (warc path, byte offset of the record)."""
+        writer, file = self._open()
+        kept = [(k, v) for k, v in headers if k.lower() not in _DROP_HEADERS]
+        kept.append(("Content-Length", str(len(body))))
+        http_headers = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        )
+        offset = file.tell()
+        writer.write_record(record)
+        file.flush()
+        return str(self.path), offset
+
+    def _open(self) -> tuple[WARCWriter, BinaryIO]:
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("ab")
+            self._writer = WARCWriter(self._file, gzip=True)
+            info = self._writer.create_warcinfo_record(self.path.name, {"software": self.software, "format":
+                                                                        "WARC File Format 1.0"})
+            self._writer.write_record(info)
+        assert self._file is not None
+        return self._writer, self._file
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            self._writer = None
+
+
+def resolve_warc_paths(pattern: str, registry_dir: str) -> list[Path]:
+    """Files matching ``pattern``: relative to the registry's folder first, then to the CWD."""
+    candidates = [pattern] if Path(pattern).is_absolute() else [str(Path(registry_dir) / pattern), pattern]
+    for candidate in candidates:
+        found = sorted(Path(p) for p in glob.glob(candidate) if Path(p).is_file())
+        if found:
+            return found
+    raise ConfigError(f"no WARC file matches {pattern!r} (looked under {registry_dir} and the current folder)")
+
+
+def iter_warc_responses(path: Path, *, max_bytes: int) -> Iterator[WarcResponse]:
+    """HTTP response records of a WARC file (bodies de-chunked, decompressed, cut at ``max_bytes``)."""
+    with path.open("rb") as stream:
+        records = ArchiveIterator(stream)
+        try:
+            for record in records:
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                offset = records.get_record_offset()
+                body = record.content_stream().read(max_bytes)
+                yield WarcResponse(
+                    url=record.rec_headers.get_header("WARC-Target-URI") or "",
+                    status=int(record.http_headers.get_statuscode() or 0),
+                    content_type=record.http_headers.get_header("Content-Type"),
+                    body=body,
+                    fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+                    warc_path=str(path.resolve()),
+                    warc_offset=offset,
+                )
+        except ArchiveLoadFailed as exc:
+            raise ConfigError(f"{path}: not a readable WARC file: {exc}") from exc
+
+
+def _warc_date(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

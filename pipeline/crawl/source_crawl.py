@@ -1,0 +1,297 @@
+"""One source, end to end: discover links, fetch new ones, extract, check, dedup, record.
+
+Entry points are worked in registry order; WARC entry points skip the network and feed their records
+straight into the same page path (``ingest_page``) as fetched pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.crawl.archive import WarcArchive, iter_warc_responses, resolve_warc_paths
+from pipeline.crawl.discovery import Link, MalformedXML, discover, section_links
+from pipeline.crawl.fetch import Fetcher, Politeness
+from pipeline.crawl.state import CrawlState
+from pipeline.crawl.text import content_hash, decode_html, extract_page, minhash
+from pipeline.crawl.urls import article_id_for, canonicalize_url, host_of
+from pipeline.errors import FetchFailed, UnsafeXML
+from pipeline.settings import Settings
+from pipeline.sources import EntryPoint, Source
+
+logger = logging.getLogger(__name__)
+
+MAX_CHILD_SITEMAPS = 25
+PROGRESS_EVERY = 25
+# Fewer words than this is no body at all (trafilatura fell back to navigation or a caption).
+MIN_BODY_WORDS = 5
+
+
+@dataclass
+class SourceReport:
+    """Counts for one source in one run (becomes a ``runs`` row)."""
+
+    source_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    discovered: int = 0
+    fetched: int = 0
+    new_articles: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    not_modified: int = 0
+    out_of_window: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+
+    def status(self) -> str:
+        if not self.errors:
+            return "ok"
+        return "failed" if self.fetched == 0 and self.new_articles == 0 else "partial"
+
+
+@dataclass
+class CrawlContext:
+    """Everything a source crawl needs, passed down explicitly."""
+
+    settings: Settings
+    state: CrawlState
+    fetcher: Fetcher | None
+    run_id: str
+    run_date: dt.date
+    raw_dir: Path
+    window: tuple[dt.datetime, dt.datetime] | None
+    progress: bool
+
+
+async def crawl_source(ctx: CrawlContext, source: Source) -> SourceReport:
+    """Crawl one source; errors of single URLs are counted, quarantined and never abort the source."""
+    report = SourceReport(source.id, _now())
+    archive = WarcArchive(ctx.raw_dir / f"{ctx.run_id}-{source.id}.warc.gz", software=ctx.settings.crawl.user_agent)
+    validators: dict[str, tuple[str | None, str | None]] = {}
+    links: dict[str, Link] = {}
+    try:
+        for entry in source.entry_points:
+            if entry.type == "warc":
+                await ingest_warc(ctx, source, entry, report)
+            else:
+                await discover_entry(ctx, source, entry, archive, links, validators, report)
+        await fetch_articles(ctx, source, archive, list(links.values()), report)
+    finally:
+        archive.close()
+    # Feed validators are saved only once the articles behind them are recorded: a crash before this
+    # point makes the rerun fetch the feed in full again instead of getting a 304.
+    ctx.state.save_validators(validators, now=_now())
+    report.finished_at = _now()
+    ctx.state.finish_source(source.id, run_id=ctx.run_id, run_date=ctx.run_date, status=report.status(),
+                            now=report.finished_at)
+    return report
+
+
+# --- discovery -------------------------------------------------------------------------------------
+
+
+async def discover_entry(
+    ctx: CrawlContext, source: Source, entry: EntryPoint, archive: WarcArchive, links: dict[str, Link],
+    validators: dict[str, tuple[str | None, str | None]], report: SourceReport,
+) -> None:
+    """Fetch a feed / sitemap (index) / section page and add its article links to ``links``."""
+    queue = [entry.url or ""]
+    done: set[str] = set()
+    while queue and len(done) <= MAX_CHILD_SITEMAPS:
+        url = queue.pop(0)
+        if url in done:
+            continue
+        done.add(url)
+        entry_host = host_of(url)
+        politeness = _politeness(source, extra_host=entry_host)
+        try:
+            response = await _fetcher(ctx).fetch(url, politeness=politeness, archive=archive,
+                                                 validators=ctx.state.validators(url))
+        except FetchFailed as exc:
+            _fail(ctx, source, report, url, exc.kind, str(exc))
+            continue
+        report.fetched += 1
+        if response.status == 304:
+            report.not_modified += 1
+            continue
+        validators[url] = (response.headers.get("etag"), response.headers.get("last-modified"))
+        if entry.type == "section":
+            html, _ = decode_html(response.body, response.content_type)
+            found = section_links(html, response.final_url)
+        else:
+            try:
+                discovered = discover(response.body, response.final_url)
+            except UnsafeXML as exc:
+                _fail(ctx, source, report, url, "unsafe_xml", str(exc))
+                continue
+            except MalformedXML as exc:
+                _fail(ctx, source, report, url, "malformed_feed", str(exc))
+                continue
+            queue.extend(discovered.sitemaps)
+            found = discovered.links
+        for link in found:
+            links.setdefault(link.url, link)
+        report.discovered += len(found)
+
+
+async def fetch_articles(
+    ctx: CrawlContext, source: Source, archive: WarcArchive, links: list[Link], report: SourceReport
+) -> None:
+    """Fetch the links not seen before (newest first, at most ``max_articles_per_source``)."""
+    on_site = [link for link in links if source.allows_host(host_of(link.url))]
+    if len(links) > len(on_site):
+        report.skipped["offsite_link"] += len(links) - len(on_site)
+    seen = ctx.state.seen(link.url for link in on_site)
+    report.duplicates += len(seen)
+    todo = [link for link in on_site if link.url not in seen]
+    todo.sort(key=lambda link: link.published_at or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
+    limit = ctx.settings.crawl.max_articles_per_source
+    if len(todo) > limit:
+        report.skipped["over_max_articles"] += len(todo) - limit
+        todo = todo[:limit]
+    if ctx.progress:
+        logger.info("%s: %d links, %d already seen, fetching %d", source.id, len(on_site), len(seen), len(todo))
+    politeness = _politeness(source)
+
+    async def one(link: Link) -> None:
+        try:
+            response = await _fetcher(ctx).fetch(link.url, politeness=politeness, archive=archive)
+        except FetchFailed as exc:
+            _fail(ctx, source, report, link.url, exc.kind, str(exc))
+            return
+        report.fetched += 1
+        await ingest_page(ctx, source, report, url=link.url, final_url=response.final_url, body=response.body,
+                          content_type=response.content_type, fetched_at=response.fetched_at, hint=link,
+                          warc=(response.warc_path, response.warc_offset))
+        if ctx.progress and report.fetched % PROGRESS_EVERY == 0:
+            logger.info("%s: fetched %d/%d", source.id, report.fetched, len(todo))
+
+    await asyncio.gather(*(one(link) for link in todo))
+
+
+async def ingest_warc(ctx: CrawlContext, source: Source, entry: EntryPoint, report: SourceReport) -> None:
+    """Every HTML response of the WARC file(s) on the source's hosts goes through ``ingest_page``."""
+    for path in resolve_warc_paths(entry.path or "", source.registry_dir):
+        if ctx.progress:
+            logger.info("%s: reading %s", source.id, path)
+        for record in iter_warc_responses(path, max_bytes=ctx.settings.crawl.max_response_bytes):
+            report.fetched += 1
+            if not source.allows_host(host_of(record.url)):
+                report.skipped["other_host"] += 1
+                continue
+            if record.status != 200 or "html" not in (record.content_type or "text/html").lower():
+                report.skipped["not_html"] += 1
+                continue
+            url = canonicalize_url(record.url)
+            if ctx.state.seen([url]):
+                report.duplicates += 1
+                continue
+            await ingest_page(ctx, source, report, url=url, final_url=url, body=record.body,
+                              content_type=record.content_type, fetched_at=record.fetched_at or _now(),
+                              hint=Link(url), warc=(record.warc_path, record.warc_offset))
+
+
+# --- one page ---------------------------------------------------------------------------------------
+
+
+async def ingest_page(
+    ctx: CrawlContext, source: Source, report: SourceReport, *, url: str, final_url: str, body: bytes,
+    content_type: str | None, fetched_at: dt.datetime, hint: Link, warc: tuple[str | None, int | None],
+) -> None:
+    """Extract, check and dedup one page; records it as an article, a duplicate or a quarantine row."""
+    page = await asyncio.to_thread(extract_page, body, final_url, content_type)
+    canonical = _canonical(page.canonical_href, final_url, source)
+    published = page.published_at or hint.published_at
+    when = published or fetched_at
+    if ctx.window is not None and not (ctx.window[0] <= when < ctx.window[1]):
+        report.out_of_window += 1
+        return
+    urls = list(dict.fromkeys([canonicalize_url(url), canonicalize_url(final_url), canonical]))
+    row = {
+        "article_id": article_id_for(canonical), "source_id": source.id, "url": final_url,
+        "canonical_url": canonical, "alt_urls": [u for u in urls if u not in (final_url, canonical)],
+        "title": page.title or hint.title, "text": page.text, "author": page.author, "published_at": published,
+        "fetched_at": fetched_at, "language": page.language, "country_code": source.country,
+        "content_sha256": content_hash(page.text), "near_duplicate_of": None, "warc_path": warc[0],
+        "warc_offset": warc[1], "run_id": ctx.run_id, "run_date": ctx.run_date,
+    }
+    reason = rejection_reason(page.text, page.language, source, ctx.settings.crawl.min_body_chars)
+    if reason:
+        _quarantine(ctx, source, report, row["article_id"], final_url, reason, row)
+        ctx.state.mark_seen(urls, source_id=source.id, run_date=ctx.run_date, article_id=None)
+        return
+    claim = ctx.state.claim_article(row, urls=urls, signature=minhash(page.text),
+                                    threshold=ctx.settings.crawl.near_duplicate_threshold)
+    if claim.outcome == "new":
+        report.new_articles += 1
+    else:
+        report.duplicates += 1
+        logger.debug("%s: %s is a %s of %s", source.id, final_url, claim.outcome, claim.article_id)
+
+
+def rejection_reason(text: str, language: str, source: Source, min_chars: int) -> str | None:
+    """Why an extracted page cannot be an article (quarantine reason), or None."""
+    if len(text.split()) < MIN_BODY_WORDS:
+        return "empty_body"
+    if source.language == "ar" and language != "ar":
+        return "not_arabic"
+    if len(text) < min_chars:
+        return "too_short"
+    return None
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _canonical(href: str | None, final_url: str, source: Source) -> str:
+    """rel=canonical when it points into the source's hosts, else the fetched URL, normalised."""
+    if href:
+        candidate = canonicalize_url(href, final_url)
+        if candidate.startswith("http") and source.allows_host(host_of(candidate)):
+            return candidate
+    return canonicalize_url(final_url)
+
+
+def _politeness(source: Source, *, extra_host: str | None = None) -> Politeness:
+    def allows(host: str) -> bool:
+        return source.allows_host(host) or (extra_host is not None and host == extra_host)
+
+    return Politeness(delay=source.crawl_delay_seconds, concurrency=source.max_concurrency, allows_host=allows)
+
+
+def _fetcher(ctx: CrawlContext) -> Fetcher:
+    if ctx.fetcher is None:
+        raise RuntimeError("HTTP entry point crawled without a fetcher")
+    return ctx.fetcher
+
+
+def _fail(ctx: CrawlContext, source: Source, report: SourceReport, url: str, kind: str, detail: str) -> None:
+    report.errors[kind] += 1
+    logger.warning("%s: %s", source.id, detail)
+    record_id = article_id_for(canonicalize_url(url)) if url.startswith("http") else url
+    _quarantine(ctx, source, report, record_id, url, f"fetch_failed:{kind}", {"url": url, "detail": detail})
+
+
+def _quarantine(
+    ctx: CrawlContext, source: Source, report: SourceReport, record_id: str, url: str, reason: str, payload: dict
+) -> None:
+    report.quarantined += 1
+    key = f"articles|{record_id}|crawl|{reason}"
+    row = {
+        "quarantine_id": hashlib.sha256(key.encode("utf-8")).hexdigest(), "table_name": "articles",
+        "record_id": record_id, "stage": "crawl", "reason": reason, "failed_expectations": None,
+        "source_url": url, "payload": json.dumps(payload, default=str, ensure_ascii=False),
+        "run_id": ctx.run_id, "run_date": ctx.run_date,
+    }
+    ctx.state.record_quarantine(row, source_id=source.id)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -1,0 +1,252 @@
+"""Crawl state in SQLite: seen URLs, content hashes, MinHash signatures (LSH-banded), feed validators,
+last run per source, and every article/quarantine row produced per run_date (so a rerun of a day returns them again).
+
+Several processes may crawl different sources at once (Airflow mapped tasks): the database runs in WAL
+mode, and each dedup decision is one ``BEGIN IMMEDIATE`` transaction, so two writers never both
+claim the same URL or body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipeline import paths, schema
+from pipeline.crawl.text import jaccard_estimate, lsh_bands
+from pipeline.errors import ConfigError
+from pipeline.settings import Settings
+
+STATE_FILE = "crawl_state.sqlite"
+NEAR_DUPLICATE_WINDOW_DAYS = 30
+
+_DDL = """
+create table if not exists seen_urls (
+    url text primary key, article_id text, source_id text not null, run_date text not null);
+create table if not exists content_hashes (
+    content_sha256 text primary key, article_id text not null, source_id text not null);
+create table if not exists minhashes (
+    article_id text primary key, source_id text not null, signature text not null, run_date text not null);
+create table if not exists minhash_bands (band text not null, article_id text not null, run_date text not null);
+create index if not exists minhash_bands_band on minhash_bands (band);
+create table if not exists alt_urls (article_id text not null, url text not null, primary key (article_id, url));
+create table if not exists validators (
+    url text primary key, etag text, last_modified text, updated_at text not null);
+create table if not exists source_runs (
+    source_id text primary key, run_id text not null, run_date text not null, finished_at text not null,
+    status text not null);
+create table if not exists run_records (
+    run_date text not null, kind text not null, record_id text not null, source_id text not null,
+    payload text not null, primary key (run_date, kind, record_id));
+"""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Outcome of offering an article to the state: ``new``, ``duplicate_url`` or ``duplicate_content``."""
+
+    outcome: str
+    article_id: str
+    near_duplicate_of: str | None = None
+
+
+def state_path(settings: Settings) -> Path:
+    root = paths.state_dir(settings)
+    if "://" in root and not root.startswith("file://"):
+        raise ConfigError(f"crawl state needs a local folder, got {root!r} (set paths.data_root locally)")
+    return Path(root.removeprefix("file://")) / STATE_FILE
+
+
+class CrawlState:
+    """Open with ``CrawlState.open(settings)``; use as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    @classmethod
+    def open(cls, settings: Settings) -> CrawlState:
+        path = state_path(settings)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+        conn.execute("pragma busy_timeout = 60000")
+        conn.execute("pragma journal_mode = wal")
+        conn.execute("pragma synchronous = normal")
+        conn.executescript(_DDL)
+        return cls(conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> CrawlState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- URLs and validators ---------------------------------------------------------------------
+
+    def seen(self, urls: Iterable[str]) -> set[str]:
+        """The subset of ``urls`` already seen (fetched and kept or refused for good)."""
+        urls = list(urls)
+        found: set[str] = set()
+        for i in range(0, len(urls), 500):
+            chunk = urls[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.conn.execute(f"select url from seen_urls where url in ({marks})", chunk))
+        return found
+
+    def mark_seen(self, urls: Iterable[str], *, source_id: str, run_date: dt.date, article_id: str | None) -> None:
+        self.conn.executemany(
+            "insert or ignore into seen_urls values (?, ?, ?, ?)",
+            [(u, article_id, source_id, run_date.isoformat()) for u in urls],
+        )
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.conn.execute("select etag, last_modified from validators where url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_validators(self, items: dict[str, tuple[str | None, str | None]], *, now: dt.datetime) -> None:
+        self.conn.executemany(
+            "insert or replace into validators values (?, ?, ?, ?)",
+            [(url, etag, lm, now.isoformat()) for url, (etag, lm) in items.items() if etag or lm],
+        )
+
+    def finish_source(self, source_id: str, *, run_id: str, run_date: dt.date, status: str,
+                      now: dt.datetime) -> None:
+        self.conn.execute(
+            "insert or replace into source_runs values (?, ?, ?, ?, ?)",
+            (source_id, run_id, run_date.isoformat(), now.isoformat(), status),
+        )
+
+    def last_run(self, source_id: str) -> dict | None:
+        row = self.conn.execute(
+            "select run_id, run_date, finished_at, status from source_runs where source_id = ?", (source_id,)
+        ).fetchone()
+        return dict(zip(("run_id", "run_date", "finished_at", "status"), row, strict=True)) if row else None
+
+    # --- articles --------------------------------------------------------------------------------
+
+    def claim_article(self, row: dict, *, urls: list[str], signature: tuple[int, ...], threshold: float) -> Claim:
+        """Record ``row`` as a new article unless its canonical URL or its body is already known.
+
+        On a duplicate, ``urls`` are recorded against the earlier article (and added to its ``alt_urls``
+        when that article belongs to the same run_date). One transaction, safe across processes.
+        """
+        run_date = row["run_date"].isoformat()
+        conn = self.conn
+        conn.execute("begin immediate")
+        try:
+            hit = conn.execute(
+                "select article_id from seen_urls where url = ? and article_id is not null", (row["canonical_url"],)
+            ).fetchone()
+            if hit:
+                claim = Claim("duplicate_url", hit[0])
+            elif hit := conn.execute(
+                "select article_id from content_hashes where content_sha256 = ?", (row["content_sha256"],)
+            ).fetchone():
+                claim = Claim("duplicate_content", hit[0])
+            else:
+                claim = Claim("new", row["article_id"], self._near_duplicate(signature, run_date, threshold))
+            if claim.outcome == "new":
+                row = {**row, "near_duplicate_of": claim.near_duplicate_of}
+                self._insert_article(row, signature, run_date)
+            else:
+                self._add_alt_urls(claim.article_id, urls, row["source_id"], run_date)
+            self.mark_seen(urls, source_id=row["source_id"], run_date=row["run_date"], article_id=claim.article_id)
+            conn.execute("commit")
+        except BaseException:
+            conn.execute("rollback")
+            raise
+        return claim
+
+    def _near_duplicate(self, signature: tuple[int, ...], run_date: str, threshold: float) -> str | None:
+        """The most similar earlier article (estimated Jaccard >= threshold) among LSH band candidates."""
+        since = (dt.date.fromisoformat(run_date) - dt.timedelta(days=NEAR_DUPLICATE_WINDOW_DAYS)).isoformat()
+        bands = lsh_bands(signature)
+        marks = ",".join("?" * len(bands))
+        candidates = self.conn.execute(
+            f"select distinct m.article_id, m.signature from minhash_bands b join minhashes m using (article_id) "
+            f"where b.band in ({marks}) and b.run_date >= ? order by m.rowid",
+            (*bands, since),
+        ).fetchall()
+        best: tuple[float, str] | None = None
+        for article_id, stored in candidates:
+            score = jaccard_estimate(signature, tuple(json.loads(stored)))
+            if score >= threshold and (best is None or score > best[0]):
+                best = (score, article_id)
+        return best[1] if best else None
+
+    def _insert_article(self, row: dict, signature: tuple[int, ...], run_date: str) -> None:
+        self.conn.execute(
+            "insert into content_hashes values (?, ?, ?)", (row["content_sha256"], row["article_id"], row["source_id"])
+        )
+        self.conn.execute(
+            "insert or replace into minhashes values (?, ?, ?, ?)",
+            (row["article_id"], row["source_id"], json.dumps(signature), run_date),
+        )
+        self.conn.executemany(
+            "insert into minhash_bands values (?, ?, ?)",
+            [(band, row["article_id"], run_date) for band in lsh_bands(signature)],
+        )
+        self._put_record(run_date, "article", row["article_id"], row["source_id"], row)
+
+    def _add_alt_urls(self, article_id: str, urls: list[str], source_id: str, run_date: str) -> None:
+        self.conn.executemany("insert or ignore into alt_urls values (?, ?)", [(article_id, u) for u in urls])
+        found = self.conn.execute(
+            "select payload from run_records where run_date = ? and kind = 'article' and record_id = ?",
+            (run_date, article_id),
+        ).fetchone()
+        if not found:
+            return
+        row = _decode(found[0], "articles")
+        known = {row["url"], row["canonical_url"], *(row["alt_urls"] or [])}
+        extra = [u for u in urls if u not in known]
+        if extra:
+            row["alt_urls"] = [*(row["alt_urls"] or []), *extra]
+            self._put_record(run_date, "article", article_id, row["source_id"], row)
+
+    # --- quarantine and per-day records ----------------------------------------------------------
+
+    def record_quarantine(self, row: dict, *, source_id: str) -> None:
+        self._put_record(row["run_date"].isoformat(), "quarantine", row["quarantine_id"], source_id, row)
+
+    def _put_record(self, run_date: str, kind: str, record_id: str, source_id: str, row: dict) -> None:
+        self.conn.execute(
+            "insert or replace into run_records values (?, ?, ?, ?, ?)",
+            (run_date, kind, record_id, source_id, json.dumps(row, default=_json_default, ensure_ascii=False)),
+        )
+
+    def day_records(self, run_date: dt.date, kind: str, source_ids: list[str]) -> list[dict]:
+        """Every article (``kind='article'``) or quarantine row recorded for ``run_date`` and these sources."""
+        table = "articles" if kind == "article" else "quarantine"
+        marks = ",".join("?" * len(source_ids))
+        rows = self.conn.execute(
+            f"select payload from run_records where run_date = ? and kind = ? and source_id in ({marks}) "
+            "order by rowid",
+            (run_date.isoformat(), kind, *source_ids),
+        )
+        return [_decode(r[0], table) for r in rows]
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _decode(payload: str, table: str) -> dict:
+    row = json.loads(payload)
+    for f in schema.TABLE_SCHEMAS[table]:
+        value = row.get(f.name)
+        if value is None:
+            continue
+        if pa.types.is_timestamp(f.type):
+            row[f.name] = dt.datetime.fromisoformat(value)
+        elif pa.types.is_date(f.type):
+            row[f.name] = dt.date.fromisoformat(value)
+    return row

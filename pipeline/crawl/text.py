@@ -1,0 +1,194 @@
+"""From raw HTML bytes to an article: charset decoding, trafilatura extraction, language check, hashes.
+
+Decoding tries, in order: the HTTP ``charset``, the page's ``<meta charset>``, strict UTF-8, then
+windows-1256 (the usual legacy Arabic code page). ISO-8859-6 pages declare themselves and decode through
+the first two steps.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+
+from pipeline.crawl.discovery import parse_timestamp
+from pipeline.extract.text import normalize_arabic
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.I)
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"\w+")
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "datePublished", "pubdate", "publishdate",
+    "date", "dc.date", "dc.date.issued", "sailthru.date", "article.published",
+)
+_AUTHOR_META = ("author", "article:author", "dc.creator", "byl")
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    """What trafilatura and the page metadata give for one HTML page."""
+
+    title: str | None
+    text: str
+    author: str | None
+    published_at: dt.datetime | None
+    canonical_href: str | None
+    language: str
+    encoding: str
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """The page as text and the codec used (see module docstring for the order tried)."""
+    candidates = []
+    if content_type and (m := _HEADER_CHARSET.search(content_type)):
+        candidates.append(m.group(1))
+    if m := _META_CHARSET.search(body[:4096]):
+        candidates.append(m.group(1).decode("ascii", "replace"))
+    candidates += ["utf-8", "windows-1256"]
+    for name in candidates:
+        codec = _codec(name)
+        if codec is None:
+            continue
+        try:
+            return body.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    return body.decode("windows-1256", errors="replace"), "windows-1256"
+
+
+def _codec(name: str) -> str | None:
+    try:
+        info = codecs.lookup(name.strip().lower())
+    except LookupError:
+        return None
+    # Browsers read latin-1/ascii labels as windows-1252; keep that, it only matters for non-Arabic pages.
+    return "cp1252" if info.name in ("latin-1", "iso8859-1", "ascii") else info.name
+
+
+def arabic_share(text: str) -> float:
+    """Share of letters in ``text`` that are Arabic script."""
+    letters = _LETTER.findall(text)
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if _ARABIC.match(ch)) / len(letters)
+
+
+def detect_language(text: str) -> str:
+    """``ar`` when most letters are Arabic script, ``und`` when there are no letters, else ``other``."""
+    share = arabic_share(text)
+    if share >= 0.5:
+        return "ar"
+    return "und" if not _LETTER.search(text) else "other"
+
+
+def extract_page(body: bytes, url: str, content_type: str | None = None) -> ExtractedPage:
+    """Title, body text, author, publication time and rel=canonical of an HTML page."""
+    html, encoding = decode_html(body, content_type)
+    meta = _page_metadata(html)
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    title = (getattr(doc, "title", None) if doc is not None else None) or meta.get("title")
+    author = meta.get("author") or (getattr(doc, "author", None) if doc is not None else None)
+    published = parse_timestamp(meta.get("published")) or parse_timestamp(
+        getattr(doc, "date", None) if doc is not None else None
+    )
+    return ExtractedPage(
+        title=title, text=text, author=author, published_at=published,
+        canonical_href=meta.get("canonical"), language=detect_language(text), encoding=encoding,
+    )
+
+
+def _page_metadata(html: str) -> dict[str, str]:
+    """rel=canonical, a full publication timestamp, author and title from <head> and JSON-LD."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return {}
+    meta: dict[str, str] = {}
+    if canon := tree.xpath("//link[@rel='canonical']/@href"):
+        meta["canonical"] = str(canon[0]).strip()
+    for el in tree.xpath("//meta[@content]"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if key in (k.lower() for k in _DATE_META) and "published" not in meta:
+            meta["published"] = el.get("content").strip()
+        elif key in _AUTHOR_META and "author" not in meta and not el.get("content").startswith("http"):
+            meta["author"] = el.get("content").strip()
+    if "published" not in meta:
+        for block in tree.xpath("//script[@type='application/ld+json']/text()"):
+            if date := _jsonld_date(block):
+                meta["published"] = date
+                break
+    if title := tree.xpath("//title/text()"):
+        meta["title"] = str(title[0]).strip()
+    return meta
+
+
+def _jsonld_date(block: str) -> str | None:
+    try:
+        data = json.loads(block)
+    except ValueError:
+        return None
+    items = data if isinstance(data, list) else [data, *(data.get("@graph", []) if isinstance(data, dict) else [])]
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
+            return item["datePublished"]
+    return None
+
+
+# --- hashes for dedup -----------------------------------------------------------------------------
+
+
+def normalized_body(text: str) -> str:
+    """The body in matching form: Arabic normalised, punctuation dropped, single spaces."""
+    return " ".join(_WORD.findall(normalize_arabic(text).lower()))
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the normalised body: equal for the same article served under two URLs."""
+    return hashlib.sha256(normalized_body(text).encode("utf-8")).hexdigest()
+
+
+MINHASH_PERMUTATIONS = 64
+LSH_BANDS = 16
+_MERSENNE = (1 << 61) - 1
+_PERMS = [
+    (int.from_bytes(hashlib.sha256(f"a{i}".encode()).digest()[:8], "big") % _MERSENNE | 1,
+     int.from_bytes(hashlib.sha256(f"b{i}".encode()).digest()[:8], "big") % _MERSENNE)
+    for i in range(MINHASH_PERMUTATIONS)
+]
+
+
+def shingles(text: str, *, size: int = 5) -> set[int]:
+    """Hashes of the word ``size``-grams of the normalised body."""
+    words = normalized_body(text).split()
+    grams = {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+    return {int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big") for g in grams}
+
+
+def minhash(text: str) -> tuple[int, ...]:
+    """MinHash signature of the body's 5-word shingles (estimates Jaccard similarity between bodies)."""
+    hashes = shingles(text)
+    return tuple(min((a * h + b) % _MERSENNE for h in hashes) for a, b in _PERMS)
+
+
+def jaccard_estimate(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+
+
+def lsh_bands(signature: tuple[int, ...]) -> list[str]:
+    """Band keys: two bodies with Jaccard >= 0.8 share at least one with probability > 0.999."""
+    rows = len(signature) // LSH_BANDS
+    return [
+        f"{i}:" + hashlib.blake2b(repr(signature[i * rows : (i + 1) * rows]).encode(), digest_size=8).hexdigest()
+        for i in range(LSH_BANDS)
+    ]
