@@ -102,8 +102,8 @@ def iter_warc_responses(path: Path, *, max_bytes: int) -> Iterator[WarcResponse]
             for record in records:
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
-                offset = records.get_record_offset()
                 body = record.content_stream().read(max_bytes)
+                offset = records.get_record_offset()  # only valid once the content was read
                 yield WarcResponse(
                     url=record.rec_headers.get_header("WARC-Target-URI") or "",
                     status=int(record.http_headers.get_statuscode() or 0),

@@ -19,7 +19,7 @@ from pipeline.crawl.archive import WarcArchive, iter_warc_responses, resolve_war
 from pipeline.crawl.discovery import Link, MalformedXML, discover, section_links
 from pipeline.crawl.fetch import Fetcher, Politeness
 from pipeline.crawl.state import CrawlState
-from pipeline.crawl.text import content_hash, decode_html, extract_page, minhash
+from pipeline.crawl.text import content_hash, decode_html, extract_page, sketch
 from pipeline.crawl.urls import article_id_for, canonicalize_url, host_of
 from pipeline.errors import FetchFailed, UnsafeXML
 from pipeline.settings import Settings
@@ -227,7 +227,7 @@ async def ingest_page(
         _quarantine(ctx, source, report, row["article_id"], final_url, reason, row)
         ctx.state.mark_seen(urls, source_id=source.id, run_date=ctx.run_date, article_id=None)
         return
-    claim = ctx.state.claim_article(row, urls=urls, signature=minhash(page.text),
+    claim = ctx.state.claim_article(row, urls=urls, sketch=sketch(page.text),
                                     threshold=ctx.settings.crawl.near_duplicate_threshold)
     if claim.outcome == "new":
         report.new_articles += 1

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline import paths, schema
-from pipeline.crawl.text import jaccard_estimate, lsh_bands
+from pipeline.crawl.text import BodySketch, containment_estimate, lsh_bands
 from pipeline.errors import ConfigError
 from pipeline.settings import Settings
 
@@ -131,7 +131,7 @@ class CrawlState:
 
     # --- articles --------------------------------------------------------------------------------
 
-    def claim_article(self, row: dict, *, urls: list[str], signature: tuple[int, ...], threshold: float) -> Claim:
+    def claim_article(self, row: dict, *, urls: list[str], sketch: BodySketch, threshold: float) -> Claim:
         """Record ``row`` as a new article unless its canonical URL or its body is already known.
 
         On a duplicate, ``urls`` are recorded against the earlier article (and added to its ``alt_urls``
@@ -151,10 +151,10 @@ class CrawlState:
             ).fetchone():
                 claim = Claim("duplicate_content", hit[0])
             else:
-                claim = Claim("new", row["article_id"], self._near_duplicate(signature, run_date, threshold))
+                claim = Claim("new", row["article_id"], self._near_duplicate(sketch, run_date, threshold))
             if claim.outcome == "new":
                 row = {**row, "near_duplicate_of": claim.near_duplicate_of}
-                self._insert_article(row, signature, run_date)
+                self._insert_article(row, sketch, run_date)
             else:
                 self._add_alt_urls(claim.article_id, urls, row["source_id"], run_date)
             self.mark_seen(urls, source_id=row["source_id"], run_date=row["run_date"], article_id=claim.article_id)
@@ -164,10 +164,10 @@ class CrawlState:
             raise
         return claim
 
-    def _near_duplicate(self, signature: tuple[int, ...], run_date: str, threshold: float) -> str | None:
-        """The most similar earlier article (estimated Jaccard >= threshold) among LSH band candidates."""
+    def _near_duplicate(self, sketch: BodySketch, run_date: str, threshold: float) -> str | None:
+        """The most similar earlier article (estimated containment >= threshold) among LSH candidates."""
         since = (dt.date.fromisoformat(run_date) - dt.timedelta(days=NEAR_DUPLICATE_WINDOW_DAYS)).isoformat()
-        bands = lsh_bands(signature)
+        bands = lsh_bands(sketch.signature)
         marks = ",".join("?" * len(bands))
         candidates = self.conn.execute(
             f"select distinct m.article_id, m.signature from minhash_bands b join minhashes m using (article_id) "
@@ -176,22 +176,23 @@ class CrawlState:
         ).fetchall()
         best: tuple[float, str] | None = None
         for article_id, stored in candidates:
-            score = jaccard_estimate(signature, tuple(json.loads(stored)))
+            count, signature = json.loads(stored)
+            score = containment_estimate(sketch, BodySketch(count, tuple(signature)))
             if score >= threshold and (best is None or score > best[0]):
                 best = (score, article_id)
         return best[1] if best else None
 
-    def _insert_article(self, row: dict, signature: tuple[int, ...], run_date: str) -> None:
+    def _insert_article(self, row: dict, sketch: BodySketch, run_date: str) -> None:
         self.conn.execute(
             "insert into content_hashes values (?, ?, ?)", (row["content_sha256"], row["article_id"], row["source_id"])
         )
         self.conn.execute(
             "insert or replace into minhashes values (?, ?, ?, ?)",
-            (row["article_id"], row["source_id"], json.dumps(signature), run_date),
+            (row["article_id"], row["source_id"], json.dumps([sketch.shingle_count, sketch.signature]), run_date),
         )
         self.conn.executemany(
             "insert into minhash_bands values (?, ?, ?)",
-            [(band, row["article_id"], run_date) for band in lsh_bands(signature)],
+            [(band, row["article_id"], run_date) for band in lsh_bands(sketch.signature)],
         )
         self._put_record(run_date, "article", row["article_id"], row["source_id"], row)
 

@@ -158,14 +158,22 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalized_body(text).encode("utf-8")).hexdigest()
 
 
-MINHASH_PERMUTATIONS = 64
-LSH_BANDS = 16
+MINHASH_PERMUTATIONS = 128
+LSH_BANDS = 32
 _MERSENNE = (1 << 61) - 1
 _PERMS = [
     (int.from_bytes(hashlib.sha256(f"a{i}".encode()).digest()[:8], "big") % _MERSENNE | 1,
      int.from_bytes(hashlib.sha256(f"b{i}".encode()).digest()[:8], "big") % _MERSENNE)
     for i in range(MINHASH_PERMUTATIONS)
 ]
+
+
+@dataclass(frozen=True)
+class BodySketch:
+    """MinHash signature of a body's 5-word shingles, and how many shingles there were."""
+
+    shingle_count: int
+    signature: tuple[int, ...]
 
 
 def shingles(text: str, *, size: int = 5) -> set[int]:
@@ -175,18 +183,24 @@ def shingles(text: str, *, size: int = 5) -> set[int]:
     return {int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big") for g in grams}
 
 
-def minhash(text: str) -> tuple[int, ...]:
-    """MinHash signature of the body's 5-word shingles (estimates Jaccard similarity between bodies)."""
+def sketch(text: str) -> BodySketch:
     hashes = shingles(text)
-    return tuple(min((a * h + b) % _MERSENNE for h in hashes) for a, b in _PERMS)
+    return BodySketch(len(hashes), tuple(min((a * h + b) % _MERSENNE for h in hashes) for a, b in _PERMS))
 
 
 def jaccard_estimate(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
+def containment_estimate(a: BodySketch, b: BodySketch) -> float:
+    """Share of the shorter body's shingles found in the other (syndicated copy with a new intro ~ 0.8+)."""
+    j = jaccard_estimate(a.signature, b.signature)
+    shared = j * (a.shingle_count + b.shingle_count) / (1 + j)
+    return min(1.0, shared / max(1, min(a.shingle_count, b.shingle_count)))
+
+
 def lsh_bands(signature: tuple[int, ...]) -> list[str]:
-    """Band keys: two bodies with Jaccard >= 0.8 share at least one with probability > 0.999."""
+    """Band keys (32 bands x 4 rows): bodies with Jaccard >= 0.6 share one with probability > 0.98."""
     rows = len(signature) // LSH_BANDS
     return [
         f"{i}:" + hashlib.blake2b(repr(signature[i * rows : (i + 1) * rows]).encode(), digest_size=8).hexdigest()
