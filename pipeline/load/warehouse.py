@@ -107,14 +107,14 @@ def _render(template: str, table: str, stage: str) -> str:
 def _merge_staged(con: duckdb.DuckDBPyConnection, table: str, stage: str, *, replace: str,
                   run_dates: list[dt.date]) -> int:
     """Replace the reloaded scope, drop superseded keys, insert one row per key; returns rows inserted."""
-    staged = con.execute(f"select count(*) from {stage}").fetchone()[0]
+    staged = con.execute(f"select count(*) from {stage}").fetchall()[0][0]
     if replace == "all":
         con.execute(_render("load/delete_all.sql", table, stage))
     elif replace == "partitions":
         con.execute(_render("load/delete_partition.sql", table, stage), {"run_dates": run_dates})
     con.execute(_render("load/delete_keys.sql", table, stage))
     try:
-        inserted = con.execute(_render("load/insert.sql", table, stage)).fetchone()[0]
+        inserted = con.execute(_render("load/insert.sql", table, stage)).fetchall()[0][0]
     except duckdb.ConstraintException as exc:
         raise SchemaMismatch(f"{table}: staged rows violate the warehouse schema: {exc}") from exc
     if inserted != staged:
@@ -161,7 +161,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in WAREHOUSE_TABLES}
+    return {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in WAREHOUSE_TABLES}
 
 
 def load_into(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_date: dt.date | None = None,

@@ -1,0 +1,82 @@
+"""Codebook and CITATION.cff text, generated from the schema module (never written by hand)."""
+
+from __future__ import annotations
+
+from pipeline import schema
+from pipeline.load.ddl import duckdb_type
+
+PUBLISHED_TABLES: tuple[str, ...] = ("events", "articles")
+
+_PRECISION_CODES = {
+    "date_precision": {
+        "day": "the text names the day (or a relative day resolved against the publication date)",
+        "week": "the text names a week; event_date is its first day",
+        "month": "the text names a month; event_date is its first day",
+        "year": "the text names a year; event_date is 1 January",
+    },
+    "geo_precision": {
+        "town": "coordinates of the named town, village or neighbourhood",
+        "district": "centroid of the second-level region (admin2)",
+        "region": "centroid of the first-level region (admin1, governorate/state)",
+        "country": "centroid of the country: the place could not be resolved more precisely",
+    },
+    "modality": {
+        "asserted": "reported as having happened; the only events counted in the analysis views",
+        "negated": "the text says it did not happen",
+        "denied": "a party denies it happened",
+        "threat": "threatened, not carried out",
+        "future": "announced or planned",
+        "hypothetical": "conditional or speculative",
+    },
+}
+
+
+def _column_rows(table: str) -> list[str]:
+    rows = ["| column | type | required | meaning | allowed values |", "|---|---|---|---|---|"]
+    for f in schema.TABLE_FIELDS[table]:
+        allowed = ", ".join(f"`{a}`" for a in f.allowed) if f.allowed else ""
+        rows.append(f"| `{f.name}` | {duckdb_type(f.type)} | {'yes' if not f.nullable else 'no'} | "
+                    f"{f.description.replace('|', '/')} | {allowed} |")
+    return rows
+
+
+def _grain(table: str) -> str:
+    for line in (schema.__doc__ or "").splitlines():
+        if line.startswith(f"- ``{table}``:"):
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
+def codebook_markdown(*, title: str, version: str) -> str:
+    """Every column of the published tables: meaning, type, allowed values; then the precision codes."""
+    lines = [f"# {title}: codebook ({version})", "",
+             f"Schema version {schema.SCHEMA_VERSION}. Generated from `pipeline/schema.py`.", ""]
+    for table in PUBLISHED_TABLES:
+        lines += [f"## `{table}` ({table}.parquet, {table}.csv)", "", f"Grain: {_grain(table)}", ""]
+        lines += _column_rows(table)
+        lines.append("")
+    lines += ["## Codes", ""]
+    for column, codes in _PRECISION_CODES.items():
+        lines += [f"### `{column}`", ""] + [f"- `{code}`: {meaning}" for code, meaning in codes.items()] + [""]
+    lines += ["### `event_type` / `sub_event_type` (ACLED-style) by `action_type`", "",
+              "| action_type | event_type | default sub_event_type |", "|---|---|---|"]
+    lines += [f"| `{a}` | {e} | {s} |" for a, (e, s) in schema.ACTION_TO_ACLED.items()]
+    lines += ["", "CSV files: list columns are JSON arrays; timestamps are ISO 8601 in UTC.", ""]
+    return "\n".join(lines)
+
+
+def citation_cff(*, title: str, version: str, date_released: str) -> str:
+    """A minimal valid CITATION.cff (Citation File Format 1.2.0) for a dataset release."""
+    return "\n".join([
+        "cff-version: 1.2.0",
+        'message: "If you use this dataset, please cite it as below."',
+        "type: dataset",
+        f'title: "{title}"',
+        f'version: "{version}"',
+        f"date-released: {date_released}",
+        "authors:",
+        '  - name: "conflict-events contributors"',
+        "license: MIT",
+        "keywords: [conflict events, Arabic news, event data]",
+        "",
+    ])

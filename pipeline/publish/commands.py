@@ -1,0 +1,33 @@
+"""`conflict-events publish --version vYYYY.MM.DD` and `conflict-events verify-snapshot PATH`."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipeline.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    publish = subparsers.add_parser("publish", help="write an immutable researcher snapshot from the warehouse")
+    publish.add_argument("--version", required=True, help="vYYYY.MM.DD or vYYYY.MM.DD.N")
+    publish.set_defaults(handler=publish_command)
+    verify = subparsers.add_parser("verify-snapshot", help="re-check a snapshot's checksums and row counts")
+    verify.add_argument("path", help="snapshot folder, e.g. data/snapshots/latest")
+    verify.set_defaults(handler=verify_command)
+
+
+def publish_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.publish import publish_snapshot
+
+    print(publish_snapshot(settings, version=args.version))
+    return 0
+
+
+def verify_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.publish import verify_snapshot
+
+    problems = verify_snapshot(args.path)
+    for problem in problems:
+        print(problem)
+    print("ok" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
