@@ -11,7 +11,8 @@ Inputs:
   names are dropped for small places (false-positive guard).
 
 Outputs (all names already in ``normalize_arabic`` form, several names joined by ``|``):
-- ``places.tsv``: geonames_id, name, country, admin1_code, latitude, longitude, population, names
+- ``places.tsv``: geonames_id, name, country, admin1_code, latitude, longitude, population, names,
+  guarded_names (names that are also frequent words: matched only with a cue or a known country)
 - ``admin1.tsv``: country, admin1_code, name, names, latitude, longitude (centroid = mean of the
   GeoNames places of the region)
 - ``countries.tsv``: country, name, geonames_id, names, demonyms, latitude, longitude
@@ -24,6 +25,7 @@ import json
 import logging
 import re
 import sys
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -63,6 +65,10 @@ COMMON_WORDS = frozenset(
     الأبيض الأسود الأزرق عين بئر جبل تل وادي نهر بحر دار بيت باب أم أبو بني بن ابن مصدر مصادر
     الرابع الخامس العاشر الحادي الشرقية الغربية الشمالية الجنوبية الحمراء الخضراء البيضاء
     الضفة القطاع المحافظة الولاية القضاء الناحية الريف العاصمة الحي المخيم الأمين الثانية
+    كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين يناير فبراير مارس أبريل مايو يونيو يوليو
+    أغسطس سبتمبر أكتوبر نوفمبر ديسمبر شفت رس معسكر عدي تلا رياض خبر مشهد قبة أب رشيد البيض المسيلة
+    بشار الساحل الصف المدينة الحي سن سنة دو الأم أشرف بن أمل سلطات الجميل الجديد الجديدة الزعيم
+    جمال ثورة الثورة وان بانه آباده عالية أن إن أنه بأنه قرية مدينة منطقة مركز جزيرة ساحة شارع
     """.split()
 )
 
@@ -140,13 +146,18 @@ def load_cities() -> dict[str, dict]:
         return json.load(fh)
 
 
-def keep_name(name: str, population: int, common: set[str]) -> bool:
-    """False for names that are common words (unless the place is large)."""
+NON_ARAB = frozenset({"TR", "IR"})
+
+
+def classify_name(name: str, population: int, country: str, common: set[str]) -> str:
+    """``"keep"``, ``"guard"`` (a large place whose name is also a frequent word) or ``"drop"``."""
     if name in COMMON_WORDS:
-        return False
-    if " " not in name and name in common and population < KEEP_ALWAYS_POPULATION:
-        return False
-    return len(name) >= 3 or population >= KEEP_ALWAYS_POPULATION
+        return "drop"
+    if " " not in name and name in common:
+        if population < KEEP_ALWAYS_POPULATION or country in NON_ARAB:
+            return "drop"
+        return "guard"
+    return "keep" if len(name) >= 3 or population >= KEEP_ALWAYS_POPULATION else "drop"
 
 
 def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
@@ -168,20 +179,26 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
         coords_by_country[cc].append((lat, lon))
         pop = int(city.get("population") or 0)
         names = arabic_names(city["alternatenames"])
-        kept = [n for n in names if keep_name(n, pop, common)]
+        verdicts = {n: classify_name(n, pop, cc, common) for n in names}
+        kept = [n for n, v in verdicts.items() if v != "drop"]
+        guarded = [n for n, v in verdicts.items() if v == "guard"]
         dropped += len(names) - len(kept)
         if not kept:
             continue
         rows.append(
             "\t".join(
                 [str(city["geonameid"]), city["name"], cc, city["admin1code"], f"{lat:.5f}", f"{lon:.5f}",
-                 str(pop), "|".join(kept)]
+                 str(pop), "|".join(kept), "|".join(guarded), ""]
             )
         )
     log.info("places with Arabic names: %d (%d names dropped as common words)", len(rows), dropped)
+    curated = curated_town_rows(out_dir / "towns_curated.tsv", cities)
+    log.info("curated towns: %d", len(curated))
+    rows.extend(curated)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write(out_dir / "places.tsv",
-           "geonames_id\tname\tcountry\tadmin1_code\tlatitude\tlongitude\tpopulation\tnames", rows)
+           "geonames_id\tname\tcountry\tadmin1_code\tlatitude\tlongitude\tpopulation\tnames\tguarded_names\tnotable",
+           rows)
 
     admin1_rows = []
     for cc, code, name, names in read_curated(out_dir / "admin1_curated.tsv"):
@@ -203,6 +220,40 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
     _write(out_dir / "countries.tsv", "country\tname\tgeonames_id\tnames\tdemonyms\tlatitude\tlongitude",
            country_rows)
     return {"places": len(rows), "admin1": len(admin1_rows), "countries": len(country_rows)}
+
+
+def _fold(name: str) -> str:
+    """Latin name folded for comparison: accents, apostrophes and case dropped."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if ch.isalnum() or ch == " ").lower().strip()
+
+
+def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
+    """Rows for ``towns_curated.tsv`` entries, with GeoNames id/coordinates when a cities500 place matches.
+
+    Curated names are "notable" (no small-town guard); names written with a leading ``!`` are guarded.
+    """
+    by_name: dict[tuple[str, str], dict] = {}
+    for city in cities.values():
+        if city["countrycode"] not in COUNTRIES:
+            continue
+        for latin in [city["name"], *city["alternatenames"]]:
+            key = (city["countrycode"], _fold(latin))
+            if key not in by_name or city["population"] > by_name[key]["population"]:
+                by_name[key] = city
+    rows = []
+    for cc, code, name, names in read_curated(path):
+        raw = names.split("|")
+        guarded = norm_names("|".join(n.lstrip("!") for n in raw if n.startswith("!")))
+        all_names = norm_names("|".join(n.lstrip("!") for n in raw))
+        city = by_name.get((cc, _fold(name)))
+        if city and city["admin1code"] == code:
+            gid, lat, lon, pop = (str(city["geonameid"]), f"{city['latitude']:.5f}", f"{city['longitude']:.5f}",
+                                  str(city["population"] or 0))
+        else:
+            gid, lat, lon, pop = "", "", "", "0"
+        rows.append("\t".join([gid, name, cc, code, lat, lon, pop, "|".join(all_names), "|".join(guarded), "1"]))
+    return rows
 
 
 def _centroid(coords: list[tuple[float, float]]) -> tuple[str, str]:

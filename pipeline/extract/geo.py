@@ -37,7 +37,7 @@ _PREFIXES = (
 # Cue words (normalised) -> kind.
 REGION_CUES = frozenset({"محافظه", "ولايه", "اقليم", "امانه"})
 DISTRICT_CUES = frozenset({"قضاء", "ناحيه", "مديريه", "مركز", "منطقه"})
-TOWN_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "بلدات", "قري", "مدن", "العاصمه", "ضاحيه", "جزيره"})
+TOWN_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "بلدات", "قري", "مدن", "العاصمه", "ضاحيه"})
 COUNTRYSIDE_CUES = frozenset({"ريف", "اطراف", "ضواحي"})
 CUE_WORDS = REGION_CUES | DISTRICT_CUES | TOWN_CUES | COUNTRYSIDE_CUES
 DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط"})
@@ -98,6 +98,7 @@ class _Candidate:
     place: Place
     kind: str  # "town" | "region" | "country"
     admin1_code: str | None
+    notable: bool = False  # curated: no small-town guard
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class _Match:
     last: int  # index of the last token of the name (inclusive)
     prefix_len: int  # clitic characters stripped from the first token
     candidates: tuple[_Candidate, ...]
+    name: str  # the normalised name matched
 
 
 def clitic_variants(token: str) -> list[tuple[int, str]]:
@@ -142,7 +144,9 @@ class Gazetteer:
         demonyms: dict[str, str],
         admin1_places: dict[tuple[str, str], Place],
         countries: dict[str, Place],
+        guarded: frozenset[tuple[str, str, str]] = frozenset(),
     ) -> None:
+        self._guarded = guarded
         self._index = index
         self._demonyms = demonyms
         self._admin1_places = admin1_places
@@ -176,13 +180,16 @@ class Gazetteer:
             for n in anames.split("|"):
                 names.setdefault(n, []).append(cand)
 
-        for gid, name, cc, code, lat, lon, pop, pnames in _read_tsv(root / "places.tsv"):
-            place = Place(name, cc, admin1_names.get((cc, code)), None, float(lat), float(lon), int(gid), "town",
-                          int(pop))
-            cand = _Candidate(place, "town", code)
+        guarded: set[tuple[str, str, str]] = set()
+        for gid, name, cc, code, lat, lon, pop, pnames, gnames, notable in _read_tsv(root / "places.tsv"):
+            place = Place(name, cc, admin1_names.get((cc, code)), None, _float(lat), _float(lon),
+                          int(gid) if gid else None, "town", int(pop))
+            cand = _Candidate(place, "town", code, notable == "1")
             for n in pnames.split("|"):
                 if n not in _NOT_PLACE_NAMES:
                     names.setdefault(n, []).append(cand)
+            for n in gnames.split("|") if gnames else ():
+                guarded.add((n, name, cc))
 
         index: dict[str, list[tuple[tuple[str, ...], tuple[_Candidate, ...]]]] = {}
         for n, cands in names.items():
@@ -191,7 +198,7 @@ class Gazetteer:
         for entries in index.values():
             entries.sort(key=lambda e: -len(e[0]))
         log.debug("gazetteer: %d names, %d first tokens", len(names), len(index))
-        return cls(index, demonyms, admin1_places, countries)
+        return cls(index, demonyms, admin1_places, countries, frozenset(guarded))
 
     # ---------------------------------------------------------------- public API
     def country_code_for(self, text: str) -> str | None:
@@ -243,7 +250,7 @@ class Gazetteer:
                 if i + k >= n or (best is not None and best.last - best.first >= k):
                     continue
                 if all(tokens[i + 1 + j] == rest[j] for j in range(k)):
-                    best = _Match(i, i + k, prefix_len, cands)
+                    best = _Match(i, i + k, prefix_len, cands, " ".join((stem, *rest)))
                     break
         return best
 
@@ -266,7 +273,7 @@ class Gazetteer:
                 demonym_votes[cc] += 1
             i += 1
 
-        context = _context_votes(matches, demonym_votes)
+        context, voters = _context_votes(matches, demonym_votes, self._guarded)
         mentions: list[PlaceMention] = []
         covered: set[int] = set()
         used_until = -1
@@ -278,7 +285,8 @@ class Gazetteer:
             end_tok = m.last
             if cue in COUNTRYSIDE_CUES or direction:
                 end_tok = _trailing_directions(tokens, spans, norm, end_tok)
-            place = self._resolve(m, cue, direction, country_hint, context, tokens, relaxed, idx, matches)
+            own = Counter({m.candidates[0].place.country_code: 1}) if idx in voters else Counter()
+            place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed)
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
@@ -334,8 +342,6 @@ class Gazetteer:
         context: Counter[str],
         tokens: list[str],
         relaxed: bool,
-        idx: int,
-        matches: list[_Match],
     ) -> Place | None:
         cands = list(m.candidates)
         single_word = m.first == m.last
@@ -370,10 +376,13 @@ class Gazetteer:
             if same and cue not in REGION_CUES:
                 best = max(same, key=lambda c: c.place.population)
         if best.kind == "town" and single_word and not relaxed and cue is None:
-            small = best.place.population < SMALL_TOWN_POPULATION
+            guarded = (m.name, best.place.name, best.place.country_code) in self._guarded
+            small = guarded or (best.place.population < SMALL_TOWN_POPULATION and not best.notable)
             known_country = (country_hint == best.place.country_code) or context.get(best.place.country_code, 0)
             prev = tokens[m.first - 1] if m.first > 0 else ""
-            if small and not (known_country and (m.prefix_len or prev in _PREPOSITIONS or direction)):
+            clitic = tokens[m.first][: m.prefix_len]
+            governed = "ب" in clitic or "ل" in clitic or prev in _PREPOSITIONS or direction
+            if small and not (known_country and governed):
                 return None
         return self._with_cue(best, cue, direction)
 
@@ -403,7 +412,7 @@ class Gazetteer:
             if i in covered:
                 continue
             cue = _strip_clitics(tok, CUE_WORDS)
-            if cue not in TOWN_CUES | DISTRICT_CUES | COUNTRYSIDE_CUES or cue in ("مركز", "العاصمه", "جزيره"):
+            if cue not in TOWN_CUES | DISTRICT_CUES | COUNTRYSIDE_CUES or cue in ("مركز", "العاصمه"):
                 continue
             j = i + 1
             name_end = None
@@ -463,16 +472,23 @@ def _trailing_directions(tokens: list[str], spans: list[tuple[int, int]], norm: 
     return end
 
 
-def _context_votes(matches: list[_Match], demonyms: Counter[str]) -> Counter[str]:
-    """Countries the text is about: unambiguous place names and countries count, demonyms too."""
+def _context_votes(
+    matches: list[_Match], demonyms: Counter[str], guarded: frozenset[tuple[str, str, str]]
+) -> tuple[Counter[str], set[int]]:
+    """Countries the text is about (unambiguous place names, countries, demonyms) and the voting matches."""
     votes: Counter[str] = Counter(demonyms)
-    for m in matches:
+    voters: set[int] = set()
+    for idx, m in enumerate(matches):
         countries = {c.place.country_code for c in m.candidates}
-        if len(countries) == 1:
-            cand = m.candidates[0]
-            if cand.kind != "town" or cand.place.population >= SMALL_TOWN_POPULATION or m.last > m.first:
-                votes[next(iter(countries))] += 1
-    return votes
+        if len(countries) != 1:
+            continue
+        cand = m.candidates[0]
+        if (m.name, cand.place.name, cand.place.country_code) in guarded:
+            continue
+        if cand.kind != "town" or cand.place.population >= SMALL_TOWN_POPULATION or m.last > m.first:
+            votes[cand.place.country_code] += 1
+            voters.add(idx)
+    return votes, voters
 
 
 _CUE_LABELS = {
