@@ -190,7 +190,7 @@ class Engine:
         definite = toks[main.first].text.startswith(("ال", "وال", "بال", "فال")) or \
             (main.first > 0 and toks[main.first - 1].text in ("هذه", "هذا"))
         elaboration = (definite and not renewal) or bool(anaphoric)
-        prev = self._previous_compatible(events, action)
+        prev = self._previous_compatible(events, action, family=bool(anaphoric))
         modality = self._modality(toks, main, cue_kinds, dates)
         fat, fat_vague, unnumbered, inj = self._casualties(toks, cue_kinds)
         if elaboration and prev is not None:
@@ -351,7 +351,8 @@ class Engine:
                     continue
                 agent = a
                 break
-        target = next((a for a in actors if a is not agent and (agent is None or a[2] != agent[2])), None)
+        target = next((a for a in actors if a is not agent and (agent is None or (
+            a[2] != agent[2] and not (a[3] == agent[3] == _STATE and action not in ("armed_clash",))))), None)
         if agent is not None and agent[3] == "civilians":
             agent, target = None, agent
         if agent is None and target is not None and target[3] != "civilians":
@@ -377,9 +378,9 @@ class Engine:
         # prefer a more specific place described right after the first one («بمدينة», «في قضاء»)
         return chosen
 
-    def _previous_compatible(self, events: list[Candidate], action: str) -> Candidate | None:
+    def _previous_compatible(self, events: list[Candidate], action: str, *, family: bool) -> Candidate | None:
         for c in reversed(events):
-            if c.action_type == action or (c.action_type in VIOLENT and action in VIOLENT):
+            if c.action_type == action or (family and c.action_type in VIOLENT and action in VIOLENT):
                 return c
         return None
 

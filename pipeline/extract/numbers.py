@@ -42,17 +42,19 @@ def count_near(tokens: list[Token], cue_idx: list[int], numbers: dict[str, int],
     """Numbers within a window around each cue token, skipping approximators («نحو», «أكثر من»)."""
     out = []
     for c in cue_idx:
+        found_after = False
         for j in range(c + 1, min(len(tokens), c + 1 + after)):
             if tokens[j].text in stop:
                 break
             v = number_at(tokens, j, numbers)
             if v is not None:
                 out.append(v)
+                found_after = True
                 break
             if tokens[j].text not in _APPROX and j > c + 1:
                 break
-        else:
-            pass
+        if found_after:
+            continue
         for j in range(c - 1, max(-1, c - 1 - before), -1):
             if tokens[j].text in stop:
                 break

@@ -1,0 +1,136 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import InputFormatError
+from pipeline.extract import build_engine, read_articles_jsonl
+from pipeline.extract.dates import find_dates, hijri_to_gregorian
+from pipeline.extract.engine import event_id
+from pipeline.extract.lexicon import Lexicons
+from pipeline.extract.text import boilerplate_spans, clitic_variants, normalize_arabic, split_sentences, tokenize
+from pipeline.settings import Settings
+
+GOLD = Path(__file__).parent / "gold"
+SEED = (GOLD / "seed-article-ar.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return build_engine(Settings.load())
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return Lexicons.load()
+
+
+def test_clitics():
+    assert "قصف" in clitic_variants("بقصف")
+    assert "تنظيم" in clitic_variants("للتنظيم")
+    assert "تدمير" in clitic_variants("وتدميرهما")
+    assert "ب" not in clitic_variants("بب")
+
+
+def test_normalisation_keeps_digits_and_offsets():
+    assert normalize_arabic("قُتل ١٠ أشخاص") == "قتل 10 اشخاص"
+
+
+def test_sentences_respect_quotes():
+    text = 'قال المصدر إن «العملية انتهت. والقوات عادت» أمس. ثم غادر.\nسطر آخر'
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ['قال المصدر إن «العملية انتهت. والقوات عادت» أمس.', "ثم غادر.", "سطر آخر"]
+
+
+def test_boilerplate_block(lex):
+    spans = boilerplate_spans(SEED, lex.boilerplate)
+    cut = "".join(SEED[s:e] for s, e in spans)
+    assert "الخميس المقبل موعداً" in cut and "كلمات دلالية" in cut
+    assert "كشف مصدر أمني مطلع" not in cut
+
+
+@pytest.mark.parametrize("phrase,expected,prec", [
+    ("اليوم الجمعة", "2025-03-07", "day"),
+    ("مساء أمس الخميس", "2025-03-06", "day"),
+    ("أول أمس", "2025-03-05", "day"),
+    ("ليل الاثنين الثلاثاء", "2025-03-03", "day"),
+    ("مساء الثلاثاء", "2025-03-04", "day"),
+    ("يوم ٢١ أيلول/سبتمبر 2024", "2024-09-21", "day"),
+    ("في 3 آذار 2025", "2025-03-03", "day"),
+    ("الأسبوع الماضي", "2025-02-28", "week"),
+])
+def test_dates(phrase, expected, prec):
+    found = find_dates(normalize_arabic(phrase), dt.date(2025, 3, 7), use_fallback=False)
+    assert str(min(d.date for d in found)) == expected and found[0].precision == prec
+
+
+def test_future_weekday_and_hijri():
+    (d,) = find_dates(normalize_arabic("الخميس المقبل"), dt.date(2025, 3, 3), use_fallback=False)
+    assert d.future and d.date == dt.date(2025, 3, 6)
+    assert hijri_to_gregorian(1446, 9, 1) == dt.date(2025, 3, 1)
+
+
+def _events(engine, text, published=dt.date(2025, 3, 7)):
+    return engine.extract(article_id="t", text=text, title=None, published=published)
+
+
+def test_fatalities_and_injured(engine):
+    (ev,) = _events(engine, "قُتل ١٠ أشخاص وأصيب ٢٣ آخرون، اليوم الجمعة، في تفجير سيارة مفخخة في بغداد.")
+    assert ev["fatalities"] == 10 and ev["injured"] == 23 and ev["action_type"] == "explosion_ied"
+
+
+def test_number_words_and_no_deaths(engine):
+    (ev,) = _events(engine, "لقي أربعة أشخاص مصرعهم اليوم إثر انفجار عبوة ناسفة في بعقوبة.")
+    assert ev["fatalities"] == 4
+    (ev,) = _events(engine, "اعتقلت قوات الأمن العراقية اليوم خمسة مطلوبين في بعقوبة.")
+    assert ev["fatalities"] == 0 and ev["action_type"] == "arrest_raid"
+
+
+def test_modality_negation(engine):
+    evs = _events(engine, "نفى الجيش أنه قصف القرية أمس.")
+    assert evs and all(e["modality"] != "asserted" for e in evs)
+
+
+def test_background_pluperfect_excluded(engine):
+    assert _events(engine, "وكانت قوات الاحتلال قد قتلت أول أمس ستة فلسطينيين في نابلس.") == []
+
+
+def test_roles_agent_via_shannathu(engine):
+    (ev,) = _events(engine, "قُتل ثلاثة جنود في هجوم شنته حركة الشباب اليوم على قاعدة في مقديشو.")
+    assert ev["actor1_norm"] == "Al-Shabaab" and ev["fatalities"] == 3
+
+
+def test_seed_article(engine):
+    evs = [e for e in _events(engine, SEED, dt.date(2025, 3, 3)) if e["modality"] == "asserted"]
+    ops = [e for e in evs if e["action_type"] == "security_operation"]
+    assert ops and ops[0]["admin1"] == "Diyala" and ops[0]["country_code"] == "IQ"
+    assert ops[0]["actor1_norm"] == "Iraqi joint security force" and ops[0]["actor1_type"] == "state_forces"
+    assert ops[0]["event_date"] == dt.date(2025, 3, 3)
+    assert any(e["actor2_norm"] == "ISIS" for e in ops)
+    assert not any("السنوات العشر" in e["evidence"] for e in evs)
+    body_end = SEED.index("مقالات مشابهة")
+    assert all(e["char_start"] < body_end for e in evs)
+    assert all(SEED[e["char_start"]:e["char_end"]] == e["evidence"] for e in evs)
+
+
+def test_negatives_yield_nothing(engine):
+    table = read_articles_jsonl(GOLD / "dev" / "articles.jsonl", run_id="t", run_date=dt.date(2025, 1, 1))
+    for row in table.to_pylist()[-5:]:
+        assert engine.extract(article_id=row["article_id"], text=row["text"], title=row["title"],
+                              published=row["published_at"].date()) == []
+
+
+def test_event_id_deterministic():
+    assert event_id("a", 1, 2, "attack", "x") == event_id("a", 1, 2, "attack", "x")
+    assert len(event_id("a", 1, 2, "attack", None)) == 32
+
+
+def test_jsonl_bad_line(tmp_path):
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"id": "x", "text": "نص"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(InputFormatError, match=":2:"):
+        read_articles_jsonl(p, run_id="t", run_date=dt.date(2025, 1, 1))
+
+
+def test_tokenize():
+    assert [t.text for t in tokenize("قتل 10 اشخاص")] == ["قتل", "10", "اشخاص"]
