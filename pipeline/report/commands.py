@@ -1,0 +1,39 @@
+"""`conflict-events report --date YYYY-MM-DD [--run-id ID]`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from pipeline.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("report", help="write the HTML run report of a run date")
+    parser.add_argument("--date", type=dt.date.fromisoformat, required=True, help="run date YYYY-MM-DD")
+    parser.add_argument("--run-id", help="run to report (default: the latest run of that date in the warehouse)")
+    parser.set_defaults(handler=report_command)
+
+
+def report_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.report import write_run_report
+
+    run_id = args.run_id or latest_run_id(settings, args.date) or f"run-{args.date.isoformat()}"
+    print(write_run_report(settings, run_id=run_id, run_date=args.date))
+    return 0
+
+
+def latest_run_id(settings: Settings, run_date: dt.date) -> str | None:
+    from pipeline.errors import WarehouseMissing
+    from pipeline.load import connect
+
+    try:
+        con = connect(settings, read_only=True)
+    except WarehouseMissing:
+        return None
+    try:
+        rows = con.execute("select run_id from runs where run_date = $d order by started_at desc nulls last, "
+                           "run_id desc limit 1", {"d": run_date}).fetchall()
+    finally:
+        con.close()
+    return rows[0][0] if rows else None

@@ -1,0 +1,100 @@
+"""The HTML run report: content, escaping, self-containedness, and a real headless-Chromium render."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from load_fixtures import D1, D2, build_known_lake, event, known_events, sources_arrow, write_lake
+
+from pipeline import paths
+from pipeline.cli import main
+from pipeline.load import load_warehouse
+from pipeline.report import write_run_report
+from pipeline.settings import Settings
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def report(settings: Settings) -> Path:
+    build_known_lake(settings)
+    write_lake(settings, "events", [
+        *[e for e in known_events() if e["run_date"] == D2],
+        event("x1", "a5", "alpha", D2, D2, actor1_norm="<script>alert(1)</script>", char_start=99),
+    ], D2)
+    load_warehouse(settings, sources=sources_arrow())
+    docs = Path(paths.data_docs_dir(settings))
+    docs.mkdir(parents=True)
+    (docs / "index.html").write_text("<html></html>")
+    return Path(write_run_report(settings, run_id=f"run-{D2}", run_date=D2))
+
+
+def test_report_sections(report: Path, settings: Settings) -> None:
+    assert report == Path(settings.data_root) / "reports" / D2.isoformat() / "index.html"
+    html = report.read_text()
+    for heading in ("Stages", "Events per day by event type", "Events by country / admin1", "Top actors",
+                    "Quarantine reasons", "Crawl errors per source"):
+        assert heading in html
+    assert html.count("<svg") == 3
+    assert "fatalities_implausible" in html  # D2's quarantine reason
+    assert "lat_lon_out_of_range" not in html  # D1's is another day
+    assert "SY / Idlib" in html and "Russian Air Force" in html
+    assert '{"timeout": 1}' in html.replace("&quot;", '"')
+    assert 'href="../data_docs/index.html"' in html
+
+
+def test_report_is_self_contained_and_escaped(report: Path) -> None:
+    html = report.read_text()
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<link" not in html and "@import" not in html
+
+
+def test_report_without_warehouse(settings: Settings) -> None:
+    html = Path(write_run_report(settings, run_id="r", run_date=D1)).read_text()
+    assert "No warehouse yet" in html
+
+
+def test_report_command_picks_latest_run(report: Path, settings: Settings, capsys) -> None:
+    assert main(["--data-root", settings.data_root, "report", "--date", D1.isoformat()]) == 0
+    html = Path(capsys.readouterr().out.strip()).read_text()
+    assert f"run-{D1}" in html and "lat_lon_out_of_range" in html
+
+
+def _png_is_not_blank(png: bytes) -> bool:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    pixels = zlib.decompress(idat)
+    return len(set(pixels)) > 16  # a blank page compresses to a handful of byte values
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_report_renders_in_headless_chromium(report: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+         "--window-size=1000,1400", f"--screenshot={shot}", report.as_uri()],
+        check=True, capture_output=True, timeout=60,
+    )
+    assert shot.stat().st_size > 10_000
+    assert _png_is_not_blank(shot.read_bytes())
+
+
+def test_blank_png_is_detected(tmp_path: Path) -> None:
+    raw = b"".join(b"\x00" + b"\xff\xff\xff" * 4 for _ in range(4))
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + b"\0\0\0\0"  # noqa: E731
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    assert not _png_is_not_blank(png)
