@@ -167,8 +167,10 @@ def run_suite(
     logging.getLogger("great_expectations._docs_decorators").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # our own log line per table instead
     batch_definition = (
         context.data_sources.add_pandas("staging")
         .add_dataframe_asset(suite_dict["name"])
