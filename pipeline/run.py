@@ -151,11 +151,20 @@ def run_validate(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
 
     results = {}
     with _recorded_stage(settings, "validate", run_date=run_date, run_id=run_id) as record:
-        for table_name in VALIDATED_TABLES:
+        article_count = None
+        for table_name in VALIDATED_TABLES:  # articles first: the events batch check needs their count
             staged = read_partition(settings, table_name=table_name, run_date=run_date, layer="staging")
             result = validate_table(
-                staged, settings, table_name=table_name, run_id=run_id, run_date=run_date
+                staged,
+                settings,
+                table_name=table_name,
+                run_id=run_id,
+                run_date=run_date,
+                history=_previous_row_counts(settings, table_name, run_date),
+                article_count=article_count,
             )
+            if table_name == "articles":
+                article_count = staged.num_rows
             replace_partition(
                 result.valid, settings, table_name=table_name, run_date=run_date, layer="validated"
             )
@@ -176,6 +185,16 @@ def run_validate(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
     if docs:
         logger.info("validate: data docs at %s", docs)
     return paths.partition_dir(settings, "events", run_date, layer="validated")
+
+
+def _previous_row_counts(
+    settings: Settings, table_name: str, run_date: dt.date, *, days: int = 7
+) -> list[int]:
+    """Row counts of the stored partitions of the ``days`` run dates before ``run_date``."""
+    from pipeline.store import list_partitions, read_partition
+
+    earlier = [d for d in list_partitions(settings, table_name=table_name) if d < run_date][-days:]
+    return [read_partition(settings, table_name=table_name, run_date=d).num_rows for d in earlier]
 
 
 def run_store(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
