@@ -34,6 +34,13 @@ _AGENT_CUES = {"شنته", "شنها", "شنه", "نفذته", "نفذها", "ن
 _TARGET_PREPS = {"علي", "ضد", "استهدف", "استهدفت", "مع", "نحو"}
 _LOC_PREPS = {"في", "ب", "علي", "قرب", "داخل", "بمدينه", "ضواحي"}
 _STATE = "state_forces"
+_ANOTHER = {"اخري", "اخر", "منفصل", "منفصله"}
+_QUANTIFIERS = {"عشرات", "مئات", "الاف", "عدد", "سلسله", "سلسلة", "موجه", "جوله"}
+# definite generic nouns («الهجوم», «القتال», «المواجهات») refer back to the violent event already reported
+_GENERIC_NOUNS = {"هجوم", "هجمات", "قتال", "مواجهات", "اشتباكات", "عمليه", "ضربه", "حادث", "اعتداء", "انفجار",
+                  "تفجير", "قصف", "غاره", "غارات", "ضربات"}
+# generic state forces («الجنود», «الجيش») in these territories are another state's forces (ACLED convention)
+_OCCUPYING_FORCES = {"PS": "Israeli forces"}
 
 
 @dataclass
@@ -61,6 +68,7 @@ class Candidate:
     fatalities_unnumbered: bool = False
     injured: list[int] = field(default_factory=list)
     confidence: float = 0.5
+    own_location: bool = False  # the place is named in the evidence sentence itself (not inherited)
 
 
 @dataclass(frozen=True)
@@ -187,22 +195,34 @@ class Engine:
             return last_group
         trig: Trigger = main.entry
         action = trig.action_type
-        definite = toks[main.first].text.startswith(("ال", "وال", "بال", "فال")) or \
+        another = next((h for h in hits if h.last < len(toks) and toks[h.last].text in _ANOTHER), None)
+        if another is not None:  # «عملية أخرى», «هجوم آخر»: a separate incident, never an elaboration
+            main = another
+            trig = main.entry
+            action = trig.action_type
+        quantified = main.first > 0 and toks[main.first - 1].text in _QUANTIFIERS
+        definite = (toks[main.first].text.startswith(("ال", "وال", "بال", "فال")) and not quantified) or \
             (main.first > 0 and toks[main.first - 1].text in ("هذه", "هذا"))
-        elaboration = (definite and not renewal) or bool(anaphoric)
-        prev = self._previous_compatible(events, action, family=bool(anaphoric))
+        elaboration = ((definite and not renewal) or bool(anaphoric)) and another is None
+        generic = definite and len(trig.pattern) == 1 and trig.pattern[0] in _GENERIC_NOUNS
+        prev = self._previous_compatible(events, action, family=bool(anaphoric) or generic)
+        if generic and prev is not None and prev.action_type != action and \
+                any(not _same_place_as(prev, pm.place) for pm in mentions if pm.place.geo_precision != "country"):
+            prev = None  # a generic noun with places of its own is not about the earlier event
         modality = self._modality(toks, main, cue_kinds, dates)
         fat, fat_vague, unnumbered, inj = self._casualties(toks, cue_kinds)
         if elaboration and prev is not None:
             self._merge_elaboration(prev, event_dates, fat, fat_vague, unnumbered, inj, actors, main)
             return last_group
-        date, precision, date_text, from_cue = self._event_date(ctx, norm, event_dates, events)
+        separate = another is not None or any(k == "separate" for k, _f, _l in cue_kinds)
+        date, precision, date_text, from_cue = self._event_date(ctx, event_dates, events, norm, separate=separate)
         a1, a2 = self._roles(actors, main, toks, action)
-        if action == "armed_clash" and a1 and a1[2] in ("protesters", "rioters"):
+        if action == "armed_clash" and any(a[3] in ("protesters", "rioters") for a in actors):
             action = "riot"
         if action == "protest" and any(k == "violence" for k, _f, _l in cue_kinds):
             action = "riot"
         locs = [(orig(pm.start, pm.end), pm.place) for pm in self._locations(mentions, toks, main, norm)]
+        own_location = bool(locs)
         if not locs:
             inherited = events[-1] if events else None
             locs = [(inherited.location_text, inherited.place)] if inherited else [(None, None)]
@@ -217,7 +237,7 @@ class Engine:
                 actor1=a1[1:4] if a1 else None, actor2=a2[1:4] if a2 else None,
                 location_text=loc_text, place=place, fatalities=list(fat), fatalities_vague=list(fat_vague),
                 fatalities_unnumbered=unnumbered, injured=list(inj),
-                confidence=self._confidence(trig, a1, place, from_cue),
+                confidence=self._confidence(trig, a1, place, from_cue), own_location=own_location,
             )
             if cand.actor1 is None and prev is not None and prev.action_type == action:
                 cand.actor1 = prev.actor1
@@ -299,13 +319,13 @@ class Engine:
                              stop=frozenset(self.lex.cue_words.get("kill", ())))
         return explicit, vague, unnumbered, inj
 
-    def _event_date(self, ctx: ArticleContext, norm: str, dates: list[DateMention],
-                    events: list[Candidate]) -> tuple[dt.date, str, str | None, bool]:
+    def _event_date(self, ctx: ArticleContext, dates: list[DateMention], events: list[Candidate], norm: str,
+                    *, separate: bool) -> tuple[dt.date, str, str | None, bool]:
+        """Earliest stated date (rule D5); else the anchor event's date (D4); else the publication date."""
         usable = [d for d in dates if not d.future]
         if usable:
             d = min(usable, key=lambda x: x.date)
             return d.date, d.precision, norm[d.start:d.end], True
-        separate = any(w in norm for w in ("اخري", "في سياق متصل"))
         anchor = next((c for c in reversed(events) if c.date_from_cue), None)
         if anchor is not None and not separate:
             return anchor.date, anchor.date_precision, anchor.date_text, True
@@ -317,6 +337,8 @@ class Engine:
             entry: ActorEntry = m.entry
             country = entry.country or self._adjacent_country(toks, m.last) or ctx.country
             norm = entry.norm
+            if "{dem}" in norm and entry.actor_type == _STATE and country in _OCCUPYING_FORCES:
+                norm = _OCCUPYING_FORCES[country]
             if "{dem}" in norm:
                 dem = self.lex.demonyms.get(country or "", "")
                 norm = norm.replace("{dem}", dem).replace("()", "").strip() or entry.norm.replace("{dem}", "")
@@ -408,7 +430,9 @@ class Engine:
             if (c.action_type == cand.action_type and c.date == cand.date and c.modality == cand.modality
                     and _same_place(c, cand) and (c.actor1 is None or cand.actor1 is None
                                                   or c.actor1[1] == cand.actor1[1])):
-                if cand.trigger.weight > c.trigger.weight:
+                # the lead sentence summarises; a later sentence naming the place itself is the better evidence
+                detail = c.sentence_idx == 0 and cand.own_location and _rank(cand) >= _rank(c)
+                if cand.trigger.weight > c.trigger.weight or detail:
                     c.start, c.end, c.evidence, c.trigger = cand.start, cand.end, cand.evidence, cand.trigger
                     c.trigger_text = cand.trigger_text
                 c.actor1 = c.actor1 or cand.actor1
@@ -501,6 +525,14 @@ def _rank(c: Candidate) -> int:
 
 def _admin1(c: Candidate) -> str | None:
     return getattr(c.place, "admin1", None)
+
+
+def _same_place_as(c: Candidate, place: Any) -> bool:
+    if c.place is None or place is None:
+        return c.place is None and place is None
+    if c.place.geonames_id is not None and c.place.geonames_id == place.geonames_id:
+        return True
+    return c.place.name == place.name and c.place.country_code == place.country_code
 
 
 def _same_place(a: Candidate, b: Candidate) -> bool:
