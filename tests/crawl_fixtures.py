@@ -51,3 +51,13 @@ def write_registry(folder: Path, site: SiteServer, entry_points: list[dict], *, 
     path = folder / f"{source_id}.yaml"
     path.write_text(yaml.safe_dump({"sources": [source]}, allow_unicode=True), encoding="utf-8")
     return str(path)
+
+
+@pytest.fixture
+def make_registry(tmp_path: Path, site: SiteServer):
+    """``make_registry(entry_points, source_id=...)`` -> path of a one-source registry for ``site``."""
+
+    def make(entry_points: list[dict], *, source_id: str = "fixture") -> str:
+        return write_registry(tmp_path, site, entry_points, source_id=source_id)
+
+    return make

@@ -1,7 +1,12 @@
 from pathlib import Path
 
 from pipeline.crawl.text import (
-    containment_estimate, content_hash, decode_html, detect_language, extract_page, sketch,
+    containment_estimate,
+    content_hash,
+    decode_html,
+    detect_language,
+    extract_page,
+    sketch,
 )
 
 NEWS = Path(__file__).parent / "fixtures" / "site" / "news"

@@ -148,9 +148,10 @@ class Fetcher:
             raise FetchFailed(url, "robots_unavailable", exc.kind) from exc
         if response.status != 200:
             return None
+        text = response.body.decode("utf-8", errors="replace")
         rules = urllib.robotparser.RobotFileParser(url)
-        rules.parse(response.body.decode("utf-8", errors="replace").splitlines())
-        delay = rules.crawl_delay(self.settings.user_agent)
+        rules.parse(text.splitlines())
+        delay = robots_crawl_delay(text, self.settings.user_agent)
         gate = self._gate(url, politeness)
         if delay is not None and float(delay) > gate.delay:
             logger.info("%s asks for crawl-delay %s s", origin, delay)
@@ -236,6 +237,31 @@ async def _read_capped(response: aiohttp.ClientResponse, url: str, limit: int) -
         if len(body) > limit:
             raise FetchFailed(url, "too_large", f"body over {limit} bytes")
     return bytes(body)
+
+
+def robots_crawl_delay(robots_txt: str, user_agent: str) -> float | None:
+    """Crawl-delay of the group naming our agent, else of ``*`` (fractions allowed, unlike urllib's parser)."""
+    token = user_agent.split("/", 1)[0].lower()
+    delays: dict[str, float] = {}
+    agents: list[str] = []
+    in_agents = False
+    for raw in robots_txt.splitlines():
+        key, _, value = raw.split("#", 1)[0].partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "user-agent":
+            agents = [*agents, value.lower()] if in_agents else [value.lower()]
+            in_agents = True
+            continue
+        in_agents = False
+        if key == "crawl-delay":
+            try:
+                delays.update({agent: float(value) for agent in agents})
+            except ValueError:
+                continue
+    for agent, delay in delays.items():
+        if agent != "*" and agent in token:
+            return delay
+    return delays.get("*")
 
 
 def _retry_after_seconds(value: str) -> float | None:

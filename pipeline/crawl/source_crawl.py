@@ -28,6 +28,9 @@ from pipeline.sources import EntryPoint, Source
 logger = logging.getLogger(__name__)
 
 MAX_CHILD_SITEMAPS = 25
+# A link whose fetch failed transiently is retried on this many later runs before it is given up.
+MAX_PENDING_ATTEMPTS = 3
+TRANSIENT_KINDS = ("timeout", "truncated", "connection", "client_error", "http_408", "http_429", "http_5")
 PROGRESS_EVERY = 25
 # Fewer words than this is no body at all (trafilatura fell back to navigation or a caption).
 MIN_BODY_WORDS = 5
@@ -75,19 +78,21 @@ async def crawl_source(ctx: CrawlContext, source: Source) -> SourceReport:
     report = SourceReport(source.id, _now())
     archive = WarcArchive(ctx.raw_dir / f"{ctx.run_id}-{source.id}.warc.gz", software=ctx.settings.crawl.user_agent)
     validators: dict[str, tuple[str | None, str | None]] = {}
+    children: dict[str, list[str]] = {}
     links: dict[str, Link] = {}
     try:
         for entry in source.entry_points:
             if entry.type == "warc":
                 await ingest_warc(ctx, source, entry, report)
             else:
-                await discover_entry(ctx, source, entry, archive, links, validators, report)
+                await discover_entry(ctx, source, entry, archive, links, (validators, children), report)
         await fetch_articles(ctx, source, archive, list(links.values()), report)
     finally:
         archive.close()
     # Feed validators are saved only once the articles behind them are recorded: a crash before this
     # point makes the rerun fetch the feed in full again instead of getting a 304.
     ctx.state.save_validators(validators, now=_now())
+    ctx.state.save_sitemap_children(children)
     report.finished_at = _now()
     ctx.state.finish_source(source.id, run_id=ctx.run_id, run_date=ctx.run_date, status=report.status(),
                             now=report.finished_at)
@@ -99,9 +104,13 @@ async def crawl_source(ctx: CrawlContext, source: Source) -> SourceReport:
 
 async def discover_entry(
     ctx: CrawlContext, source: Source, entry: EntryPoint, archive: WarcArchive, links: dict[str, Link],
-    validators: dict[str, tuple[str | None, str | None]], report: SourceReport,
+    memo: tuple[dict[str, tuple[str | None, str | None]], dict[str, list[str]]], report: SourceReport,
 ) -> None:
-    """Fetch a feed / sitemap (index) / section page and add its article links to ``links``."""
+    """Fetch a feed / sitemap (index) / section page and add its article links to ``links``.
+
+    ``memo`` collects (HTTP validators, sitemap index children) to save once the source is done.
+    """
+    validators, children = memo
     queue = [entry.url or ""]
     done: set[str] = set()
     while queue and len(done) <= MAX_CHILD_SITEMAPS:
@@ -120,8 +129,8 @@ async def discover_entry(
         report.fetched += 1
         if response.status == 304:
             report.not_modified += 1
+            queue.extend(ctx.state.sitemap_children(url))
             continue
-        validators[url] = (response.headers.get("etag"), response.headers.get("last-modified"))
         if entry.type == "section":
             html, _ = decode_html(response.body, response.content_type)
             found = section_links(html, response.final_url)
@@ -135,7 +144,10 @@ async def discover_entry(
                 _fail(ctx, source, report, url, "malformed_feed", str(exc))
                 continue
             queue.extend(discovered.sitemaps)
+            if discovered.sitemaps:
+                children[url] = discovered.sitemaps
             found = discovered.links
+        validators[url] = (response.headers.get("etag"), response.headers.get("last-modified"))
         for link in found:
             links.setdefault(link.url, link)
         report.discovered += len(found)
@@ -145,6 +157,8 @@ async def fetch_articles(
     ctx: CrawlContext, source: Source, archive: WarcArchive, links: list[Link], report: SourceReport
 ) -> None:
     """Fetch the links not seen before (newest first, at most ``max_articles_per_source``)."""
+    pending = ctx.state.pending_links(source.id, max_attempts=MAX_PENDING_ATTEMPTS)
+    links = links + [Link(url) for url in pending if url not in {link.url for link in links}]
     on_site = [link for link in links if source.allows_host(host_of(link.url))]
     if len(links) > len(on_site):
         report.skipped["offsite_link"] += len(links) - len(on_site)
@@ -165,8 +179,11 @@ async def fetch_articles(
             response = await _fetcher(ctx).fetch(link.url, politeness=politeness, archive=archive)
         except FetchFailed as exc:
             _fail(ctx, source, report, link.url, exc.kind, str(exc))
+            transient = exc.kind.startswith(TRANSIENT_KINDS)
+            ctx.state.set_pending(link.url, source_id=source.id, kind=exc.kind if transient else None)
             return
         report.fetched += 1
+        ctx.state.set_pending(link.url, source_id=source.id, kind=None)
         await ingest_page(ctx, source, report, url=link.url, final_url=response.final_url, body=response.body,
                           content_type=response.content_type, fetched_at=response.fetched_at, hint=link,
                           warc=(response.warc_path, response.warc_offset))

@@ -37,6 +37,9 @@ create index if not exists minhash_bands_band on minhash_bands (band);
 create table if not exists alt_urls (article_id text not null, url text not null, primary key (article_id, url));
 create table if not exists validators (
     url text primary key, etag text, last_modified text, updated_at text not null);
+create table if not exists sitemap_children (url text not null, child text not null, primary key (url, child));
+create table if not exists pending_links (
+    url text primary key, source_id text not null, attempts integer not null, last_kind text not null);
 create table if not exists source_runs (
     source_id text primary key, run_id text not null, run_date text not null, finished_at text not null,
     status text not null);
@@ -114,6 +117,31 @@ class CrawlState:
         self.conn.executemany(
             "insert or replace into validators values (?, ?, ?, ?)",
             [(url, etag, lm, now.isoformat()) for url, (etag, lm) in items.items() if etag or lm],
+        )
+
+    def sitemap_children(self, url: str) -> list[str]:
+        """Child sitemaps an index listed last time (fetched again when the index answers 304)."""
+        return [r[0] for r in self.conn.execute("select child from sitemap_children where url = ?", (url,))]
+
+    def save_sitemap_children(self, children: dict[str, list[str]]) -> None:
+        for url, kids in children.items():
+            self.conn.execute("delete from sitemap_children where url = ?", (url,))
+            self.conn.executemany("insert or ignore into sitemap_children values (?, ?)", [(url, k) for k in kids])
+
+    def pending_links(self, source_id: str, *, max_attempts: int) -> list[str]:
+        """Links whose fetch failed transiently in earlier runs (retried even when their feed says 304)."""
+        return [r[0] for r in self.conn.execute(
+            "select url from pending_links where source_id = ? and attempts < ?", (source_id, max_attempts))]
+
+    def set_pending(self, url: str, *, source_id: str, kind: str | None) -> None:
+        """Remember a transient failure of ``url`` (kind), or forget it (kind None: fetched or given up)."""
+        if kind is None:
+            self.conn.execute("delete from pending_links where url = ?", (url,))
+            return
+        self.conn.execute(
+            "insert into pending_links values (?, ?, 1, ?) on conflict (url) do update set "
+            "attempts = attempts + 1, last_kind = excluded.last_kind",
+            (url, source_id, kind),
         )
 
     def finish_source(self, source_id: str, *, run_id: str, run_date: dt.date, status: str,
