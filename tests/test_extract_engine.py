@@ -134,3 +134,59 @@ def test_jsonl_bad_line(tmp_path):
 
 def test_tokenize():
     assert [t.text for t in tokenize("قتل 10 اشخاص")] == ["قتل", "10", "اشخاص"]
+
+
+def _dev_articles(n: int):
+    import datetime as _dt
+
+    table = read_articles_jsonl(GOLD / "dev" / "articles.jsonl", run_id="t", run_date=_dt.date(2025, 1, 1))
+    return table.slice(0, n)
+
+
+def test_workers_two_same_events_as_one():
+    from pipeline.extract import extract_events
+
+    articles = _dev_articles(12)
+    kw = {"run_id": "t", "run_date": dt.date(2025, 1, 1)}
+    one = extract_events(articles, Settings.load(extract={"workers": 1, "batch_size": 4}), **kw)
+    two = extract_events(articles, Settings.load(extract={"workers": 2, "batch_size": 4}), **kw)
+    assert one.events.num_rows > 5
+    assert one.events.column("event_id").to_pylist() == two.events.column("event_id").to_pylist()
+    assert one.events.to_pylist() == two.events.to_pylist()
+
+
+def test_camel_backend_without_db_falls_back_offline(monkeypatch, caplog):
+    import logging
+    import socket
+
+    from pipeline.extract import morphology
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the camel backend tried to open a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    if morphology.camel_db_path() is not None:  # installed on this machine: simulate its absence
+        monkeypatch.setattr(morphology, "camel_db_path", lambda: None)
+    with caplog.at_level(logging.WARNING, logger="pipeline.extract.morphology"):
+        eng = build_engine(Settings.load(extract={"backend": "camel"}))
+    assert eng.morph is None
+    assert any("morphology DB not installed" in r.getMessage() for r in caplog.records)
+    rows = eng.extract(article_id="c", text="قتل ثلاثة أشخاص في هجوم شنه مسلحون على نقطة أمنية في بغداد اليوم.",
+                       title=None, published=dt.date(2025, 1, 1))
+    assert [r["action_type"] for r in rows] == ["attack"]
+
+
+def test_camel_db_is_not_installed_here_and_lookup_is_local():
+    from pipeline.extract.morphology import camel_db_path
+
+    path = camel_db_path()
+    assert path is None or path.is_file()
+
+
+def test_morph_forms_extend_lexicon_matches(lex):
+    toks = tokenize(normalize_arabic("وقعت مجابهة في البلدة"))
+    assert not [m for m in lex.triggers.find(toks) if m.entry.action_type == "armed_clash"]
+    extra = {"مجابهه": frozenset({"مواجهات"})}
+    hits = lex.triggers.find(toks, lambda t: extra.get(t, frozenset()))
+    assert "armed_clash" in [m.entry.action_type for m in hits]

@@ -45,12 +45,18 @@ def load_gazetteer() -> Any | None:
 
 
 def build_engine(settings: Any) -> Engine:
+    """The engine for ``settings.extract``; backend "camel" adds camel-tools morphology when installed locally."""
     backend = getattr(settings.extract, "backend", "none")
-    if backend not in ("none", "camel"):
+    morph_forms = None
+    if backend == "camel":
+        from pipeline.extract.morphology import load_morph_forms
+
+        morph_forms = load_morph_forms()
+    elif backend != "none":
         logger.warning("unknown extract backend %r: using the lexicon engine", backend)
     return Engine(Lexicons.load(), load_gazetteer(),
                   use_dateparser_fallback=settings.extract.use_dateparser_fallback,
-                  min_confidence=settings.extract.min_confidence)
+                  min_confidence=settings.extract.min_confidence, morph_forms=morph_forms)
 
 
 def extract_article(engine: Engine, article: dict[str, Any], *, run_id: str, run_date: dt.date) -> list[dict]:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -85,8 +86,9 @@ def event_id(article_id: str, char_start: int, char_end: int, action_type: str, 
 
 class Engine:
     def __init__(self, lexicons: Lexicons, gazetteer: Any | None, *, use_dateparser_fallback: bool = True,
-                 min_confidence: float = 0.0) -> None:
+                 min_confidence: float = 0.0, morph_forms: Callable[[str], frozenset[str]] | None = None) -> None:
         self.lex = lexicons
+        self.morph = morph_forms  # optional camel-tools backend (pipeline.extract.morphology)
         self.gaz = gazetteer
         self.use_fallback = use_dateparser_fallback
         self.min_confidence = min_confidence
@@ -120,7 +122,7 @@ class Engine:
             for m in self.lex.cues.find(toks):
                 if str(m.entry).startswith("domain_"):
                     counts[m.entry] += 1
-            triggers += sum(1 for m in self.lex.triggers.find(toks) if m.entry.weight >= 0.8)
+            triggers += sum(1 for m in self.lex.triggers.find(toks, self.morph) if m.entry.weight >= 0.8)
         return bool(counts) and max(counts.values()) >= 3 and max(counts.values()) > triggers
 
     def _article_country(self, text: str, title: str | None, sentences: list, source_country: str | None) -> str | None:
@@ -162,7 +164,7 @@ class Engine:
         for a in actors:
             if a[3] in ("rebels", "political_militia") and a[2] not in ("Unidentified gunmen",):
                 last_group = a[1:4]
-        hits: list[Match] = self.lex.triggers.find(toks)
+        hits: list[Match] = self.lex.triggers.find(toks, self.morph)
         if not hits:
             return last_group
         # background: «وكان ... قد» (pluperfect) in the first tokens
@@ -181,7 +183,7 @@ class Engine:
         if context_at is not None:
             cpos = toks[context_at].start
             main_dates = [d for d in event_dates if d.start < cpos]
-            if any(h.first < context_at for h in self.lex.triggers.find(toks)):
+            if any(h.first < context_at for h in self.lex.triggers.find(toks, self.morph)):
                 event_dates = main_dates
         mentions = [pm for pm in self._mentions(norm, ctx.country) if self._plausible(pm, ctx)]
         hits = [h for h in hits if context_at is None or h.first < context_at
@@ -333,7 +335,7 @@ class Engine:
 
     def _actors(self, ctx: ArticleContext, toks: list[Token], last_group) -> list[tuple]:
         out = []
-        for m in self.lex.actors.find(toks):
+        for m in self.lex.actors.find(toks, self.morph):
             entry: ActorEntry = m.entry
             country = entry.country or self._adjacent_country(toks, m.last) or ctx.country
             norm = entry.norm

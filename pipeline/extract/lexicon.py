@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +54,11 @@ class PhraseIndex:
     def add(self, pattern: tuple[str, ...], entry: object) -> None:
         self.by_first[pattern[0]].append((pattern, entry))
 
-    def find(self, tokens: list[Token]) -> list[Match]:
+    def find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None = None) -> list[Match]:
+        """Longest matches, left to right; ``extra`` adds forms per token (the optional morphology backend)."""
         variants = [self._variants(t.text) for t in tokens]
+        if extra is not None and not self.strict:
+            variants = [v | extra(t.text) for v, t in zip(variants, tokens, strict=True)]
         out: list[Match] = []
         i = 0
         while i < len(tokens):
