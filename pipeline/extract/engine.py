@@ -35,6 +35,7 @@ _AGENT_CUES = {"شنته", "شنها", "شنه", "نفذته", "نفذها", "ن
 _TARGET_PREPS = {"علي", "ضد", "استهدف", "استهدفت", "مع", "نحو"}
 _LOC_PREPS = {"في", "ب", "علي", "قرب", "داخل", "بمدينه", "ضواحي"}
 _STATE = "state_forces"
+_ATTACKER_WORDS = {"منهم", "المهاجمين", "مهاجمين", "الانتحاريين", "المسلحين المهاجمين"}
 _ANOTHER = {"اخري", "اخر", "منفصل", "منفصله"}
 _QUANTIFIERS = {"عشرات", "مئات", "الاف", "عدد", "سلسله", "سلسلة", "موجه", "جوله"}
 # definite generic nouns («الهجوم», «القتال», «المواجهات») refer back to the violent event already reported
@@ -66,6 +67,7 @@ class Candidate:
     place: Any
     fatalities: list[int] = field(default_factory=list)
     fatalities_vague: list[int] = field(default_factory=list)
+    fatalities_attackers: list[int] = field(default_factory=list)  # attackers killed by the defenders (rule F)
     fatalities_unnumbered: bool = False
     injured: list[int] = field(default_factory=list)
     confidence: float = 0.5
@@ -165,11 +167,14 @@ class Engine:
             if a[3] in ("rebels", "political_militia") and a[2] not in ("Unidentified gunmen",):
                 last_group = a[1:4]
         hits: list[Match] = self.lex.triggers.find(toks, self.morph)
-        if not hits:
-            return last_group
         # background: «وكان ... قد» (pluperfect) in the first tokens
-        if toks and toks[0].text in self.lex.cue_words.get("background", ()) and \
-                any(t.text in ("قد",) for t in toks[1:6]):
+        background = bool(toks) and toks[0].text in self.lex.cue_words.get("background", ()) and \
+            any(t.text in ("قد",) for t in toks[1:6])
+        if not hits:
+            if not background and events and events[-1].action_type in VIOLENT:
+                self._toll_update(events[-1], toks, cue_kinds)
+            return last_group
+        if background:
             return last_group
         kinds = {k for k, _f, _l in cue_kinds}
         if "habitual" in kinds:
@@ -213,8 +218,11 @@ class Engine:
             prev = None  # a generic noun with places of its own is not about the earlier event
         modality = self._modality(toks, main, cue_kinds, dates)
         fat, fat_vague, unnumbered, inj = self._casualties(toks, cue_kinds)
+        attackers = self._attacker_deaths(toks, cue_kinds)
+        fat = [v for v in fat if v not in attackers]
         if elaboration and prev is not None:
             self._merge_elaboration(prev, event_dates, fat, fat_vague, unnumbered, inj, actors, main)
+            prev.fatalities_attackers += attackers
             return last_group
         separate = another is not None or any(k == "separate" for k, _f, _l in cue_kinds)
         date, precision, date_text, from_cue = self._event_date(ctx, event_dates, events, norm, separate=separate)
@@ -238,7 +246,7 @@ class Engine:
                 date_from_cue=from_cue,
                 actor1=a1[1:4] if a1 else None, actor2=a2[1:4] if a2 else None,
                 location_text=loc_text, place=place, fatalities=list(fat), fatalities_vague=list(fat_vague),
-                fatalities_unnumbered=unnumbered, injured=list(inj),
+                fatalities_unnumbered=unnumbered, injured=list(inj), fatalities_attackers=list(attackers),
                 confidence=self._confidence(trig, a1, place, from_cue), own_location=own_location,
             )
             if cand.actor1 is None and prev is not None and prev.action_type == action:
@@ -320,6 +328,31 @@ class Engine:
         inj = num.count_near(toks, inj_idx, self.lex.numbers, before=2, after=3,
                              stop=frozenset(self.lex.cue_words.get("kill", ())))
         return explicit, vague, unnumbered, inj
+
+    def _toll_update(self, event: Candidate, toks: list[Token], cue_kinds: list) -> None:
+        """A sentence with a toll but no trigger («ارتفعت حصيلة القتلى إلى 30») adds to the event it follows."""
+        kinds = {k for k, _f, _l in cue_kinds}
+        if "kill" not in kinds or kinds & {"habitual", "since", "claim", "context"}:
+            return
+        kill = [last - 1 for k, _f, last in cue_kinds if k == "kill"]
+        stop = frozenset(self.lex.cue_words.get("injure", ()))
+        event.fatalities += num.count_near(toks, kill, self.lex.numbers, before=4, after=5, stop=stop)
+
+    def _attacker_deaths(self, toks: list[Token], cue_kinds: list) -> list[int]:
+        """Counts of attackers killed by the defenders («فقتلت ثلاثة منهم», «مقتل اثنين من المهاجمين»)."""
+        out = []
+        for kind, first, _last in cue_kinds:
+            if kind != "kill":
+                continue
+            for j in range(first + 1, min(len(toks), first + 4)):
+                v = num.number_at(toks, j, self.lex.numbers)
+                if v is None:
+                    continue
+                after = {toks[k].text for k in range(j + 1, min(len(toks), j + 4))}
+                if after & _ATTACKER_WORDS:
+                    out.append(v)
+                break
+        return out
 
     def _event_date(self, ctx: ArticleContext, dates: list[DateMention], events: list[Candidate], norm: str,
                     *, separate: bool) -> tuple[dt.date, str, str | None, bool]:
@@ -441,6 +474,7 @@ class Engine:
                 c.actor2 = c.actor2 or cand.actor2
                 c.fatalities += cand.fatalities
                 c.fatalities_vague += cand.fatalities_vague
+                c.fatalities_attackers += cand.fatalities_attackers
                 c.injured += cand.injured
                 return True
         return False
@@ -481,6 +515,8 @@ class Engine:
             fat = None
         else:
             fat = 0
+        if c.fatalities_attackers and fat is not None and c.action_type in ("attack", "explosion_ied"):
+            fat += min(c.fatalities_attackers)
         return {
             "event_id": event_id(ctx.article_id, c.start, c.end, c.action_type, c.location_text),
             "article_id": ctx.article_id,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pipeline.extract.text import Token, clitic_variants
 
-_APPROX = {"نحو", "حوالي", "قرابه", "اكثر", "من", "الاقل", "علي", "يقل", "عن", "لا", "ما"}
+_APPROX = {"نحو", "حوالي", "قرابه", "اكثر", "من", "الاقل", "علي", "يقل", "عن", "لا", "ما", "الي", "ارتفعت", "ارتفع",
+           "بلغت", "بلغ", "وصلت"}
 
 
 def number_at(tokens: list[Token], i: int, numbers: dict[str, int]) -> int | None:
