@@ -17,6 +17,7 @@ from pipeline.extract.text import (
     Token,
     boilerplate_spans,
     clitic_variants,
+    normalize_arabic,
     normalize_with_offsets,
     split_sentences,
     tokenize,
@@ -190,6 +191,11 @@ class Engine:
             main_dates = [d for d in event_dates if d.start < cpos]
             if any(h.first < context_at for h in self.lex.triggers.find(toks, self.morph)):
                 event_dates = main_dates
+        seized = [f for k, f, _l in cue_kinds if k == "seizure"]
+        hits = [h for h in hits if not (h.entry.action_type in ("explosion_ied", "airstrike_shelling")
+                                        and any(0 < h.first - f <= 6 for f in seized))]
+        if not hits:  # only weapons found or seized («العثور على 16 حزاماً ناسفاً»)
+            return last_group
         mentions = [pm for pm in self._mentions(norm, ctx.country) if self._plausible(pm, ctx)]
         hits = [h for h in hits if context_at is None or h.first < context_at
                 or self._context_newsworthy(h, toks, event_dates, mentions)]
@@ -211,7 +217,11 @@ class Engine:
         definite = (toks[main.first].text.startswith(("ال", "وال", "بال", "فال")) and not quantified) or \
             (main.first > 0 and toks[main.first - 1].text in ("هذه", "هذا"))
         elaboration = ((definite and not renewal) or bool(anaphoric)) and another is None
-        generic = definite and len(trig.pattern) == 1 and trig.pattern[0] in _GENERIC_NOUNS
+        # «أسفرت العملية عن ...», «الهجوم الذي ...»: a definite generic noun before the trigger refers back
+        refers_back = another is None and not renewal and any(
+            t.text.startswith("ال") and t.text[2:] in _GENERIC_NOUNS for t in toks[:main.first])
+        generic = (definite and len(trig.pattern) == 1 and trig.pattern[0] in _GENERIC_NOUNS) or refers_back
+        elaboration = elaboration or refers_back
         prev = self._previous_compatible(events, action, family=bool(anaphoric) or generic)
         if generic and prev is not None and prev.action_type != action and \
                 any(not _same_place_as(prev, pm.place) for pm in mentions if pm.place.geo_precision != "country"):
@@ -486,6 +496,11 @@ class Engine:
             better = [o for o in events if o is not c and o.action_type == c.action_type
                       and _rank(o) > _rank(c) and _admin1(o) is not None and _admin1(o) == _admin1(c)
                       and o.modality == c.modality]
+            # a region-level summary (often the lead) is subsumed by a same-type event in that region, named
+            # either more precisely or in a later sentence at the same place
+            better = better + [o for o in events if o is not c and o.action_type == c.action_type
+                               and _rank(c) <= 1 and o.sentence_idx > c.sentence_idx and _same_place(o, c)
+                               and o.modality == c.modality and o.date == c.date]
             if better and _rank(c) <= 1:
                 b = better[0]
                 if not b.fatalities and c.fatalities:
@@ -558,6 +573,9 @@ _PREC_RANK = {"town": 3, "district": 2, "region": 1, "country": 0}
 
 
 def _rank(c: Candidate) -> int:
+    """Place precision rank; «ريف X» (the countryside of a city) is region-level whatever the gazetteer says."""
+    if c.location_text and normalize_arabic(c.location_text).startswith(("ريف", "بريف", "وريف")):
+        return _PREC_RANK["region"]
     return _PREC_RANK.get(getattr(c.place, "geo_precision", None) or "", 0)
 
 
