@@ -261,6 +261,8 @@ class Engine:
             )
             if cand.actor1 is None and prev is not None and prev.action_type == action:
                 cand.actor1 = prev.actor1
+                if cand.actor2 is None and prev.actor2 is not None and prev.actor2 != prev.actor1:
+                    cand.actor2 = prev.actor2  # the same two sides fighting on another front
             merged = self._merge_same(events, cand)
             if not merged:
                 events.append(cand)
@@ -479,6 +481,7 @@ class Engine:
                 detail = c.sentence_idx == 0 and cand.own_location and _rank(cand) >= _rank(c)
                 if cand.trigger.weight > c.trigger.weight or detail:
                     c.start, c.end, c.evidence, c.trigger = cand.start, cand.end, cand.evidence, cand.trigger
+                    c.sentence_idx = cand.sentence_idx
                     c.trigger_text = cand.trigger_text
                 c.actor1 = c.actor1 or cand.actor1
                 c.actor2 = c.actor2 or cand.actor2
@@ -505,6 +508,9 @@ class Engine:
                 b = better[0]
                 if not b.fatalities and c.fatalities:
                     b.fatalities = list(c.fatalities)
+                b.actor1 = b.actor1 or c.actor1
+                if b.actor2 is None and c.actor2 is not None and (b.actor1 is None or c.actor2[1] != b.actor1[1]):
+                    b.actor2 = c.actor2
                 if not b.date_from_cue and c.date_from_cue:
                     b.date, b.date_precision, b.date_from_cue = c.date, c.date_precision, True
                 continue
