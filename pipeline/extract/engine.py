@@ -41,7 +41,7 @@ _ANOTHER = {"اخري", "اخر", "منفصل", "منفصله"}
 _QUANTIFIERS = {"عشرات", "مئات", "الاف", "عدد", "سلسله", "سلسلة", "موجه", "جوله"}
 # definite generic nouns («الهجوم», «القتال», «المواجهات») refer back to the violent event already reported
 _GENERIC_NOUNS = {"هجوم", "هجمات", "قتال", "مواجهات", "اشتباكات", "عمليه", "ضربه", "حادث", "اعتداء", "انفجار",
-                  "تفجير", "قصف", "غاره", "غارات", "ضربات"}
+                  "تفجير", "قصف", "غاره", "غارات", "ضربات", "هجومين", "تفجيرين", "انفجارين", "غارتين", "ضربتين"}
 # generic state forces («الجنود», «الجيش») in these territories are another state's forces (ACLED convention)
 _OCCUPYING_FORCES = {"PS": "Israeli forces"}
 
@@ -292,7 +292,9 @@ class Engine:
         start = toks[hit.first].start
         has_date = any(d.start >= start and d.precision == "day" for d in dates)
         has_place = any(pm.start >= start and pm.place is not None for pm in mentions)
-        return has_date and has_place
+        # clarification 4: context is coded when reported with details of its own (a separate incident, «آخر»)
+        distinct = hit.last < len(toks) and toks[hit.last].text in _ANOTHER
+        return has_date and (has_place or distinct)
 
     def _dominant(self, hits: list[Match], toks: list[Token], cue_kinds: list, actors: list) -> Match | None:
         kinds = {k for k, _f, _l in cue_kinds}
