@@ -36,6 +36,7 @@ class CrawlSettings:
     max_articles_per_source: int
     min_body_chars: int
     near_duplicate_threshold: float
+    workers: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +71,7 @@ class LoadSettings:
 class PublishSettings:
     snapshot_dir: str
     title: str
+    include_article_text: bool
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -104,3 +104,17 @@ def test_publish_and_verify_commands(warehouse: Settings, capsys: pytest.Capture
     assert main(["--data-root", root, "verify-snapshot", path]) == 0
     assert main(["--data-root", root, "publish", "--version", "v2025.01.14"]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_article_bodies_are_not_republished_by_default(warehouse: Settings) -> None:
+    folder = Path(publish_snapshot(warehouse, version="v2025.01.14", created_at=CREATED))
+    articles = pq.read_table(folder / "articles.parquet")
+    assert "text" not in articles.column_names and "url" in articles.column_names
+    assert json.loads((folder / "manifest.json").read_text())["article_text_included"] is False
+    assert "not included in this release" in (folder / "codebook.md").read_text()
+
+
+def test_article_bodies_published_when_configured(warehouse: Settings) -> None:
+    settings = warehouse.replace(publish={"include_article_text": True})
+    folder = Path(publish_snapshot(settings, version="v2025.01.15", created_at=CREATED))
+    assert "text" in pq.read_table(folder / "articles.parquet").column_names

@@ -10,9 +10,10 @@ PUBLISHED_TABLES: tuple[str, ...] = ("events", "articles")
 _PRECISION_CODES = {
     "date_precision": {
         "day": "the text names the day (or a relative day resolved against the publication date)",
-        "week": "the text names a week; event_date is its first day",
-        "month": "the text names a month; event_date is its first day",
-        "year": "the text names a year; event_date is 1 January",
+        "week": "the text gives only a week («الأسبوع الماضي»); event_date is a day inside it",
+        "month": "the text gives no day for the event: event_date is the publication date (or the date of the "
+                 "event it is anchored to) and is reliable to the month only",
+        "year": "the text gives only a year; event_date is a day inside it",
     },
     "geo_precision": {
         "town": "coordinates of the named town, village or neighbourhood",
@@ -47,13 +48,17 @@ def _grain(table: str) -> str:
     return ""
 
 
-def codebook_markdown(*, title: str, version: str) -> str:
+def codebook_markdown(*, title: str, version: str, article_text_included: bool = True) -> str:
     """Every column of the published tables: meaning, type, allowed values; then the precision codes."""
     lines = [f"# {title}: codebook ({version})", "",
              f"Schema version {schema.SCHEMA_VERSION}. Generated from `pipeline/schema.py`.", ""]
     for table in PUBLISHED_TABLES:
         lines += [f"## `{table}` ({table}.parquet, {table}.csv)", "", f"Grain: {_grain(table)}", ""]
         lines += _column_rows(table)
+        if table == "articles" and not article_text_included:
+            lines.append("")
+            lines.append("`text` is not included in this release: article bodies belong to their publishers. "
+                         "Each event keeps its evidence sentence; `url` leads to the article.")
         lines.append("")
     lines += ["## Codes", ""]
     for column, codes in _PRECISION_CODES.items():

@@ -109,16 +109,25 @@ def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at
     con = connect(settings, read_only=True)
     try:
         tables = {t: read_published_table(con, t) for t in PUBLISHED_TABLES}
+        if not settings.publish.include_article_text:
+            # Full article bodies belong to their publishers: researchers get the evidence sentences
+            # (events.evidence) and the article URLs, not a republication of the news.
+            tables["articles"] = tables["articles"].drop_columns(["text"])
         if tables["events"].num_rows == 0:
             raise ValidationFailed("the warehouse has no events: nothing to publish")
         names = [n for t, table in tables.items() for n in _write_table(folder, t, table)]
         (folder / "codebook.md").write_text(
-            codebook_markdown(title=settings.publish.title, version=version), encoding="utf-8")
+            codebook_markdown(
+                title=settings.publish.title,
+                version=version,
+                article_text_included=settings.publish.include_article_text,
+            ), encoding="utf-8")
         released = "-".join(f"{p:02d}" for p in parse_version(version)[:3])
         (folder / "CITATION.cff").write_text(
             citation_cff(title=settings.publish.title, version=version, date_released=released), encoding="utf-8")
         files = {n: sha256_file(folder / n) for n in [*names, "codebook.md", "CITATION.cff"]}
         manifest = _manifest(con, version=version, tables=tables, files=files, created_at=created_at)
+        manifest["article_text_included"] = settings.publish.include_article_text
     finally:
         con.close()
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
