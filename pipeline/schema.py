@@ -160,8 +160,8 @@ EVENT_FIELDS: tuple[Field, ...] = (
     Field("event_id", pa.string(), "sha256 (first 32 hex) of article_id, char_start, char_end, action_type "
           "and location_text: stable across reruns", nullable=False),
     Field("article_id", pa.string(), "article the event was read from", nullable=False),
-    Field("source_id", pa.string(), "outlet id"),
-    Field("url", pa.string(), "article URL"),
+    Field("source_id", pa.string(), "outlet id of the article (source registry)"),
+    Field("url", pa.string(), "URL of the article the event was read from"),
     # timestamps
     Field("published_at", pa.timestamp("s", tz="UTC"), "article publication timestamp (UTC)"),
     Field("event_date", pa.date32(), "when the event happened (resolved from the text), not when published"),
@@ -225,8 +225,8 @@ RUN_FIELDS: tuple[Field, ...] = (
     Field("run_date", pa.date32(), "logical date of the run", nullable=False),
     Field("stage", pa.string(), "crawl, extract, validate, store, load, publish", nullable=False),
     Field("source_id", pa.string(), "outlet id for per-source crawl rows, else null"),
-    Field("started_at", pa.timestamp("s", tz="UTC"), "stage start"),
-    Field("finished_at", pa.timestamp("s", tz="UTC"), "stage end"),
+    Field("started_at", pa.timestamp("s", tz="UTC"), "when the stage started (UTC)"),
+    Field("finished_at", pa.timestamp("s", tz="UTC"), "when the stage finished (UTC)"),
     Field("status", pa.string(), "ok, partial, failed", nullable=False),
     Field("records_in", pa.int64(), "records the stage read"),
     Field("records_out", pa.int64(), "records the stage wrote"),
@@ -240,11 +240,11 @@ RUN_FIELDS: tuple[Field, ...] = (
 )
 
 SOURCE_FIELDS: tuple[Field, ...] = (
-    Field("source_id", pa.string(), "outlet id", nullable=False),
-    Field("name", pa.string(), "outlet name"),
+    Field("source_id", pa.string(), "outlet id (source registry key)", nullable=False),
+    Field("name", pa.string(), "outlet name as it presents itself"),
     Field("country_code", pa.string(), "ISO2 country of the outlet"),
-    Field("language", pa.string(), "main language"),
-    Field("homepage", pa.string(), "outlet homepage"),
+    Field("language", pa.string(), "main language of the outlet (ISO 639-1)"),
+    Field("homepage", pa.string(), "homepage URL of the outlet"),
     Field("entry_points", pa.list_(pa.string()), "feeds, sitemaps, section pages, WARC files"),
     Field("enabled", pa.bool_(), "crawled nightly when true"),
 )

@@ -44,8 +44,8 @@ create table if not exists events (
 comment on table events is 'one row per event mention: an (article, sentence, action, place) the extractor coded.';
 comment on column events."event_id" is 'sha256 (first 32 hex) of article_id, char_start, char_end, action_type and location_text: stable across reruns';
 comment on column events."article_id" is 'article the event was read from';
-comment on column events."source_id" is 'outlet id';
-comment on column events."url" is 'article URL';
+comment on column events."source_id" is 'outlet id of the article (source registry)';
+comment on column events."url" is 'URL of the article the event was read from';
 comment on column events."published_at" is 'article publication timestamp (UTC)';
 comment on column events."event_date" is 'when the event happened (resolved from the text), not when published';
 comment on column events."date_precision" is 'precision of event_date';
