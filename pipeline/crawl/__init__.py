@@ -19,6 +19,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,13 +65,18 @@ def crawl_sources(
     raw = paths.raw_dir(settings, run_date)
     if "://" in raw and not raw.startswith("file://"):
         raise ConfigError(f"WARC archives need a local data_root, got {raw!r}")
-    with CrawlState.open(settings) as state:
-        reports = asyncio.run(_crawl_all(settings, state, sources, run_id=run_id, run_date=run_date,
-                                         raw_dir=Path(raw.removeprefix("file://")), window=window,
-                                         progress=progress))
-        ids = [s.id for s in sources]
-        articles = _restamp(state.day_records(run_date, "article", ids), run_id)
-        quarantine = _restamp(state.day_records(run_date, "quarantine", ids), run_id)
+    pool = _page_pool(settings, sources)  # forked before the state is opened and before any thread starts
+    try:
+        with CrawlState.open(settings) as state:
+            reports = asyncio.run(_crawl_all(settings, state, sources, run_id=run_id, run_date=run_date,
+                                             raw_dir=Path(raw.removeprefix("file://")), window=window,
+                                             progress=progress, pool=pool))
+            ids = [s.id for s in sources]
+            articles = _restamp(state.day_records(run_date, "article", ids), run_id)
+            quarantine = _restamp(state.day_records(run_date, "quarantine", ids), run_id)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     if window is not None:
         articles = [a for a in articles if _in_window(a, window)]
     result = CrawlResult(
@@ -84,14 +90,25 @@ def crawl_sources(
     return result
 
 
+def _page_pool(settings: Settings, sources: list[Source]) -> ProcessPoolExecutor | None:
+    """Worker processes for WARC page analysis when ``crawl.workers`` > 1 and a source reads a WARC."""
+    workers = settings.crawl.workers
+    if workers <= 1 or not any(e.type == "warc" for s in sources for e in s.entry_points):
+        return None
+    pool = ProcessPoolExecutor(workers)
+    pool.submit(int).result()  # start the workers now (fork): no thread or database handle is open yet
+    return pool
+
+
 async def _crawl_all(
     settings: Settings, state: CrawlState, sources: list[Source], *, run_id: str, run_date: dt.date, raw_dir: Path,
-    window: tuple[dt.datetime, dt.datetime] | None, progress: bool,
+    window: tuple[dt.datetime, dt.datetime] | None, progress: bool, pool: ProcessPoolExecutor | None = None,
 ) -> list[SourceReport]:
     connector = aiohttp.TCPConnector(limit=settings.crawl.max_concurrency_total, ttl_dns_cache=300)
     async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
         ctx = CrawlContext(settings=settings, state=state, fetcher=Fetcher(settings.crawl, session), run_id=run_id,
-                           run_date=run_date, raw_dir=raw_dir, window=window, progress=progress)
+                           run_date=run_date, raw_dir=raw_dir, window=window, progress=progress,
+                           pool=pool)
         if progress:
             logger.info("crawling %d source(s) for %s (run %s)", len(sources), run_date, run_id)
         return list(await asyncio.gather(*(crawl_source(ctx, s) for s in sources)))

