@@ -24,6 +24,8 @@ from conflict_events_common import CRAWL_POOL, DEFAULT_ARGS, config_params, day_
 from pipeline.paths import ARTICLES_ASSET_URI, EVENTS_ASSET_URI, WAREHOUSE_ASSET_URI
 
 MAX_DAYS = 366
+# Mapped tasks show their day in the UI (the n-th mapped group is start_date + n days), not an index.
+DAY_LABEL = "{{ macros.ds_add(params.start_date, ti.map_index) }}"
 
 
 @dag(
@@ -57,6 +59,7 @@ def conflict_events_backfill_warc() -> None:
             pool=CRAWL_POOL,
             max_active_tis_per_dagrun=1,
             execution_timeout=dt.timedelta(hours=3),
+            map_index_template=DAY_LABEL,
         )
         def crawl(day: str, **context: Any) -> str:
             """Read the day's articles from the registry's WARC files (publication window = that day)."""
@@ -67,32 +70,32 @@ def conflict_events_backfill_warc() -> None:
                 **kwargs, sources_file=kwargs["settings"].paths.sources_file, window=day_window(kwargs["run_date"])
             )
 
-        @task(execution_timeout=dt.timedelta(hours=2))
+        @task(execution_timeout=dt.timedelta(hours=2), map_index_template=DAY_LABEL)
         def extract(day: str, crawled: str, **context: Any) -> str:
             from pipeline.run import run_extract
 
             return run_extract(**stage_kwargs(context, dt.date.fromisoformat(day)))
 
-        @task
+        @task(map_index_template=DAY_LABEL)
         def validate(day: str, extracted: str, **context: Any) -> str:
             from pipeline.run import run_validate
 
             return run_validate(**stage_kwargs(context, dt.date.fromisoformat(day)))
 
-        @task(outlets=[Asset(ARTICLES_ASSET_URI), Asset(EVENTS_ASSET_URI)])
+        @task(outlets=[Asset(ARTICLES_ASSET_URI), Asset(EVENTS_ASSET_URI)], map_index_template=DAY_LABEL)
         def store(day: str, validated: str, **context: Any) -> str:
             from pipeline.run import run_store
 
             return run_store(**stage_kwargs(context, dt.date.fromisoformat(day)))
 
-        @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], max_active_tis_per_dagrun=1)
+        @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], max_active_tis_per_dagrun=1, map_index_template=DAY_LABEL)
         def load(day: str, stored: str, **context: Any) -> str:
             from pipeline.run import run_load
 
             kwargs = stage_kwargs(context, dt.date.fromisoformat(day))
             return run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
 
-        @task(execution_timeout=dt.timedelta(minutes=20))
+        @task(execution_timeout=dt.timedelta(minutes=20), map_index_template=DAY_LABEL)
         def report(day: str, loaded: str, **context: Any) -> str:
             from pipeline.run import run_report
 
