@@ -19,7 +19,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline import paths, schema
-from pipeline.crawl.text import BodySketch, containment_estimate, lsh_bands
+from pipeline.crawl.minhash_index import MinhashIndex
+from pipeline.crawl.text import BodySketch, lsh_bands
 from pipeline.errors import ConfigError
 from pipeline.settings import Settings
 
@@ -71,6 +72,7 @@ class CrawlState:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._minhashes: MinhashIndex | None = None  # built on the first near-duplicate lookup
 
     @classmethod
     def open(cls, settings: Settings) -> CrawlState:
@@ -207,22 +209,16 @@ class CrawlState:
         return claim
 
     def _near_duplicate(self, sketch: BodySketch, run_date: str, threshold: float) -> str | None:
-        """The most similar earlier article (estimated containment >= threshold) among LSH candidates."""
+        """The most similar earlier article (estimated containment >= threshold) among LSH candidates.
+
+        Candidates: articles sharing a band key dated in the window (see ``minhash_index``, which answers
+        exactly what the SQL join over ``minhash_bands`` and ``minhashes`` would, without decoding them).
+        """
         since = (dt.date.fromisoformat(run_date) - dt.timedelta(days=NEAR_DUPLICATE_WINDOW_DAYS)).isoformat()
-        bands = lsh_bands(sketch.signature)
-        marks = ",".join("?" * len(bands))
-        candidates = self.conn.execute(
-            f"select distinct m.article_id, m.signature from minhash_bands b join minhashes m using (article_id) "
-            f"where b.band in ({marks}) and b.run_date >= ? order by m.rowid",
-            (*bands, since),
-        ).fetchall()
-        best: tuple[float, str] | None = None
-        for article_id, stored in candidates:
-            count, signature = json.loads(stored)
-            score = containment_estimate(sketch, BodySketch(count, tuple(signature)))
-            if score >= threshold and (best is None or score > best[0]):
-                best = (score, article_id)
-        return best[1] if best else None
+        if self._minhashes is None or since < self._minhashes.since:
+            self._minhashes = MinhashIndex(since)
+        self._minhashes.catch_up(self.conn)
+        return self._minhashes.best_match(sketch, lsh_bands(sketch.signature), since=since, threshold=threshold)
 
     def _insert_article(self, row: dict, sketch: BodySketch, run_date: str) -> None:
         self.conn.execute(
