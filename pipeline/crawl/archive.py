@@ -96,6 +96,7 @@ def resolve_warc_paths(pattern: str, registry_dir: str) -> list[Path]:
 
 def iter_warc_responses(path: Path, *, max_bytes: int) -> Iterator[WarcResponse]:
     """HTTP response records of a WARC file (bodies de-chunked, decompressed, cut at ``max_bytes``)."""
+    resolved = str(path.resolve())
     with path.open("rb") as stream:
         records = ArchiveIterator(stream)
         try:
@@ -110,7 +111,7 @@ def iter_warc_responses(path: Path, *, max_bytes: int) -> Iterator[WarcResponse]
                     content_type=record.http_headers.get_header("Content-Type"),
                     body=body,
                     fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
-                    warc_path=str(path.resolve()),
+                    warc_path=resolved,
                     warc_offset=offset,
                 )
         except ArchiveLoadFailed as exc:

@@ -36,6 +36,7 @@ class MinhashIndex:
     slot_of: dict[str, int] = field(default_factory=dict)  # article_id -> slot
     article_ids: list[str] = field(default_factory=list)
     band_slots: dict[str, dict[int, str]] = field(default_factory=dict)  # band -> {slot: newest band run_date}
+    oldest_band_date: str = "9999-12-31"  # of the dates in band_slots: no date filter needed when >= since
     pending_bands: list[tuple[str, str, str]] = field(default_factory=list)  # bands of articles not yet stored
     signatures: np.ndarray = field(default_factory=lambda: np.zeros((_INITIAL_CAPACITY, MINHASH_PERMUTATIONS),
                                                                     dtype=np.uint64))
@@ -70,14 +71,19 @@ class MinhashIndex:
             slots = self.band_slots.setdefault(band, {})
             if run_date > slots.get(slot, ""):
                 slots[slot] = run_date
+                self.oldest_band_date = min(self.oldest_band_date, run_date)
 
     def best_match(self, sketch: BodySketch, bands: list[str], *, since: str, threshold: float) -> str | None:
         """The SQL lookup's answer: the best candidate with estimated containment >= ``threshold``."""
         found: set[int] = set()
         for band in bands:
-            for slot, run_date in self.band_slots.get(band, {}).items():
-                if run_date >= since:
-                    found.add(slot)
+            slots = self.band_slots.get(band)
+            if not slots:
+                continue
+            if self.oldest_band_date >= since:
+                found.update(slots)
+            else:
+                found.update(slot for slot, run_date in slots.items() if run_date >= since)
         if not found:
             return None
         slots = np.fromiter(found, dtype=np.int64, count=len(found))

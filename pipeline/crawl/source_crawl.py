@@ -302,7 +302,8 @@ def record_page(
     if ctx.window is not None and not (ctx.window[0] <= when < ctx.window[1]):
         report.out_of_window += 1
         return
-    urls = list(dict.fromkeys([canonicalize_url(url), canonicalize_url(final_url), canonical]))
+    fetched_url = canonicalize_url(final_url)
+    urls = list(dict.fromkeys([fetched_url if url == final_url else canonicalize_url(url), fetched_url, canonical]))
     row = {
         "article_id": article_id_for(canonical), "source_id": source.id, "url": final_url,
         "canonical_url": canonical, "alt_urls": [u for u in urls if u not in (final_url, canonical)],

@@ -20,12 +20,13 @@ import pyarrow as pa
 
 from pipeline import paths, schema
 from pipeline.crawl.minhash_index import MinhashIndex
-from pipeline.crawl.text import BodySketch, lsh_bands
+from pipeline.crawl.text import BodySketch
 from pipeline.errors import ConfigError
 from pipeline.settings import Settings
 
 STATE_FILE = "crawl_state.sqlite"
 NEAR_DUPLICATE_WINDOW_DAYS = 30
+CACHE_KIB = 256 * 1024
 
 _DDL = """
 create table if not exists seen_urls (
@@ -82,6 +83,8 @@ class CrawlState:
         conn.execute("pragma busy_timeout = 60000")
         conn.execute("pragma journal_mode = wal")
         conn.execute("pragma synchronous = normal")
+        # The band index is written at random places: keep it in memory (a 50k-article day is ~100 MB).
+        conn.execute(f"pragma cache_size = -{CACHE_KIB}")
         conn.executescript(_DDL)
         return cls(conn)
 
@@ -218,7 +221,7 @@ class CrawlState:
         if self._minhashes is None or since < self._minhashes.since:
             self._minhashes = MinhashIndex(since)
         self._minhashes.catch_up(self.conn)
-        return self._minhashes.best_match(sketch, lsh_bands(sketch.signature), since=since, threshold=threshold)
+        return self._minhashes.best_match(sketch, sketch.band_keys(), since=since, threshold=threshold)
 
     def _insert_article(self, row: dict, sketch: BodySketch, run_date: str) -> None:
         self.conn.execute(
@@ -230,7 +233,7 @@ class CrawlState:
         )
         self.conn.executemany(
             "insert into minhash_bands values (?, ?, ?)",
-            [(band, row["article_id"], run_date) for band in lsh_bands(sketch.signature)],
+            [(band, row["article_id"], run_date) for band in sketch.band_keys()],
         )
         self._put_record(run_date, "article", row["article_id"], row["source_id"], row)
 

@@ -178,6 +178,11 @@ class BodySketch:
 
     shingle_count: int
     signature: tuple[int, ...]
+    # LSH band keys of ``signature`` (``lsh_bands``), computed with it; empty = compute when needed.
+    bands: tuple[str, ...] = ()
+
+    def band_keys(self) -> list[str]:
+        return list(self.bands) if self.bands else lsh_bands(self.signature)
 
 
 def shingles(text: str, *, size: int = 5) -> set[int]:
@@ -190,7 +195,8 @@ def shingles(text: str, *, size: int = 5) -> set[int]:
 def sketch(text: str) -> BodySketch:
     """MinHash of the body's shingles: per permutation, ``min((a * h + b) mod (2**61 - 1))`` over them."""
     hashes = shingles(text)
-    return BodySketch(len(hashes), minhash_signature(hashes))
+    signature = minhash_signature(hashes)
+    return BodySketch(len(hashes), signature, tuple(lsh_bands(signature)))
 
 
 def minhash_signature(hashes: set[int] | list[int]) -> tuple[int, ...]:
