@@ -1,14 +1,18 @@
 """`make bench`: run every benchmark, then print one table and write bench/results/all.json.
 
 Each benchmark is a module ``bench/bench_<name>.py`` runnable as ``python -m bench.bench_<name>`` that
-writes ``bench/results/<name>.json`` with at least ``{"benchmark", "ratio", "baseline", ...}``. They run in
-separate processes so peak-RSS figures are per benchmark.
+writes ``bench/results/<name>.json``. They run in separate processes so peak-RSS figures are per
+benchmark (the runner measures each one's peak RSS itself, with ``os.wait4``). Result files that lack the
+common keys ``benchmark``, ``ratio`` (against a baseline measured in the same run), ``baseline``,
+``headline``, a rate (``articles_per_second`` / ``rows_per_second``), ``peak_rss_mb`` and an input size are
+given them from their own figures (``normalize``); keys a benchmark writes itself are never overwritten.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -28,16 +32,60 @@ BENCHMARKS: dict[str, list[str]] = {
 
 
 def run_benchmark(name: str, args: list[str]) -> dict:
-    """Run one benchmark module in its own process and return its result JSON."""
+    """Run one benchmark module in its own process and return its (normalised) result JSON."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", f"bench.bench_{name}", *args], cwd=BENCH_DIR.parent)
     result_file = RESULTS_DIR / f"{name}.json"
+    result_file.unlink(missing_ok=True)  # a stale file must not pass for this run's result
+    proc = subprocess.Popen([sys.executable, "-m", f"bench.bench_{name}", *args], cwd=BENCH_DIR.parent)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0 or not result_file.exists():
         return {"benchmark": name, "status": f"failed (exit {proc.returncode})"}
-    result = json.loads(result_file.read_text())
+    result = normalize(name, json.loads(result_file.read_text()))
     result.setdefault("status", "ok")
+    result.setdefault("peak_rss_mb", round(usage.ru_maxrss / 1024))  # Linux: KiB; largest process of the tree
     result["wall_seconds_total"] = round(time.perf_counter() - started, 1)
+    result_file.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result
+
+
+def normalize(name: str, result: dict) -> dict:
+    """``result`` with the common keys filled in from the benchmark's own figures (existing keys kept)."""
+    common: dict = {"benchmark": name}
+    if name == "extract" and "speedup" in result:
+        common.update(
+            ratio=result["speedup"],
+            baseline="same engine with dateparser.search_dates on every sentence",
+            input_size=f"{result.get('articles')} articles",
+            headline=(f"{result.get('articles_per_second')} articles/s on one core vs "
+                      f"{result.get('baseline_dateparser_every_sentence_articles_per_second')} with dateparser "
+                      f"on every sentence ({result['speedup']}x)"),
+        )
+    elif name == "load" and "ratio_load_vs_baseline" in result:
+        common.update(
+            ratio=result["ratio_load_vs_baseline"],
+            baseline="one CREATE TABLE AS over the same Parquet files (ratio = load time / baseline time)",
+            rows_per_second=result.get("load_rows_per_s"),
+            input_size=f"{result.get('rows')} rows in {result.get('partitions')} partitions",
+            headline=(f"{result.get('rows'):,} events loaded in {result.get('load_warehouse_s')}s "
+                      f"({result.get('load_rows_per_s'):,} rows/s) vs CTAS {result.get('baseline_ctas_s')}s; "
+                      f"reload of one day {result.get('reload_one_day_s')}s"),
+        )
+    elif name == "validate" and result.get("runs"):
+        largest = max(result["runs"], key=lambda r: r["rows"])
+        common.update(
+            benchmark="validate",
+            ratio=largest.get("ratio_ge_vs_baseline"),
+            baseline="the same checks as vectorised pyarrow compute (ratio = GE time / baseline time)",
+            rows_per_second=largest.get("ge_rows_per_second"),
+            input_size=f"{largest['rows']} event rows",
+            headline=(f"{largest['rows']:,} events validated in {largest.get('ge_seconds')}s "
+                      f"({largest.get('ge_rows_per_second'):,} rows/s), {largest.get('quarantined')} quarantined; "
+                      f"baseline {largest.get('baseline_seconds')}s; GE import {result.get('ge_import_seconds')}s"),
+        )
+    elif name == "crawl" and "pages" in result:
+        common.update(rows_per_second=result.get("crawler_pages_per_s"), input_size=f"{result['pages']} pages")
+    return {**result, **{k: v for k, v in common.items() if k not in result or k == "benchmark"}}
 
 
 def format_table(results: list[dict]) -> str:
