@@ -44,6 +44,41 @@ _GENERIC_NOUNS = {"هجوم", "هجمات", "قتال", "مواجهات", "اش�
                   "تفجير", "قصف", "غاره", "غارات", "ضربات", "هجومين", "تفجيرين", "انفجارين", "غارتين", "ضربتين"}
 # generic state forces («الجنود», «الجيش») in these territories are another state's forces (ACLED convention)
 _OCCUPYING_FORCES = {"PS": "Israeli forces"}
+# a country adjective right after one of these nouns names the perpetrator («غارات إسرائيلية», «طائرة مسيرة
+# تركية», «قوة إسرائيلية»): the adjectival actor is the state's forces
+_MILITARY_NOUNS = frozenset({
+    "غاره", "غارات", "غارتين", "قصف", "ضربه", "ضربات", "طائره", "طائرات", "مسيره", "مسيرات", "حربيه", "حربي",
+    "مقاتلات", "مقاتله", "قوه", "قوات", "دوريه", "اليات", "اليه", "دبابات", "دبابه", "مدفعيه", "صواريخ",
+    "صاروخ", "زوارق", "بوارج", "هجوم", "هجمات", "قذائف", "قذيفه", "توغل", "عمليه", "مروحيات", "مروحيه",
+    "عسكريه", "عسكري", "جويه", "جوي", "مدرعات", "وحدات", "بحريه", "طيران"})
+# casualty nouns: «قتل جنديان من الجيش», «لقي أربعة من مقاتلي الحشد حتفهم» -> the named force is the victim
+_CASUALTY_NOUNS = frozenset({
+    "من", "جنود", "جندي", "جنديا", "جنديان", "جنديين", "عناصر", "عنصر", "عنصرا", "عنصران", "عنصرين",
+    "مقاتلين", "مقاتلي", "مقاتلا", "مقاتلو", "افراد", "منتسبي", "ضباط", "ضابطا", "عسكريين", "عسكريا",
+    "شرطيين", "رجال", "اعضاء", "قياديا", "قيادي", "قاده"})
+# objects of an attack owned by a force: «معسكراً للجيش», «حاجز للأمن العام», «مواقع لقوات الدعم السريع»
+_TARGET_HEADS = frozenset({
+    "معسكر", "معسكرا", "مقر", "مقرا", "مقار", "حاجز", "حاجزا", "نقطه", "موقع", "موقعا", "مواقع", "دوريه",
+    "قافله", "رتل", "ثكنه", "مركز", "مركزا", "اليه", "اليات", "سياره", "مخفر", "تجمع", "تجمعات", "تحصينات",
+    "مخازن", "مستودع", "منزل", "منازل", "مواكب", "موكب"})
+# «بمشاركة طيران الجيش», «بالتعاون مع»: a partner of the actor, never the target
+_ALLY_CUES = frozenset({"بمشاركه", "مشاركه", "بمسانده", "بدعم", "بالتعاون", "بالتنسيق", "باسناد"})
+_SOURCE_CUES = frozenset({"بحسب", "وفق", "وفقا", "حسب", "لسان", "عن", "مصادر"})
+_SELF_REFERENCE = frozenset({"انه", "انها", "انهم", "بانه", "بانها", "ان", "بان"})
+_AFFILIATION = frozenset({"الموالي", "الموالية", "الموالين", "الموالون", "التابع", "التابعه", "التابعين",
+                          "المدعوم", "المدعومه", "المدعومين"})
+_PERSON_SINGULAR = frozenset({
+    "شاب", "رجل", "امراه", "سيده", "طفل", "طفله", "فتي", "فتاه", "مسن", "مسنه", "مواطن", "مدني", "جندي", "شرطي",
+    "عنصر", "ضابط", "مزارع", "راع", "صحفي", "طبيب", "مسعف", "ناشط", "ابن", "ابنه", "زوج", "زوجه", "شقيق", "والد",
+    "والده"})
+# nouns a toll number comes before («ثلاثة قتلى», «أربعة ... حتفهم»); verbs and masdars take it after
+_COUNTED_KILL = frozenset({"قتلي", "قتيلا", "قتيل", "شهداء", "شهيدا", "حتفهم", "حتفه", "حتفهما", "مصرعهم", "مصرعه",
+                           "ضحايا", "الضحايا"})
+_ARREST_PEOPLE = {"اشخاص": "Civilians", "شخصا": "Civilians", "اشخاصا": "Civilians", "مواطنين": "Civilians",
+                  "مواطنا": "Civilians", "شبان": "Civilians", "شابا": "Civilians", "مدنيين": "Civilians",
+                  "متهمين": "Suspects", "مطلوبين": "Suspects", "مشتبها": "Suspects", "مشتبه": "Suspects"}
+# «هجوماً حاداً على منافسيها»: verbal attacks are not events
+_FIGURATIVE = frozenset({"حادا", "حاد", "لاذعا", "لاذع", "اعلاميا", "كلاميا", "سياسيا", "شرسا"})
 
 
 @dataclass
@@ -80,6 +115,8 @@ class ArticleContext:
     article_id: str
     published: dt.date
     country: str | None
+    # officials' surnames seen in apposition («المبعوث الأمريكي توم براك») -> (norm, type); "" -> last role
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def event_id(article_id: str, char_start: int, char_end: int, action_type: str, location_text: str | None) -> str:
@@ -114,9 +151,34 @@ class Engine:
         last_group: tuple[str, str, str] | None = None
         for idx, (s, e, norm, offs, toks) in enumerate(sentences):
             last_group = self._sentence(ctx, idx, text, s, e, norm, offs, toks, events, last_group)
+        self._fill_from_title(ctx, title, events)
         events = self._subsume_vague(events)
         rows = [self._row(ctx, c) for c in events if c.confidence >= self.min_confidence]
         return rows
+
+    def _fill_from_title(self, ctx: ArticleContext, title: str | None, events: list[Candidate]) -> None:
+        """An actor named only in the headline («قوات الدعم السريع تقصف ...») is the perpetrator of the
+        same-type events the text reports without naming one."""
+        if not title or not any(c.actor1 is None for c in events):
+            return
+        toks = tokenize(normalize_arabic(title))
+        hits = self.lex.triggers.find(toks, self.morph)
+        actors = [a for a in self._actors(ctx, toks, None) if a[3] not in ("civilians",)]
+        if not hits or not actors:
+            return
+        main = max(hits, key=lambda h: (h.entry.weight, h.last - h.first))
+        cue_kinds = [(m.entry, m.first, m.last) for m in self.lex.cues.find(toks)]
+        flags = self._role_flags(actors, toks, cue_kinds, main.entry.action_type)
+        agent, _target = self._roles(actors, main, toks, main.entry.action_type, flags)
+        if agent is None or agent[0] in flags[0]:
+            return
+        action = main.entry.action_type
+        for c in events:
+            if c.actor1 is None and (c.action_type == action or (action in VIOLENT and c.action_type in VIOLENT
+                                                                 and c.sentence_idx == 0)):
+                c.actor1 = agent[1:4]
+                if c.actor2 is not None and c.actor2[1] == agent[2]:
+                    c.actor2 = None
 
     def _off_domain(self, sentences: list) -> bool:
         counts: Counter[str] = Counter()
@@ -171,9 +233,14 @@ class Engine:
         # background: «وكان ... قد» (pluperfect) in the first tokens
         background = bool(toks) and toks[0].text in self.lex.cue_words.get("background", ()) and \
             any(t.text in ("قد",) for t in toks[1:6])
+        idioms = [(f, la) for k, f, la in cue_kinds if k == "idiom"]
+        hits = [h for h in hits if not any(f <= h.first < la for f, la in idioms)
+                and not (h.last < len(toks) and toks[h.last].text in _FIGURATIVE)]
+        self._remember_names(ctx, toks, actors)
         if not hits:
             if not background and events and events[-1].action_type in VIOLENT:
                 self._toll_update(events[-1], toks, cue_kinds)
+                self._claimed(events[-1], actors, cue_kinds)
             return last_group
         if background:
             return last_group
@@ -230,13 +297,23 @@ class Engine:
         fat, fat_vague, unnumbered, inj = self._casualties(toks, cue_kinds)
         attackers = self._attacker_deaths(toks, cue_kinds)
         fat = [v for v in fat if v not in attackers]
+        flags = self._role_flags(actors, toks, cue_kinds, action)
         if elaboration and prev is not None:
-            self._merge_elaboration(prev, event_dates, fat, fat_vague, unnumbered, inj, actors, main)
+            usable = [a for a in actors if a[0] not in flags[0] | flags[1] | flags[2]]
+            if self._suspected(prev, actors, cue_kinds) or not self._claimed(prev, usable, cue_kinds):
+                usable = [a for a in usable if not self._after_kind(a, cue_kinds, "suspect")]
+                self._merge_elaboration(prev, event_dates, fat, fat_vague, unnumbered, inj, usable, main)
+            else:
+                self._merge_elaboration(prev, event_dates, fat, fat_vague, unnumbered, inj, [], main)
             prev.fatalities_attackers += attackers
             return last_group
         separate = another is not None or any(k == "separate" for k, _f, _l in cue_kinds)
         date, precision, date_text, from_cue = self._event_date(ctx, event_dates, events, norm, separate=separate)
-        a1, a2 = self._roles(actors, main, toks, action)
+        a1, a2 = self._roles(actors, main, toks, action, flags)
+        if a2 is None and action in ("arrest_raid", "abduction"):
+            a2 = self._arrested_people(toks, main)
+        if a2 is None and a1 is not None and action == "armed_clash" and _dual_sides(a1[1]):
+            a2 = a1  # «اشتباكات بين مجموعتين مسلحتين»: both sides carry the same label
         if action == "armed_clash" and any(a[3] in ("protesters", "rioters") for a in actors):
             action = "riot"
         if action == "protest" and any(k == "violence" for k, _f, _l in cue_kinds):
@@ -315,6 +392,8 @@ class Engine:
 
     def _modality(self, toks: list[Token], main: Match, cue_kinds: list, dates: list[DateMention]) -> str:
         for kind, first, _last in cue_kinds:
+            if kind == "denial" and 0 <= main.first - first <= 12:  # «نفى ... أي علاقة له بإطلاق صاروخين»
+                return "denied"
             if kind in ("negation", "denial", "threat", "hypothetical") and 0 <= main.first - first <= 3:
                 return {"negation": "negated", "denial": "denied"}.get(kind, kind)
             if kind == "future" and 0 <= main.first - first <= 3:
@@ -397,38 +476,182 @@ class Engine:
         for i, t in enumerate(toks):
             if t.text in _ANAPHORIC_GROUPS and last_group is not None and not any(a[0] <= i < a[4] for a in out):
                 out.append((i, t.text, last_group[1], last_group[2], i + 1))
-        return sorted(out)
+        for i, t in enumerate(toks):  # adjectival attribution: «غارات إسرائيلية», «طائرة مسيرة تركية»
+            if i == 0 or any(a[0] <= i < a[4] for a in out):
+                continue
+            cc = self._demonym_cc(t.text)
+            if cc and clitic_variants(toks[i - 1].text) & _MILITARY_NOUNS:
+                label = "Israeli forces" if cc == "IL" else f"{self.lex.demonyms.get(cc, cc)} forces"
+                out.append((i, t.text, label, _STATE, i + 1))
+            elif t.text in ctx.names and ctx.names[t.text][0]:
+                out.append((i, t.text, *ctx.names[t.text], i + 1))
+        out.sort()
+        role = ctx.names.get("", ("", ""))[0]
+        for k, a in enumerate(out):  # «نظيره التركي» -> Turkish + the role of the official it pairs with
+            if a[2].endswith(" counterpart"):
+                prior = next((b for b in reversed(out[:k]) if b[3] == "external_other" and " " in b[2]
+                              and not b[2].endswith("counterpart")), None)
+                r = prior[2].split(" ", 1)[1] if prior else role
+                if r:
+                    out[k] = (a[0], a[1], a[2].replace("counterpart", r), a[3], a[4])
+        merged = []
+        for k, a in enumerate(out):  # «مسلحون من تنظيم داعش» -> ISIS
+            nxt = out[k + 1] if k + 1 < len(out) else None
+            if a[3] == "unidentified" and nxt is not None and nxt[3] != "unidentified" and \
+                    0 <= nxt[0] - a[4] <= 1 and (nxt[0] == a[4] or toks[a[4]].text in ("من", "تابعين", "تابعون")):
+                out[k + 1] = (a[0], nxt[1], nxt[2], nxt[3], nxt[4])
+                continue
+            merged.append(a)
+        return merged
 
     def _adjacent_country(self, toks: list[Token], i: int) -> str | None:
         if i < len(toks):
             return self.lex.country_names.get(toks[i].text)
         return None
 
-    def _roles(self, actors: list[tuple], main: Match, toks: list[Token], action: str):
+    def _role_flags(self, actors: list[tuple], toks: list[Token], cue_kinds: list,
+                    action: str) -> tuple[set[int], set[int], set[int]]:
+        """Token positions of actors that are victims / reporting sources / partners, never perpetrators.
+
+        - victims: the casualties of a toll («قُتل جنديان من الجيش العراقي», «لقي أربعة من مقاتلي الحشد
+          الشعبي حتفهم») or the owner of an attacked object («معسكراً للجيش», «حاجز للأمن العام»);
+        - sources: the subject of a reporting verb next to a violent event («أعلنت الشرطة أن السيارة انفجرت»),
+          unless it reports its own action («أعلن الجيش أنه قصف», «أن قواته أحبطت»);
+        - partners: «بمشاركة طيران الجيش», «بالتعاون مع».
+        """
+        kills = [f for k, f, _l in cue_kinds if k in ("kill", "kill_verb", "injure")]
+        reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
+        victims: set[int] = set()
+        sources: set[int] = set()
+        allies: set[int] = set()
+        for a in actors:
+            i = a[0]
+            window = range(max(0, i - 3), i)
+            gap = set().union(*(clitic_variants(toks[j].text) for j in window)) if i else set()
+            partitive = bool(gap & _CASUALTY_NOUNS) or any(num.number_at(toks, j, self.lex.numbers) is not None
+                                                           for j in window)
+            if partitive and any(0 < i - k <= 6 for k in kills):
+                victims.add(i)
+            if i > 0 and clitic_variants(toks[i - 1].text) & _TARGET_HEADS:
+                victims.add(i)
+            if i > 0 and (toks[i - 1].text in _ALLY_CUES or (toks[i - 1].text == "مع" and i > 1
+                                                              and toks[i - 2].text in _ALLY_CUES)):
+                allies.add(i)
+            before = {toks[j].text for j in range(max(0, i - 2), i)}
+            if (any(0 < i - r <= 2 for r in reporting) or before & _SOURCE_CUES) and not _self_report(toks, a[4]):
+                sources.add(i)
+        return victims, sources, allies
+
+    def _roles(self, actors: list[tuple], main: Match, toks: list[Token], action: str,
+               flags: tuple[set[int], set[int], set[int]] | None = None):
+        victims, sources, allies = flags or (set(), set(), set())
+        if action in _SOURCE_SENSITIVE:  # a reporting source is neither perpetrator nor (first) target
+            actors = [a for a in actors if a[0] not in sources] + [a for a in actors if a[0] in sources]
+            sources = {a[0] for a in actors if a[0] in sources}
+        else:
+            sources = set()
         if not actors:
             return None, None
         agent = None
         for a in actors:
             before = {toks[j].text for j in range(max(0, a[0] - 2), a[0])}
-            if before & _AGENT_CUES and a[3] != "civilians":
+            if before & _AGENT_CUES and a[3] != "civilians" and a[0] not in victims | allies | sources:
                 agent = a
                 break
+        if agent is None and action in ("protest", "riot"):
+            agent = next((a for a in actors if a[3] in ("protesters", "rioters")), None)
         if agent is None:
             for a in actors:
                 prev = toks[a[0] - 1].text if a[0] > 0 else ""
                 if a[3] in ("civilians",) and action not in ("protest", "riot"):
                     continue
-                if prev in _TARGET_PREPS:
+                if prev in _TARGET_PREPS or a[0] in victims | allies | sources:
                     continue
                 agent = a
                 break
-        target = next((a for a in actors if a is not agent and (agent is None or (
-            a[2] != agent[2] and not (a[3] == agent[3] == _STATE and action not in ("armed_clash",))))), None)
+        others = [a for a in actors if a is not agent and a[0] not in allies]
+        others.sort(key=lambda a: a[0] not in victims)  # a victim is the likeliest target
+        target = next((a for a in others if agent is None or (
+            a[2] != agent[2] and not (a[3] == agent[3] == _STATE and action not in ("armed_clash",)
+                                      and a[0] not in victims))), None)
         if agent is not None and agent[3] == "civilians":
             agent, target = None, agent
-        if agent is None and target is not None and target[3] != "civilians":
+        if agent is None and target is not None and target[3] != "civilians" and target[0] not in victims | sources:
             agent, target = target, None
         return agent, target
+
+    def _arrested_people(self, toks: list[Token], main: Match) -> tuple | None:
+        """Who was arrested when no known actor is named: «15 فلسطينياً» -> Palestinian civilians/suspects."""
+        for j in range(main.last, min(len(toks), main.last + 8)):
+            forms = clitic_variants(toks[j].text)
+            cc = self._demonym_cc(toks[j].text)
+            if cc and j > main.last and num.number_at(toks, j - 1, self.lex.numbers) is not None:
+                return j, toks[j].text, f"{self.lex.demonyms.get(cc, cc)} civilians/suspects", "civilians", j + 1
+            label = next((_ARREST_PEOPLE[f] for f in forms if f in _ARREST_PEOPLE), None)
+            if label:
+                return j, toks[j].text, label, "civilians", j + 1
+        return None
+
+    def _demonym_cc(self, token: str) -> str | None:
+        """Country of a nationality adjective in any form: «إسرائيلية», «الأمريكي», «فلسطينياً»."""
+        for form in (token, token[:-1] if token.endswith("ا") else None):
+            if not form:
+                continue
+            for f in (form, "ال" + form, form[1:] if form[:1] in "وفب" else None):
+                if f and f in self.lex.country_names and len(f) > 4:
+                    return self.lex.country_names[f]
+        return None
+
+    def _remember_names(self, ctx: ArticleContext, toks: list[Token], actors: list[tuple]) -> None:
+        """«المبعوث الأمريكي توم براك، ...»: later «براك» alone is the same official."""
+        for a in actors:
+            if a[3] != "external_other" or " " not in a[2] or a[2].endswith("counterpart"):
+                continue
+            ctx.names[""] = (a[2].split(" ", 1)[1], a[3])  # last role seen («Foreign Minister»)
+            j = a[4]
+            if j < len(toks) and self._demonym_cc(toks[j].text):
+                j += 1
+            name = [t for t in toks[j:j + 3]]
+            if not name or any(t.text in self.lex.numbers or self._demonym_cc(t.text) or len(t.text) < 3
+                               or t.text in ("اليوم", "امس", "في", "الي", "مع", "علي") for t in name[:1]):
+                continue
+            last = name[-1]
+            if len(name) > 1 and name[1].start - name[0].end > 1:  # a comma ends the name
+                last = name[0]
+            elif len(name) > 2 and name[2].start - name[1].end > 1:
+                last = name[1]
+            if last.text not in self.lex.country_names and len(last.text) >= 3:
+                ctx.names[last.text] = (a[2], a[3])
+
+    def _claimed(self, event: Candidate, actors: list[tuple], cue_kinds: list) -> bool:
+        """«تبنت حركة الشباب الهجوم»: the claimant is the perpetrator of the event reported just before."""
+        at = next((f for k, f, _l in cue_kinds if k == "claim_resp"), None)
+        if at is None:
+            return False
+        claimant = next((a for a in actors if a[0] > at and a[3] not in ("civilians",)), None)
+        if claimant is None:
+            return False
+        if event.actor1 is None or event.actor1[2] == "unidentified":
+            event.actor1 = claimant[1:4]
+            if event.actor2 is not None and event.actor2[1] == claimant[2]:
+                event.actor2 = None
+        return True
+
+    def _suspected(self, event: Candidate, actors: list[tuple], cue_kinds: list) -> bool:
+        """«رجّح مسؤولون أن تكون خلايا تابعة لتنظيم داعش وراءه»: a suspected perpetrator, not a known one."""
+        suspect = next((a for a in actors if self._after_kind(a, cue_kinds, "suspect")
+                        and a[3] not in ("civilians", _STATE)), None)
+        if suspect is None:
+            return False
+        if event.actor1 is None:
+            event.actor1 = (suspect[1], f"Unidentified (suspected {suspect[2]})", "unidentified")
+            if event.actor2 is not None and event.actor2[1] == suspect[2]:
+                event.actor2 = None
+        return True
+
+    @staticmethod
+    def _after_kind(a: tuple, cue_kinds: list, kind: str) -> bool:
+        return any(k == kind and 0 < a[0] - f <= 10 for k, f, _l in cue_kinds)
 
     def _locations(self, mentions: list, toks: list[Token], main: Match, norm: str) -> list[tuple]:
         resolved = [pm for pm in mentions if pm.text]
@@ -540,6 +763,9 @@ class Engine:
             fat = 0
         if c.fatalities_attackers and fat is not None and c.action_type in ("attack", "explosion_ied"):
             fat += min(c.fatalities_attackers)
+        if c.actor1 and c.actor2 and c.actor1[1] == c.actor2[1] and not (
+                c.action_type == "armed_clash" and _dual_sides(c.actor1[0])):
+            c.actor2 = None  # one side cannot be both perpetrator and target
         return {
             "event_id": event_id(ctx.article_id, c.start, c.end, c.action_type, c.location_text),
             "article_id": ctx.article_id,
@@ -575,6 +801,27 @@ class Engine:
             "confidence": c.confidence,
             "extractor_version": EXTRACTOR_VERSION,
         }
+
+
+def _self_report(toks: list[Token], end: int) -> bool:
+    """«أعلن الجيش أنه ...», «أن قواته ...», «أن ثمانية من عناصره»: the reporting actor speaks about its own
+    action or its own losses."""
+    after = [t.text for t in toks[end:end + 4]]
+    if any(w in ("انه", "انها", "انهم", "بانه", "بانها", "بانهم") for w in after):
+        return True
+    if not any(w in ("ان", "بان") for w in after):
+        return False
+    return any(t.text[:-len(suf)] in _OWN_FORCES for t in toks[end:end + 7] for suf in ("ها", "هم", "ه")
+               if t.text.endswith(suf))
+
+
+_OWN_FORCES = frozenset({"عناصر", "قوات", "جنود", "مقاتلي", "طائرات", "وحدات", "افراد", "دفاعات", "مقاتلات",
+                         "منتسبي", "دوريات", "مواقع"})
+_SOURCE_SENSITIVE = frozenset({"attack", "airstrike_shelling", "explosion_ied", "armed_clash", "abduction"})
+
+
+def _dual_sides(norm_text: str) -> bool:
+    return any(w.endswith("تين") or w in ("الطرفين", "طرفين", "فصيلين") for w in norm_text.split())
 
 
 _PREC_RANK = {"town": 3, "district": 2, "region": 1, "country": 0}
