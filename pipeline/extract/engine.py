@@ -403,13 +403,19 @@ class Engine:
         return "asserted"
 
     def _casualties(self, toks: list[Token], cue_kinds: list) -> tuple[list[int], list[int], bool, list[int]]:
-        kill = [f for k, f, _l in cue_kinds if k == "kill"]
+        # «بين القتلى ثلاثة من عناصر الأمن»: a breakdown of the toll, not the toll
+        kill = [f for k, f, _l in cue_kinds if k == "kill" and not (f > 0 and toks[f - 1].text in ("بين", "بينهم"))]
         inj_idx = [f for k, f, _l in cue_kinds if k == "injure"]
         claim = any(k == "claim" for k, _f, _l in cue_kinds)
         stop = frozenset(self.lex.cue_words.get("injure", ()))
-        vals = num.count_near(toks, kill, self.lex.numbers, before=6, after=3, stop=stop)
+        counted = [i for i in kill if toks[i].text in _COUNTED_KILL]  # «ثلاثة قتلى», «أربعة ... حتفهم»
+        vals = num.count_near(toks, counted, self.lex.numbers, before=6, after=0, stop=stop)
+        vals += num.count_near(toks, [i for i in kill if i not in counted], self.lex.numbers, before=6, after=3,
+                               stop=stop)
         if not vals and any(toks[i].text in ("قتيل", "قتيلا") for i in kill):
             vals = [1]
+        if not vals:
+            vals = [n for n in (_people_count(toks, i) for i in kill) if n]
         explicit = [v for v in vals if v not in (10, 12) or any(t.text.isdigit() for t in toks)]
         vague_words = {"عشرات", "العشرات"}
         vague = [self.lex.numbers[w] for i in kill for w in vague_words
@@ -540,6 +546,8 @@ class Engine:
             before = {toks[j].text for j in range(max(0, i - 2), i)}
             if (any(0 < i - r <= 2 for r in reporting) or before & _SOURCE_CUES) and not _self_report(toks, a[4]):
                 sources.add(i)
+        victim_norms = {a[2] for a in actors if a[0] in victims}
+        victims |= {a[0] for a in actors if a[2] in victim_norms}  # «قوات سوريا الديمقراطية (قسد)»
         return victims, sources, allies
 
     def _roles(self, actors: list[tuple], main: Match, toks: list[Token], action: str,
@@ -801,6 +809,17 @@ class Engine:
             "confidence": c.confidence,
             "extractor_version": EXTRACTOR_VERSION,
         }
+
+
+def _people_count(toks: list[Token], cue: int) -> int:
+    """«قُتلت امرأة وطفلها» = 2, «استُشهد شاب» = 1: singular person nouns right after a kill verb."""
+    n = 0
+    for t in toks[cue + 1:cue + 4]:
+        forms = clitic_variants(t.text)
+        if not forms & _PERSON_SINGULAR or (n and not t.text.startswith("و")):
+            break
+        n += 1
+    return n
 
 
 def _self_report(toks: list[Token], end: int) -> bool:

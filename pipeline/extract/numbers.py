@@ -45,11 +45,11 @@ def count_near(tokens: list[Token], cue_idx: list[int], numbers: dict[str, int],
     for c in cue_idx:
         found_after = False
         for j in range(c + 1, min(len(tokens), c + 1 + after)):
-            if tokens[j].text in stop:
+            if stop & clitic_variants(tokens[j].text):
                 break
             v = number_at(tokens, j, numbers)
             if v is not None:
-                out.append(v)
+                out.append(v + _enumerated(tokens, j, numbers))
                 found_after = True
                 break
             if tokens[j].text not in _APPROX and j > c + 1:
@@ -57,10 +57,36 @@ def count_near(tokens: list[Token], cue_idx: list[int], numbers: dict[str, int],
         if found_after:
             continue
         for j in range(c - 1, max(-1, c - 1 - before), -1):
-            if tokens[j].text in stop:
+            if stop & clitic_variants(tokens[j].text):
                 break
             v = number_at(tokens, j, numbers)
             if v is not None:
                 out.append(v)
                 break
     return out
+
+
+def _enumerated(tokens: list[Token], j: int, numbers: dict[str, int]) -> int:
+    """«مقتل سبعة جنود وأكثر من خمسة عشر مسلحاً»: further counts joined by «و» after the first one's noun."""
+    extra = 0
+    k = j + 1
+    while k + 1 < len(tokens) and k <= j + 2:
+        t = tokens[k + 1].text if not tokens[k].text.startswith("و") else tokens[k].text
+        at = k + 1 if not tokens[k].text.startswith("و") else k
+        if not t.startswith("و") or len(t) < 3:
+            break
+        rest = t[1:]
+        m = at
+        v = _word(rest, numbers) if not rest.isdigit() else int(rest)
+        if v is None and rest in _APPROX:  # «وأكثر من 15», «ونحو 20»
+            m = at + 1
+            while m < len(tokens) and tokens[m].text in _APPROX:
+                m += 1
+            v = number_at(tokens, m, numbers) if m < len(tokens) else None
+        elif v is not None:
+            v = number_at([Token(rest, 0, 0)] + tokens[at + 1:at + 2], 0, numbers)
+        if v is None or v in (12, 10) and rest.startswith("عشرات"):
+            break
+        extra += v
+        j, k = m, m + 1
+    return extra
