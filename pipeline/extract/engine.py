@@ -318,7 +318,7 @@ class Engine:
             action = "riot"
         if action == "protest" and any(k == "violence" for k, _f, _l in cue_kinds):
             action = "riot"
-        locs = [(orig(pm.start, pm.end), pm.place) for pm in self._locations(mentions, toks, main, norm)]
+        locs = [(orig(pm.start, pm.end), pm.place) for pm in self._locations(mentions, toks, main, norm, ctx)]
         own_location = bool(locs)
         if not locs:
             inherited = events[-1] if events else None
@@ -661,15 +661,27 @@ class Engine:
     def _after_kind(a: tuple, cue_kinds: list, kind: str) -> bool:
         return any(k == kind and 0 < a[0] - f <= 10 for k, f, _l in cue_kinds)
 
-    def _locations(self, mentions: list, toks: list[Token], main: Match, norm: str) -> list[tuple]:
-        resolved = [pm for pm in mentions if pm.text]
+    def _locations(self, mentions: list, toks: list[Token], main: Match, norm: str,
+                   ctx: ArticleContext | None = None) -> list[tuple]:
+        # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
+        resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION]
         if not resolved:
             return []
         trig_pos = toks[main.first].start
         after = [pm for pm in resolved if pm.start >= trig_pos]
         first = after[0] if after else resolved[-1]
-        chosen = [first]
+        if ctx is not None and ctx.country and first.place.country_code != ctx.country:
+            # a foreign homonym («بلدة عدن يابال» in Somalia) loses to a place of the article's country
+            home = [pm for pm in resolved if pm.place.country_code == ctx.country
+                    and pm.place.geo_precision != "country"]
+            if home:
+                first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
         k = resolved.index(first)
+        first = _contained(first, resolved[k + 1:], norm)
+        chosen = [first]
+        before = norm[:first.start].split()
+        if before[-1:] == ["بين"] or (len(before) > 1 and before[-2] == "بين"):
+            return chosen  # «بين محافظتي صلاح الدين وديالى»: one border area, not two events
         for pm in resolved[k + 1:]:
             gap = norm[chosen[-1].end:pm.start].strip(" ،,")
             directional = (pm.cue or "").startswith(("شمال", "جنوب", "شرق", "غرب"))
@@ -811,12 +823,31 @@ class Engine:
         }
 
 
+def _contained(first: Any, later: list, norm: str) -> Any:
+    """«حي الروضة شمالي مدينة تعز», «بلدة بوني بمنطقة موبتي»: when the place right after names the container
+    and disagrees on admin1, the container decides the region (the first name is often a homonym)."""
+    if not later or first.place is None:
+        return first
+    nxt = later[0]
+    gap = norm[first.end:nxt.start].strip(" ،,")
+    cue = nxt.cue or ""
+    if len(gap.split()) > 1 or not cue or nxt.place is None or nxt.place.country_code != first.place.country_code:
+        return first
+    directional = cue.startswith(("شمال", "جنوب", "شرق", "غرب", "وسط"))
+    if first.place.geo_precision != "town" or not (
+            "مدينه" in cue or (not directional and any(w in cue for w in ("محافظه", "ولايه", "اقليم", "منطقه")))):
+        return first
+    if nxt.place.admin1 is None or nxt.place.admin1 == first.place.admin1:
+        return first
+    return replace(first, end=nxt.end, place=nxt.place)
+
+
 def _people_count(toks: list[Token], cue: int) -> int:
     """«قُتلت امرأة وطفلها» = 2, «استُشهد شاب» = 1: singular person nouns right after a kill verb."""
     n = 0
     for t in toks[cue + 1:cue + 4]:
         forms = clitic_variants(t.text)
-        if not forms & _PERSON_SINGULAR or (n and not t.text.startswith("و")):
+        if t.text.startswith(("ال", "وال")) or not forms & _PERSON_SINGULAR or (n and not t.text.startswith("و")):
             break
         n += 1
     return n

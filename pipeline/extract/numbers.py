@@ -59,6 +59,8 @@ def count_near(tokens: list[Token], cue_idx: list[int], numbers: dict[str, int],
         for j in range(c - 1, max(-1, c - 1 - before), -1):
             if stop & clitic_variants(tokens[j].text):
                 break
+            if tokens[j].text in ("واحد", "واحده"):  # «من عائلة واحدة»: an adjective, not the count
+                continue
             v = number_at(tokens, j, numbers)
             if v is not None:
                 out.append(v)
