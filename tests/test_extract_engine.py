@@ -190,3 +190,39 @@ def test_morph_forms_extend_lexicon_matches(lex):
     extra = {"مجابهه": frozenset({"مواجهات"})}
     hits = lex.triggers.find(toks, lambda t: extra.get(t, frozenset()))
     assert "armed_clash" in [m.entry.action_type for m in hits]
+
+
+# --- generalisation rules (fresh check set) ---------------------------------------------------------------
+
+def test_adjectival_perpetrator(engine):
+    (ev,) = _events(engine, "استهدفت غارات إسرائيلية، فجر اليوم الجمعة، موقعاً قرب بلدة الخيام في جنوب لبنان.")
+    assert ev["action_type"] == "airstrike_shelling" and ev["actor1_norm"] == "Israeli forces"
+    (ev,) = _events(engine, "شنت طائرات حربية أمريكية، اليوم الجمعة، غارات على مواقع ضد جماعة الحوثي في صنعاء.")
+    assert ev["actor1_norm"] == "US forces" and ev["actor2_norm"] == "Houthis"
+
+
+def test_passive_victims_are_targets_and_reporters_are_sources(engine):
+    (ev,) = _events(engine, "قُتل جنديان من الجيش العراقي، اليوم الجمعة، بانفجار عبوة ناسفة في قضاء الحويجة.")
+    assert ev["actor1_norm"] == "Unidentified" and ev["actor2_norm"] == "Iraqi Army" and ev["fatalities"] == 2
+    evs = _events(engine, "لقي خمسة أشخاص حتفهم، اليوم الجمعة، في انفجار سيارة مفخخة في مدينة بلدوين. "
+                          "وأعلنت الشرطة أن السيارة انفجرت عند حاجز تفتيش، وأن بين القتلى ثلاثة من عناصر الأمن.")
+    assert len(evs) == 1 and evs[0]["actor1_norm"] == "Unidentified" and evs[0]["fatalities"] == 5
+
+
+def test_counted_tolls(engine):
+    (ev,) = _events(engine, "سقط ثلاثة قتلى وسبعة جرحى في اشتباكات اندلعت مساء الجمعة في مدينة الزاوية.")
+    assert ev["fatalities"] == 3
+    (ev,) = _events(engine, "قُتلت امرأة وطفلها، اليوم الجمعة، جراء قصف حوثي على حي في مدينة تعز.")
+    assert ev["fatalities"] == 2 and ev["actor1_norm"] == "Houthis"
+    (ev,) = _events(engine, "أسفرت معارك عنيفة دارت أمس الخميس في مدينة مأرب عن مقتل سبعة جنود "
+                            "وأكثر من خمسة عشر مسلحاً.")
+    assert ev["fatalities"] == 22
+
+
+def test_headline_actor_and_denial(engine):
+    rows = engine.extract(article_id="t", title="قوات الدعم السريع تقصف محطة كهرباء في عطبرة",
+                          text="استهدفت طائرات مسيّرة، فجر اليوم الجمعة، محطة الكهرباء في مدينة عطبرة.",
+                          published=dt.date(2025, 3, 7))
+    assert [r["actor1_norm"] for r in rows] == ["RSF"]
+    rows = _events(engine, "نفى «حزب الله» في بيان أي علاقة له بإطلاق صاروخين من جنوب لبنان أمس.")
+    assert all(r["modality"] != "asserted" for r in rows)

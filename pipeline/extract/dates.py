@@ -35,7 +35,19 @@ _HMON = "|".join(sorted(HIJRI_MONTHS, key=len, reverse=True))
 _B = r"(?<![\u0621-\u064A])"  # word start (a clitic و/ف/ب may precede)
 _P = r"(?:[وفب]|ل)?"
 
+ORDINALS = {
+    "الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الخامس": 5, "السادس": 6, "السابع": 7, "الثامن": 8,
+    "التاسع": 9, "العاشر": 10, "الحادي عشر": 11, "الثاني عشر": 12, "الثالث عشر": 13, "الرابع عشر": 14,
+    "الخامس عشر": 15, "السادس عشر": 16, "السابع عشر": 17, "الثامن عشر": 18, "التاسع عشر": 19, "العشرين": 20,
+    "الحادي والعشرين": 21, "الثاني والعشرين": 22, "الثالث والعشرين": 23, "الرابع والعشرين": 24,
+    "الخامس والعشرين": 25, "السادس والعشرين": 26, "السابع والعشرين": 27, "الثامن والعشرين": 28,
+    "التاسع والعشرين": 29, "الثلاثين": 30, "الحادي والثلاثين": 31,
+}
+_ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # «في الرابع من آذار», «الحادي عشر من سبتمبر 2025»
+    ("ordinal_named", re.compile(rf"{_B}{_P}({_ORD})\s+من\s+(?:شهر\s+)?({_MON})(?:\s+(?:عام\s+)?(\d{{4}}))?")),
     ("hijri", re.compile(rf"(\d{{1,2}})\s+(?:من\s+)?({_HMON})\s+(?:سنه\s+|عام\s+)?(1[34]\d\d)(?:\s*ه)?")),
     ("dmy_named", re.compile(rf"(\d{{1,2}})\s+(?:من\s+)?({_MON})(?:\s*/\s*(?:{_MON}))?(?:\s+(?:عام\s+)?(\d{{4}}))?")),
     ("dmy_numeric", re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")),
@@ -69,6 +81,10 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             mention = _resolve(kind, m, published)
+            if mention is not None and kind in ("ordinal_named", "dmy_named") and \
+                    norm[m.end():].lstrip().startswith(("المقبل", "القادم")):  # «... تشرين الثاني المقبل»
+                d = mention.date if mention.date > published else mention.date.replace(year=mention.date.year + 1)
+                mention = DateMention(mention.start, mention.end, d, mention.precision, future=True)
             if mention is not None:
                 found.append(mention)
                 taken.append((m.start(), m.end()))
@@ -90,6 +106,10 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date) -> DateMention | None:
         if kind == "dmy_named":
             year = int(m.group(3)) if m.group(3) else _infer_year(MONTHS[m.group(2)], int(m.group(1)), pub)
             return DateMention(s, e, dt.date(year, MONTHS[m.group(2)], int(m.group(1))), "day")
+        if kind == "ordinal_named":
+            day, month = ORDINALS[m.group(1)], MONTHS[m.group(2)]
+            year = int(m.group(3)) if m.group(3) else _infer_year(month, day, pub)
+            return DateMention(s, e, dt.date(year, month, day), "day")
         if kind == "dmy_numeric":
             return DateMention(s, e, dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "day")
     except ValueError:

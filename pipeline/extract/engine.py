@@ -386,7 +386,8 @@ class Engine:
                     break
         if best.entry.action_type == "explosion_ied" and "gunfire" in kinds:
             best = replace(best, entry=replace(best.entry, action_type="attack", sub_event_type=None))
-        if best.entry.action_type in ("agreement",) and not any(a[3] != "civilians" for a in actors):
+        if best.entry.action_type in ("agreement", "meeting_negotiation") and \
+                not any(a[3] != "civilians" for a in actors):  # «استقبل المستشفى جثتي الضحيتين»
             return None
         return best
 
@@ -619,17 +620,14 @@ class Engine:
             j = a[4]
             if j < len(toks) and self._demonym_cc(toks[j].text):
                 j += 1
-            name = [t for t in toks[j:j + 3]]
-            if not name or any(t.text in self.lex.numbers or self._demonym_cc(t.text) or len(t.text) < 3
-                               or t.text in ("اليوم", "امس", "في", "الي", "مع", "علي") for t in name[:1]):
-                continue
-            last = name[-1]
-            if len(name) > 1 and name[1].start - name[0].end > 1:  # a comma ends the name
-                last = name[0]
-            elif len(name) > 2 and name[2].start - name[1].end > 1:
-                last = name[1]
-            if last.text not in self.lex.country_names and len(last.text) >= 3:
-                ctx.names[last.text] = (a[2], a[3])
+            name: list[Token] = []
+            for t in toks[j:j + 3]:
+                if t.text in _NAME_STOP or t.text in self.lex.numbers or self._demonym_cc(t.text) or \
+                        len(t.text) < 3 or (name and t.start - name[-1].end > 1):  # a comma ends the name
+                    break
+                name.append(t)
+            if name and name[-1].text not in self.lex.country_names:
+                ctx.names[name[-1].text] = (a[2], a[3])
 
     def _claimed(self, event: Candidate, actors: list[tuple], cue_kinds: list) -> bool:
         """«تبنت حركة الشباب الهجوم»: the claimant is the perpetrator of the event reported just before."""
@@ -865,6 +863,8 @@ def _self_report(toks: list[Token], end: int) -> bool:
                if t.text.endswith(suf))
 
 
+_NAME_STOP = frozenset({"التي", "الذي", "الذين", "ان", "انه", "انها", "في", "الي", "علي", "مع", "عن", "من",
+                        "اليوم", "امس", "خلال", "بعد", "قبل", "الوفد", "والوفد", "حيث", "كما", "بين", "اثناء"})
 _OWN_FORCES = frozenset({"عناصر", "قوات", "جنود", "مقاتلي", "طائرات", "وحدات", "افراد", "دفاعات", "مقاتلات",
                          "منتسبي", "دوريات", "مواقع"})
 _SOURCE_SENSITIVE = frozenset({"attack", "airstrike_shelling", "explosion_ied", "armed_clash", "abduction"})

@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import ConfigError
@@ -110,7 +111,8 @@ class _Match:
     name: str  # the normalised name matched
 
 
-def clitic_variants(token: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=65536)
+def clitic_variants(token: str) -> tuple[tuple[int, str], ...]:
     """``(prefix_length, stem)`` pairs for a normalised token: itself first, then clitic-stripped forms."""
     out = [(0, token)]
     for prefix in _PREFIXES:
@@ -119,7 +121,7 @@ def clitic_variants(token: str) -> list[tuple[int, str]]:
                 out.append((len(prefix), "ال" + token[len(prefix):]))
             else:
                 out.append((len(prefix), token[len(prefix):]))
-    return out
+    return tuple(out)
 
 
 def _float(value: str) -> float | None:
