@@ -37,6 +37,9 @@ from pipeline.sources import Source, load_registry, select_sources
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
+# Recorded rows decoded per batch when the day's tables are built (bounds the Python objects alive).
+DAY_RECORDS_BATCH = 2000
+
 __all__ = ["CrawlResult", "crawl_sources", "runs_table", "format_report"]
 
 
@@ -71,18 +74,20 @@ def crawl_sources(
             reports = asyncio.run(_crawl_all(settings, state, sources, run_id=run_id, run_date=run_date,
                                              raw_dir=Path(raw.removeprefix("file://")), window=window,
                                              progress=progress, pool=pool))
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+                pool = None
             ids = [s.id for s in sources]
-            articles = _restamp(state.day_records(run_date, "article", ids), run_id)
-            quarantine = _restamp(state.day_records(run_date, "quarantine", ids), run_id)
+            articles = _day_table(state, run_date, "article", ids, run_id=run_id, window=window)
+            quarantine = _day_table(state, run_date, "quarantine", ids, run_id=run_id, window=None)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    if window is not None:
-        articles = [a for a in articles if _in_window(a, window)]
+    day_sources = [{"source_id": s} for s in articles.column("source_id").to_pylist()]
     result = CrawlResult(
-        articles=schema.to_table(articles, "articles"),
-        quarantine=schema.to_table(quarantine, "quarantine"),
-        runs=runs_table(reports, run_id=run_id, run_date=run_date, articles=articles),
+        articles=articles,
+        quarantine=quarantine,
+        runs=runs_table(reports, run_id=run_id, run_date=run_date, articles=day_sources),
     )
     if progress:
         for line in format_report(result.runs).splitlines():
@@ -147,6 +152,21 @@ def format_report(runs: pa.Table) -> str:
             f"{row['duplicates'] or 0:>5} {row['quarantined'] or 0:>5} {row['errors'] or 0:>6}  {row['errors_by_kind']}"
         )
     return "\n".join(lines)
+
+
+def _day_table(
+    state: CrawlState, run_date: dt.date, kind: str, source_ids: list[str], *, run_id: str,
+    window: tuple[dt.datetime, dt.datetime] | None,
+) -> pa.Table:
+    """The day's recorded articles or quarantine rows as one table, decoded a batch of rows at a time."""
+    table_name = "articles" if kind == "article" else "quarantine"
+    parts = []
+    for rows in state.iter_day_records(run_date, kind, source_ids, batch_size=DAY_RECORDS_BATCH):
+        rows = _restamp(rows, run_id)
+        if window is not None:
+            rows = [a for a in rows if _in_window(a, window)]
+        parts.append(schema.to_table(rows, table_name))
+    return pa.concat_tables(parts) if parts else schema.to_table([], table_name)
 
 
 def _restamp(rows: list[dict], run_id: str) -> list[dict]:

@@ -263,6 +263,20 @@ class CrawlState:
             (run_date, kind, record_id, source_id, json.dumps(row, default=_json_default, ensure_ascii=False)),
         )
 
+    def iter_day_records(
+        self, run_date: dt.date, kind: str, source_ids: list[str], *, batch_size: int
+    ) -> Iterator[list[dict]]:
+        """``day_records`` in batches of at most ``batch_size`` rows, in the same order."""
+        table = "articles" if kind == "article" else "quarantine"
+        marks = ",".join("?" * len(source_ids))
+        cursor = self.conn.execute(
+            f"select payload from run_records where run_date = ? and kind = ? and source_id in ({marks}) "
+            "order by rowid",
+            (run_date.isoformat(), kind, *source_ids),
+        )
+        while rows := cursor.fetchmany(batch_size):
+            yield [_decode(r[0], table) for r in rows]
+
     def day_records(self, run_date: dt.date, kind: str, source_ids: list[str]) -> list[dict]:
         """Every article (``kind='article'``) or quarantine row recorded for ``run_date`` and these sources."""
         table = "articles" if kind == "article" else "quarantine"
