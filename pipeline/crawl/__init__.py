@@ -22,17 +22,18 @@ import logging
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import aiohttp
 import pyarrow as pa
 
 from pipeline import paths, schema
-from pipeline.crawl.fetch import Fetcher
-from pipeline.crawl.source_crawl import CrawlContext, SourceReport, crawl_source
-from pipeline.crawl.state import CrawlState
 from pipeline.errors import ConfigError
 from pipeline.settings import Settings
 from pipeline.sources import Source, load_registry, select_sources
+
+if TYPE_CHECKING:  # imported where used: `conflict-events --help` must not load trafilatura/camel/aiohttp
+    from pipeline.crawl.source_crawl import SourceReport
+    from pipeline.crawl.state import CrawlState
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -62,6 +63,8 @@ def crawl_sources(
     (after a crash anywhere, even after this function returned) returns them again, once each.
     ``window`` = [start, end): keep only articles published (else fetched) in it; others stay unseen.
     """
+    from pipeline.crawl.state import CrawlState
+
     sources = select_sources(load_registry(sources_file), source_ids, origin=sources_file)
     if window is not None:
         window = (_aware(window[0]), _aware(window[1]))
@@ -109,6 +112,11 @@ async def _crawl_all(
     settings: Settings, state: CrawlState, sources: list[Source], *, run_id: str, run_date: dt.date, raw_dir: Path,
     window: tuple[dt.datetime, dt.datetime] | None, progress: bool, pool: ProcessPoolExecutor | None = None,
 ) -> list[SourceReport]:
+    import aiohttp
+
+    from pipeline.crawl.fetch import Fetcher
+    from pipeline.crawl.source_crawl import CrawlContext, crawl_source
+
     connector = aiohttp.TCPConnector(limit=settings.crawl.max_concurrency_total, ttl_dns_cache=300)
     async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
         ctx = CrawlContext(settings=settings, state=state, fetcher=Fetcher(settings.crawl, session), run_id=run_id,
