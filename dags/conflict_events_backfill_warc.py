@@ -6,7 +6,8 @@ a ``path`` glob, e.g. ``/archive/cc-news/2025/03/*.warc.gz``; each source keeps 
 the group runs crawl -> extract -> validate -> store -> load -> report with the publication window of
 that day, writing that day's ``dt=`` partitions, exactly like the nightly DAG; rerunning a range
 replaces its partitions. Days run in parallel up to the DAG's concurrency; ``crawl`` runs in the
-``crawl_fetch`` pool and ``load`` one day at a time (the DuckDB warehouse has a single writer).
+``crawl_fetch`` pool, ``load`` and ``report`` in the one-slot ``duckdb_warehouse`` pool (the DuckDB
+warehouse has a single writer).
 
 To re-run the *live* nightly DAG over past dates instead, use
 ``airflow backfill create --dag-id conflict_events_nightly --from-date ... --to-date ...``.
@@ -19,7 +20,14 @@ from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, Param, dag, task, task_group
-from conflict_events_common import CRAWL_POOL, DEFAULT_ARGS, config_params, day_window, stage_kwargs
+from conflict_events_common import (
+    CRAWL_POOL,
+    DEFAULT_ARGS,
+    WAREHOUSE_POOL,
+    config_params,
+    day_window,
+    stage_kwargs,
+)
 
 from pipeline.paths import ARTICLES_ASSET_URI, EVENTS_ASSET_URI, WAREHOUSE_ASSET_URI
 
@@ -88,14 +96,14 @@ def conflict_events_backfill_warc() -> None:
 
             return run_store(**stage_kwargs(context, dt.date.fromisoformat(day)))
 
-        @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], max_active_tis_per_dagrun=1, map_index_template=DAY_LABEL)
+        @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], pool=WAREHOUSE_POOL, map_index_template=DAY_LABEL)
         def load(day: str, stored: str, **context: Any) -> str:
             from pipeline.run import run_load
 
             kwargs = stage_kwargs(context, dt.date.fromisoformat(day))
             return run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
 
-        @task(execution_timeout=dt.timedelta(minutes=20), map_index_template=DAY_LABEL)
+        @task(execution_timeout=dt.timedelta(minutes=20), pool=WAREHOUSE_POOL, map_index_template=DAY_LABEL)
         def report(day: str, loaded: str, **context: Any) -> str:
             from pipeline.run import run_report
 

@@ -22,6 +22,9 @@ from airflow.sdk import Param
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 CRAWL_POOL = "crawl_fetch"
+# DuckDB allows one process to open the warehouse file for writing, and none to read it meanwhile: every
+# task that opens it (load, report, publish) runs in this one-slot pool, across runs and backfills.
+WAREHOUSE_POOL = "duckdb_warehouse"
 VARIABLE_PREFIX = "conflict_events_"
 
 DEFAULT_ARGS: dict[str, Any] = {
@@ -68,9 +71,14 @@ def pipeline_settings(params: dict[str, Any]) -> Any:
 
 
 def run_date_of(context: dict[str, Any]) -> dt.date:
-    """The day a run processes: the start of its data interval (logical date / run-after as fallbacks)."""
-    start = context.get("data_interval_start") or context.get("logical_date") or context["dag_run"].run_after
-    return start.date()
+    """The UTC day a run processes: its logical date.
+
+    For scheduled runs and ``airflow backfill create`` the logical date is the start of the data interval
+    (the day). For a manual trigger it is the date chosen in the trigger form (default: now), while
+    Airflow infers the data interval of manual runs from the trigger time, so the interval is not used.
+    """
+    when = context.get("logical_date") or context.get("data_interval_start") or context["dag_run"].run_after
+    return when.astimezone(dt.UTC).date()
 
 
 def pipeline_run_id(context: dict[str, Any], run_date: dt.date) -> str:
@@ -90,10 +98,10 @@ def stage_kwargs(context: dict[str, Any], run_date: dt.date | None = None) -> di
 
 
 def publication_window(context: dict[str, Any]) -> tuple[dt.datetime, dt.datetime] | None:
-    """The data interval when the param ``restrict_to_interval`` is set, else None (every new article)."""
+    """The run date's UTC day when the param ``restrict_to_interval`` is set, else None (every new article)."""
     if not context["params"].get("restrict_to_interval"):
         return None
-    return context["data_interval_start"], context["data_interval_end"]
+    return day_window(run_date_of(context))
 
 
 def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -1,17 +1,19 @@
 """Nightly Arabic news -> conflict events: crawl (one mapped task per source) -> extract -> validate ->
 store -> load -> report.
 
-Each run processes one UTC day, its data interval: the run for 2025-03-03 (interval 2025-03-03T00:00 to
-2025-03-04T00:00, started just after midnight) writes the ``dt=2025-03-03`` partitions, and a rerun or a
-backfill of that day (``airflow backfill create --dag-id conflict_events_nightly --from-date ...``)
-replaces them. The live crawl keeps every *new* article it finds; set the param
-``restrict_to_interval`` to keep only articles published inside the data interval.
+Each run processes one UTC day, its logical date: the scheduled run for 2025-03-03 (data interval
+2025-03-03T00:00 to 2025-03-04T00:00, started just after midnight) writes the ``dt=2025-03-03``
+partitions, and a rerun or a backfill of that day (``airflow backfill create --dag-id
+conflict_events_nightly --from-date 2025-03-03 --to-date 2025-03-03``) replaces them. The live crawl keeps
+every *new* article it finds; set the param ``restrict_to_interval`` to keep only articles published on
+the run's day (archives, backfills).
 
 Params ``data_root`` / ``sources_file`` / ``config_file`` (else the Variables ``conflict_events_*``,
 else ``pipeline/defaults.toml``) point the run at its data. Crawl tasks run in the ``crawl_fetch`` pool
 (``airflow pools set crawl_fetch 4 "concurrent outlet crawls"``): at most that many outlets are fetched
-at once across all runs; one failing outlet fails and retries alone. ``max_active_runs=1``: the DuckDB
-warehouse has a single writer. ``store`` and ``load`` update the lake and warehouse Assets.
+at once across all runs; one failing outlet fails and retries alone. ``max_active_runs=1`` and the
+one-slot ``duckdb_warehouse`` pool (load, report): the DuckDB warehouse has a single writer. ``store``
+and ``load`` update the lake and warehouse Assets.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from airflow.sdk import Asset, CronDataIntervalTimetable, Param, chain, dag, tas
 from conflict_events_common import (
     CRAWL_POOL,
     DEFAULT_ARGS,
+    WAREHOUSE_POOL,
     config_params,
     pipeline_settings,
     publication_window,
@@ -46,7 +49,7 @@ from pipeline.paths import ARTICLES_ASSET_URI, EVENTS_ASSET_URI, WAREHOUSE_ASSET
     params={
         **config_params(),
         "restrict_to_interval": Param(
-            False, type="boolean", description="keep only articles published in the data interval"
+            False, type="boolean", description="keep only articles published on the run's day (UTC)"
         ),
     },
 )
@@ -96,7 +99,7 @@ def conflict_events_nightly() -> None:
 
         return run_store(**stage_kwargs(context))
 
-    @task(outlets=[Asset(WAREHOUSE_ASSET_URI)])
+    @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], pool=WAREHOUSE_POOL)
     def load(**context: Any) -> str:
         """Upsert the day (and the source registry) into the DuckDB warehouse."""
         from pipeline.run import run_load
@@ -104,7 +107,7 @@ def conflict_events_nightly() -> None:
         kwargs = stage_kwargs(context)
         return run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
 
-    @task(execution_timeout=dt.timedelta(minutes=20))
+    @task(execution_timeout=dt.timedelta(minutes=20), pool=WAREHOUSE_POOL)
     def report(**context: Any) -> str:
         """Write the day's HTML run report."""
         from pipeline.run import run_report

@@ -12,6 +12,8 @@ export AIRFLOW__CORE__LOAD_EXAMPLES="${AIRFLOW__CORE__LOAD_EXAMPLES:-False}"
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"  # a laptop, not a cluster
 export AIRFLOW__API__HOST="${AIRFLOW__API__HOST:-127.0.0.1}"   # UI on this machine only
 export AIRFLOW__API__PORT="${AIRFLOW__API__PORT:-8080}"        # not 8793: the workers' log server uses it
+# Task workers report to the API server's execution API: keep it on the same host and port.
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="${AIRFLOW__CORE__EXECUTION_API_SERVER_URL:-http://$AIRFLOW__API__HOST:$AIRFLOW__API__PORT/execution/}"
 CRAWL_FETCH_SLOTS="${CRAWL_FETCH_SLOTS:-4}"
 
 if [[ ! -x "$PROJECT_DIR/.venv/bin/airflow" ]]; then
@@ -24,5 +26,7 @@ echo "AIRFLOW_HOME=$AIRFLOW_HOME  DAGs: $AIRFLOW__CORE__DAGS_FOLDER  UI: http://
 airflow db migrate >/dev/null
 # The nightly DAG's crawl tasks run in this pool: at most CRAWL_FETCH_SLOTS outlets fetched at once.
 airflow pools set crawl_fetch "$CRAWL_FETCH_SLOTS" "concurrent outlet crawls (conflict-events)" >/dev/null
+# DuckDB has one writer: load, report and snapshot tasks take turns, across runs and backfills.
+airflow pools set duckdb_warehouse 1 "one DuckDB warehouse writer (conflict-events)" >/dev/null
 echo "login: user 'admin', password printed below and kept in $AIRFLOW_HOME/simple_auth_manager_passwords.json.generated" >&2
 exec airflow standalone

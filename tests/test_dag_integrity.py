@@ -95,6 +95,18 @@ def test_crawl_is_mapped_and_capped_by_the_fetch_pool(dagbag, dag_id):
     assert "Mapped" in type(crawl).__name__ or type(crawl.task_group).__name__ == "MappedTaskGroup"
 
 
+def test_every_task_opening_the_warehouse_runs_in_the_one_slot_pool(dagbag):
+    opening = {
+        "conflict_events_nightly": {"load", "report"},
+        "conflict_events_snapshot": {"publish"},
+        "conflict_events_backfill_warc": {"process_day.load", "process_day.report"},
+    }
+    for dag_id, task_ids in opening.items():
+        pools = {t.task_id: t.pool for t in dagbag.dags[dag_id].tasks}
+        assert {pools[t] for t in task_ids} == {"duckdb_warehouse"}, dag_id
+        assert {p for t, p in pools.items() if t not in task_ids} <= {"default_pool", "crawl_fetch"}
+
+
 def test_outputs_are_assets_from_pipeline_paths(dagbag):
     nightly = dagbag.dags["conflict_events_nightly"]
     assert {a.uri for a in nightly.get_task("store").outlets} == {
@@ -162,6 +174,7 @@ def test_run_context_helpers():
         sys.path.remove(str(DAGS_DIR))
     start = dt.datetime(2025, 3, 3, tzinfo=dt.UTC)
     context = {
+        "logical_date": start,
         "data_interval_start": start,
         "data_interval_end": start + dt.timedelta(days=1),
         "run_id": "scheduled__2025-03-03T00:00:00+00:00",
@@ -175,6 +188,10 @@ def test_run_context_helpers():
     window = common.publication_window({**context, "params": {"restrict_to_interval": True}})
     assert window == (start, start + dt.timedelta(days=1))
     assert common.day_window(dt.date(2025, 3, 3)) == window
+    # A manual trigger: Airflow infers the interval from the trigger time; the logical date picks the day.
+    manual = {**context, "logical_date": dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC), "data_interval_start": start}
+    assert common.run_date_of(manual) == dt.date(2025, 3, 1)
+    assert common.run_date_of({**context, "logical_date": None}) == dt.date(2025, 3, 3)
     assert common.resolve_path("s3://bucket/lake") == "s3://bucket/lake"
     assert common.resolve_path("/abs/data") == "/abs/data"
     assert common.resolve_path("data") == str(DAGS_DIR.parent / "data")

@@ -20,8 +20,8 @@ import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SAMPLE_SOURCES = PROJECT_DIR / "data" / "sources" / "sample.yaml"
-# Run for 2025-03-05T00:00 UTC: its data interval is 2025-03-04, the day the sample articles are crawled.
-LOGICAL_DATE = "2025-03-05T00:00:00+00:00"
+# The run for 2025-03-04: the day (and partition) the sample articles are crawled into.
+LOGICAL_DATE = "2025-03-04T00:00:00+00:00"
 RUN_DATE = "2025-03-04"
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -39,6 +39,7 @@ conf = json.loads(sys.argv[5])
 if not (Path(airflow_home) / "airflow.db").exists():
     db.initdb()
 Pool.create_or_update_pool("crawl_fetch", 2, "concurrent outlet crawls", include_deferred=False)
+Pool.create_or_update_pool("duckdb_warehouse", 1, "single DuckDB writer", include_deferred=False)
 bag = BundleDagBag(dag_folder=dags_dir, bundle_path=dags_dir)
 assert not bag.import_errors, bag.import_errors
 dag = bag.dags[dag_id]
@@ -53,7 +54,7 @@ for ti in dag_run.get_task_instances():
 print("RESULT " + json.dumps({
     "state": str(dag_run.state),
     "run_id": dag_run.run_id,
-    "data_interval_start": dag_run.data_interval_start.isoformat(),
+    "logical_date": dag_run.logical_date.isoformat(),
     "tasks": states,
 }))
 """
@@ -132,7 +133,7 @@ def nightly_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, 
 
 def test_every_task_succeeds_with_one_crawl_per_source(nightly_runs):
     _, first, _, _, _ = nightly_runs
-    assert first["data_interval_start"].startswith(RUN_DATE)
+    assert first["logical_date"].startswith(RUN_DATE)
     tasks = first["tasks"]
     crawls = [name for name in tasks if name.startswith("crawl[")]
     assert crawls, tasks
