@@ -76,8 +76,12 @@ def _cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def run_once(n: int, *, seed: int, workers: int) -> dict:
-    """One pipeline run (in this process) over the ``n``-article corpus; timings, counts and peak RSS."""
+def run_once(n: int, *, seed: int, workers: int, ids_out: Path | None = None) -> dict:
+    """One pipeline run (in this process) over the ``n``-article corpus; timings, counts and peak RSS.
+
+    ``ids_out``: also write the stored article_ids and event_ids (sorted, one a line) there, to compare
+    the output of two versions of the pipeline.
+    """
     from pipeline import run
     from pipeline.load import run_query
     from pipeline.settings import Settings
@@ -111,6 +115,8 @@ def run_once(n: int, *, seed: int, workers: int) -> dict:
         total = time.perf_counter() - started
         counts = run_query(settings, "select (select count(*) from articles) as articles, "
                                      "(select count(*) from events) as events").to_pylist()[0]
+        if ids_out is not None:
+            _write_ids(settings, ids_out)
         return {
             "articles_in": n, "workers": workers, "seconds": round(total, 2),
             "articles_per_second": round(n / total, 1), "stages": stages,
@@ -123,13 +129,27 @@ def run_once(n: int, *, seed: int, workers: int) -> dict:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def run_in_subprocess(n: int, *, seed: int, workers: int) -> dict:
+def _write_ids(settings: object, out: Path) -> None:
+    from pipeline.load import run_query
+
+    lines = []
+    for table, column in (("articles", "article_id"), ("events", "event_id")):
+        ids = run_query(settings, f"select {column} from {table} order by {column}").column(column).to_pylist()
+        lines += [f"{table} {i}" for i in ids]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    logger.info("wrote %d ids to %s", len(lines), out)
+
+
+def run_in_subprocess(n: int, *, seed: int, workers: int, ids_dir: Path | None = None) -> dict:
     """``run_once`` in a fresh interpreter, so peak RSS and imports are those of this run alone."""
     corpus_path(n, seed)  # build outside the timed process
     out = Path(tempfile.mkstemp(prefix="bench-pipeline-", suffix=".json")[1])
     try:
         cmd = [sys.executable, "-m", "bench.bench_pipeline", "--one", str(n), "--seed", str(seed),
                "--workers", str(workers), "--one-out", str(out)]
+        if ids_dir is not None:
+            ids_dir.mkdir(parents=True, exist_ok=True)
+            cmd += ["--ids-out", str(ids_dir / f"ids-{n}-w{workers}.txt")]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT)
         if proc.returncode != 0:
@@ -193,23 +213,26 @@ def main(argv: list[str] | None = None) -> int:
                         help="size of the 1-worker baseline run (0: none)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--ids-dir", type=Path,
+                        help="write each run's stored article_ids and event_ids to DIR/ids-<n>-w<workers>.txt")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--ids-out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--one-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     logging.getLogger("great_expectations._docs_decorators").setLevel(logging.WARNING)
     if args.one:
-        result = run_once(args.one, seed=args.seed, workers=args.workers)
+        result = run_once(args.one, seed=args.seed, workers=args.workers, ids_out=args.ids_out)
         args.one_out.write_text(json.dumps(result, indent=2))
         return 0
     runs = []
     for n in sorted(args.sizes):
         logger.info("pipeline run: %d articles, %d workers", n, args.workers)
-        runs.append(run_in_subprocess(n, seed=args.seed, workers=args.workers))
+        runs.append(run_in_subprocess(n, seed=args.seed, workers=args.workers, ids_dir=args.ids_dir))
     baseline = None
     if args.baseline_size:
         logger.info("baseline run: %d articles, 1 worker", args.baseline_size)
-        baseline = run_in_subprocess(args.baseline_size, seed=args.seed, workers=1)
+        baseline = run_in_subprocess(args.baseline_size, seed=args.seed, workers=1, ids_dir=args.ids_dir)
     result = summarize(runs, baseline, workers=args.workers)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")

@@ -2,10 +2,22 @@
 
 from pipeline.store.parquet import (
     conform,
+    iter_partition_batches,
     list_partitions,
+    partition_row_count,
     read_partition,
     replace_partition,
     write_partition,
+    write_partition_batches,
 )
 
-__all__ = ["conform", "list_partitions", "read_partition", "replace_partition", "write_partition"]
+__all__ = [
+    "conform",
+    "iter_partition_batches",
+    "list_partitions",
+    "partition_row_count",
+    "read_partition",
+    "replace_partition",
+    "write_partition",
+    "write_partition_batches",
+]

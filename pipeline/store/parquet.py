@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import re
 import uuid
+from collections.abc import Iterable, Iterator
 
 import fsspec
 import pyarrow as pa
@@ -89,6 +90,32 @@ def _write_temp(table: pa.Table, settings: Settings, table_name: str, folder: st
     return tmp
 
 
+def _write_temp_batches(
+    batches: Iterable[pa.Table | pa.RecordBatch], settings: Settings, table_name: str, folder: str
+) -> tuple[str, int]:
+    """Every batch (conformed to the table's schema) into one temporary Parquet file; (its path, rows)."""
+    fs, _ = _fs_and_path(folder)
+    fs.makedirs(folder, exist_ok=True)
+    tmp = paths.join(folder, f"{TMP_PREFIX}{uuid.uuid4().hex}.parquet")
+    rows = 0
+    try:
+        with fs.open(tmp, "wb") as f, pq.ParquetWriter(
+            f, schema.TABLE_SCHEMAS[table_name], compression=settings.store.compression
+        ) as writer:
+            for batch in batches:
+                if isinstance(batch, pa.RecordBatch):
+                    batch = pa.Table.from_batches([batch])
+                conformed = conform(batch, table_name)
+                if conformed.num_rows:
+                    writer.write_table(conformed)
+                    rows += conformed.num_rows
+    except BaseException:
+        if fs.exists(tmp):
+            fs.rm(tmp)
+        raise
+    return tmp, rows
+
+
 def _partition_folder(settings: Settings, table_name: str, run_date: dt.date, layer: str) -> str:
     return paths.partition_dir(settings, table_name, run_date, layer=layer)
 
@@ -132,8 +159,51 @@ def replace_partition(
     """
     conformed = conform(table, table_name)
     folder = _partition_folder(settings, table_name, run_date, layer)
-    fs, _ = _fs_and_path(folder)
     tmp = _write_temp(conformed, settings, table_name, folder)
+    target = _replace_with(tmp, folder)
+    log.info("replaced %s partition %s with %d row(s)", table_name, folder, conformed.num_rows)
+    return target
+
+
+def write_partition_batches(
+    batches: Iterable[pa.Table | pa.RecordBatch],
+    settings: Settings,
+    *,
+    table_name: str,
+    run_date: dt.date,
+    part: str = "data",
+    layer: str = "lake",
+    replace: bool = False,
+) -> str:
+    """``write_partition`` (or, with ``replace``, ``replace_partition``) from batches, one at a time in memory.
+
+    The batches go to one temporary Parquet file (a row group or more each), renamed into place only
+    after the last one: a failure anywhere (also in the code producing the batches) leaves the previous
+    partition as it was. No batches: a part with no rows. Returns the part's path (or URL).
+    """
+    if replace:
+        part = "data"
+    folder = _partition_folder(settings, table_name, run_date, layer)
+    target = paths.join(folder, _part_name(part))  # a bad part name fails before any batch is consumed
+    tmp, rows = _write_temp_batches(batches, settings, table_name, folder)
+    if replace:
+        _replace_with(tmp, folder)
+        log.info("replaced %s partition %s with %d row(s)", table_name, folder, rows)
+        return target
+    fs, _ = _fs_and_path(folder)
+    try:
+        fs.mv(tmp, target)
+    except BaseException:
+        if fs.exists(tmp):
+            fs.rm(tmp)
+        raise
+    log.info("wrote %d %s row(s) to %s", rows, table_name, target)
+    return target
+
+
+def _replace_with(tmp: str, folder: str) -> str:
+    """Make the temporary file ``tmp`` the partition's only part (``data.parquet``); returns its path."""
+    fs, _ = _fs_and_path(folder)
     target = paths.join(folder, _part_name("data"))
     old_parts = _part_files(fs, folder)
     moved: list[tuple[str, str]] = []
@@ -152,7 +222,6 @@ def replace_partition(
         raise
     for _, aside in moved:
         fs.rm(aside)
-    log.info("replaced %s partition %s with %d row(s)", table_name, folder, conformed.num_rows)
     return target
 
 
@@ -171,7 +240,12 @@ def _major(version: str) -> str:
 def _read_part(fs: fsspec.AbstractFileSystem, path: str, table_name: str) -> pa.Table:
     with fs.open(path, "rb") as f:
         table = pq.read_table(f)
-    meta = table.schema.metadata or {}
+    _check_part_schema(table.schema, path, table_name)
+    return conform(table.replace_schema_metadata(None), table_name)
+
+
+def _check_part_schema(file_schema: pa.Schema, path: str, table_name: str) -> None:
+    meta = file_schema.metadata or {}
     version = meta.get(b"schema_version", b"").decode()
     if _major(version) != _major(schema.SCHEMA_VERSION):
         raise SchemaMismatch(
@@ -180,7 +254,6 @@ def _read_part(fs: fsspec.AbstractFileSystem, path: str, table_name: str) -> pa.
     written_for = meta.get(b"table", b"").decode()
     if written_for and written_for != table_name:
         raise SchemaMismatch(f"{path}: file holds table {written_for!r}, expected {table_name!r}")
-    return conform(table.replace_schema_metadata(None), table_name)
 
 
 def read_partition(
@@ -193,6 +266,40 @@ def read_partition(
     if not parts:
         return schema.empty_table(table_name)
     return pa.concat_tables(parts)
+
+
+def iter_partition_batches(
+    settings: Settings, *, table_name: str, run_date: dt.date, layer: str = "lake", batch_size: int = 2000
+) -> Iterator[pa.Table]:
+    """The rows of one day's partition (all parts, in ``read_partition``'s order), ``batch_size`` at a time.
+
+    Each batch is a table in the table's schema; only one batch (plus a row group being decoded) is held
+    in memory. No parts: no batches.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    folder = _partition_folder(settings, table_name, run_date, layer)
+    fs, _ = _fs_and_path(folder)
+    for path in _part_files(fs, folder):
+        with fs.open(path, "rb") as f:
+            parquet = pq.ParquetFile(f)
+            _check_part_schema(parquet.schema_arrow, path, table_name)
+            for batch in parquet.iter_batches(batch_size=batch_size):
+                table = pa.Table.from_batches([batch]).replace_schema_metadata(None)
+                yield conform(table, table_name)
+
+
+def partition_row_count(settings: Settings, *, table_name: str, run_date: dt.date, layer: str = "lake") -> int:
+    """Rows in one day's partition (all parts), from the Parquet footers: no data is read."""
+    folder = _partition_folder(settings, table_name, run_date, layer)
+    fs, _ = _fs_and_path(folder)
+    total = 0
+    for path in _part_files(fs, folder):
+        with fs.open(path, "rb") as f:
+            parquet = pq.ParquetFile(f)
+            _check_part_schema(parquet.schema_arrow, path, table_name)
+            total += parquet.metadata.num_rows
+    return total
 
 
 def list_partitions(settings: Settings, *, table_name: str, layer: str = "lake") -> list[dt.date]:
