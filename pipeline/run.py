@@ -19,9 +19,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipeline import paths, schema
 from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +102,15 @@ def run_crawl(
 ) -> str:
     """Crawl the registry's sources (or ``source_ids``) and stage the day's new articles."""
     from pipeline.crawl import crawl_sources
-    from pipeline.store import write_partition
+    from pipeline.store import write_partition, write_partition_batches
+
+    part = _part_name("crawl", source_ids)
+
+    def stage_articles(batches: Iterator[pa.Table]) -> str:
+        """The day's articles streamed from the crawl state into the staging part (atomic)."""
+        return write_partition_batches(
+            batches, settings, table_name="articles", run_date=run_date, part=part, layer="staging"
+        )
 
     result = crawl_sources(
         settings,
@@ -108,16 +120,14 @@ def run_crawl(
         source_ids=source_ids,
         window=window,
         progress=progress,
+        articles_sink=stage_articles,
     )
-    part = _part_name("crawl", source_ids)
-    articles_path = write_partition(
-        result.articles, settings, table_name="articles", run_date=run_date, part=part, layer="staging"
-    )
+    articles_path = str(result.articles_written)
     write_partition(result.quarantine, settings, table_name="quarantine", run_date=run_date, part=part)
     write_partition(result.runs, settings, table_name="runs", run_date=run_date, part=part)
     logger.info(
         "crawl: %d articles staged, %d quarantined -> %s",
-        result.articles.num_rows,
+        result.article_count,
         result.quarantine.num_rows,
         articles_path,
     )
@@ -125,23 +135,49 @@ def run_crawl(
 
 
 def run_extract(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
-    """Extract events from the day's staged articles into ``staging/events``."""
-    from pipeline.extract import extract_events
-    from pipeline.store import read_partition, replace_partition, write_partition
+    """Extract events from the day's staged articles into ``staging/events``.
+
+    Streams: staged articles are read ``extract.batch_size`` at a time and each batch's events are
+    appended to the new events part as they come (replacing the day's part atomically at the end).
+    """
+    from pipeline.extract import extract_event_batches
+    from pipeline.store import iter_partition_batches, write_partition_batches
 
     with _recorded_stage(settings, "extract", run_date=run_date, run_id=run_id) as record:
-        articles = read_partition(settings, table_name="articles", run_date=run_date, layer="staging")
-        result = extract_events(articles, settings, run_id=run_id, run_date=run_date)
-        path = replace_partition(
-            result.events, settings, table_name="events", run_date=run_date, layer="staging"
+        articles = _counted_rows(
+            iter_partition_batches(
+                settings,
+                table_name="articles",
+                run_date=run_date,
+                layer="staging",
+                batch_size=max(1, settings.extract.batch_size),
+            ),
+            record,
         )
-        write_partition(
-            result.quarantine, settings, table_name="quarantine", run_date=run_date, part="extract"
+        quarantine: list[pa.Table] = []
+
+        def event_batches() -> Iterator[pa.Table]:
+            for result in extract_event_batches(articles, settings, run_id=run_id, run_date=run_date):
+                quarantine.append(result.quarantine)
+                record.records_out += result.events.num_rows
+                record.quarantined += result.quarantine.num_rows
+                yield result.events
+
+        path = write_partition_batches(
+            event_batches(), settings, table_name="events", run_date=run_date, layer="staging", replace=True
         )
-        record.records_in, record.records_out = articles.num_rows, result.events.num_rows
-        record.quarantined = result.quarantine.num_rows
-    logger.info("extract: %d articles -> %d events", articles.num_rows, result.events.num_rows)
+        write_partition_batches(
+            quarantine, settings, table_name="quarantine", run_date=run_date, part="extract"
+        )
+    logger.info("extract: %d articles -> %d events", record.records_in, record.records_out)
     return path
+
+
+def _counted_rows(batches: Iterator[pa.Table], record: StageRecord) -> Iterator[pa.Table]:
+    """``batches`` unchanged, adding their rows to ``record.records_in`` as they pass."""
+    for batch in batches:
+        record.records_in += batch.num_rows
+        yield batch
 
 
 def run_validate(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
@@ -191,22 +227,25 @@ def _previous_row_counts(
     settings: Settings, table_name: str, run_date: dt.date, *, days: int = 7
 ) -> list[int]:
     """Row counts of the stored partitions of the ``days`` run dates before ``run_date``."""
-    from pipeline.store import list_partitions, read_partition
+    from pipeline.store import list_partitions, partition_row_count
 
     earlier = [d for d in list_partitions(settings, table_name=table_name) if d < run_date][-days:]
-    return [read_partition(settings, table_name=table_name, run_date=d).num_rows for d in earlier]
+    return [partition_row_count(settings, table_name=table_name, run_date=d) for d in earlier]
 
 
 def run_store(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
     """Replace the day's lake partitions of articles and events with the validated rows."""
-    from pipeline.store import read_partition, replace_partition
+    from pipeline.store import iter_partition_batches, partition_row_count, write_partition_batches
 
     with _recorded_stage(settings, "store", run_date=run_date, run_id=run_id) as record:
         for table_name in VALIDATED_TABLES:
-            valid = read_partition(settings, table_name=table_name, run_date=run_date, layer="validated")
-            replace_partition(valid, settings, table_name=table_name, run_date=run_date, layer="lake")
-            record.records_in += valid.num_rows
-            record.records_out += valid.num_rows
+            valid = iter_partition_batches(settings, table_name=table_name, run_date=run_date, layer="validated")
+            write_partition_batches(
+                valid, settings, table_name=table_name, run_date=run_date, layer="lake", replace=True
+            )
+            rows = partition_row_count(settings, table_name=table_name, run_date=run_date)
+            record.records_in += rows
+            record.records_out += rows
     return paths.partition_dir(settings, "events", run_date)
 
 
@@ -285,21 +324,21 @@ def summarize_run(
     settings: Settings, *, run_date: dt.date, run_id: str, warehouse: str, report: str
 ) -> RunSummary:
     """Counts of the day's stored partitions, for the end-of-run summary."""
-    from pipeline.store import read_partition
+    from pipeline.store import iter_partition_batches, partition_row_count
 
-    articles = read_partition(settings, table_name="articles", run_date=run_date)
-    events = read_partition(settings, table_name="events", run_date=run_date)
-    quarantine = read_partition(settings, table_name="quarantine", run_date=run_date)
     by_type: dict[str, int] = {}
-    for action in events.column("action_type").to_pylist():
-        by_type[action] = by_type.get(action, 0) + 1
+    events = 0
+    for batch in iter_partition_batches(settings, table_name="events", run_date=run_date):
+        events += batch.num_rows
+        for action in batch.column("action_type").to_pylist():
+            by_type[action] = by_type.get(action, 0) + 1
     return RunSummary(
         run_id=run_id,
         run_date=run_date,
-        articles=articles.num_rows,
-        events=events.num_rows,
+        articles=partition_row_count(settings, table_name="articles", run_date=run_date),
+        events=events,
         events_by_type=dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
-        quarantined=quarantine.num_rows,
+        quarantined=partition_row_count(settings, table_name="quarantine", run_date=run_date),
         warehouse=warehouse,
         report=report,
         lake=paths.join(settings.data_root, "lake"),

@@ -11,6 +11,7 @@ Order of the concerns (each a small function in its own module):
 6. ``source_crawl.rejection_reason``: empty / not Arabic / too short -> quarantine
 7. ``state.CrawlState.claim_article``: same URL / same body -> duplicate, near-duplicate -> linked
 8. ``crawl_sources`` returns the run date's articles, quarantine rows and one ``runs`` row per source
+   (or, with ``articles_sink``, streams the articles to it in batches: a big day never sits in memory)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import asyncio
 import datetime as dt
 import json
 import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,22 +49,35 @@ __all__ = ["CrawlResult", "crawl_sources", "runs_table", "format_report"]
 
 @dataclass(frozen=True)
 class CrawlResult:
-    """The run date's articles (ARTICLE_SCHEMA), quarantine rows and per-source ``runs`` rows."""
+    """The run date's articles (ARTICLE_SCHEMA), quarantine rows and per-source ``runs`` rows.
+
+    With an ``articles_sink``, ``articles`` is empty (the rows went to the sink), ``article_count`` counts
+    them and ``articles_written`` is what the sink returned (e.g. the staged part's path).
+    """
 
     articles: pa.Table
     quarantine: pa.Table
     runs: pa.Table
+    article_count: int = 0
+    articles_written: object = None
+
+
+ArticlesSink = Callable[[Iterator[pa.Table]], object]
 
 
 def crawl_sources(
     settings: Settings, *, sources_file: str, run_date: dt.date, run_id: str, source_ids: list[str] | None = None,
     window: tuple[dt.datetime, dt.datetime] | None = None, progress: bool = True,
+    articles_sink: ArticlesSink | None = None,
 ) -> CrawlResult:
     """Crawl the enabled sources (or ``source_ids``) and return everything recorded for ``run_date``.
 
     Articles are committed to the crawl state as they are extracted, so a rerun of the same run_date
     (after a crash anywhere, even after this function returned) returns them again, once each.
     ``window`` = [start, end): keep only articles published (else fetched) in it; others stay unseen.
+    ``articles_sink``: called once with an iterator of the day's article tables (``DAY_RECORDS_BATCH`` rows
+    each, in record order), which it must consume (e.g. ``store.write_partition_batches``); the result's
+    ``articles`` is then empty. Without it, the articles come back as one table.
     """
     from pipeline.crawl.state import CrawlState
 
@@ -81,16 +97,28 @@ def crawl_sources(
                 pool.shutdown(cancel_futures=True)
                 pool = None
             ids = [s.id for s in sources]
-            articles = _day_table(state, run_date, "article", ids, run_id=run_id, window=window)
-            quarantine = _day_table(state, run_date, "quarantine", ids, run_id=run_id, window=None)
+            per_source: Counter[str] = Counter()
+            batches = _counted(_day_batches(state, run_date, "article", ids, run_id=run_id, window=window),
+                               per_source)
+            if articles_sink is None:
+                articles = _concat(list(batches), "articles")
+                written = None
+            else:
+                articles = schema.empty_table("articles")
+                written = articles_sink(batches)
+                for _ in batches:  # a sink that stopped early must not change the counts
+                    pass
+            quarantine = _concat(list(_day_batches(state, run_date, "quarantine", ids, run_id=run_id,
+                                                   window=None)), "quarantine")
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    day_sources = [{"source_id": s} for s in articles.column("source_id").to_pylist()]
     result = CrawlResult(
         articles=articles,
         quarantine=quarantine,
-        runs=runs_table(reports, run_id=run_id, run_date=run_date, articles=day_sources),
+        runs=_runs_table(reports, run_id=run_id, run_date=run_date, day_articles=per_source),
+        article_count=sum(per_source.values()),
+        articles_written=written,
     )
     if progress:
         for line in format_report(result.runs).splitlines():
@@ -131,19 +159,26 @@ def runs_table(
     reports: list[SourceReport], *, run_id: str, run_date: dt.date, articles: list[dict]
 ) -> pa.Table:
     """One RUN_SCHEMA row per source; ``new_articles``/``records_out`` count the day's articles."""
+    return _runs_table(reports, run_id=run_id, run_date=run_date,
+                       day_articles=Counter(a["source_id"] for a in articles))
+
+
+def _runs_table(
+    reports: list[SourceReport], *, run_id: str, run_date: dt.date, day_articles: Counter[str]
+) -> pa.Table:
     rows = []
     for r in reports:
-        day_articles = sum(1 for a in articles if a["source_id"] == r.source_id)
+        day_count = day_articles[r.source_id]
         message = (
             f"{r.discovered} links, {r.fetched} fetched, {r.new_articles} new this pass, "
-            f"{day_articles} for {run_date}, {r.duplicates} duplicates, {r.not_modified} not modified, "
+            f"{day_count} for {run_date}, {r.duplicates} duplicates, {r.not_modified} not modified, "
             f"{r.out_of_window} out of window, skipped {dict(r.skipped) or 0}"
         )
         rows.append({
             "run_id": run_id, "run_date": run_date, "stage": "crawl", "source_id": r.source_id,
             "started_at": r.started_at, "finished_at": r.finished_at, "status": r.status(),
-            "records_in": r.discovered, "records_out": day_articles, "fetched": r.fetched,
-            "new_articles": day_articles, "duplicates": r.duplicates, "quarantined": r.quarantined,
+            "records_in": r.discovered, "records_out": day_count, "fetched": r.fetched,
+            "new_articles": day_count, "duplicates": r.duplicates, "quarantined": r.quarantined,
             "errors": sum(r.errors.values()), "errors_by_kind": json.dumps(dict(sorted(r.errors.items()))),
             "message": message,
         })
@@ -162,18 +197,28 @@ def format_report(runs: pa.Table) -> str:
     return "\n".join(lines)
 
 
-def _day_table(
+def _day_batches(
     state: CrawlState, run_date: dt.date, kind: str, source_ids: list[str], *, run_id: str,
     window: tuple[dt.datetime, dt.datetime] | None,
-) -> pa.Table:
-    """The day's recorded articles or quarantine rows as one table, decoded a batch of rows at a time."""
+) -> Iterator[pa.Table]:
+    """The day's recorded articles or quarantine rows, one table per batch of decoded rows."""
     table_name = "articles" if kind == "article" else "quarantine"
-    parts = []
     for rows in state.iter_day_records(run_date, kind, source_ids, batch_size=DAY_RECORDS_BATCH):
         rows = _restamp(rows, run_id)
         if window is not None:
             rows = [a for a in rows if _in_window(a, window)]
-        parts.append(schema.to_table(rows, table_name))
+        if rows:
+            yield schema.to_table(rows, table_name)
+
+
+def _counted(batches: Iterable[pa.Table], per_source: Counter[str]) -> Iterator[pa.Table]:
+    """``batches`` unchanged, counting their rows per ``source_id`` as they pass."""
+    for batch in batches:
+        per_source.update(batch.column("source_id").to_pylist())
+        yield batch
+
+
+def _concat(parts: list[pa.Table], table_name: str) -> pa.Table:
     return pa.concat_tables(parts) if parts else schema.to_table([], table_name)
 
 

@@ -1,6 +1,7 @@
 """Extract stage: Arabic article text -> coded conflict events (schema.EVENT_SCHEMA).
 
 Public API: ``extract_events(articles, settings, *, run_id, run_date) -> ExtractResult``,
+``extract_event_batches(article_batches, settings, *, run_id, run_date) -> Iterator[ExtractResult]`` (streaming),
 ``extract_article(...)`` for one article, ``read_articles_jsonl(path, *, run_id, run_date)``.
 """
 
@@ -8,9 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
-from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +29,8 @@ from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import normalize_arabic
 
 logger = logging.getLogger(__name__)
-__all__ = ["EXTRACTOR_VERSION", "ExtractResult", "build_engine", "extract_article", "extract_events",
-           "read_articles_jsonl"]
+__all__ = ["EXTRACTOR_VERSION", "ExtractResult", "build_engine", "extract_article", "extract_event_batches",
+           "extract_events", "read_articles_jsonl"]
 
 
 @dataclass(frozen=True)
@@ -108,39 +113,110 @@ def _extract_batch(engine: Engine, batch: list[dict], run_id: str, run_date: dt.
 
 _WORKER_ENGINE: dict[str, Engine] = {}  # per worker process: built once by _init_worker
 
+# Batches queued per worker process ahead of the one being written: bounds the rows in memory.
+BATCHES_IN_FLIGHT_PER_WORKER = 2
+# How the pool's workers start. "fork": they share the caller's hash seed, and the engine's output
+# depends on set iteration order (lexicon.PhraseIndex.find iterates a frozenset of clitic variants), so a
+# fresh interpreter ("spawn", "forkserver") could code an article differently from the 1-worker path.
+POOL_START_METHOD = "fork"
+
 
 def _init_worker(settings: Any) -> None:
     _WORKER_ENGINE["engine"] = build_engine(settings)
 
 
-def _worker_batch(batch: list[dict], run_id: str, run_date: dt.date) -> tuple[list, list]:
-    return _extract_batch(_WORKER_ENGINE["engine"], batch, run_id, run_date)
+def _batch_result(engine: Engine, articles: pa.Table, run_id: str, run_date: dt.date) -> ExtractResult:
+    events, quarantine = _extract_batch(engine, articles.to_pylist(), run_id, run_date)
+    return ExtractResult(schema.to_table(events, "events"), schema.to_table(quarantine, "quarantine"))
+
+
+def _worker_batch(articles: bytes, run_id: str, run_date: dt.date) -> ExtractResult:
+    return _batch_result(_WORKER_ENGINE["engine"], _from_ipc(articles), run_id, run_date)
+
+
+def _to_ipc(table: pa.Table) -> bytes:
+    """``table`` as Arrow IPC bytes: only its rows (pickling a slice would carry the whole parent buffers)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _from_ipc(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(data).read_all()
+
+
+def _rebatch(tables: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
+    """The rows of ``tables`` in order, as tables of exactly ``size`` rows (the last one: the rest)."""
+    held: list[pa.Table] = []
+    rows = 0
+    for table in tables:
+        held.append(table)
+        rows += table.num_rows
+        while rows >= size:
+            joined = pa.concat_tables(held) if len(held) > 1 else held[0]
+            yield joined.slice(0, size)
+            rest = joined.slice(size)
+            held, rows = ([rest] if rest.num_rows else []), rest.num_rows
+    if rows:
+        yield pa.concat_tables(held) if len(held) > 1 else held[0]
+
+
+def extract_event_batches(article_batches: Iterable[pa.Table], settings: Any, *, run_id: str,
+                          run_date: dt.date, engine: Engine | None = None) -> Iterator[ExtractResult]:
+    """Events and quarantine rows of ``article_batches``, one result per ``extract.batch_size`` articles.
+
+    Streams: results come in input order while later batches are still being read, and at most
+    ``BATCHES_IN_FLIGHT_PER_WORKER`` batches per worker are held. With ``extract.workers`` > 1 and more than
+    one batch of work, batches go to a pool of worker processes (``POOL_START_METHOD``); otherwise they
+    run here (no pool start-up for small runs).
+    """
+    batches = _rebatch(article_batches, max(1, settings.extract.batch_size))
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    ahead = [first] if second is None else [first, second]
+    rest = itertools.chain(ahead, batches)
+    articles = events = 0
+    if settings.extract.workers > 1 and second is not None and engine is None:
+        results = _pooled_results(rest, settings, run_id=run_id, run_date=run_date)
+    else:
+        engine = engine or build_engine(settings)
+        results = ((b.num_rows, _batch_result(engine, b, run_id, run_date)) for b in rest)
+    for n, (size, result) in enumerate(results, 1):
+        articles += size
+        events += result.events.num_rows
+        logger.info("extract: batch %d done, %d articles, %d events so far", n, articles, events)
+        yield result
+
+
+def _pooled_results(batches: Iterator[pa.Table], settings: Any, *, run_id: str,
+                    run_date: dt.date) -> Iterator[tuple[int, ExtractResult]]:
+    """(articles, result) of each batch, in order, from a spawned worker pool with bounded in-flight work."""
+    workers = settings.extract.workers
+    context = multiprocessing.get_context(POOL_START_METHOD)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(settings,)) as pool:
+        in_flight: deque[tuple[int, Future]] = deque()
+        for batch in batches:
+            in_flight.append((batch.num_rows, pool.submit(_worker_batch, _to_ipc(batch), run_id, run_date)))
+            if len(in_flight) > BATCHES_IN_FLIGHT_PER_WORKER * workers:
+                size, future = in_flight.popleft()
+                yield size, future.result()
+        while in_flight:
+            size, future = in_flight.popleft()
+            yield size, future.result()
 
 
 def extract_events(articles: pa.Table, settings: Any, *, run_id: str, run_date: dt.date,
                    engine: Engine | None = None) -> ExtractResult:
     """Code the events of every article; articles that cannot be processed go to quarantine."""
-    rows = articles.to_pylist()
-    size = max(1, settings.extract.batch_size)
-    batches = [rows[i:i + size] for i in range(0, len(rows), size)]
-    events: list[dict] = []
-    quarantine: list[dict] = []
-    if settings.extract.workers > 1 and len(batches) > 1 and engine is None:
-        with ProcessPoolExecutor(settings.extract.workers, initializer=_init_worker, initargs=(settings,)) as pool:
-            futures = [pool.submit(_worker_batch, b, run_id, run_date) for b in batches]
-            for n, fut in enumerate(futures, 1):
-                ev, q = fut.result()
-                events += ev
-                quarantine += q
-                logger.info("extract: batch %d/%d done", n, len(batches))
-    else:
-        engine = engine or build_engine(settings)
-        for n, b in enumerate(batches, 1):
-            ev, q = _extract_batch(engine, b, run_id, run_date)
-            events += ev
-            quarantine += q
-            logger.info("extract: batch %d/%d, %d events so far", n, len(batches), len(events))
-    return ExtractResult(schema.to_table(events, "events"), schema.to_table(quarantine, "quarantine"))
+    results = list(extract_event_batches([articles], settings, run_id=run_id, run_date=run_date,
+                                         engine=engine)) if articles.num_rows else []
+    events = [r.events for r in results] or [schema.to_table([], "events")]
+    quarantine = [r.quarantine for r in results] or [schema.to_table([], "quarantine")]
+    return ExtractResult(pa.concat_tables(events), pa.concat_tables(quarantine))
 
 
 def read_articles_jsonl(path: str | Path, *, run_id: str, run_date: dt.date) -> pa.Table:
