@@ -15,6 +15,7 @@ no row can appear between catching up and deciding. Candidates are ranked like t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -24,6 +25,19 @@ import numpy as np
 from pipeline.crawl.text import MINHASH_PERMUTATIONS, BodySketch
 
 _INITIAL_CAPACITY = 1024
+_SLOT_SHIFT = 32  # a band held by one article is one int: slot << _SLOT_SHIFT | day ordinal
+_DAY_MASK = (1 << _SLOT_SHIFT) - 1
+_NO_DAY = dt.date.max.toordinal()
+
+
+def band_key(band: str) -> int:
+    """``"<band>:<16 hex digits>"`` as one exact int (a str key costs ~4x the memory at a million bands)."""
+    index, _, digest = band.partition(":")
+    return int(index) << 64 | int(digest, 16)
+
+
+def day_number(run_date: str) -> int:
+    return dt.date.fromisoformat(run_date).toordinal()
 
 
 @dataclass
@@ -35,8 +49,9 @@ class MinhashIndex:
     last_band_rowid: int = 0
     slot_of: dict[str, int] = field(default_factory=dict)  # article_id -> slot
     article_ids: list[str] = field(default_factory=list)
-    band_slots: dict[str, dict[int, str]] = field(default_factory=dict)  # band -> {slot: newest band run_date}
-    oldest_band_date: str = "9999-12-31"  # of the dates in band_slots: no date filter needed when >= since
+    # band_key -> slot << _SLOT_SHIFT | newest band day (one article), or {slot: newest band day} (several)
+    band_slots: dict[int, int | dict[int, int]] = field(default_factory=dict)
+    oldest_band_day: int = _NO_DAY  # of the days in band_slots: no date filter needed when >= since
     pending_bands: list[tuple[str, str, str]] = field(default_factory=list)  # bands of articles not yet stored
     signatures: np.ndarray = field(default_factory=lambda: np.zeros((_INITIAL_CAPACITY, MINHASH_PERMUTATIONS),
                                                                     dtype=np.uint64))
@@ -63,27 +78,50 @@ class MinhashIndex:
             self.last_band_rowid = max(self.last_band_rowid, top or 0)
         # Bands whose article has no minhashes row (yet) wait, like the SQL join would skip them.
         waiting, self.pending_bands = self.pending_bands + [(b, a, d) for _, b, a, d in rows], []
+        days: dict[str, int] = {}
         for band, article_id, run_date in waiting:
             slot = self.slot_of.get(article_id)
             if slot is None:
                 self.pending_bands.append((band, article_id, run_date))
                 continue
-            slots = self.band_slots.setdefault(band, {})
-            if run_date > slots.get(slot, ""):
-                slots[slot] = run_date
-                self.oldest_band_date = min(self.oldest_band_date, run_date)
+            day = days.get(run_date)
+            if day is None:
+                day = days[run_date] = day_number(run_date)
+            self._put_band(band_key(band), slot, day)
+
+    def _put_band(self, key: int, slot: int, day: int) -> None:
+        held = self.band_slots.get(key)
+        if held is None:
+            self.band_slots[key] = slot << _SLOT_SHIFT | day
+        elif isinstance(held, int):
+            if held >> _SLOT_SHIFT == slot:
+                if day > held & _DAY_MASK:
+                    self.band_slots[key] = slot << _SLOT_SHIFT | day
+                else:
+                    return
+            else:
+                self.band_slots[key] = {held >> _SLOT_SHIFT: held & _DAY_MASK, slot: day}
+        elif day > held.get(slot, -1):
+            held[slot] = day
+        else:
+            return
+        self.oldest_band_day = min(self.oldest_band_day, day)
 
     def best_match(self, sketch: BodySketch, bands: list[str], *, since: str, threshold: float) -> str | None:
         """The SQL lookup's answer: the best candidate with estimated containment >= ``threshold``."""
         found: set[int] = set()
+        since_day = day_number(since)
         for band in bands:
-            slots = self.band_slots.get(band)
-            if not slots:
+            held = self.band_slots.get(band_key(band))
+            if held is None:
                 continue
-            if self.oldest_band_date >= since:
-                found.update(slots)
+            if isinstance(held, int):
+                if held & _DAY_MASK >= since_day:
+                    found.add(held >> _SLOT_SHIFT)
+            elif self.oldest_band_day >= since_day:
+                found.update(held)
             else:
-                found.update(slot for slot, run_date in slots.items() if run_date >= since)
+                found.update(slot for slot, day in held.items() if day >= since_day)
         if not found:
             return None
         slots = np.fromiter(found, dtype=np.int64, count=len(found))
