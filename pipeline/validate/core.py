@@ -16,6 +16,7 @@ import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -281,4 +282,6 @@ def _data_docs_dir(settings: Settings, run_id: str, table_name: str) -> str | No
     if "://" in root and not root.startswith("file://"):
         log.warning("data docs are only built on local disk; skipping for %s", root)
         return None
-    return paths.join(root.removeprefix("file://"), run_id, table_name)
+    # Great Expectations' filesystem store needs an absolute base directory.
+    local_root = str(Path(root.removeprefix("file://")).resolve())
+    return paths.join(local_root, run_id, table_name)
