@@ -29,7 +29,7 @@ def report(settings: Settings) -> Path:
         event("x1", "a5", "alpha", D2, D2, actor1_norm="<script>alert(1)</script>", char_start=99),
     ], D2)
     load_warehouse(settings, sources=sources_arrow())
-    docs = Path(paths.data_docs_dir(settings))
+    docs = Path(paths.data_docs_dir(settings)) / f"run-{D2}" / "events"
     docs.mkdir(parents=True)
     (docs / "index.html").write_text("<html></html>")
     return Path(write_run_report(settings, run_id=f"run-{D2}", run_date=D2))
@@ -38,15 +38,26 @@ def report(settings: Settings) -> Path:
 def test_report_sections(report: Path, settings: Settings) -> None:
     assert report == Path(settings.data_root) / "reports" / D2.isoformat() / "index.html"
     html = report.read_text()
-    for heading in ("Stages", "Events per day by event type", "Events by country / admin1", "Top actors",
-                    "Quarantine reasons", "Crawl errors per source"):
+    for heading in ("Stages", "Events coded in this run, per event date and type", "Events by country / admin1",
+                    "Top actors", "Quarantine reasons", "Crawl errors per source"):
         assert heading in html
     assert html.count("<svg") == 3
     assert "fatalities_implausible" in html  # D2's quarantine reason
     assert "lat_lon_out_of_range" not in html  # D1's is another day
     assert "SY / Idlib" in html and "Russian Air Force" in html
     assert '{"timeout": 1}' in html.replace("&quot;", '"')
-    assert 'href="../data_docs/index.html"' in html
+    assert f'href="../data_docs/run-{D2}/events/index.html"' in html  # this run's docs, not another's
+
+
+def test_report_charts_cover_the_runs_events_even_when_old(settings: Settings) -> None:
+    """A replay of an old archive (event dates long before the run date) still charts its events."""
+    build_known_lake(settings)
+    load_warehouse(settings, sources=sources_arrow())
+    later = D2.replace(year=D2.year + 1)
+    html = Path(write_run_report(settings, run_id=f"run-{D2}", run_date=D2)).read_text()
+    assert D2.isoformat() in html and "no events in this window" not in html
+    empty = Path(write_run_report(settings, run_id="none", run_date=later)).read_text()
+    assert "SY / Idlib" not in empty  # events of other run dates are not this run's
 
 
 def test_report_is_self_contained_and_escaped(report: Path) -> None:

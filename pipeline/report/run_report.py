@@ -32,19 +32,23 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[tuple]
 
 
 def gather(con: duckdb.DuckDBPyConnection, *, run_id: str, run_date: dt.date) -> dict:
-    """Everything the report shows, as plain rows (window: the 30 days up to run_date)."""
-    p = {"run_id": run_id, "run_date": run_date, "start": run_date - dt.timedelta(days=WINDOW_DAYS - 1)}
-    window = "event_date between $start and $run_date"
+    """Everything the report shows, as plain rows: the stages of ``run_id`` and the events it coded.
+
+    Event charts cover the asserted events stored for ``run_date`` (this run's partition), by their
+    event_date: a backfill or an archive replay reports the days it actually covered.
+    """
+    p = {"run_id": run_id, "run_date": run_date}
+    coded = "from events where run_date = $run_date and modality = 'asserted'"
     return {
         "stages": _rows(con, "select stage, coalesce(source_id, ''), status, records_in, records_out, quarantined, "
                         "errors, message from runs where run_id = $run_id order by started_at nulls last, stage, "
                         "source_id", p),
-        "daily": _rows(con, f"select cast(event_date as varchar), coalesce(event_type, '?'), sum(num_events) "
-                       f"from events_daily where {window} group by all order by all", p),
-        "places": _rows(con, f"select concat_ws(' / ', coalesce(country_code, '?'), coalesce(admin1, '?')), "
-                        f"count(*) as n from event_clusters where {window} group by 1 order by n desc, 1 limit 15", p),
-        "actors": _rows(con, f"select actor1_norm, count(*) as n from event_clusters where {window} and "
-                        "actor1_norm is not null group by 1 order by n desc, 1 limit 10", p),
+        "daily": _rows(con, f"select event_date, coalesce(event_type, '?'), count(*) {coded} "
+                       "and event_date is not null group by all order by all", p),
+        "places": _rows(con, "select concat_ws(' / ', coalesce(country_code, '?'), coalesce(admin1, '?')), "
+                        f"count(*) as n {coded} group by 1 order by n desc, 1 limit 15", p),
+        "actors": _rows(con, f"select actor1_norm, count(*) as n {coded} and actor1_norm is not null "
+                        "group by 1 order by n desc, 1 limit 10", p),
         "quarantine": _rows(con, "select stage, table_name, reason, count(*) as n from quarantine where "
                             "run_date = $run_date group by all order by n desc, reason", p),
         "crawl": _rows(con, "select source_id, status, fetched, new_articles, duplicates, errors, errors_by_kind "
@@ -52,30 +56,37 @@ def gather(con: duckdb.DuckDBPyConnection, *, run_id: str, run_date: dt.date) ->
     }
 
 
-def _daily_series(rows: list[tuple], run_date: dt.date) -> tuple[list[str], dict[str, list[int]]]:
-    days = [(run_date - dt.timedelta(days=WINDOW_DAYS - 1 - i)).isoformat() for i in range(WINDOW_DAYS)]
+def _daily_series(rows: list[tuple]) -> tuple[list[str], dict[str, list[int]]]:
+    """Days (the last WINDOW_DAYS up to the latest event date) and one count series per event type."""
+    if not rows:
+        return [], {}
+    last = max(day for day, _, _ in rows)
+    first = max(min(day for day, _, _ in rows), last - dt.timedelta(days=WINDOW_DAYS - 1))
+    days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     index = {d: i for i, d in enumerate(days)}
     series: dict[str, list[int]] = {}
     for day, event_type, n in rows:
-        series.setdefault(event_type, [0] * len(days))[index[day]] += int(n)
+        if day.isoformat() in index:
+            series.setdefault(event_type, [0] * len(days))[index[day.isoformat()]] += int(n)
     return days, series
 
 
-def render(data: dict | None, *, run_id: str, run_date: dt.date, data_docs: str | None) -> str:
+def render(data: dict | None, *, run_id: str, run_date: dt.date, data_docs: dict[str, str] | None) -> str:
     """The report HTML (``data`` None: the warehouse does not exist yet)."""
     sections = [f"<h1>Run report {escape(run_date.isoformat())}</h1><p>run <code>{escape(run_id)}</code></p>"]
     if data_docs:
-        sections.append(f'<p><a href="{escape(data_docs)}">Great Expectations data docs</a></p>')
+        links = " · ".join(f'<a href="{escape(href)}">{escape(table)}</a>' for table, href in data_docs.items())
+        sections.append(f"<p>Great Expectations data docs: {links}</p>")
     if data is None:
         sections.append('<p class="failed">No warehouse yet: run <code>conflict-events load</code>.</p>')
     else:
-        days, series = _daily_series(data["daily"], run_date)
+        days, series = _daily_series(data["daily"])
         failed = sum(1 for r in data["stages"] if r[2] == "failed")
         sections += [
             "<h2>Stages</h2>" + (f'<p class="failed">{failed} failed stage(s)</p>' if failed else "")
             + html_table(["stage", "source", "status", "in", "out", "quarantined", "errors", "message"],
                          data["stages"]),
-            f"<h2>Events per day by event type (last {WINDOW_DAYS} days, deduplicated)</h2>"
+            f"<h2>Events coded in this run, per event date and type (up to {WINDOW_DAYS} days)</h2>"
             + stacked_bars(days, series),
             "<h2>Events by country / admin1</h2>" + ranked_bars([(r[0], int(r[1])) for r in data["places"]]),
             "<h2>Top actors (actor1)</h2>" + ranked_bars([(r[0], int(r[1])) for r in data["actors"]]),
@@ -95,9 +106,12 @@ def write_run_report(settings: Settings, *, run_id: str, run_date: dt.date) -> s
         raise ConfigError(f"reports are written to a local folder, got {root}")
     folder = Path(root) / run_date.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
-    docs = Path(paths.data_docs_dir(settings))
-    docs_index = next((p for p in (docs / "index.html", docs) if p.exists()), None)
-    link = os.path.relpath(docs_index, folder) if docs_index else None
+    run_docs = Path(paths.data_docs_dir(settings)) / run_id
+    link = {
+        table: os.path.relpath(run_docs / table / "index.html", folder)
+        for table in ("articles", "events")
+        if (run_docs / table / "index.html").exists()
+    }
     try:
         con = connect(settings, read_only=True)
     except WarehouseMissing:
