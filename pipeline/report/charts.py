@@ -7,6 +7,9 @@ from html import escape
 PALETTE = ("#4e79a7", "#e15759", "#f28e2b", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f")
 
 
+LEGEND_ITEM_WIDTH = 180  # px per legend entry; entries wrap onto more rows instead of overflowing
+
+
 def stacked_bars(days: list[str], series: dict[str, list[int]], *, width: int = 760, height: int = 240) -> str:
     """Vertical stacked bars: one bar per day, one colour per series, with a legend."""
     if not days or not series:
@@ -31,10 +34,14 @@ def stacked_bars(days: list[str], series: dict[str, list[int]], *, width: int = 
         if len(days) <= 12 or i % max(len(days) // 8, 1) == 0:
             parts.append(f'<text x="{left + i * step + step / 2:.1f}" y="{height - bottom + 14}" '
                          f'text-anchor="middle" class="axis">{escape(day[5:])}</text>')
+    per_row = max((width - left) // LEGEND_ITEM_WIDTH, 1)
     for j, name in enumerate(series):
-        x = left + j * 180
-        parts.append(f'<rect x="{x}" y="{height - 14}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>'
-                     f'<text x="{x + 14}" y="{height - 5}" class="legend">{escape(name)}</text>')
+        x = left + (j % per_row) * LEGEND_ITEM_WIDTH
+        y = height + (j // per_row) * 16
+        parts.append(f'<rect x="{x}" y="{y - 14}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>'
+                     f'<text x="{x + 14}" y="{y - 5}" class="legend">{escape(name)}</text>')
+    legend_rows = -(-len(series) // per_row)
+    parts[0] = parts[0].replace(f'height="{height}"', f'height="{height + (legend_rows - 1) * 16}"', 1)
     parts.append("</svg>")
     return "".join(parts)
 
