@@ -71,6 +71,15 @@ def _peak_rss_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux: KiB
 
 
+def _current_rss_mb() -> float | None:
+    """Resident set size now (Linux /proc), to see what a stage leaves behind for the next one."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+
 def _cpu_seconds() -> float:
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
@@ -110,6 +119,8 @@ def run_once(n: int, *, seed: int, workers: int, ids_out: Path | None = None) ->
                 "seconds": round(seconds, 2),
                 "cpu_per_wall": round((_cpu_seconds() - cpu0) / seconds, 2) if seconds else None,
                 "peak_rss_mb_so_far": _peak_rss_mb(resource.RUSAGE_SELF),
+                "rss_mb_after": _current_rss_mb(),
+                "largest_worker_peak_rss_mb_so_far": _peak_rss_mb(resource.RUSAGE_CHILDREN),
             }
             logger.info("%d articles: %s took %.1fs", n, stage, seconds)
         total = time.perf_counter() - started

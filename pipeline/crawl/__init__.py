@@ -126,10 +126,30 @@ def crawl_sources(
     return result
 
 
+# Gzipped WARC bytes below which pages are analysed in a thread even with crawl.workers > 1: about 600
+# pages (ten chunks), where starting the worker processes would cost more than it saves.
+WARC_POOL_MIN_BYTES = 1_000_000
+
+
+def _warc_bytes(sources: list[Source]) -> int:
+    from pipeline.crawl.archive import resolve_warc_paths
+
+    total = 0
+    for source in sources:
+        for entry in source.entry_points:
+            if entry.type == "warc":
+                try:
+                    total += sum(p.stat().st_size for p in resolve_warc_paths(entry.path or "", source.registry_dir))
+                except (OSError, ConfigError):  # a missing file is reported by the ingest itself
+                    continue
+    return total
+
+
 def _page_pool(settings: Settings, sources: list[Source]) -> ProcessPoolExecutor | None:
-    """Worker processes for WARC page analysis when ``crawl.workers`` > 1 and a source reads a WARC."""
+    """Worker processes for WARC page analysis when ``crawl.workers`` > 1 and the sources' WARC files hold
+    more than a few chunks of pages (``WARC_POOL_MIN_BYTES``)."""
     workers = settings.crawl.workers
-    if workers <= 1 or not any(e.type == "warc" for s in sources for e in s.entry_points):
+    if workers <= 1 or _warc_bytes(sources) < WARC_POOL_MIN_BYTES:
         return None
     pool = ProcessPoolExecutor(workers)
     pool.submit(int).result()  # start the workers now (fork): no thread or database handle is open yet
