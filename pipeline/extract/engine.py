@@ -63,7 +63,7 @@ _TARGET_HEADS = frozenset({
     "مخازن", "مستودع", "منزل", "منازل", "مواكب", "موكب"})
 # «بمشاركة طيران الجيش», «بالتعاون مع»: a partner of the actor, never the target
 _ALLY_CUES = frozenset({"بمشاركه", "مشاركه", "بمسانده", "بدعم", "بالتعاون", "بالتنسيق", "باسناد"})
-_SOURCE_CUES = frozenset({"بحسب", "وفق", "وفقا", "حسب", "لسان", "عن", "مصادر"})
+_SOURCE_CUES = frozenset({"بحسب", "وفق", "وفقا", "حسب", "لسان", "عن", "مصادر", "مصدر", "مسؤول", "باسم"})
 _SELF_REFERENCE = frozenset({"انه", "انها", "انهم", "بانه", "بانها", "ان", "بان"})
 _AFFILIATION = frozenset({"الموالي", "الموالية", "الموالين", "الموالون", "التابع", "التابعه", "التابعين",
                           "المدعوم", "المدعومه", "المدعومين"})
@@ -153,6 +153,10 @@ class Engine:
             last_group = self._sentence(ctx, idx, text, s, e, norm, offs, toks, events, last_group)
         self._fill_from_title(ctx, title, events)
         events = self._subsume_vague(events)
+        if any(c.action_type in ("protest", "riot") for c in events):
+            # forces deployed around a protest or riot police it; they do not move into or leave an area
+            events = [c for c in events if not (c.action_type == "deployment_withdrawal" and c.actor1 is not None
+                                                and c.actor1[2] == _STATE)]
         rows = [self._row(ctx, c) for c in events if c.confidence >= self.min_confidence]
         return rows
 
@@ -235,7 +239,8 @@ class Engine:
             any(t.text in ("قد",) for t in toks[1:6])
         idioms = [(f, la) for k, f, la in cue_kinds if k == "idiom"]
         hits = [h for h in hits if not any(f <= h.first < la for f, la in idioms)
-                and not (h.last < len(toks) and toks[h.last].text in _FIGURATIVE)]
+                and not (h.last < len(toks) and toks[h.last].text in _FIGURATIVE)
+                and not _subordinate(h, toks)]
         self._remember_names(ctx, toks, actors)
         if not hits:
             if not background and events and events[-1].action_type in VIOLENT:
@@ -253,6 +258,8 @@ class Engine:
         event_dates = [d for d in dates if not self._is_reporting_date(d, toks, reporting)]
         if "since" in kinds and not any(d.precision == "day" for d in event_dates):
             return last_group
+        if event_dates and all((ctx.published - d.date).days > 365 for d in event_dates):
+            return last_group  # «معارك التحرير عام 2017»: history recalled, not news
         if context_at is not None:
             cpos = toks[context_at].start
             main_dates = [d for d in event_dates if d.start < cpos]
@@ -318,7 +325,20 @@ class Engine:
             action = "riot"
         if action == "protest" and any(k == "violence" for k, _f, _l in cue_kinds):
             action = "riot"
-        locs = [(orig(pm.start, pm.end), pm.place) for pm in self._locations(mentions, toks, main, norm, ctx)]
+        if action == "protest" and fat:
+            action = "riot"  # deaths at a protest (rule A: riot)
+        if action in ("protest", "riot"):
+            a1, a2 = self._protest_roles(ctx, actors, main, a1, a2)
+        if action == "arrest_raid":
+            a1, a2 = self._arrest_roles(actors, a1, a2, events)
+        spans = [(toks[a[0]].start, toks[a[4] - 1].end) for a in actors if a[4] > a[0]]
+        loc_mentions = [pm for pm in mentions if not any(a <= pm.start < b for a, b in spans)
+                        and not _foreign_origin(pm, norm, ctx.country)]
+        locs = [(orig(pm.start, pm.end), pm.place) for pm in self._locations(loc_mentions, toks, main, norm, ctx)]
+        if locs and all(p is not None and p.geo_precision == "country" for _t, p in locs) and events and \
+                events[-1].place is not None and events[-1].place.geo_precision != "country" and \
+                events[-1].place.country_code == locs[0][1].country_code:
+            locs = [(events[-1].location_text, events[-1].place)]  # a town named earlier beats the country
         own_location = bool(locs)
         if not locs:
             inherited = events[-1] if events else None
@@ -505,11 +525,39 @@ class Engine:
         for k, a in enumerate(out):  # «مسلحون من تنظيم داعش» -> ISIS
             nxt = out[k + 1] if k + 1 < len(out) else None
             if a[3] == "unidentified" and nxt is not None and nxt[3] != "unidentified" and \
-                    0 <= nxt[0] - a[4] <= 1 and (nxt[0] == a[4] or toks[a[4]].text in ("من", "تابعين", "تابعون")):
+                    0 <= nxt[0] - a[4] <= 2 and all(t.text in _MEMBERSHIP for t in toks[a[4]:nxt[0]]):
                 out[k + 1] = (a[0], nxt[1], nxt[2], nxt[3], nxt[4])
                 continue
             merged.append(a)
         return merged
+
+    def _protest_roles(self, ctx: ArticleContext, actors: list[tuple], main: Match, a1: tuple | None,
+                       a2: tuple | None) -> tuple[tuple | None, tuple | None]:
+        """Protesters are the actors of a protest or riot; a party they support («مناصري حزب الله») or the
+        force that reports on them is not."""
+        crowd = next((a for a in actors if a[3] in ("protesters", "rioters")), None)
+        if crowd is not None:
+            if a1 is not None and a1 is not crowd and a1[3] == _STATE and a2 is None:
+                a2 = a1
+            return crowd, (a2 if a2 is not crowd else None)
+        if a1 is None or a1[3] in ("political_militia", "rebels", "unidentified", "external_other"):
+            dem = self.lex.demonyms.get(ctx.country or "", "")
+            label = f"Protesters ({dem})" if dem else "Protesters"
+            return (main.first, "", label, "protesters", main.first + 1), (a2 if a2 is not a1 else None)
+        return a1, a2
+
+    def _arrest_roles(self, actors: list[tuple], a1: tuple | None, a2: tuple | None,
+                      events: list[Candidate]) -> tuple[tuple | None, tuple | None]:
+        """Arrests are made by state forces: a group named as the suspects' affiliation («بتهمة الانتماء إلى
+        داعش») is the target; a passive arrest («تم ضبط») takes the force of the article's previous event."""
+        state = next((a for a in actors if a[3] == _STATE), None)
+        if a1 is not None and a1[3] != _STATE and state is not None and state[0] < a1[0]:
+            return state, a1 if a2 is None or a2 is state else a2
+        if a1 is None:
+            prev = next((c for c in reversed(events) if c.actor1 is not None and c.actor1[2] == _STATE), None)
+            if prev is not None:
+                return (0, prev.actor1[0], prev.actor1[1], prev.actor1[2], 0), a2
+        return a1, a2
 
     def _adjacent_country(self, toks: list[Token], i: int) -> str | None:
         if i < len(toks):
@@ -838,6 +886,31 @@ def _contained(first: Any, later: list, norm: str) -> Any:
     if nxt.place.admin1 is None or nxt.place.admin1 == first.place.admin1:
         return first
     return replace(first, end=nxt.end, place=nxt.place)
+
+
+_SUBORDINATE = frozenset({"قبل", "بعد", "عقب", "اثر", "قبيل"})
+_REFERENCE = frozenset({"تنفيذا", "بموجب", "وفق", "وفقا", "خرق", "بخرق", "بنود", "ببنود"})
+_MEMBERSHIP = frozenset({"من", "تابعين", "تابعون", "ينتمون", "ينتمي", "الي", "المنتمين", "ينتسبون"})
+
+
+def _subordinate(h: Match, toks: list[Token]) -> bool:
+    """«قبل أن ينسحبوا», «قبل انسحابهم»: the end of an incident, not a withdrawal of its own; «تنفيذاً
+    لاتفاق», «بموجب الاتفاق»: an agreement referred to, not reported."""
+    before = {t.text for t in toks[max(0, h.first - 2):h.first]}
+    if h.entry.action_type == "deployment_withdrawal":
+        return bool(before & _SUBORDINATE)
+    if h.entry.action_type == "agreement":
+        return bool(before & _REFERENCE)
+    return False
+
+
+def _foreign_origin(pm: Any, norm: str, country: str | None) -> bool:
+    """«الفصائل المدعومة من تركيا», «رحلات قادمة من إيران»: a foreign country after «من» is a sponsor or an
+    origin, not where the event happened."""
+    place = pm.place
+    if place is None or place.geo_precision != "country" or country is None or place.country_code == country:
+        return False
+    return norm[:pm.start].split()[-1:] in (["من"], ["عن"])
 
 
 def _people_count(toks: list[Token], cue: int) -> int:

@@ -7,11 +7,15 @@ from pipeline.extract.text import Token, clitic_variants
 _APPROX = {"نحو", "حوالي", "قرابه", "اكثر", "من", "الاقل", "علي", "يقل", "عن", "لا", "ما", "الي", "ارتفعت", "ارتفع",
            "بلغت", "بلغ", "وصلت"}
 
+_YEAR_WORDS = frozenset({"عام", "العام", "لعام", "سنه", "السنه", "منذ", "عامي"})
+
 
 def number_at(tokens: list[Token], i: int, numbers: dict[str, int]) -> int | None:
     """Value of the number starting at token ``i`` (digits, «ثلاثة», «خمسة وعشرون», «أحد عشر»)."""
     t = tokens[i].text
     if t.isdigit():
+        if i > 0 and tokens[i - 1].text in _YEAR_WORDS:  # «معارك التحرير عام 2017»: a year, not a count
+            return None
         return int(t)
     value = _word(t, numbers)
     if value is None:
