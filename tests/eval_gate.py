@@ -22,8 +22,9 @@ BASELINE = ROOT / "tests" / "gold" / "eval_baseline.json"
 def check() -> list[str]:
     floors = json.loads(BASELINE.read_text(encoding="utf-8"))
     failures = _check_set("dev", floors)
-    if "fresh" in floors:  # the independent check set (tests/gold/fresh/README.md)
-        failures += _check_set("fresh", floors["fresh"])
+    for name in ("fresh", "fresh2"):  # independent check sets (tests/gold/<name>/README.md)
+        if name in floors:
+            failures += _check_set(name, floors[name])
     return failures
 
 

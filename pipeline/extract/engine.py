@@ -325,6 +325,9 @@ class Engine:
             action = "riot"
         if action == "protest" and any(k == "violence" for k, _f, _l in cue_kinds):
             action = "riot"
+        if action in VIOLENT and a1 is not None and a1[3] == "external_other" and \
+                any(r in a1[2] for r in _OFFICIAL_ROLES):
+            a1 = None  # a minister or president speaks about strikes; forces carry them out
         if action == "protest" and fat:
             action = "riot"  # deaths at a protest (rule A: riot)
         if action in ("protest", "riot"):
@@ -890,6 +893,8 @@ def _contained(first: Any, later: list, norm: str) -> Any:
 
 _SUBORDINATE = frozenset({"قبل", "بعد", "عقب", "اثر", "قبيل"})
 _REFERENCE = frozenset({"تنفيذا", "بموجب", "وفق", "وفقا", "خرق", "بخرق", "بنود", "ببنود"})
+_ASPIRATION = frozenset({"للتوصل", "سعيا", "بهدف", "لبحث", "للوصول", "تمهيدا"})
+_OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counterpart", "Leaders", "Notables")
 _MEMBERSHIP = frozenset({"من", "تابعين", "تابعون", "ينتمون", "ينتمي", "الي", "المنتمين", "ينتسبون"})
 
 
@@ -900,7 +905,7 @@ def _subordinate(h: Match, toks: list[Token]) -> bool:
     if h.entry.action_type == "deployment_withdrawal":
         return bool(before & _SUBORDINATE)
     if h.entry.action_type == "agreement":
-        return bool(before & _REFERENCE)
+        return bool(before & (_REFERENCE | _ASPIRATION))
     return False
 
 
