@@ -63,7 +63,8 @@ class PhraseIndex:
         i = 0
         while i < len(tokens):
             best: Match | None = None
-            for form in variants[i]:
+            # Fixed order (least-stripped form first) so ties never depend on the process's hash seed.
+            for form in sorted(variants[i], key=_form_order):
                 for pattern, entry in self.by_first.get(form, ()):
                     n = len(pattern)
                     if i + n > len(tokens) or (best and n <= best.last - best.first):
@@ -142,3 +143,8 @@ def _rows(path: Path, width: int) -> list[list[str]]:
             raise ConfigError(f"{path.name}:{n}: expected {width} tab-separated fields, got {len(parts)}")
         rows.append(parts[:width])
     return rows
+
+
+def _form_order(form: str) -> tuple[int, str]:
+    """Sort key of a token's variants: longer (less clitic-stripped) forms first, then alphabetical."""
+    return (-len(form), form)
