@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import paths, schema
@@ -293,10 +294,12 @@ class RunSummary:
     articles: int
     events: int
     events_by_type: dict[str, int]
+    not_factual: int
     quarantined: int
     warehouse: str
     report: str
     lake: str
+    data_docs: str | None
 
 
 def run_all(
@@ -342,21 +345,29 @@ def summarize_run(
     from pipeline.store import iter_partition_batches, partition_row_count
 
     by_type: dict[str, int] = {}
-    events = 0
+    events = not_factual = 0
     for batch in iter_partition_batches(settings, table_name="events", run_date=run_date):
         events += batch.num_rows
-        for action in batch.column("action_type").to_pylist():
-            by_type[action] = by_type.get(action, 0) + 1
+        for action, modality in zip(
+            batch.column("action_type").to_pylist(), batch.column("modality").to_pylist(), strict=True
+        ):
+            if modality == "asserted":
+                by_type[action] = by_type.get(action, 0) + 1
+            else:
+                not_factual += 1
+    docs = paths.join(paths.data_docs_dir(settings), run_id, "events", "index.html")
     return RunSummary(
         run_id=run_id,
         run_date=run_date,
         articles=partition_row_count(settings, table_name="articles", run_date=run_date),
         events=events,
         events_by_type=dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        not_factual=not_factual,
         quarantined=partition_row_count(settings, table_name="quarantine", run_date=run_date),
         warehouse=warehouse,
         report=report,
         lake=paths.join(settings.data_root, "lake"),
+        data_docs=docs if "://" in docs or Path(docs).exists() else None,
     )
 
 
@@ -369,10 +380,12 @@ def format_summary(summary: RunSummary) -> str:
     ]
     lines += [f"    {action:<22} {count}" for action, count in summary.events_by_type.items()]
     lines += [
+        f"    (+ {summary.not_factual} flagged as not factual: negated, denied, threat, future, hypothetical)",
         f"  quarantined     : {summary.quarantined} (see the quarantine table)",
         f"  Parquet lake    : {summary.lake}",
         f"  DuckDB warehouse: {summary.warehouse}",
         f"  run report      : {summary.report}",
+        f"  data docs       : {summary.data_docs or '(not built)'}",
         "",
         "Try:",
         '  .venv/bin/conflict-events query "select event_date, action_type, actor1_norm, admin1, '

@@ -49,6 +49,9 @@ def test_summary_names_counts_and_files(sample_run):
     assert "warehouse/events.duckdb" in out
     assert "conflict-events query" in out
     assert (data_root / "lake" / "events" / f"dt={RUN_DATE}").is_dir()
+    docs = next(line.split(":", 1)[1].strip() for line in out.splitlines() if "data docs" in line)
+    assert (data_root.parent / docs).is_file(), "the summary links this run's Great Expectations data docs"
+    assert "flagged as not factual" in out
 
 
 def test_seed_article_yields_the_diyala_security_operation(sample_run):
