@@ -234,9 +234,11 @@ class Engine:
             if a[3] in ("rebels", "political_militia") and a[2] not in ("Unidentified gunmen",):
                 last_group = a[1:4]
         hits: list[Match] = self.lex.triggers.find(toks, self.morph)
-        # background: «وكان ... قد» (pluperfect) in the first tokens
-        background = bool(toks) and toks[0].text in self.lex.cue_words.get("background", ()) and \
-            any(t.text in ("قد",) for t in toks[1:6])
+        # background: «وكان ... قد» (pluperfect) before the first trigger, wherever the clause starts
+        bg_words = self.lex.cue_words.get("background", ())
+        first_hit = min((h.first for h in hits), default=len(toks))
+        background = any(t.text in bg_words and any(u.text == "قد" for u in toks[i + 1:i + 6])
+                         for i, t in enumerate(toks[:first_hit]))
         idioms = [(f, la) for k, f, la in cue_kinds if k == "idiom"]
         hits = [h for h in hits if not any(f <= h.first < la for f, la in idioms)
                 and not (h.last < len(toks) and toks[h.last].text in _FIGURATIVE)
@@ -245,7 +247,7 @@ class Engine:
         if not hits:
             if not background and events and events[-1].action_type in VIOLENT:
                 self._toll_update(events[-1], toks, cue_kinds)
-                self._claimed(events[-1], actors, cue_kinds)
+                self._claimed(events[-1], actors, cue_kinds, toks)
             return last_group
         if background:
             return last_group
@@ -307,7 +309,7 @@ class Engine:
         flags = self._role_flags(actors, toks, cue_kinds, action)
         if elaboration and prev is not None:
             usable = [a for a in actors if a[0] not in flags[0] | flags[1] | flags[2]]
-            if self._suspected(prev, actors, cue_kinds) or not self._claimed(prev, usable, cue_kinds):
+            if self._suspected(prev, actors, cue_kinds) or not self._claimed(prev, usable, cue_kinds, toks):
                 usable = [a for a in usable if not self._after_kind(a, cue_kinds, "suspect")]
                 self._merge_elaboration(prev, event_dates, fat, fat_vague, unnumbered, inj, usable, main)
             else:
@@ -342,6 +344,9 @@ class Engine:
                 events[-1].place is not None and events[-1].place.geo_precision != "country" and \
                 events[-1].place.country_code == locs[0][1].country_code:
             locs = [(events[-1].location_text, events[-1].place)]  # a town named earlier beats the country
+        listed = self._listed_places(toks, norm, mentions, locs, orig, events[-1].place if events else None)
+        if listed:
+            locs = listed  # «في بلدتي X وY», «قرى X وY وZ»: one event per named town (rule E2)
         own_location = bool(locs)
         if not locs:
             inherited = events[-1] if events else None
@@ -367,6 +372,48 @@ class Engine:
             if not merged:
                 events.append(cand)
         return last_group
+
+    def _listed_places(self, toks: list[Token], norm: str, mentions: list, locs: list,
+                       orig: Callable[[int, int], str], earlier: Any | None) -> list[tuple]:
+        """Towns listed after a dual or plural place noun («بلدتي كفرنبل وحاس», «قرى X وY وZ»), each with
+        its own gazetteer entry when known, else the region the sentence names (its admin1)."""
+        cue = next((i for i, t in enumerate(toks) if clitic_variants(t.text) & _LIST_CUES), None)
+        if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
+            return []  # «الطريق بين بلدتي X وY»: one place between two towns
+        names: list[list[Token]] = [[]]
+        for j in range(cue + 1, min(len(toks), cue + 10)):
+            t = toks[j]
+            gap = norm[toks[j - 1].end:t.start]
+            if (t.text in _LIST_STOP or t.text.startswith(("بال", "لل")) or t.text.isdigit()
+                    or clitic_variants(t.text) & _LIST_STOP):
+                break
+            if "،" in gap or "," in gap:
+                if j == cue + 1:
+                    break
+                names.append([])
+            elif t.text.startswith("و") and len(t.text) > 2 and not t.text.startswith(("وادي", "واد")) and names[-1]:
+                names.append([])
+            if "." in gap:
+                break
+            names[-1].append(t)
+        names = [n for n in names if n and len(n) <= 3]
+        dual = bool(clitic_variants(toks[cue].text) & (_LIST_CUES - _PLURAL_LIST_CUES))
+        if len(names) < 2 or (dual and len(names) != 2):
+            return []
+        regional = [pm.place for pm in mentions if pm.place is not None and pm.place.geo_precision != "country"]
+        container = next((p for _t, p in locs if p is not None and p.geo_precision != "country"), None) or \
+            (regional[0] if regional else None) or earlier
+        out = []
+        for n in names:
+            a, b = n[0].start + (1 if n[0].text.startswith("و") and len(n) == 1 else 0), n[-1].end
+            own = next((pm for pm in mentions if pm.place is not None and pm.start < b and pm.end > a
+                        and pm.place.geo_precision in ("town", "district")), None)
+            if own is not None:
+                out.append((orig(own.start, own.end), own.place))
+            else:  # an unknown town: the region named around it, under the town's own name
+                out.append((orig(a, b), replace(container, name=orig(a, b), geonames_id=None)
+                            if container is not None else None))
+        return out
 
     def _plausible(self, pm: Any, ctx: ArticleContext) -> bool:
         """Drop gazetteer hits that are probably ordinary words (no cue, foreign, small)."""
@@ -528,7 +575,8 @@ class Engine:
         for k, a in enumerate(out):  # «مسلحون من تنظيم داعش» -> ISIS
             nxt = out[k + 1] if k + 1 < len(out) else None
             if a[3] == "unidentified" and nxt is not None and nxt[3] != "unidentified" and \
-                    0 <= nxt[0] - a[4] <= 2 and all(t.text in _MEMBERSHIP for t in toks[a[4]:nxt[0]]):
+                    0 <= nxt[0] - a[4] <= 3 and all(t.text in _MEMBERSHIP or clitic_variants(t.text) & _GROUP_NOUNS
+                                                    for t in toks[a[4]:nxt[0]]):
                 out[k + 1] = (a[0], nxt[1], nxt[2], nxt[3], nxt[4])
                 continue
             merged.append(a)
@@ -680,19 +728,42 @@ class Engine:
             if name and name[-1].text not in self.lex.country_names:
                 ctx.names[name[-1].text] = (a[2], a[3])
 
-    def _claimed(self, event: Candidate, actors: list[tuple], cue_kinds: list) -> bool:
+    def _claimed(self, event: Candidate, actors: list[tuple], cue_kinds: list,
+                 toks: list[Token] | None = None) -> bool:
         """«تبنت حركة الشباب الهجوم»: the claimant is the perpetrator of the event reported just before."""
         at = next((f for k, f, _l in cue_kinds if k == "claim_resp"), None)
-        if at is None:
+        blamed = self._blamed(actors, cue_kinds, toks) if at is None else None
+        if at is None and blamed is None:
             return False
-        claimant = next((a for a in actors if a[0] > at and a[3] not in ("civilians",)), None)
+        claimant = blamed or next((a for a in actors if a[0] > at and a[3] not in ("civilians",)), None)
         if claimant is None:
             return False
-        if event.actor1 is None or event.actor1[2] == "unidentified":
+        if event.actor1 is None or event.actor1[2] == "unidentified" or (
+                blamed is not None and event.actor1[1] != blamed[2] and event.actor1[2] != "unidentified"
+                and event.actor1[2] == _STATE and blamed[3] != _STATE):
             event.actor1 = claimant[1:4]
             if event.actor2 is not None and event.actor2[1] == claimant[2]:
                 event.actor2 = None
         return True
+
+    def _blamed(self, actors: list[tuple], cue_kinds: list, toks: list[Token] | None) -> tuple | None:
+        """«حمّلت القيادة خلايا داعش المسؤولية», «نسبت المصادر الكمين إلى X», «اتهمت الحكومة X بتنفيذه»:
+        the party held responsible (not the accuser) is the perpetrator."""
+        at = next((f for k, f, _l in cue_kinds if k == "blame"), None)
+        if at is None:
+            return None
+        after = [a for a in actors if a[0] > at and a[3] not in ("civilians",)]
+        if not after:
+            return None
+        if toks is not None:
+            to = next((a for a in after if a[0] > 0 and clitic_variants(toks[a[0] - 1].text) & {"الي"}), None)
+            resp = next((i for i, t in enumerate(toks) if i > at and t.text in ("المسؤوليه", "مسؤوليه")), None)
+            if to is not None:
+                return to
+            if resp is not None:
+                before = [a for a in after if a[0] < resp]
+                return before[-1] if before else None
+        return after[1] if len(after) > 1 else after[0]
 
     def _suspected(self, event: Candidate, actors: list[tuple], cue_kinds: list) -> bool:
         """«رجّح مسؤولون أن تكون خلايا تابعة لتنظيم داعش وراءه»: a suspected perpetrator, not a known one."""
@@ -895,6 +966,17 @@ _SUBORDINATE = frozenset({"قبل", "بعد", "عقب", "اثر", "قبيل"})
 _REFERENCE = frozenset({"تنفيذا", "بموجب", "وفق", "وفقا", "خرق", "بخرق", "بنود", "ببنود"})
 _ASPIRATION = frozenset({"للتوصل", "سعيا", "بهدف", "لبحث", "للوصول", "تمهيدا"})
 _OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counterpart", "Leaders", "Notables")
+# dual and plural place nouns that introduce a list of towns (rule E2: one event per town)
+# (neighbourhoods «حيي/أحياء» are sites inside one city: one event, clarification 5)
+_LIST_CUES = frozenset({"بلدتي", "قريتي", "مدينتي", "منطقتي", "مخيمي", "بلدات", "قري", "مدن", "مخيمات", "بلدتا",
+                        "قريتا", "مدينتا", "منطقتا"})
+_PLURAL_LIST_CUES = frozenset({"بلدات", "قري", "مدن", "مخيمات"})
+_LIST_STOP = frozenset({"في", "علي", "قرب", "من", "الي", "عند", "داخل", "شمال", "جنوب", "شرق", "غرب", "شمالي",
+                        "جنوبي", "شرقي", "غربي", "ريف", "محافظه", "ولايه", "قضاء", "ناحيه", "منطقه", "مديريه",
+                        "التابعه", "التابعتين", "ما", "مما", "الحدوديه", "المحاذيه", "المجاوره", "وسط", "اطراف",
+                        "منذ", "خلال", "بعد", "قبل", "حيث", "التي", "الذي", "اليوم", "امس", "فجر", "صباح", "مساء",
+                        "ليل", "ليله", "عن", "مع", "ضد", "بين", "دون", "وفق", "بحسب", "حسب", "بينما", "فيما"})
+_GROUP_NOUNS = frozenset({"جماعه", "حركه", "تنظيم", "ميليشيا", "مليشيا", "خلايا", "فصائل", "قوات"})
 _MEMBERSHIP = frozenset({"من", "تابعين", "تابعون", "ينتمون", "ينتمي", "الي", "المنتمين", "ينتسبون"})
 
 
