@@ -14,28 +14,37 @@ def join(root: str, *parts: str) -> str:
     return "/".join([root.rstrip("/"), *(p.strip("/") for p in parts)])
 
 
+def lake_root(settings: Settings) -> str:
+    """Root of the Parquet layers (staging, validated, lake): ``paths.lake_root``, else ``data_root``.
+
+    It may be an object-store URL (``s3://bucket/prefix``, any fsspec protocol) while ``data_root``, which
+    holds the crawl state, WARC archives, the DuckDB file, reports and snapshots, stays on local disk.
+    """
+    return settings.paths.lake_root or settings.data_root
+
+
 def lake_dir(settings: Settings, table: str) -> str:
-    """Folder of a Hive-partitioned lake table: ``<data_root>/lake/<table>``."""
-    return join(settings.data_root, "lake", table)
+    """Folder of a Hive-partitioned lake table: ``<lake_root>/lake/<table>``."""
+    return join(lake_root(settings), "lake", table)
 
 
 def staging_dir(settings: Settings, table: str) -> str:
-    """Folder of a run's not-yet-validated output: ``<data_root>/staging/<table>``."""
-    return join(settings.data_root, "staging", table)
+    """Folder of a run's not-yet-validated output: ``<lake_root>/staging/<table>``."""
+    return join(lake_root(settings), "staging", table)
 
 
 LAYERS = ("staging", "validated", "lake")
 
 
 def partition_dir(settings: Settings, table: str, run_date: dt.date, *, layer: str = "lake") -> str:
-    """One day's partition: ``<data_root>/<layer>/<table>/dt=YYYY-MM-DD``.
+    """One day's partition: ``<lake_root>/<layer>/<table>/dt=YYYY-MM-DD``.
 
     Layers: ``staging`` (a run's raw output), ``validated`` (rows that passed validation, waiting for the
     store step), ``lake`` (what is loaded and published).
     """
     if layer not in LAYERS:
         raise ValueError(f"unknown layer {layer!r}")
-    return join(settings.data_root, layer, table, f"dt={run_date.isoformat()}")
+    return join(lake_root(settings), layer, table, f"dt={run_date.isoformat()}")
 
 
 def raw_dir(settings: Settings, run_date: dt.date) -> str:

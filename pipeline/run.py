@@ -366,7 +366,7 @@ def summarize_run(
         quarantined=partition_row_count(settings, table_name="quarantine", run_date=run_date),
         warehouse=warehouse,
         report=report,
-        lake=paths.join(settings.data_root, "lake"),
+        lake=paths.join(paths.lake_root(settings), "lake"),
         data_docs=docs if "://" in docs or Path(docs).exists() else None,
     )
 

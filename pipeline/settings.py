@@ -17,6 +17,7 @@ DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
 class PathSettings:
     data_root: str
     sources_file: str
+    lake_root: str
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -66,13 +66,26 @@ def lake_files(settings: Settings, table: str, run_date: dt.date | None = None) 
     pattern = folder + ("/*.parquet" if run_date else "/dt=*/*.parquet")
     fs, _ = fsspec.core.url_to_fs(folder)
     found = sorted(fs.glob(pattern))
-    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
-    return [f if protocol in ("file", "local") else f"{protocol}://{f}" for f in found]
+    protocol = _protocol(fs)
+    return [f if protocol in ("file", "local") else f"{protocol}://{f.lstrip('/')}" for f in found]
+
+
+def _protocol(fs: fsspec.AbstractFileSystem) -> str:
+    return fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+
+
+def _register_lake_filesystem(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Let DuckDB read a lake on object storage through the same fsspec filesystem the store writes with."""
+    fs, _ = fsspec.core.url_to_fs(paths.lake_root(settings))
+    if _protocol(fs) not in ("file", "local") and not con.filesystem_is_registered(_protocol(fs)):
+        con.register_filesystem(fs)
 
 
 def check_lake_file(path: str, table: str) -> None:
     """Refuse a lake file of another major schema version or without a required column (footer only)."""
-    file_schema = pq.read_schema(path)
+    fs, local_path = fsspec.core.url_to_fs(path)
+    with fs.open(local_path, "rb") as f:
+        file_schema = pq.read_schema(f)
     found = (file_schema.metadata or {}).get(b"schema_version", b"").decode()
     if not found:
         logger.warning("%s has no schema_version metadata; loading by column name", path)
@@ -167,6 +180,7 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def load_into(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_date: dt.date | None = None,
               sources: pa.Table | None = None) -> dict[str, int]:
     """Migrate, load and create views on an open connection, in one transaction."""
+    _register_lake_filesystem(con, settings)
     con.execute("begin transaction")
     try:
         ensure_schema(con)
