@@ -31,8 +31,8 @@ VIOLENT = {"armed_clash", "attack", "airstrike_shelling", "explosion_ied", "abdu
            "security_operation", "arrest_raid", "protest"}
 _CONTEXT_MAX_TOKENS = 40
 _ANAPHORIC_GROUPS = {"الحركه", "الجماعه", "التنظيم"}
-_AGENT_CUES = {"شنته", "شنها", "شنه", "نفذته", "نفذها", "نفذتها", "نفذه", "اطلقتها", "اطلقها", "تابعه",
-               "التابع", "يد", "قبل", "شن", "شنت", "نفذ", "نفذت", "شنتها", "به", "قامت"}
+_AGENT_CUES = {"شنته", "شنها", "شنه", "شنتهما", "شنهما", "شنوه", "نفذتهما", "نفذته", "نفذها", "نفذتها", "نفذه",
+               "اطلقتها", "اطلقها", "تابعه", "التابع", "يد", "قبل", "شن", "شنت", "نفذ", "نفذت", "شنتها", "به", "قامت"}
 _TARGET_PREPS = {"علي", "ضد", "استهدف", "استهدفت", "مع", "نحو"}
 _LOC_PREPS = {"في", "ب", "علي", "قرب", "داخل", "بمدينه", "ضواحي"}
 _STATE = "state_forces"
@@ -454,6 +454,8 @@ class Engine:
                 if t in types:
                     best = max((h for h in hits if h.entry.action_type == t), key=lambda h: h.entry.weight)
                     break
+        if best.entry.action_type == "attack" and any(clitic_variants(t.text) & _AIR_INSTRUMENTS for t in toks):
+            best = replace(best, entry=replace(best.entry, action_type="airstrike_shelling", sub_event_type=None))
         if best.entry.action_type == "explosion_ied" and "gunfire" in kinds:
             best = replace(best, entry=replace(best.entry, action_type="attack", sub_event_type=None))
         if best.entry.action_type in ("agreement", "meeting_negotiation") and \
@@ -506,7 +508,12 @@ class Engine:
             return
         kill = [last - 1 for k, _f, last in cue_kinds if k == "kill"]
         stop = frozenset(self.lex.cue_words.get("injure", ()))
-        event.fatalities += num.count_near(toks, kill, self.lex.numbers, before=4, after=5, stop=stop)
+        counts = num.count_near(toks, kill, self.lex.numbers, before=4, after=5, stop=stop)
+        if counts and event.fatalities and "additive" in kinds and event.action_type == "armed_clash":
+            # «وأضاف أن أربعة من مسلحي الحوثي قُتلوا أيضاً»: the other side's dead, added to the toll
+            event.fatalities = [v + min(counts) for v in event.fatalities]
+            return
+        event.fatalities += counts
 
     def _attacker_deaths(self, toks: list[Token], cue_kinds: list) -> list[int]:
         """Counts of attackers killed by the defenders («فقتلت ثلاثة منهم», «مقتل اثنين من المهاجمين»)."""
@@ -673,7 +680,8 @@ class Engine:
                 prev = toks[a[0] - 1].text if a[0] > 0 else ""
                 if a[3] in ("civilians",) and action not in ("protest", "riot"):
                     continue
-                if prev in _TARGET_PREPS or a[0] in victims | allies | sources:
+                if (prev in _TARGET_PREPS and not _clause_initial_verb(toks, a[0] - 1)) or \
+                        a[0] in victims | allies | sources:
                     continue
                 agent = a
                 break
@@ -962,6 +970,11 @@ def _contained(first: Any, later: list, norm: str) -> Any:
     return replace(first, end=nxt.end, place=nxt.place)
 
 
+# «استهدف الطيران الحربي تجمعات ...»: a generic attack carried out from the air or by artillery
+_AIR_INSTRUMENTS = frozenset({"الطيران", "طيران", "طائرات", "مقاتلات", "المقاتلات", "المدفعيه", "مدفعيه", "راجمات",
+                              "الحربي", "الحربيه", "المسيره", "المسيرات"})
+_CHARGE = frozenset({"المشاركين", "المتورطين", "بتهمه", "بالمشاركه", "المتهمين", "بالتورط", "تهمه", "بتهم",
+                     "المشتبه", "المشاركه", "بالضلوع"})
 _SUBORDINATE = frozenset({"قبل", "بعد", "عقب", "اثر", "قبيل"})
 _REFERENCE = frozenset({"تنفيذا", "بموجب", "وفق", "وفقا", "خرق", "بخرق", "بنود", "ببنود"})
 _ASPIRATION = frozenset({"للتوصل", "سعيا", "بهدف", "لبحث", "للوصول", "تمهيدا"})
@@ -980,6 +993,14 @@ _GROUP_NOUNS = frozenset({"جماعه", "حركه", "تنظيم", "ميليشي�
 _MEMBERSHIP = frozenset({"من", "تابعين", "تابعون", "ينتمون", "ينتمي", "الي", "المنتمين", "ينتسبون"})
 
 
+def _clause_initial_verb(toks: list[Token], i: int) -> bool:
+    """«استهدفت فصائل المعارضة مواقع ...»: a verb opening its clause (VSO) has the subject after it; after a
+    noun («غارة استهدفت X», «هجوم استهدف X») the noun after the verb is the object."""
+    if i < 0 or toks[i].text not in ("استهدف", "استهدفت"):
+        return False
+    return i == 0 or toks[i - 1].text in ("المقابل", "جهتها", "جهته", "ذلك", "بدورها", "بدوره", "حين")
+
+
 def _subordinate(h: Match, toks: list[Token]) -> bool:
     """«قبل أن ينسحبوا», «قبل انسحابهم»: the end of an incident, not a withdrawal of its own; «تنفيذاً
     لاتفاق», «بموجب الاتفاق»: an agreement referred to, not reported."""
@@ -988,7 +1009,9 @@ def _subordinate(h: Match, toks: list[Token]) -> bool:
         return bool(before & _SUBORDINATE)
     if h.entry.action_type == "agreement":
         return bool(before & (_REFERENCE | _ASPIRATION))
-    return False
+    # «أوقفت خمسة من المشاركين في أعمال الشغب», «بتهمة المشاركة في هجوم»: a charge, not a new incident
+    near = {t.text for t in toks[max(0, h.first - 3):h.first]}
+    return bool(near & _CHARGE)
 
 
 def _foreign_origin(pm: Any, norm: str, country: str | None) -> bool:
