@@ -302,6 +302,9 @@ class Engine:
         if generic and prev is not None and prev.action_type != action and \
                 any(not _same_place_as(prev, pm.place) for pm in mentions if pm.place.geo_precision != "country"):
             prev = None  # a generic noun with places of its own is not about the earlier event
+        if action in VIOLENT and another is None and \
+                self._restated_claim(toks, main, cue_kinds, actors, events, mentions):
+            return last_group  # «وزعم الجيش أنه استهدف ...»: the perpetrator's account of an event already coded
         modality = self._modality(toks, main, cue_kinds, dates)
         fat, fat_vague, unnumbered, inj = self._casualties(toks, cue_kinds)
         attackers = self._attacker_deaths(toks, cue_kinds)
@@ -415,6 +418,20 @@ class Engine:
                             if container is not None else None))
         return out
 
+    def _restated_claim(self, toks: list[Token], main: Match, cue_kinds: list, actors: list[tuple],
+                        events: list[Candidate], mentions: list) -> bool:
+        """A perpetrator's own account («زعم الجيش الإسرائيلي أنه استهدف بنية تحتية», «أكد مصدر حوثي أن
+        جماعته استهدفت ...») of a violent event already coded in the article, at no new place."""
+        says = [f for k, f, _l in cue_kinds if k in ("reporting", "claim") and f < main.first]
+        if not says or not any(t.text in _SELF_CLAIM for t in toks[max(0, main.first - 3):main.first]):
+            return False
+        speaker = next((a for a in actors if a[0] < main.first), None)
+        prior = [c for c in events if c.action_type in VIOLENT and c.actor1 is not None]
+        if speaker is None or not any(c.actor1[1] == speaker[2] for c in prior):
+            return False
+        return all(any(_same_place_as(c, pm.place) for c in events) for pm in mentions
+                   if pm.place is not None and pm.place.geo_precision != "country")
+
     def _plausible(self, pm: Any, ctx: ArticleContext) -> bool:
         """Drop gazetteer hits that are probably ordinary words (no cue, foreign, small)."""
         place = pm.place
@@ -452,7 +469,10 @@ class Engine:
         if action == "attack":
             for t in ("airstrike_shelling", "explosion_ied"):
                 if t in types:
-                    best = max((h for h in hits if h.entry.action_type == t), key=lambda h: h.entry.weight)
+                    instrument = max((h for h in hits if h.entry.action_type == t), key=lambda h: h.entry.weight)
+                    # the verb stays the event's word («استهدفت ... بالصواريخ» is not a definite reference)
+                    best = replace(best, entry=replace(instrument.entry, weight=best.entry.weight)) \
+                        if best.first < instrument.first else instrument
                     break
         if best.entry.action_type == "attack" and any(clitic_variants(t.text) & _AIR_INSTRUMENTS for t in toks):
             best = replace(best, entry=replace(best.entry, action_type="airstrike_shelling", sub_event_type=None))
@@ -973,6 +993,8 @@ def _contained(first: Any, later: list, norm: str) -> Any:
 # «استهدف الطيران الحربي تجمعات ...»: a generic attack carried out from the air or by artillery
 _AIR_INSTRUMENTS = frozenset({"الطيران", "طيران", "طائرات", "مقاتلات", "المقاتلات", "المدفعيه", "مدفعيه", "راجمات",
                               "الحربي", "الحربيه", "المسيره", "المسيرات"})
+_SELF_CLAIM = frozenset({"انه", "انها", "انهم", "بانه", "بانها", "جماعته", "قواته", "قواتها", "وحداته", "وحداتها",
+                         "عناصره", "مقاتليه", "طائراته", "طائراتها"})
 _CHARGE = frozenset({"المشاركين", "المتورطين", "بتهمه", "بالمشاركه", "المتهمين", "بالتورط", "تهمه", "بتهم",
                      "المشتبه", "المشاركه", "بالضلوع"})
 _SUBORDINATE = frozenset({"قبل", "بعد", "عقب", "اثر", "قبيل"})
