@@ -72,8 +72,8 @@ _PERSON_SINGULAR = frozenset({
     "عنصر", "ضابط", "مزارع", "راع", "صحفي", "طبيب", "مسعف", "ناشط", "ابن", "ابنه", "زوج", "زوجه", "شقيق", "والد",
     "والده"})
 # nouns a toll number comes before («ثلاثة قتلى», «أربعة ... حتفهم»); verbs and masdars take it after
-_COUNTED_KILL = frozenset({"قتلي", "قتيلا", "قتيل", "شهداء", "شهيدا", "حتفهم", "حتفه", "حتفهما", "مصرعهم", "مصرعه",
-                           "ضحايا", "الضحايا"})
+_COUNTED_KILL = frozenset({"قتلي", "قتيلا", "قتيل", "شهداء", "الشهداء", "شهيدا", "حتفهم", "حتفه", "حتفهما",
+                           "مصرعهم", "مصرعه", "ضحايا", "الضحايا"})
 _ARREST_PEOPLE = {"اشخاص": "Civilians", "شخصا": "Civilians", "اشخاصا": "Civilians", "مواطنين": "Civilians",
                   "مواطنا": "Civilians", "شبان": "Civilians", "شابا": "Civilians", "مدنيين": "Civilians",
                   "متهمين": "Suspects", "مطلوبين": "Suspects", "مشتبها": "Suspects", "مشتبه": "Suspects"}
@@ -140,17 +140,30 @@ class Engine:
         skip = boilerplate_spans(text, self.lex.boilerplate)
         spans = [s for s in split_sentences(text) if not any(a <= s[0] < b for a, b in skip)]
         sentences = []
+        evidence: dict[int, tuple[int, int]] = {}  # clause index -> its whole sentence (the evidence)
         for s, e in spans:
-            norm, offs = normalize_with_offsets(text[s:e])
-            sentences.append((s, e, norm, offs, tokenize(norm)))
+            for cs, ce in self._clauses(text, s, e):
+                if (cs, ce) != (s, e):
+                    evidence[len(sentences)] = (s, e)
+                norm, offs = normalize_with_offsets(text[cs:ce])
+                sentences.append((cs, ce, norm, offs, tokenize(norm)))
         if self._off_domain(sentences):
             return []
         country = self._article_country(text, title, sentences, source_country)
         ctx = ArticleContext(article_id, published, country)
         events: list[Candidate] = []
         last_group: tuple[str, str, str] | None = None
+        seen: list[set[str]] = []
         for idx, (s, e, norm, offs, toks) in enumerate(sentences):
+            if _restates(toks, norm, seen):
+                continue  # the lead repeated in the body («وقُتل جنديان ... بحسب المصدر») is no new event
+            seen.append({t.text for t in toks})
+            n_before = len(events)
             last_group = self._sentence(ctx, idx, text, s, e, norm, offs, toks, events, last_group)
+            if idx in evidence:
+                for c in events[n_before:]:
+                    c.start, c.end = evidence[idx]
+                    c.evidence = text[c.start:c.end]
         self._fill_from_title(ctx, title, events)
         events = self._subsume_vague(events)
         if any(c.action_type in ("protest", "riot") for c in events):
@@ -159,6 +172,29 @@ class Engine:
                                                 and c.actor1[2] == _STATE)]
         rows = [self._row(ctx, c) for c in events if c.confidence >= self.min_confidence]
         return rows
+
+    def _clauses(self, text: str, s: int, e: int) -> list[tuple[int, int]]:
+        """«... في مخيم جباليا، فيما استشهد اثنان آخران في قصف استهدف مدرسة في بلدة بيت لاهيا»: a clause
+        after «، فيما / بينما / في حين» with its own trigger and its own place is a separate incident."""
+        sent = text[s:e]
+        for marker in ("، فيما ", "، بينما ", "، في حين "):
+            k = sent.find(marker)
+            if k <= 0:
+                continue
+            cut = s + k + 1
+            parts = [(s, cut), (cut, e)]
+            found = []
+            for a, b in parts:
+                norm = normalize_arabic(text[a:b])
+                toks = tokenize(norm)
+                hits = [h for h in self.lex.triggers.find(toks, self.morph) if h.entry.weight >= 0.7]
+                places = [pm.place for pm in self._mentions(norm, None)
+                          if pm.place is not None and pm.place.geo_precision != "country"]
+                found.append((hits, places))
+            (h1, p1), (h2, p2) = found
+            if h1 and h2 and p1 and p2 and not {p.name for p in p1} & {p.name for p in p2}:
+                return parts
+        return [(s, e)]
 
     def _fill_from_title(self, ctx: ArticleContext, title: str | None, events: list[Candidate]) -> None:
         """An actor named only in the headline («قوات الدعم السريع تقصف ...») is the perpetrator of the
@@ -302,6 +338,8 @@ class Engine:
         if generic and prev is not None and prev.action_type != action and \
                 any(not _same_place_as(prev, pm.place) for pm in mentions if pm.place.geo_precision != "country"):
             prev = None  # a generic noun with places of its own is not about the earlier event
+        if any(k == "condemn" and 0 < main.first - f <= 4 for k, f, _l in cue_kinds):
+            return last_group  # «ودانت الخارجية الهجوم»: a reaction to an event, not a new one
         if action in VIOLENT and another is None and \
                 self._restated_claim(toks, main, cue_kinds, actors, events, mentions):
             return last_group  # «وزعم الجيش أنه استهدف ...»: the perpetrator's account of an event already coded
@@ -1013,6 +1051,17 @@ _LIST_STOP = frozenset({"في", "علي", "قرب", "من", "الي", "عند", 
                         "ليل", "ليله", "عن", "مع", "ضد", "بين", "دون", "وفق", "بحسب", "حسب", "بينما", "فيما"})
 _GROUP_NOUNS = frozenset({"جماعه", "حركه", "تنظيم", "ميليشيا", "مليشيا", "خلايا", "فصائل", "قوات"})
 _MEMBERSHIP = frozenset({"من", "تابعين", "تابعون", "ينتمون", "ينتمي", "الي", "المنتمين", "ينتسبون"})
+
+
+def _restates(toks: list[Token], norm: str, seen: list[set[str]]) -> bool:
+    """The sentence's opening clause (up to its first comma, 6+ words) repeats an earlier sentence word for word."""
+    comma = norm.find("،")
+    head = [t.text for t in toks if comma < 0 or t.start < comma]
+    if head and head[0].startswith("و") and len(head[0]) > 3:
+        head[0] = head[0][1:]
+    if len(head) < 6:
+        return False
+    return any(sum(w in earlier for w in head) >= 0.9 * len(head) for earlier in seen)
 
 
 def _clause_initial_verb(toks: list[Token], i: int) -> bool:
