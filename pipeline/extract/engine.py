@@ -377,6 +377,8 @@ class Engine:
             a1, a2 = self._protest_roles(ctx, actors, main, a1, a2)
         if action == "arrest_raid":
             a1, a2 = self._arrest_roles(actors, a1, a2, events)
+        if a2 is None and action in ("attack", "explosion_ied", "airstrike_shelling"):
+            a2 = self._implied_target(ctx, toks, a1, [f for k, f, _l in cue_kinds if k in ("kill", "kill_verb")])
         spans = [(toks[a[0]].start, toks[a[4] - 1].end) for a in actors if a[4] > a[0]]
         loc_mentions = [pm for pm in mentions if not any(a <= pm.start < b for a, b in spans)
                         and not _foreign_origin(pm, norm, ctx.country)]
@@ -754,6 +756,25 @@ class Engine:
             agent, target = target, None
         return agent, target
 
+    def _implied_target(self, ctx: ArticleContext, toks: list[Token], a1: tuple | None,
+                        kills: list[int]) -> tuple | None:
+        """Who was hit when no known actor is named: a military object with no owner («قافلة عسكرية», «نقطة
+        تفتيش», «آلية عسكرية») belongs to the country's forces; a person killed or hurt («الشاب», «امرأة»,
+        «شخصين») is a civilian."""
+        dem = self.lex.demonyms.get(ctx.country or "", "")
+        for j, t in enumerate(toks):
+            forms = clitic_variants(t.text)
+            if forms & _MILITARY_OBJECTS and dem and (a1 is None or a1[3] != _STATE):
+                nxt = set().union(set(), *(clitic_variants(u.text) for u in toks[j + 1:j + 3]))
+                if nxt & {"عسكريه", "عسكري", "جيش", "الجيش", "للجيش"}:
+                    return j, t.text, f"{dem} Army", _STATE, j + 1
+                if nxt & {"تفتيش", "امنيه", "امني", "للشرطه", "الشرطه", "للامن"}:
+                    return j, t.text, f"{dem} security forces", _STATE, j + 1
+        for j, t in enumerate(toks):
+            if clitic_variants(t.text) & _CIVILIAN_PERSONS and any(abs(j - k) <= 4 for k in kills):
+                return j, t.text, "Civilians", "civilians", j + 1
+        return None
+
     def _arrested_people(self, toks: list[Token], main: Match) -> tuple | None:
         """Who was arrested when no known actor is named: «15 فلسطينياً» -> Palestinian civilians/suspects."""
         for j in range(main.last, min(len(toks), main.last + 8)):
@@ -1033,6 +1054,11 @@ _AIR_INSTRUMENTS = frozenset({"الطيران", "طيران", "طائرات", "�
                               "الحربي", "الحربيه", "المسيره", "المسيرات"})
 _SELF_CLAIM = frozenset({"انه", "انها", "انهم", "بانه", "بانها", "جماعته", "قواته", "قواتها", "وحداته", "وحداتها",
                          "عناصره", "مقاتليه", "طائراته", "طائراتها"})
+_MILITARY_OBJECTS = frozenset({"قافله", "دوريه", "رتل", "ثكنه", "حاجز", "حاجزا", "نقطه", "اليه", "مركبه", "معسكر",
+                               "معسكرا", "قاعده", "موقع", "موقعا", "مواقع", "كمين"})
+_CIVILIAN_PERSONS = frozenset({"شاب", "الشاب", "شابا", "رجل", "رجلا", "امراه", "سيده", "طفل", "طفله", "طفلا", "طفلين",
+                               "طفلان", "فتي", "فتاه", "مسن", "مسنه", "مواطن", "مواطنا", "مدني", "شخصين", "شخصان",
+                               "شخص", "شخصا", "اشخاص", "صحفي", "مسعف", "المواطن", "السكان", "امراتين", "نساء"})
 _CHARGE = frozenset({"المشاركين", "المتورطين", "بتهمه", "بالمشاركه", "المتهمين", "بالتورط", "تهمه", "بتهم",
                      "المشتبه", "المشاركه", "بالضلوع"})
 _SUBORDINATE = frozenset({"قبل", "بعد", "عقب", "اثر", "قبيل"})
