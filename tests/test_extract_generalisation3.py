@@ -82,3 +82,17 @@ def test_ownerless_military_convoy_is_the_countrys_army(engine):
     ev = _events(engine, "تعرضت قافلة عسكرية لكمين نصبه مسلحون مجهولون قرب مدينة غاو شمالي مالي، اليوم الثلاثاء، "
                          "ما أسفر عن مقتل أربعة جنود.")
     assert ev and ev[0]["actor2_norm"] == "Malian Army"
+
+
+def test_coordinated_counts_of_both_sides_are_summed(engine):
+    ev = _events(engine, "اندلعت اشتباكات عنيفة، فجر اليوم الثلاثاء، بين الجيش السوري وتنظيم داعش في بادية دير الزور. "
+                         "وأوضح المرصد أن ستة عناصر من التنظيم وثلاثة من الجيش قُتلوا في المواجهات.")
+    clash = [e for e in ev if e["action_type"] == "armed_clash"]
+    assert clash and clash[0]["fatalities"] == 9
+
+
+def test_unnumbered_deaths_in_a_later_sentence_give_null(engine):
+    ev = _events(engine, "تصدت قوات الجيش السوداني، مساء أمس، لهجوم شنته قوات الدعم السريع على مدينة الدلنج. وقال "
+                         "بيان للجيش إن قواته كبّدت المهاجمين خسائر فادحة في الأرواح.")
+    clash = [e for e in ev if e["action_type"] in ("armed_clash", "attack")]
+    assert clash and clash[0]["fatalities"] is None

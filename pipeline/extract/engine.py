@@ -564,6 +564,8 @@ class Engine:
     def _toll_update(self, event: Candidate, toks: list[Token], cue_kinds: list) -> None:
         """A sentence with a toll but no trigger («ارتفعت حصيلة القتلى إلى 30») adds to the event it follows."""
         kinds = {k for k, _f, _l in cue_kinds}
+        if "unnumbered_kill" in kinds and not kinds & {"habitual", "since", "context"}:
+            event.fatalities_unnumbered = True  # «كبّدت المهاجمين خسائر فادحة في الأرواح»: deaths, no number
         if "kill" not in kinds or kinds & {"habitual", "since", "claim", "context"}:
             return
         kill = [last - 1 for k, _f, last in cue_kinds if k == "kill"]

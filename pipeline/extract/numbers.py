@@ -67,9 +67,23 @@ def count_near(tokens: list[Token], cue_idx: list[int], numbers: dict[str, int],
                 continue
             v = number_at(tokens, j, numbers)
             if v is not None:
-                out.append(v)
+                out.append(v + _enumerated_before(tokens, j, numbers, stop))
                 break
     return out
+
+
+def _enumerated_before(tokens: list[Token], j: int, numbers: dict[str, int], stop: frozenset[str]) -> int:
+    """«خمسة مقاتلين من الفصائل واثنين من «قسد» قُتلوا»: a count joined by «و» to an earlier count (of the
+    other side) before the same verb; both are the toll."""
+    if not tokens[j].text.startswith("و") or len(tokens[j].text) < 3:
+        return 0
+    for k in range(j - 1, max(-1, j - 5), -1):
+        if stop & clitic_variants(tokens[k].text):
+            return 0
+        v = number_at(tokens, k, numbers)
+        if v is not None:
+            return v
+    return 0
 
 
 def _enumerated(tokens: list[Token], j: int, numbers: dict[str, int]) -> int:
