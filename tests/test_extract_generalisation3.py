@@ -96,3 +96,11 @@ def test_unnumbered_deaths_in_a_later_sentence_give_null(engine):
                          "بيان للجيش إن قواته كبّدت المهاجمين خسائر فادحة في الأرواح.")
     clash = [e for e in ev if e["action_type"] in ("armed_clash", "attack")]
     assert clash and clash[0]["fatalities"] is None
+
+
+def test_operation_announced_today_started_yesterday(engine):
+    ev = _events(engine, "أعلنت وزارة الداخلية التونسية، اليوم الثلاثاء، أن وحدات من الحرس الوطني قتلت عنصرين "
+                         "إرهابيين خلال عملية تمشيط في جبل المغيلة بولاية سيدي بوزيد. وأوضحت الوزارة أن العملية "
+                         "انطلقت فجر أمس الاثنين.", dt.date(2025, 10, 28))
+    op = [e for e in ev if e["action_type"] == "security_operation"]
+    assert op and op[0]["event_date"] == dt.date(2025, 10, 27)

@@ -284,6 +284,9 @@ class Engine:
             if not background and events and events[-1].action_type in VIOLENT:
                 self._toll_update(events[-1], toks, cue_kinds)
                 self._claimed(events[-1], actors, cue_kinds, toks)
+            if not background and events and any(t.text.startswith("ال") and t.text[2:] in _GENERIC_NOUNS
+                                                 for t in toks):
+                self._start_date(ctx, events[-1], norm, toks, cue_kinds)
             return last_group
         if background:
             return last_group
@@ -560,6 +563,18 @@ class Engine:
         inj = num.count_near(toks, inj_idx, self.lex.numbers, before=2, after=3,
                              stop=frozenset(self.lex.cue_words.get("kill", ())))
         return explicit, vague, unnumbered, inj
+
+    def _start_date(self, ctx: ArticleContext, event: Candidate, norm: str, toks: list[Token],
+                    cue_kinds: list) -> None:
+        """«وأوضحت الوزارة أن العملية انطلقت فجر أمس»: the event referred back to started on that day (an
+        announcement dated «اليوم» gave the reporting date)."""
+        reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
+        past = [d for d in find_dates(norm, ctx.published, use_fallback=False)
+                if d.precision == "day" and not d.future and not self._is_reporting_date(d, toks, reporting)
+                and 0 < (event.date - d.date).days <= 3]
+        if past:
+            d = min(past, key=lambda x: x.date)
+            event.date, event.date_precision, event.date_from_cue = d.date, "day", True
 
     def _toll_update(self, event: Candidate, toks: list[Token], cue_kinds: list) -> None:
         """A sentence with a toll but no trigger («ارتفعت حصيلة القتلى إلى 30») adds to the event it follows."""
