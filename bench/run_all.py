@@ -88,13 +88,21 @@ def normalize(name: str, result: dict) -> dict:
     return {**result, **{k: v for k, v in common.items() if k not in result or k == "benchmark"}}
 
 
+# Benchmarks whose ratio is (our time / baseline time): what the real thing costs over a bare baseline.
+# The others report a speed-up (baseline time / our time).
+COST_RATIOS = frozenset({"validate", "load"})
+
+
 def format_table(results: list[dict]) -> str:
     """One line per benchmark: the headline figure and its ratio to the same-run baseline."""
-    lines = [f"{'benchmark':<12} {'status':<18} {'ratio':>8}  headline"]
+    lines = [f"{'benchmark':<12} {'status':<10} {'vs baseline':>14}  headline"]
     for r in results:
         ratio = r.get("ratio")
-        ratio_text = f"{ratio:8.1f}" if isinstance(ratio, int | float) else f"{'-':>8}"
-        lines.append(f"{r['benchmark']:<12} {r.get('status', ''):<18} {ratio_text}  {r.get('headline', '')}")
+        if isinstance(ratio, int | float):
+            ratio_text = f"{ratio:.1f}x {'slower' if r['benchmark'] in COST_RATIOS else 'faster'}"
+        else:
+            ratio_text = "-"
+        lines.append(f"{r['benchmark']:<12} {r.get('status', ''):<10} {ratio_text:>14}  {r.get('headline', '')}")
     return "\n".join(lines)
 
 
