@@ -7,43 +7,14 @@ Evidence is given as a unique phrase; the builder expands it to the full sentenc
 """
 from __future__ import annotations
 
-import datetime
-import json
-import re
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1]
-ACTIONS = {"armed_clash", "attack", "airstrike_shelling", "explosion_ied", "abduction", "arrest_raid",
-           "security_operation", "protest", "riot", "statement", "meeting_negotiation", "agreement",
-           "deployment_withdrawal", "other"}
-ORDER = ["article_id", "actor", "actor_norm", "action_type", "target", "target_norm", "location_text",
-         "country", "admin1", "event_date", "date_precision", "fatalities", "evidence"]
-ARTICLES: list[dict] = []
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/gold: the shared builder
+from goldset import GoldSet, ev  # noqa: E402
 
-
-def art(aid, published, weekday, title, text, events=()):
-    ARTICLES.append(dict(id=aid, source_name="fresh (synthetic)", original_url=None, published=published,
-                         published_assigned=True, title=title, text=text, weekday=weekday, events=list(events)))
-
-
-def ev(action, actor, actor_norm, target, target_norm, location, country, admin1, date, precision,
-       fatalities, evidence):
-    return dict(actor=actor, actor_norm=actor_norm, action_type=action, target=target, target_norm=target_norm,
-                location_text=location, country=country, admin1=admin1, event_date=date,
-                date_precision=precision, fatalities=fatalities, evidence=evidence)
-
-
-def sentence(text: str, phrase: str) -> str:
-    i = text.find(phrase)
-    if i < 0 or text.find(phrase, i + 1) >= 0:
-        raise SystemExit(f"evidence phrase not unique/not found: {phrase}")
-    start = max(text.rfind(". ", 0, i) + 2 if text.rfind(". ", 0, i) >= 0 else 0, text.rfind("\n", 0, i) + 1)
-    end = text.find(".", i + len(phrase))
-    s = text[start:end + 1 if end >= 0 else len(text)]
-    m = re.match(r"^[^ ،.]+(?: [^ ،.]+)? – ", s)
-    return s[m.end():] if m else s
-
+GOLD = GoldSet("fresh (synthetic)")
+art = GOLD.art
 
 # ---------------------------------------------------------------------------------------------------------
 art("f001", "2025-02-13", "Thursday", "مقتل جنديين عراقيين بانفجار عبوة ناسفة في الحويجة",
@@ -334,36 +305,5 @@ art("f025", "2025-11-06", "Thursday", "مهرجان للكتاب في الموص
     "الكتّاب الشباب.")
 
 
-def main() -> int:
-    errs, arts, gold = [], [], []
-    for a in ARTICLES:
-        t = a["text"]
-        nw = len(t.split())
-        if not 80 <= nw <= 170:
-            errs.append(f"{a['id']}: {nw} words")
-        if datetime.date.fromisoformat(a["published"]).strftime("%A") != a["weekday"]:
-            errs.append(f"{a['id']}: published is not a {a['weekday']}")
-        for e in a["events"]:
-            e = dict(e, article_id=a["id"], evidence=sentence(t, e["evidence"]))
-            for k in ("actor", "target", "location_text", "evidence"):
-                if e[k] is not None and e[k] not in t:
-                    errs.append(f"{a['id']} {k} not in text: {e[k]}")
-            if e["action_type"] not in ACTIONS:
-                errs.append(f"{a['id']} bad action {e['action_type']}")
-            datetime.date.fromisoformat(e["event_date"])
-            gold.append({k: e[k] for k in ORDER})
-        arts.append({k: a[k] for k in ("id", "source_name", "original_url", "published", "published_assigned",
-                                       "title", "text")})
-    if errs:
-        print("\n".join(errs))
-        return 1
-    (OUT / "articles.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in arts),
-                                        encoding="utf-8")
-    (OUT / "gold_events.jsonl").write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold),
-                                           encoding="utf-8")
-    print(f"{len(arts)} articles, {len(gold)} gold events")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(GOLD.write(Path(__file__).resolve().parents[1]))
