@@ -1,0 +1,201 @@
+"""Places: gazetteer mentions, the article's country, where an event happened and lists of towns (rule E2)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from pipeline.extract.candidate import (
+    ArticleContext,
+    Candidate,
+    EngineParts,
+)
+from pipeline.extract.lexicon import Match
+from pipeline.extract.text import (
+    Token,
+    clitic_variants,
+)
+
+logger = logging.getLogger(__name__)
+
+_AFFILIATION = frozenset({"الموالي", "الموالية", "الموالين", "الموالون", "التابع", "التابعه", "التابعين",
+                          "المدعوم", "المدعومه", "المدعومين"})
+
+# dual and plural place nouns that introduce a list of towns (rule E2: one event per town)
+# (neighbourhoods «حيي/أحياء» are sites inside one city: one event, clarification 5)
+_LIST_CUES = frozenset({"بلدتي", "قريتي", "مدينتي", "منطقتي", "مخيمي", "بلدات", "قري", "مدن", "مخيمات", "بلدتا",
+                        "قريتا", "مدينتا", "منطقتا"})
+
+_PLURAL_LIST_CUES = frozenset({"بلدات", "قري", "مدن", "مخيمات"})
+
+_LIST_STOP = frozenset({"في", "علي", "قرب", "من", "الي", "عند", "داخل", "شمال", "جنوب", "شرق", "غرب", "شمالي",
+                        "جنوبي", "شرقي", "غربي", "ريف", "محافظه", "ولايه", "قضاء", "ناحيه", "منطقه", "مديريه",
+                        "التابعه", "التابعتين", "ما", "مما", "الحدوديه", "المحاذيه", "المجاوره", "وسط", "اطراف",
+                        "منذ", "خلال", "بعد", "قبل", "حيث", "التي", "الذي", "اليوم", "امس", "فجر", "صباح", "مساء",
+                        "ليل", "ليله", "عن", "مع", "ضد", "بين", "دون", "وفق", "بحسب", "حسب", "بينما", "فيما"})
+
+
+class PlaceResolution(EngineParts):
+    """Engine methods: places"""
+
+    def _event_places(self, ctx: ArticleContext, norm: str, toks: list[Token], actors: list[tuple], mentions: list,
+                      main: Match, events: list[Candidate],
+                      orig: Callable[[int, int], str]) -> tuple[list[tuple], bool]:
+        """Where the event happened, as (location text, place) pairs (one per listed town, rule E2), and whether
+        the sentence names it; a sentence naming no place inherits the previous event's."""
+        spans = [(toks[a[0]].start, toks[a[4] - 1].end) for a in actors if a[4] > a[0]]
+        loc_mentions = [pm for pm in mentions if not any(a <= pm.start < b for a, b in spans)
+                        and not foreign_origin(pm, norm, ctx.country)]
+        locs = [(orig(pm.start, pm.end), pm.place) for pm in self._locations(loc_mentions, toks, main, norm, ctx)]
+        if locs and all(p is not None and p.geo_precision == "country" for _t, p in locs) and events and \
+                events[-1].place is not None and events[-1].place.geo_precision != "country" and \
+                events[-1].place.country_code == locs[0][1].country_code:
+            locs = [(events[-1].location_text, events[-1].place)]  # a town named earlier beats the country
+        listed = self._listed_places(toks, norm, mentions, locs, orig, events[-1].place if events else None)
+        if listed:
+            locs = listed  # «في بلدتي X وY», «قرى X وY وZ»: one event per named town (rule E2)
+        own_location = bool(locs)
+        if not locs:
+            inherited = events[-1] if events else None
+            locs = [(inherited.location_text, inherited.place)] if inherited else [(None, None)]
+        return locs, own_location
+
+
+    def _mentions(self, norm: str, country: str | None) -> list:
+        if self.gaz is None:
+            return []
+        try:
+            return self.gaz.find_place_mentions(norm, country_hint=country)
+        except Exception:  # geocoding must not break extraction of the rest
+            logger.exception("gazetteer failed")
+            return []
+
+    def _plausible(self, pm: Any, ctx: ArticleContext) -> bool:
+        """Drop gazetteer hits that are probably ordinary words (no cue, foreign, small)."""
+        place = pm.place
+        if place is None:
+            return False
+        if place.geo_precision == "country" or pm.cue:
+            return True
+        if ctx.country is None or place.country_code == ctx.country:
+            return True
+        return place.population >= 300_000
+
+    def _article_country(self, text: str, title: str | None, sentences: list, source_country: str | None) -> str | None:
+        votes: Counter[str] = Counter()
+        if self.gaz is not None:
+            for _s, _e, norm, _o, _t in sentences[:6]:
+                for pm in self._mentions(norm, None):
+                    if pm.place is not None:
+                        votes[pm.place.country_code] += 1
+        for _s, _e, _n, _o, toks in sentences:
+            for t in toks:
+                cc = self.lex.country_names.get(t.text)
+                if cc:
+                    votes[cc] += 0.5
+        if source_country:
+            votes[source_country] += 1
+        return votes.most_common(1)[0][0] if votes else None
+
+    def _locations(self, mentions: list, toks: list[Token], main: Match, norm: str,
+                   ctx: ArticleContext | None = None) -> list[tuple]:
+        # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
+        resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION]
+        if not resolved:
+            return []
+        trig_pos = toks[main.first].start
+        after = [pm for pm in resolved if pm.start >= trig_pos]
+        first = after[0] if after else resolved[-1]
+        if ctx is not None and ctx.country and first.place.country_code != ctx.country:
+            # a foreign homonym («بلدة عدن يابال» in Somalia) loses to a place of the article's country
+            home = [pm for pm in resolved if pm.place.country_code == ctx.country
+                    and pm.place.geo_precision != "country"]
+            if home:
+                first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
+        k = resolved.index(first)
+        first = _contained(first, resolved[k + 1:], norm)
+        chosen = [first]
+        before = norm[:first.start].split()
+        if before[-1:] == ["بين"] or (len(before) > 1 and before[-2] == "بين"):
+            return chosen  # «بين محافظتي صلاح الدين وديالى»: one border area, not two events
+        for pm in resolved[k + 1:]:
+            gap = norm[chosen[-1].end:pm.start].strip(" ،,")
+            directional = (pm.cue or "").startswith(("شمال", "جنوب", "شرق", "غرب"))
+            if gap == "و" and not directional and pm.place.geo_precision != "country":
+                chosen.append(pm)
+            else:
+                break
+        # prefer a more specific place described right after the first one («بمدينة», «في قضاء»)
+        return chosen
+
+    def _listed_places(self, toks: list[Token], norm: str, mentions: list, locs: list,
+                       orig: Callable[[int, int], str], earlier: Any | None) -> list[tuple]:
+        """Towns listed after a dual or plural place noun («بلدتي كفرنبل وحاس», «قرى X وY وZ»), each with
+        its own gazetteer entry when known, else the region the sentence names (its admin1)."""
+        cue = next((i for i, t in enumerate(toks) if clitic_variants(t.text) & _LIST_CUES), None)
+        if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
+            return []  # «الطريق بين بلدتي X وY»: one place between two towns
+        names: list[list[Token]] = [[]]
+        for j in range(cue + 1, min(len(toks), cue + 10)):
+            t = toks[j]
+            gap = norm[toks[j - 1].end:t.start]
+            if (t.text in _LIST_STOP or t.text.startswith(("بال", "لل")) or t.text.isdigit()
+                    or clitic_variants(t.text) & _LIST_STOP):
+                break
+            if "،" in gap or "," in gap:
+                if j == cue + 1:
+                    break
+                names.append([])
+            elif t.text.startswith("و") and len(t.text) > 2 and not t.text.startswith(("وادي", "واد")) and names[-1]:
+                names.append([])
+            if "." in gap:
+                break
+            names[-1].append(t)
+        names = [n for n in names if n and len(n) <= 3]
+        dual = bool(clitic_variants(toks[cue].text) & (_LIST_CUES - _PLURAL_LIST_CUES))
+        if len(names) < 2 or (dual and len(names) != 2):
+            return []
+        regional = [pm.place for pm in mentions if pm.place is not None and pm.place.geo_precision != "country"]
+        container = next((p for _t, p in locs if p is not None and p.geo_precision != "country"), None) or \
+            (regional[0] if regional else None) or earlier
+        out = []
+        for n in names:
+            a, b = n[0].start + (1 if n[0].text.startswith("و") and len(n) == 1 else 0), n[-1].end
+            own = next((pm for pm in mentions if pm.place is not None and pm.start < b and pm.end > a
+                        and pm.place.geo_precision in ("town", "district")), None)
+            if own is not None:
+                out.append((orig(own.start, own.end), own.place))
+            else:  # an unknown town: the region named around it, under the town's own name
+                out.append((orig(a, b), replace(container, name=orig(a, b), geonames_id=None)
+                            if container is not None else None))
+        return out
+
+
+def _contained(first: Any, later: list, norm: str) -> Any:
+    """«حي الروضة شمالي مدينة تعز», «بلدة بوني بمنطقة موبتي»: when the place right after names the container
+    and disagrees on admin1, the container decides the region (the first name is often a homonym)."""
+    if not later or first.place is None:
+        return first
+    nxt = later[0]
+    gap = norm[first.end:nxt.start].strip(" ،,")
+    cue = nxt.cue or ""
+    if len(gap.split()) > 1 or not cue or nxt.place is None or nxt.place.country_code != first.place.country_code:
+        return first
+    directional = cue.startswith(("شمال", "جنوب", "شرق", "غرب", "وسط"))
+    if first.place.geo_precision != "town" or not (
+            "مدينه" in cue or (not directional and any(w in cue for w in ("محافظه", "ولايه", "اقليم", "منطقه")))):
+        return first
+    if nxt.place.admin1 is None or nxt.place.admin1 == first.place.admin1:
+        return first
+    return replace(first, end=nxt.end, place=nxt.place)
+
+def foreign_origin(pm: Any, norm: str, country: str | None) -> bool:
+    """«الفصائل المدعومة من تركيا», «رحلات قادمة من إيران»: a foreign country after «من» is a sponsor or an
+    origin, not where the event happened."""
+    place = pm.place
+    if place is None or place.geo_precision != "country" or country is None or place.country_code == country:
+        return False
+    return norm[:pm.start].split()[-1:] in (["من"], ["عن"])

@@ -1,0 +1,243 @@
+"""Roles: which actor is the perpetrator (actor1) and which the target (actor2) of an event."""
+
+from __future__ import annotations
+
+from pipeline.extract import numbers as num
+from pipeline.extract.candidate import (
+    STATE_FORCES,
+    VIOLENT,
+    ArticleContext,
+    Candidate,
+    EngineParts,
+    dual_sides,
+)
+from pipeline.extract.lexicon import Match
+from pipeline.extract.text import (
+    Token,
+    clitic_variants,
+)
+
+_AGENT_CUES = {"شنته", "شنها", "شنه", "شنتهما", "شنهما", "شنوه", "نفذتهما", "نفذته", "نفذها", "نفذتها", "نفذه",
+               "اطلقتها", "اطلقها", "تابعه", "التابع", "يد", "قبل", "شن", "شنت", "نفذ", "نفذت", "شنتها", "به", "قامت"}
+
+_TARGET_PREPS = {"علي", "ضد", "استهدف", "استهدفت", "مع", "نحو"}
+
+# casualty nouns: «قتل جنديان من الجيش», «لقي أربعة من مقاتلي الحشد حتفهم» -> the named force is the victim
+_CASUALTY_NOUNS = frozenset({
+    "من", "جنود", "جندي", "جنديا", "جنديان", "جنديين", "عناصر", "عنصر", "عنصرا", "عنصران", "عنصرين",
+    "مقاتلين", "مقاتلي", "مقاتلا", "مقاتلو", "افراد", "منتسبي", "ضباط", "ضابطا", "عسكريين", "عسكريا",
+    "شرطيين", "رجال", "اعضاء", "قياديا", "قيادي", "قاده"})
+
+# objects of an attack owned by a force: «معسكراً للجيش», «حاجز للأمن العام», «مواقع لقوات الدعم السريع»
+_TARGET_HEADS = frozenset({
+    "معسكر", "معسكرا", "مقر", "مقرا", "مقار", "حاجز", "حاجزا", "نقطه", "موقع", "موقعا", "مواقع", "دوريه",
+    "قافله", "رتل", "ثكنه", "مركز", "مركزا", "اليه", "اليات", "سياره", "مخفر", "تجمع", "تجمعات", "تحصينات",
+    "مخازن", "مستودع", "منزل", "منازل", "مواكب", "موكب"})
+
+# «بمشاركة طيران الجيش», «بالتعاون مع»: a partner of the actor, never the target
+_ALLY_CUES = frozenset({"بمشاركه", "مشاركه", "بمسانده", "بدعم", "بالتعاون", "بالتنسيق", "باسناد"})
+
+_SOURCE_CUES = frozenset({"بحسب", "وفق", "وفقا", "حسب", "لسان", "عن", "مصادر", "مصدر", "مسؤول", "باسم"})
+
+_ARREST_PEOPLE = {"اشخاص": "Civilians", "شخصا": "Civilians", "اشخاصا": "Civilians", "مواطنين": "Civilians",
+                  "مواطنا": "Civilians", "شبان": "Civilians", "شابا": "Civilians", "مدنيين": "Civilians",
+                  "متهمين": "Suspects", "مطلوبين": "Suspects", "مشتبها": "Suspects", "مشتبه": "Suspects"}
+
+_MILITARY_OBJECTS = frozenset({"قافله", "دوريه", "رتل", "ثكنه", "حاجز", "حاجزا", "نقطه", "اليه", "مركبه", "معسكر",
+                               "معسكرا", "قاعده", "موقع", "موقعا", "مواقع", "كمين"})
+
+_CIVILIAN_PERSONS = frozenset({"شاب", "الشاب", "شابا", "رجل", "رجلا", "امراه", "سيده", "طفل", "طفله", "طفلا", "طفلين",
+                               "طفلان", "فتي", "فتاه", "مسن", "مسنه", "مواطن", "مواطنا", "مدني", "شخصين", "شخصان",
+                               "شخص", "شخصا", "اشخاص", "صحفي", "مسعف", "المواطن", "السكان", "امراتين", "نساء"})
+
+_OWN_FORCES = frozenset({"عناصر", "قوات", "جنود", "مقاتلي", "طائرات", "وحدات", "افراد", "دفاعات", "مقاتلات",
+                         "منتسبي", "دوريات", "مواقع"})
+
+_SOURCE_SENSITIVE = frozenset({"attack", "airstrike_shelling", "explosion_ied", "armed_clash", "abduction"})
+
+_OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counterpart", "Leaders", "Notables")
+
+
+class RoleAssignment(EngineParts):
+    """Engine methods: roles"""
+
+    def _coded_roles(self, ctx: ArticleContext, actors: list[tuple], main: Match, toks: list[Token],
+                     cue_kinds: list, flags: tuple[set[int], set[int], set[int]], fatalities: list[int],
+                     events: list[Candidate]) -> tuple[str, tuple | None, tuple | None]:
+        """(action type, perpetrator, target) of a new event: a clash with rioters and a violent or deadly
+        protest are riots (rule A); protests, arrests and attacks with no named target get their own rules."""
+        action = main.entry.action_type
+        a1, a2 = self._roles(actors, main, toks, action, flags)
+        if a2 is None and action in ("arrest_raid", "abduction"):
+            a2 = self._arrested_people(toks, main)
+        if a2 is None and a1 is not None and action == "armed_clash" and dual_sides(a1[1]):
+            a2 = a1  # «اشتباكات بين مجموعتين مسلحتين»: both sides carry the same label
+        if action == "armed_clash" and any(a[3] in ("protesters", "rioters") for a in actors):
+            action = "riot"
+        if action == "protest" and any(k == "violence" for k, _f, _l in cue_kinds):
+            action = "riot"
+        if action in VIOLENT and a1 is not None and a1[3] == "external_other" and \
+                any(r in a1[2] for r in _OFFICIAL_ROLES):
+            a1 = None  # a minister or president speaks about strikes; forces carry them out
+        if action == "protest" and fatalities:
+            action = "riot"  # deaths at a protest (rule A: riot)
+        if action in ("protest", "riot"):
+            a1, a2 = self._protest_roles(ctx, actors, main, a1, a2)
+        if action == "arrest_raid":
+            a1, a2 = self._arrest_roles(actors, a1, a2, events)
+        if a2 is None and action in ("attack", "explosion_ied", "airstrike_shelling"):
+            a2 = self._implied_target(ctx, toks, a1, [f for k, f, _l in cue_kinds if k in ("kill", "kill_verb")])
+        return action, a1, a2
+
+
+    def _role_flags(self, actors: list[tuple], toks: list[Token], cue_kinds: list,
+                    action: str) -> tuple[set[int], set[int], set[int]]:
+        """Token positions of actors that are victims / reporting sources / partners, never perpetrators.
+
+        - victims: the casualties of a toll («قُتل جنديان من الجيش العراقي», «لقي أربعة من مقاتلي الحشد
+          الشعبي حتفهم») or the owner of an attacked object («معسكراً للجيش», «حاجز للأمن العام»);
+        - sources: the subject of a reporting verb next to a violent event («أعلنت الشرطة أن السيارة انفجرت»),
+          unless it reports its own action («أعلن الجيش أنه قصف», «أن قواته أحبطت»);
+        - partners: «بمشاركة طيران الجيش», «بالتعاون مع».
+        """
+        kills = [f for k, f, _l in cue_kinds if k in ("kill", "kill_verb", "injure")]
+        reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
+        victims: set[int] = set()
+        sources: set[int] = set()
+        allies: set[int] = set()
+        for a in actors:
+            i = a[0]
+            window = range(max(0, i - 3), i)
+            gap = set().union(*(clitic_variants(toks[j].text) for j in window)) if i else set()
+            partitive = bool(gap & _CASUALTY_NOUNS) or any(num.number_at(toks, j, self.lex.numbers) is not None
+                                                           for j in window)
+            if partitive and any(0 < i - k <= 6 for k in kills):
+                victims.add(i)
+            if i > 0 and clitic_variants(toks[i - 1].text) & _TARGET_HEADS:
+                victims.add(i)
+            if i > 0 and (toks[i - 1].text in _ALLY_CUES or (toks[i - 1].text == "مع" and i > 1
+                                                              and toks[i - 2].text in _ALLY_CUES)):
+                allies.add(i)
+            before = {toks[j].text for j in range(max(0, i - 2), i)}
+            if (any(0 < i - r <= 2 for r in reporting) or before & _SOURCE_CUES) and not _self_report(toks, a[4]):
+                sources.add(i)
+        victim_norms = {a[2] for a in actors if a[0] in victims}
+        victims |= {a[0] for a in actors if a[2] in victim_norms}  # «قوات سوريا الديمقراطية (قسد)»
+        return victims, sources, allies
+
+    def _roles(self, actors: list[tuple], main: Match, toks: list[Token], action: str,
+               flags: tuple[set[int], set[int], set[int]] | None = None):
+        victims, sources, allies = flags or (set(), set(), set())
+        if action in _SOURCE_SENSITIVE:  # a reporting source is neither perpetrator nor (first) target
+            actors = [a for a in actors if a[0] not in sources] + [a for a in actors if a[0] in sources]
+            sources = {a[0] for a in actors if a[0] in sources}
+        else:
+            sources = set()
+        if not actors:
+            return None, None
+        agent = None
+        for a in actors:
+            before = {toks[j].text for j in range(max(0, a[0] - 2), a[0])}
+            if before & _AGENT_CUES and a[3] != "civilians" and a[0] not in victims | allies | sources:
+                agent = a
+                break
+        if agent is None and action in ("protest", "riot"):
+            agent = next((a for a in actors if a[3] in ("protesters", "rioters")), None)
+        if agent is None:
+            for a in actors:
+                prev = toks[a[0] - 1].text if a[0] > 0 else ""
+                if a[3] in ("civilians",) and action not in ("protest", "riot"):
+                    continue
+                if (prev in _TARGET_PREPS and not _clause_initial_verb(toks, a[0] - 1)) or \
+                        a[0] in victims | allies | sources:
+                    continue
+                agent = a
+                break
+        others = [a for a in actors if a is not agent and a[0] not in allies]
+        others.sort(key=lambda a: a[0] not in victims)  # a victim is the likeliest target
+        target = next((a for a in others if agent is None or (
+            a[2] != agent[2] and not (a[3] == agent[3] == STATE_FORCES and action not in ("armed_clash",)
+                                      and a[0] not in victims))), None)
+        if agent is not None and agent[3] == "civilians":
+            agent, target = None, agent
+        if agent is None and target is not None and target[3] != "civilians" and target[0] not in victims | sources:
+            agent, target = target, None
+        return agent, target
+
+    def _protest_roles(self, ctx: ArticleContext, actors: list[tuple], main: Match, a1: tuple | None,
+                       a2: tuple | None) -> tuple[tuple | None, tuple | None]:
+        """Protesters are the actors of a protest or riot; a party they support («مناصري حزب الله») or the
+        force that reports on them is not."""
+        crowd = next((a for a in actors if a[3] in ("protesters", "rioters")), None)
+        if crowd is not None:
+            if a1 is not None and a1 is not crowd and a1[3] == STATE_FORCES and a2 is None:
+                a2 = a1
+            return crowd, (a2 if a2 is not crowd else None)
+        if a1 is None or a1[3] in ("political_militia", "rebels", "unidentified", "external_other"):
+            dem = self.lex.demonyms.get(ctx.country or "", "")
+            label = f"Protesters ({dem})" if dem else "Protesters"
+            return (main.first, "", label, "protesters", main.first + 1), (a2 if a2 is not a1 else None)
+        return a1, a2
+
+    def _arrest_roles(self, actors: list[tuple], a1: tuple | None, a2: tuple | None,
+                      events: list[Candidate]) -> tuple[tuple | None, tuple | None]:
+        """Arrests are made by state forces: a group named as the suspects' affiliation («بتهمة الانتماء إلى
+        داعش») is the target; a passive arrest («تم ضبط») takes the force of the article's previous event."""
+        state = next((a for a in actors if a[3] == STATE_FORCES), None)
+        if a1 is not None and a1[3] != STATE_FORCES and state is not None and state[0] < a1[0]:
+            return state, a1 if a2 is None or a2 is state else a2
+        if a1 is None:
+            prev = next((c for c in reversed(events) if c.actor1 is not None and c.actor1[2] == STATE_FORCES), None)
+            if prev is not None:
+                return (0, prev.actor1[0], prev.actor1[1], prev.actor1[2], 0), a2
+        return a1, a2
+
+    def _implied_target(self, ctx: ArticleContext, toks: list[Token], a1: tuple | None,
+                        kills: list[int]) -> tuple | None:
+        """Who was hit when no known actor is named: a military object with no owner («قافلة عسكرية», «نقطة
+        تفتيش», «آلية عسكرية») belongs to the country's forces; a person killed or hurt («الشاب», «امرأة»,
+        «شخصين») is a civilian."""
+        dem = self.lex.demonyms.get(ctx.country or "", "")
+        for j, t in enumerate(toks):
+            forms = clitic_variants(t.text)
+            if forms & _MILITARY_OBJECTS and dem and (a1 is None or a1[3] != STATE_FORCES):
+                nxt = set().union(set(), *(clitic_variants(u.text) for u in toks[j + 1:j + 3]))
+                if nxt & {"عسكريه", "عسكري", "جيش", "الجيش", "للجيش"}:
+                    return j, t.text, f"{dem} Army", STATE_FORCES, j + 1
+                if nxt & {"تفتيش", "امنيه", "امني", "للشرطه", "الشرطه", "للامن"}:
+                    return j, t.text, f"{dem} security forces", STATE_FORCES, j + 1
+        for j, t in enumerate(toks):
+            if clitic_variants(t.text) & _CIVILIAN_PERSONS and any(abs(j - k) <= 4 for k in kills):
+                return j, t.text, "Civilians", "civilians", j + 1
+        return None
+
+    def _arrested_people(self, toks: list[Token], main: Match) -> tuple | None:
+        """Who was arrested when no known actor is named: «15 فلسطينياً» -> Palestinian civilians/suspects."""
+        for j in range(main.last, min(len(toks), main.last + 8)):
+            forms = clitic_variants(toks[j].text)
+            cc = self._demonym_cc(toks[j].text)
+            if cc and j > main.last and num.number_at(toks, j - 1, self.lex.numbers) is not None:
+                return j, toks[j].text, f"{self.lex.demonyms.get(cc, cc)} civilians/suspects", "civilians", j + 1
+            label = next((_ARREST_PEOPLE[f] for f in forms if f in _ARREST_PEOPLE), None)
+            if label:
+                return j, toks[j].text, label, "civilians", j + 1
+        return None
+
+
+def _clause_initial_verb(toks: list[Token], i: int) -> bool:
+    """«استهدفت فصائل المعارضة مواقع ...»: a verb opening its clause (VSO) has the subject after it; after a
+    noun («غارة استهدفت X», «هجوم استهدف X») the noun after the verb is the object."""
+    if i < 0 or toks[i].text not in ("استهدف", "استهدفت"):
+        return False
+    return i == 0 or toks[i - 1].text in ("المقابل", "جهتها", "جهته", "ذلك", "بدورها", "بدوره", "حين")
+
+def _self_report(toks: list[Token], end: int) -> bool:
+    """«أعلن الجيش أنه ...», «أن قواته ...», «أن ثمانية من عناصره»: the reporting actor speaks about its own
+    action or its own losses."""
+    after = [t.text for t in toks[end:end + 4]]
+    if any(w in ("انه", "انها", "انهم", "بانه", "بانها", "بانهم") for w in after):
+        return True
+    if not any(w in ("ان", "بان") for w in after):
+        return False
+    return any(t.text[:-len(suf)] in _OWN_FORCES for t in toks[end:end + 7] for suf in ("ها", "هم", "ه")
+               if t.text.endswith(suf))

@@ -1,0 +1,117 @@
+"""Tolls: fatalities and injured counted near kill and injury cues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.extract import numbers as num
+from pipeline.extract.candidate import (
+    Candidate,
+    EngineParts,
+)
+from pipeline.extract.text import (
+    Token,
+    clitic_variants,
+)
+
+_PERSON_SINGULAR = frozenset({
+    "شاب", "رجل", "امراه", "سيده", "طفل", "طفله", "فتي", "فتاه", "مسن", "مسنه", "مواطن", "مدني", "جندي", "شرطي",
+    "عنصر", "ضابط", "مزارع", "راع", "صحفي", "طبيب", "مسعف", "ناشط", "ابن", "ابنه", "زوج", "زوجه", "شقيق", "والد",
+    "والده"})
+
+# nouns a toll number comes before («ثلاثة قتلى», «أربعة ... حتفهم»); verbs and masdars take it after
+_COUNTED_KILL = frozenset({"قتلي", "قتيلا", "قتيل", "شهداء", "الشهداء", "شهيدا", "حتفهم", "حتفه", "حتفهما",
+                           "مصرعهم", "مصرعه", "ضحايا", "الضحايا"})
+
+_ATTACKER_WORDS = {"منهم", "المهاجمين", "مهاجمين", "الانتحاريين", "المسلحين المهاجمين"}
+
+
+@dataclass(frozen=True)
+class Toll:
+    """Casualty counts found in one sentence (each list: every count read; the row takes the smallest)."""
+
+    fatalities: list[int]
+    vague: list[int]  # «عشرات القتلى»
+    unnumbered: bool  # deaths without a number («خسائر في الأرواح»)
+    injured: list[int]
+    attackers: list[int]  # attackers killed by the defenders
+
+
+class TollCounting(EngineParts):
+    """Engine methods: tolls"""
+
+    def _toll(self, toks: list[Token], cue_kinds: list) -> Toll:
+        """The sentence's casualties; attackers killed by the defenders are kept apart (rule F)."""
+        fat, vague, unnumbered, inj = self._casualties(toks, cue_kinds)
+        attackers = self._attacker_deaths(toks, cue_kinds)
+        return Toll([v for v in fat if v not in attackers], vague, unnumbered, inj, attackers)
+
+
+    def _casualties(self, toks: list[Token], cue_kinds: list) -> tuple[list[int], list[int], bool, list[int]]:
+        # «بين القتلى ثلاثة من عناصر الأمن»: a breakdown of the toll, not the toll
+        kill = [f for k, f, _l in cue_kinds if k == "kill" and not (f > 0 and toks[f - 1].text in ("بين", "بينهم"))]
+        inj_idx = [f for k, f, _l in cue_kinds if k == "injure"]
+        claim = any(k == "claim" for k, _f, _l in cue_kinds)
+        stop = frozenset(self.lex.cue_words.get("injure", ()))
+        counted = [i for i in kill if toks[i].text in _COUNTED_KILL]  # «ثلاثة قتلى», «أربعة ... حتفهم»
+        vals = num.count_near(toks, counted, self.lex.numbers, before=6, after=0, stop=stop)
+        vals += num.count_near(toks, [i for i in kill if i not in counted], self.lex.numbers, before=6, after=3,
+                               stop=stop)
+        if not vals and any(toks[i].text in ("قتيل", "قتيلا") for i in kill):
+            vals = [1]
+        if not vals:
+            vals = [n for n in (_people_count(toks, i) for i in kill) if n]
+        explicit = [v for v in vals if v not in (10, 12) or any(t.text.isdigit() for t in toks)]
+        vague_words = {"عشرات", "العشرات"}
+        vague = [self.lex.numbers[w] for i in kill for w in vague_words
+                 if any(w in clitic_variants(t.text) for t in toks[max(0, i - 3):i + 4])]
+        explicit = [v for v in vals if v not in vague] if vague else vals
+        if claim:
+            explicit, vague = [], []
+        unnumbered = any(k == "unnumbered_kill" for k, _f, _l in cue_kinds)
+        inj = num.count_near(toks, inj_idx, self.lex.numbers, before=2, after=3,
+                             stop=frozenset(self.lex.cue_words.get("kill", ())))
+        return explicit, vague, unnumbered, inj
+
+    def _toll_update(self, event: Candidate, toks: list[Token], cue_kinds: list) -> None:
+        """A sentence with a toll but no trigger («ارتفعت حصيلة القتلى إلى 30») adds to the event it follows."""
+        kinds = {k for k, _f, _l in cue_kinds}
+        if "unnumbered_kill" in kinds and not kinds & {"habitual", "since", "context"}:
+            event.fatalities_unnumbered = True  # «كبّدت المهاجمين خسائر فادحة في الأرواح»: deaths, no number
+        if "kill" not in kinds or kinds & {"habitual", "since", "claim", "context"}:
+            return
+        kill = [last - 1 for k, _f, last in cue_kinds if k == "kill"]
+        stop = frozenset(self.lex.cue_words.get("injure", ()))
+        counts = num.count_near(toks, kill, self.lex.numbers, before=4, after=5, stop=stop)
+        if counts and event.fatalities and "additive" in kinds and event.action_type == "armed_clash":
+            # «وأضاف أن أربعة من مسلحي الحوثي قُتلوا أيضاً»: the other side's dead, added to the toll
+            event.fatalities = [v + min(counts) for v in event.fatalities]
+            return
+        event.fatalities += counts
+
+    def _attacker_deaths(self, toks: list[Token], cue_kinds: list) -> list[int]:
+        """Counts of attackers killed by the defenders («فقتلت ثلاثة منهم», «مقتل اثنين من المهاجمين»)."""
+        out = []
+        for kind, first, _last in cue_kinds:
+            if kind != "kill":
+                continue
+            for j in range(first + 1, min(len(toks), first + 4)):
+                v = num.number_at(toks, j, self.lex.numbers)
+                if v is None:
+                    continue
+                after = {toks[k].text for k in range(j + 1, min(len(toks), j + 4))}
+                if after & _ATTACKER_WORDS:
+                    out.append(v)
+                break
+        return out
+
+
+def _people_count(toks: list[Token], cue: int) -> int:
+    """«قُتلت امرأة وطفلها» = 2, «استُشهد شاب» = 1: singular person nouns right after a kill verb."""
+    n = 0
+    for t in toks[cue + 1:cue + 4]:
+        forms = clitic_variants(t.text)
+        if t.text.startswith(("ال", "وال")) or not forms & _PERSON_SINGULAR or (n and not t.text.startswith("و")):
+            break
+        n += 1
+    return n
