@@ -11,7 +11,7 @@ import pytest
 from pipeline import schema
 
 GOLD = Path(__file__).resolve().parent / "gold"
-SETS = ("fresh", "fresh2", "fresh3")
+SETS = ("fresh", "fresh2", "fresh3", "fresh4")
 
 
 def _module(name: str, path: Path):
