@@ -161,7 +161,8 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
             fat = None
         else:
             fat = 0
-        if c.fatalities_attackers and fat is not None and c.action_type in ("attack", "explosion_ied"):
+        if c.fatalities_attackers and fat is not None and c.action_type in ("attack", "explosion_ied",
+                                                                                 "armed_clash"):
             fat += min(c.fatalities_attackers)
         if c.actor1 and c.actor2 and c.actor1[1] == c.actor2[1] and not (
                 c.action_type == "armed_clash" and dual_sides(c.actor1[0])):

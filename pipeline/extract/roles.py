@@ -41,7 +41,13 @@ _SOURCE_CUES = frozenset({"بحسب", "وفق", "وفقا", "حسب", "لسان"
 
 _ARREST_PEOPLE = {"اشخاص": "Civilians", "شخصا": "Civilians", "اشخاصا": "Civilians", "مواطنين": "Civilians",
                   "مواطنا": "Civilians", "شبان": "Civilians", "شابا": "Civilians", "مدنيين": "Civilians",
-                  "متهمين": "Suspects", "مطلوبين": "Suspects", "مشتبها": "Suspects", "مشتبه": "Suspects"}
+                  "متهمين": "Suspects", "مطلوبين": "Suspects", "مشتبها": "Suspects", "مشتبه": "Suspects",
+                  "شقيقين": "Civilians", "الشقيقين": "Civilians", "صحفي": "Civilians", "الصحفي": "Civilians",
+                  "صحفيا": "Civilians", "صحفيين": "Civilians", "ناشط": "Civilians", "الناشط": "Civilians",
+                  "ناشطا": "Civilians", "ناشطين": "Civilians", "الناشطين": "Civilians"}
+_OCCUPIED = frozenset({"PS"})  # territories whose arrests ACLED codes as «<dem> civilians/suspects»
+# «إيقاف 12 شخصاً من المشاركين في أعمال الشغب»: the people arrested are rioters
+_RIOT_WORDS = frozenset({"الشغب", "شغب", "المواجهات", "التخريب"})
 
 _MILITARY_OBJECTS = frozenset({"قافله", "دوريه", "رتل", "ثكنه", "حاجز", "حاجزا", "نقطه", "اليه", "مركبه", "معسكر",
                                "معسكرا", "قاعده", "موقع", "موقعا", "مواقع", "كمين"})
@@ -69,7 +75,7 @@ class RoleAssignment(EngineParts):
         action = main.entry.action_type
         a1, a2 = self._roles(actors, main, toks, action, flags)
         if a2 is None and action in ("arrest_raid", "abduction"):
-            a2 = self._arrested_people(toks, main)
+            a2 = self._arrested_people(ctx, toks, main)
         if a2 is None and a1 is not None and action == "armed_clash" and dual_sides(a1[1]):
             a2 = a1  # «اشتباكات بين مجموعتين مسلحتين»: both sides carry the same label
         if action == "armed_clash" and any(a[3] in ("protesters", "rioters") for a in actors):
@@ -82,7 +88,7 @@ class RoleAssignment(EngineParts):
         if action == "protest" and fatalities:
             action = "riot"  # deaths at a protest (rule A: riot)
         if action in ("protest", "riot"):
-            a1, a2 = self._protest_roles(ctx, actors, main, a1, a2)
+            a1, a2 = self._protest_roles(ctx, actors, main, a1, a2, action)
         if action == "arrest_raid":
             a1, a2 = self._arrest_roles(actors, a1, a2, events)
         if a2 is None and action in ("attack", "explosion_ied", "airstrike_shelling"):
@@ -165,14 +171,20 @@ class RoleAssignment(EngineParts):
         return agent, target
 
     def _protest_roles(self, ctx: ArticleContext, actors: list[tuple], main: Match, a1: tuple | None,
-                       a2: tuple | None) -> tuple[tuple | None, tuple | None]:
+                       a2: tuple | None, action: str) -> tuple[tuple | None, tuple | None]:
         """Protesters are the actors of a protest or riot; a party they support («مناصري حزب الله») or the
-        force that reports on them is not."""
+        force that reports on them is not. A peaceful crowd named otherwise («أنصار التيار») is protesters;
+        the people a protest speaks for («المواطنين») are not its target."""
         crowd = next((a for a in actors if a[3] in ("protesters", "rioters")), None)
+        if action == "protest" and a2 is not None and a2[3] == "civilians":
+            a2 = None
         if crowd is not None:
             if a1 is not None and a1 is not crowd and a1[3] == STATE_FORCES and a2 is None:
                 a2 = a1
-            return crowd, (a2 if a2 is not crowd else None)
+            if action == "protest" and crowd[3] == "rioters":
+                dem = self.lex.demonyms.get(ctx.country or "", "")
+                crowd = (*crowd[:2], f"Protesters ({dem})" if dem else "Protesters", "protesters", crowd[4])
+            return crowd, (a2 if a2 is None or a2[2] != crowd[2] else None)
         if a1 is None or a1[3] in ("political_militia", "rebels", "unidentified", "external_other"):
             dem = self.lex.demonyms.get(ctx.country or "", "")
             label = f"Protesters ({dem})" if dem else "Protesters"
@@ -211,7 +223,7 @@ class RoleAssignment(EngineParts):
                 return j, t.text, "Civilians", "civilians", j + 1
         return None
 
-    def _arrested_people(self, toks: list[Token], main: Match) -> tuple | None:
+    def _arrested_people(self, ctx: ArticleContext, toks: list[Token], main: Match) -> tuple | None:
         """Who was arrested when no known actor is named: «15 فلسطينياً» -> Palestinian civilians/suspects."""
         for j in range(main.last, min(len(toks), main.last + 8)):
             forms = clitic_variants(toks[j].text)
@@ -220,8 +232,18 @@ class RoleAssignment(EngineParts):
                 return j, toks[j].text, f"{self.lex.demonyms.get(cc, cc)} civilians/suspects", "civilians", j + 1
             label = next((_ARREST_PEOPLE[f] for f in forms if f in _ARREST_PEOPLE), None)
             if label:
-                return j, toks[j].text, label, "civilians", j + 1
+                return j, toks[j].text, self._arrested_label(ctx, label, toks[j + 1:j + 6]), "civilians", j + 1
         return None
+
+    def _arrested_label(self, ctx: ArticleContext, label: str, after: list[Token]) -> str:
+        """Civilians arrested: rioters when described as taking part in riots; in occupied territory (ACLED
+        convention) «Palestinian civilians/suspects»."""
+        dem = self.lex.demonyms.get(ctx.country or "", "")
+        if any(t.text in _RIOT_WORDS for t in after):
+            return f"{dem} rioters".strip()
+        if label == "Civilians" and ctx.country in _OCCUPIED:
+            return f"{dem} civilians/suspects"
+        return label
 
 
 def _clause_initial_verb(toks: list[Token], i: int) -> bool:
