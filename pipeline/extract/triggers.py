@@ -164,6 +164,9 @@ class TriggerReading(EngineParts):
             event.date, event.date_precision, event.date_from_cue = d.date, "day", True
 
 
+_PREVENTION = frozenset({"لمنع", "منع", "لتفادي", "تفاديا", "لتجنب", "تجنبا", "للحيلوله", "لمنعه"})
+
+
 def subordinate(h: Match, toks: list[Token]) -> bool:
     """«قبل أن ينسحبوا», «قبل انسحابهم»: the end of an incident, not a withdrawal of its own; «تنفيذاً
     لاتفاق», «بموجب الاتفاق»: an agreement referred to, not reported."""
@@ -174,4 +177,5 @@ def subordinate(h: Match, toks: list[Token]) -> bool:
         return bool(before & (_REFERENCE | _ASPIRATION))
     # «أوقفت خمسة من المشاركين في أعمال الشغب», «بتهمة المشاركة في هجوم»: a charge, not a new incident
     near = {t.text for t in toks[max(0, h.first - 3):h.first]}
-    return bool(near & _CHARGE)
+    # «لمنع تجدد الاشتباكات», «تفادياً لوقوع مواجهات»: what a measure is meant to prevent did not happen
+    return bool(near & _CHARGE) or bool(near & _PREVENTION)
