@@ -29,10 +29,11 @@ from pipeline.extract.text import (
     Token,
 )
 from pipeline.extract.tolls import TollCounting
-from pipeline.extract.triggers import TriggerReading
+from pipeline.extract.triggers import GENERIC_NOUNS, TriggerReading
 from pipeline.schema import ACTION_TO_ACLED
 
 EXTRACTOR_VERSION = "ar-lex-0.1.0"
+_ATTACKS = frozenset({"attack", "explosion_ied", "airstrike_shelling", "armed_clash"})
 __all__ = ["EXTRACTOR_VERSION", "ArticleContext", "Candidate", "Engine", "event_id"]
 
 
@@ -126,6 +127,9 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
         if elaboration and prev is not None:
             self._elaborate(prev, actors, flags, cue_kinds, toks, event_dates, toll, main)
             return last_group
+        if elaboration and another is None and idx > 0 and not events and main.entry.pattern[0] in GENERIC_NOUNS \
+                and action in _ATTACKS:
+            return last_group  # «تمكن من احتواء الهجوم»: a reference back to an attack the article did not code
         separate = another is not None or any(k == "separate" for k, _f, _l in cue_kinds)
         date, precision, date_text, from_cue = self._event_date(ctx, event_dates, events, norm, separate=separate)
         modality = self._modality(toks, main, cue_kinds, dates)

@@ -48,7 +48,10 @@ def count_near(tokens: list[Token], cue_idx: list[int], numbers: dict[str, int],
     out = []
     for c in cue_idx:
         found_after = False
-        for j in range(c + 1, min(len(tokens), c + 1 + after)):
+        lead = 0  # «قُتل ما لا يقل عن 20»: approximators before the number do not use up the window
+        while c + 1 + lead < len(tokens) and tokens[c + 1 + lead].text in _APPROX:
+            lead += 1
+        for j in range(c + 1, min(len(tokens), c + 1 + after + lead)):
             if stop & clitic_variants(tokens[j].text):
                 break
             v = number_at(tokens, j, numbers)
