@@ -36,7 +36,8 @@ class EventAssembly(EngineParts):
             self._start_date(ctx, events[-1], norm, toks, cue_kinds)
 
     def _reference(self, hits: list[Match], main: Match, toks: list[Token], cue_kinds: list,
-                   events: list[Candidate], mentions: list) -> tuple[Match, Match | None, bool, Candidate | None]:
+                   events: list[Candidate], mentions: list,
+                   event_dates: list[DateMention]) -> tuple[Match, Match | None, bool, Candidate | None]:
         """Does the sentence elaborate an event already coded («الهجوم», «العملية», an anaphor) or report
         another one («هجوم آخر»)? Returns (main trigger, the «another» trigger or None, elaboration?, the
         earlier compatible event or None)."""
@@ -59,6 +60,9 @@ class EventAssembly(EngineParts):
         if generic and prev is not None and prev.action_type != trig.action_type and \
                 any(not same_place_as(prev, pm.place) for pm in mentions if pm.place.geo_precision != "country"):
             prev = None  # a generic noun with places of its own is not about the earlier event
+        if prev is not None and anaphoric and not definite and not refers_back and \
+                _later_incident(prev, event_dates, mentions):
+            elaboration = False  # «اشتبكت، أمس الاثنين، مع المهاجمين قرب بلدة تيليا»: a later incident
         return main, another, elaboration, prev
 
     def _elaborate(self, prev: Candidate, actors: list[tuple], flags: tuple[set[int], set[int], set[int]],
@@ -184,6 +188,14 @@ class EventAssembly(EngineParts):
         score = 0.35 + 0.3 * trig.weight + (0.15 if actor else 0) + (0.1 if place is not None else 0) + \
             (0.05 if from_cue else 0)
         return round(min(1.0, score), 3)
+
+
+def _later_incident(prev: Candidate, event_dates: list[DateMention], mentions: list) -> bool:
+    """A sentence with a day of its own other than the earlier event's and a place of its own elsewhere."""
+    days = [d.date for d in event_dates if d.precision == "day" and not d.future]
+    places = [pm.place for pm in mentions if pm.place is not None and pm.place.geo_precision != "country"]
+    return bool(days) and prev.date not in days and bool(places) and \
+        not any(same_place_as(prev, p) for p in places)
 
 
 def _rank(c: Candidate) -> int:

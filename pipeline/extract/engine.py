@@ -115,7 +115,8 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
         main = self._dominant(hits, toks, cue_kinds, actors)
         if main is None:
             return last_group
-        main, another, elaboration, prev = self._reference(hits, main, toks, cue_kinds, events, mentions)
+        main, another, elaboration, prev = self._reference(hits, main, toks, cue_kinds, events, mentions,
+                                                            event_dates)
         action = main.entry.action_type
         if any(k == "condemn" and 0 < main.first - f <= 4 for k, f, _l in cue_kinds):
             return last_group  # «ودانت الخارجية الهجوم»: a reaction to an event, not a new one
