@@ -55,6 +55,8 @@ def count_near(tokens: list[Token], cue_idx: list[int], numbers: dict[str, int],
             if stop & clitic_variants(tokens[j].text):
                 break
             v = number_at(tokens, j, numbers)
+            if v is not None and _duration(tokens, j):
+                break
             if v is not None:
                 out.append(v + _enumerated(tokens, j, numbers))
                 found_after = True
@@ -69,10 +71,21 @@ def count_near(tokens: list[Token], cue_idx: list[int], numbers: dict[str, int],
             if tokens[j].text in ("واحد", "واحده"):  # «من عائلة واحدة»: an adjective, not the count
                 continue
             v = number_at(tokens, j, numbers)
+            if v is not None and _duration(tokens, j):
+                break
             if v is not None:
                 out.append(v + _enumerated_before(tokens, j, numbers, stop))
                 break
     return out
+
+
+# «الحداد ثلاثة أيام», «بعد ساعتين»: a number of time units is a duration, never a toll
+_TIME_UNITS = frozenset({"ايام", "يوما", "يومين", "ساعات", "ساعه", "ساعتين", "اسابيع", "اسبوعا", "اشهر", "شهرا",
+                         "سنوات", "عاما", "اعوام", "دقائق", "دقيقه", "ليال"})
+
+
+def _duration(tokens: list[Token], j: int) -> bool:
+    return j + 1 < len(tokens) and tokens[j + 1].text in _TIME_UNITS
 
 
 def _enumerated_before(tokens: list[Token], j: int, numbers: dict[str, int], stop: frozenset[str]) -> int:
@@ -90,7 +103,15 @@ def _enumerated_before(tokens: list[Token], j: int, numbers: dict[str, int], sto
 
 
 def _enumerated(tokens: list[Token], j: int, numbers: dict[str, int]) -> int:
-    """«مقتل سبعة جنود وأكثر من خمسة عشر مسلحاً»: further counts joined by «و» after the first one's noun."""
+    """«مقتل سبعة جنود وأكثر من خمسة عشر مسلحاً»: further counts joined by «و» after the first one's noun;
+    «قُتل ستة من مسلحي تنظيم داعش وثلاثة جنود»: after a partitive «من ...» phrase too."""
+    if j + 1 < len(tokens) and tokens[j + 1].text == "من":
+        for k in range(j + 2, min(len(tokens), j + 7)):
+            t = tokens[k].text
+            if t.startswith("و") and len(t) > 2:
+                rest = t[1:]
+                v = int(rest) if rest.isdigit() else _word(rest, numbers)
+                return v + _enumerated(tokens, k, numbers) if v is not None and not _duration(tokens, k) else 0
     extra = 0
     k = j + 1
     while k + 1 < len(tokens) and k <= j + 2:
