@@ -118,7 +118,7 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
         main, another, elaboration, prev = self._reference(hits, main, toks, cue_kinds, events, mentions,
                                                             event_dates)
         action = main.entry.action_type
-        if any(k == "condemn" and 0 < main.first - f <= 4 for k, f, _l in cue_kinds):
+        if any(k == "condemn" and 0 < main.first - f <= 6 for k, f, _l in cue_kinds):
             return last_group  # «ودانت الخارجية الهجوم»: a reaction to an event, not a new one
         if action in VIOLENT and another is None and \
                 self._restated_claim(toks, main, cue_kinds, actors, events, mentions):
