@@ -22,7 +22,7 @@ BASELINE = ROOT / "tests" / "gold" / "eval_baseline.json"
 def check() -> list[str]:
     floors = json.loads(BASELINE.read_text(encoding="utf-8"))
     failures = _check_set("dev", floors)
-    for name in ("fresh", "fresh2", "fresh3"):  # independent check sets (tests/gold/<name>/README.md)
+    for name in ("fresh", "fresh2", "fresh3", "fresh4"):  # independent check sets (tests/gold/<name>/README.md)
         if name in floors:
             failures += _check_set(name, floors[name])
     return failures
