@@ -44,7 +44,9 @@ _ARREST_PEOPLE = {"اشخاص": "Civilians", "شخصا": "Civilians", "اشخا�
                   "متهمين": "Suspects", "مطلوبين": "Suspects", "مشتبها": "Suspects", "مشتبه": "Suspects",
                   "شقيقين": "Civilians", "الشقيقين": "Civilians", "صحفي": "Civilians", "الصحفي": "Civilians",
                   "صحفيا": "Civilians", "صحفيين": "Civilians", "ناشط": "Civilians", "الناشط": "Civilians",
-                  "ناشطا": "Civilians", "ناشطين": "Civilians", "الناشطين": "Civilians"}
+                  "ناشطا": "Civilians", "ناشطين": "Civilians", "الناشطين": "Civilians", "عمال": "Civilians",
+                  "عاملين": "Civilians", "موظفين": "Civilians", "صيادين": "Civilians", "طلاب": "Civilians"}
+_POLICING = frozenset({"armed_clash", "arrest_raid", "security_operation"})
 _OCCUPIED = frozenset({"PS"})  # territories whose arrests ACLED codes as «<dem> civilians/suspects»
 # «إيقاف 12 شخصاً من المشاركين في أعمال الشغب»: the people arrested are rioters
 _RIOT_WORDS = frozenset({"الشغب", "شغب", "المواجهات", "التخريب"})
@@ -168,6 +170,10 @@ class RoleAssignment(EngineParts):
             agent, target = None, agent
         if agent is None and target is not None and target[3] != "civilians" and target[0] not in victims | sources:
             agent, target = target, None
+        if agent is None and target is not None and target[3] == "civilians" and action in _POLICING:
+            # «أعلنت الداخلية أن ... تبادلت إطلاق النار مع عناصر إجرامية»: the state force that reports a
+            # clash with criminals or smugglers is the one that fought them
+            agent = next((a for a in actors if a[0] in sources and a[3] == STATE_FORCES), None)
         return agent, target
 
     def _protest_roles(self, ctx: ArticleContext, actors: list[tuple], main: Match, a1: tuple | None,
@@ -212,7 +218,9 @@ class RoleAssignment(EngineParts):
         dem = self.lex.demonyms.get(ctx.country or "", "")
         for j, t in enumerate(toks):
             forms = clitic_variants(t.text)
-            if forms & _MILITARY_OBJECTS and dem and (a1 is None or a1[3] != STATE_FORCES):
+            # a foreign state's strike on «مواقع عسكرية» hits the country's own forces
+            if forms & _MILITARY_OBJECTS and dem and (a1 is None or a1[3] != STATE_FORCES or
+                                                      not a1[2].startswith(dem)):
                 nxt = set().union(set(), *(clitic_variants(u.text) for u in toks[j + 1:j + 3]))
                 if nxt & {"عسكريه", "عسكري", "جيش", "الجيش", "للجيش"}:
                     return j, t.text, f"{dem} Army", STATE_FORCES, j + 1
