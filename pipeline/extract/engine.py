@@ -22,7 +22,7 @@ from pipeline.extract.candidate import (
     event_id,
 )
 from pipeline.extract.lexicon import Lexicons
-from pipeline.extract.places import PlaceResolution
+from pipeline.extract.places import PlaceResolution, dateline_end
 from pipeline.extract.roles import RoleAssignment
 from pipeline.extract.sentences import SentenceReading, restates
 from pipeline.extract.text import (
@@ -127,6 +127,7 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
         flags = self._role_flags(actors, toks, cue_kinds, action)
         if elaboration and prev is not None:
             self._elaborate(prev, actors, flags, cue_kinds, toks, event_dates, toll, main)
+            self._relocate(ctx, prev, norm, toks, actors, mentions, main, orig)
             return last_group
         if elaboration and another is None and idx > 0 and not events and main.entry.pattern[0] in GENERIC_NOUNS \
                 and action in _ATTACKS:
@@ -135,7 +136,8 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
         date, precision, date_text, from_cue = self._event_date(ctx, event_dates, events, norm, separate=separate)
         modality = self._modality(toks, main, cue_kinds, dates)
         action, a1, a2 = self._coded_roles(ctx, actors, main, toks, cue_kinds, flags, toll.fatalities, events)
-        locs, own_location = self._event_places(ctx, norm, toks, actors, mentions, main, events, orig)
+        locs, own_location = self._event_places(ctx, norm, toks, actors, mentions, main, events, orig,
+                                                dateline_end(norm) if s == 0 else -1)
         for loc_text, place in locs:
             cand = Candidate(
                 action_type=action, trigger=main.entry,

@@ -42,10 +42,12 @@ class PlaceResolution(EngineParts):
     """Engine methods: places"""
 
     def _event_places(self, ctx: ArticleContext, norm: str, toks: list[Token], actors: list[tuple], mentions: list,
-                      main: Match, events: list[Candidate],
-                      orig: Callable[[int, int], str]) -> tuple[list[tuple], bool]:
+                      main: Match, events: list[Candidate], orig: Callable[[int, int], str],
+                      dateline_end: int = -1) -> tuple[list[tuple], bool]:
         """Where the event happened, as (location text, place) pairs (one per listed town, rule E2), and whether
-        the sentence names it; a sentence naming no place inherits the previous event's."""
+        the sentence names it; a sentence naming no place inherits the previous event's. A place named only
+        in the dateline («عمّان – ...», before ``dateline_end``) is where the report was filed: used, but not
+        as the sentence's own place (an elaboration naming the place replaces it)."""
         spans = [(toks[a[0]].start, toks[a[4] - 1].end) for a in actors if a[4] > a[0]]
         loc_mentions = [pm for pm in mentions if not any(a <= pm.start < b for a, b in spans)
                         and not foreign_origin(pm, norm, ctx.country)]
@@ -57,12 +59,23 @@ class PlaceResolution(EngineParts):
         listed = self._listed_places(toks, norm, mentions, locs, orig, events[-1].place if events else None)
         if listed:
             locs = listed  # «في بلدتي X وY», «قرى X وY وZ»: one event per named town (rule E2)
-        own_location = bool(locs)
+        own_location = bool(locs) and not all(dateline_end > 0 and pm.end <= dateline_end
+                                              for pm in loc_mentions if pm.place is not None)
         if not locs:
             inherited = events[-1] if events else None
             locs = [(inherited.location_text, inherited.place)] if inherited else [(None, None)]
         return locs, own_location
 
+
+    def _relocate(self, ctx: ArticleContext, prev: Candidate, norm: str, toks: list[Token], actors: list[tuple],
+                  mentions: list, main: Match, orig: Callable[[int, int], str]) -> None:
+        """«وأوضح المصدر أن الاشتباك وقع قرب بلدة أم الجمال»: an elaboration naming the place of an event that
+        had only its dateline takes that place."""
+        if prev.own_location:
+            return
+        locs, own = self._event_places(ctx, norm, toks, actors, mentions, main, [], orig)
+        if own and len(locs) == 1 and locs[0][1] is not None and locs[0][1].geo_precision != "country":
+            prev.location_text, prev.place, prev.own_location = locs[0][0], locs[0][1], True
 
     def _mentions(self, norm: str, country: str | None) -> list:
         if self.gaz is None:
@@ -191,6 +204,15 @@ def _contained(first: Any, later: list, norm: str) -> Any:
     if nxt.place.admin1 is None or nxt.place.admin1 == first.place.admin1:
         return first
     return replace(first, end=nxt.end, place=nxt.place)
+
+def dateline_end(norm: str) -> int:
+    """End of a dateline «عمّان – » at the start of an article's first sentence, or -1."""
+    for dash in (" – ", " - ", " — "):
+        k = norm.find(dash, 0, 40)
+        if k > 0:
+            return k
+    return -1
+
 
 def foreign_origin(pm: Any, norm: str, country: str | None) -> bool:
     """«الفصائل المدعومة من تركيا», «رحلات قادمة من إيران»: a foreign country after «من» is a sponsor or an
