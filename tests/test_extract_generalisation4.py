@@ -63,3 +63,11 @@ def test_civilians_arrested_in_occupied_territory(engine):
                          "واعتقلت الشقيقين أحمد ومحمد بشارات بعد مداهمة منزل عائلتهما.")
     arrests = [e for e in ev if e["action_type"] == "arrest_raid"]
     assert arrests and arrests[0]["actor2_norm"] == "Palestinian civilians/suspects"
+
+
+def test_eliminated_militants_are_the_toll_but_a_court_ruling_is_not(engine):
+    ev = _events(engine, "قضت وحدات مشتركة من الجيش والحرس الوطني، مساء الاثنين، على عنصر إرهابي خلال عملية تمشيط "
+                         "في مرتفعات جبل ورغة بولاية الكاف.")
+    assert [e["fatalities"] for e in ev if e["action_type"] == "security_operation"] == [1]
+    ev = _events(engine, "قضت المحكمة، أمس الاثنين، بالسجن على ثلاثة متهمين بتنفيذ هجوم على حاجز أمني في القصرين.")
+    assert all(e["fatalities"] in (0, None) for e in ev)

@@ -61,6 +61,8 @@ class TollCounting(EngineParts):
             vals = [1]
         if not vals:
             vals = [n for n in (_people_count(toks, i) for i in kill) if n]
+        if not vals:
+            vals = [n for n in [_eliminated(toks, self.lex.numbers)] if n]
         explicit = [v for v in vals if v not in (10, 12) or any(t.text.isdigit() for t in toks)]
         vague_words = {"عشرات", "العشرات"}
         vague = [self.lex.numbers[w] for i in kill for w in vague_words
@@ -104,6 +106,30 @@ class TollCounting(EngineParts):
                     out.append(v)
                 break
         return out
+
+
+# «قضت، أمس الثلاثاء، على إرهابيين اثنين», «القضاء على 11 عنصراً»: security-bulletin language for killing
+_ELIMINATE = frozenset({"قضت", "قضي", "قضوا", "القضاء", "للقضاء", "وقضت"})
+_COURT = frozenset({"محكمه", "المحكمه", "بالسجن", "بالاعدام", "حكما", "القضاء"})
+
+
+def _eliminated(toks: list[Token], numbers: dict[str, int]) -> int | None:
+    """The number of people «eliminated» (killed) after «قضت ... على» within a few words; not a court ruling."""
+    if any(t.text in _COURT - {"القضاء"} for t in toks):
+        return None
+    for i, t in enumerate(toks):
+        if t.text not in _ELIMINATE:
+            continue
+        on = next((j for j in range(i + 1, min(len(toks), i + 10)) if toks[j].text == "علي"), None)
+        if on is None:
+            continue
+        for j in range(on + 1, min(len(toks), on + 4)):
+            v = num.number_at(toks, j, numbers)
+            if v is not None:
+                return v
+        if on + 1 < len(toks) and clitic_variants(toks[on + 1].text) & _PERSON_SINGULAR:
+            return 1
+    return None
 
 
 def _people_count(toks: list[Token], cue: int) -> int:
