@@ -232,8 +232,11 @@ class RoleAssignment(EngineParts):
         return None
 
     def _arrested_people(self, ctx: ArticleContext, toks: list[Token], main: Match) -> tuple | None:
-        """Who was arrested when no known actor is named: «15 فلسطينياً» -> Palestinian civilians/suspects."""
-        for j in range(main.last, min(len(toks), main.last + 8)):
+        """Who was arrested when no known actor is named: «15 فلسطينياً» -> Palestinian civilians/suspects; after
+        the trigger, else just before it («اعتقلت، فجر اليوم، ١٤ مواطناً خلال حملة دهم»)."""
+        after = range(main.last, min(len(toks), main.last + 8))
+        before = range(main.first - 1, max(-1, main.first - 7), -1)
+        for j in [*after, *before]:
             forms = clitic_variants(toks[j].text)
             cc = self._demonym_cc(toks[j].text)
             if cc and j > main.last and num.number_at(toks, j - 1, self.lex.numbers) is not None:
