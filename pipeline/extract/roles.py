@@ -45,7 +45,8 @@ _ARREST_PEOPLE = {"اشخاص": "Civilians", "شخصا": "Civilians", "اشخا�
                   "شقيقين": "Civilians", "الشقيقين": "Civilians", "صحفي": "Civilians", "الصحفي": "Civilians",
                   "صحفيا": "Civilians", "صحفيين": "Civilians", "ناشط": "Civilians", "الناشط": "Civilians",
                   "ناشطا": "Civilians", "ناشطين": "Civilians", "الناشطين": "Civilians", "عمال": "Civilians",
-                  "عاملين": "Civilians", "موظفين": "Civilians", "صيادين": "Civilians", "طلاب": "Civilians"}
+                  "عاملين": "Civilians", "موظفين": "Civilians", "صيادين": "Civilians", "طلاب": "Civilians",
+                  "شابين": "Civilians", "شابان": "Civilians", "شقيق": "Civilians", "شقيقه": "Civilians"}
 _POLICING = frozenset({"armed_clash", "arrest_raid", "security_operation"})
 _OCCUPIED = frozenset({"PS"})  # territories whose arrests ACLED codes as «<dem> civilians/suspects»
 # «إيقاف 12 شخصاً من المشاركين في أعمال الشغب»: the people arrested are rioters
