@@ -240,7 +240,8 @@ class RoleAssignment(EngineParts):
         for j in [*after, *before]:
             forms = clitic_variants(toks[j].text)
             cc = self._demonym_cc(toks[j].text)
-            if cc and j > main.last and num.number_at(toks, j - 1, self.lex.numbers) is not None:
+            if cc and any(num.number_at(toks, k, self.lex.numbers) is not None  # «خمسة عشر فلسطينياً»
+                          for k in (j - 1, j - 2) if k >= 0 and not main.first <= k < main.last):
                 return j, toks[j].text, f"{self.lex.demonyms.get(cc, cc)} civilians/suspects", "civilians", j + 1
             label = next((_ARREST_PEOPLE[f] for f in forms if f in _ARREST_PEOPLE), None)
             if label:
