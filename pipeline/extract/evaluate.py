@@ -19,6 +19,9 @@ from pipeline.errors import InputFormatError
 from pipeline.extract.lexicon import LEXICON_DIR
 
 FIELDS = ("event_date", "admin1", "country", "actor1_norm", "target", "fatalities")
+# Column labels of the per-type table (the overall line spells the field names out).
+FIELD_LABELS = {"event_date": "date", "admin1": "adm1", "country": "ctry", "actor1_norm": "actor",
+                "target": "targ", "fatalities": "fatal"}
 
 
 @dataclass(frozen=True)
@@ -149,9 +152,10 @@ def format_report(result: dict[str, Any]) -> str:
              "field accuracy over matched pairs: " + "  ".join(
                  f"{k} {v:.3f}" if v is not None else f"{k} -" for k, v in o["accuracy"].items()),
              f"events from negative articles: {result['events_from_negative_articles']} "
-             f"(of {result['negative_articles']} articles)", "", "per action_type:"]
+             f"(of {result['negative_articles']} articles)", "",
+             "per action_type (field accuracy: " + ", ".join(f"{v}={k}" for k, v in FIELD_LABELS.items()) + "):"]
     for t, b in result["by_action_type"].items():
-        acc = " ".join(f"{k[:5]}={v:.2f}" for k, v in b["accuracy"].items() if v is not None)
+        acc = " ".join(f"{FIELD_LABELS[k]}={v:.2f}" for k, v in b["accuracy"].items() if v is not None)
         lines.append(f"  {t:22s} gold {b['gold']:3d} pred {b['predicted']:3d} P {b['precision']:.2f} "
                      f"R {b['recall']:.2f} F1 {b['f1']:.2f}  {acc}")
     return "\n".join(lines)
