@@ -18,6 +18,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline.crawl.discovery import parse_timestamp
 from pipeline.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -110,19 +111,10 @@ def iter_warc_responses(path: Path, *, max_bytes: int) -> Iterator[WarcResponse]
                     status=int(record.http_headers.get_statuscode() or 0),
                     content_type=record.http_headers.get_header("Content-Type"),
                     body=body,
-                    fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+                    fetched_at=parse_timestamp(record.rec_headers.get_header("WARC-Date")),
                     warc_path=resolved,
                     warc_offset=offset,
                 )
         except ArchiveLoadFailed as exc:
             raise ConfigError(f"{path}: not a readable WARC file: {exc}") from exc
 
-
-def _warc_date(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

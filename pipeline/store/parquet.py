@@ -136,14 +136,8 @@ def write_partition(
     conformed = conform(table, table_name)
     folder = _partition_folder(settings, table_name, run_date, layer)
     target = paths.join(folder, _part_name(part))
-    fs, _ = _fs_and_path(folder)
     tmp = _write_temp(conformed, settings, table_name, folder)
-    try:
-        fs.mv(tmp, target)
-    except BaseException:
-        if fs.exists(tmp):
-            fs.rm(tmp)
-        raise
+    _move_into_place(tmp, target)
     log.info("wrote %d %s row(s) to %s", conformed.num_rows, table_name, target)
     return target
 
@@ -190,13 +184,7 @@ def write_partition_batches(
         _replace_with(tmp, folder)
         log.info("replaced %s partition %s with %d row(s)", table_name, folder, rows)
         return target
-    fs, _ = _fs_and_path(folder)
-    try:
-        fs.mv(tmp, target)
-    except BaseException:
-        if fs.exists(tmp):
-            fs.rm(tmp)
-        raise
+    _move_into_place(tmp, target)
     log.info("wrote %d %s row(s) to %s", rows, table_name, target)
     return target
 
@@ -315,3 +303,14 @@ def list_partitions(settings: Settings, *, table_name: str, layer: str = "lake")
         if match and _part_files(fs, paths.join(root, name)):
             dates.append(dt.date.fromisoformat(match.group(1)))
     return sorted(dates)
+
+
+def _move_into_place(tmp: str, target: str) -> None:
+    """Rename a finished temp file onto ``target`` (atomic on local disk); on failure remove the temp file."""
+    fs, _ = _fs_and_path(target)
+    try:
+        fs.mv(tmp, target)
+    except BaseException:
+        if fs.exists(tmp):
+            fs.rm(tmp)
+        raise
