@@ -16,8 +16,11 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	@touch $@
 
 ## Run the whole pipeline once on the bundled sample data (data/samples) and print a summary.
+## The sample is a fixed archive of 1-3 March 2025, replayed as the run of 2025-03-03: rerunning replaces
+## that day's partitions (no duplicates); a nightly run uses today's date and the live outlets instead.
+SAMPLE_RUN_DATE := 2025-03-03
 run: env
-	$(BIN)/conflict-events run --sources data/sources/sample.yaml
+	$(BIN)/conflict-events run --sources data/sources/sample.yaml --date $(SAMPLE_RUN_DATE)
 
 ## Run the whole test suite.
 test: env
