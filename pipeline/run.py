@@ -16,7 +16,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,29 +313,20 @@ def run_all(
 ) -> RunSummary:
     """The whole nightly job in one process: crawl -> extract -> validate -> store -> load -> report."""
     sources_file = sources_file or settings.paths.sources_file
-    steps = ("crawl", "extract", "validate", "store", "load", "report")
-    for n, step in enumerate(steps, 1):
-        logger.info("[%d/%d] %s", n, len(steps), step)
-        if step == "crawl":
-            run_crawl(
-                settings,
-                run_date=run_date,
-                run_id=run_id,
-                sources_file=sources_file,
-                window=window,
-                progress=progress,
-            )
-        elif step == "extract":
-            run_extract(settings, run_date=run_date, run_id=run_id)
-        elif step == "validate":
-            run_validate(settings, run_date=run_date, run_id=run_id)
-        elif step == "store":
-            run_store(settings, run_date=run_date, run_id=run_id)
-        elif step == "load":
-            warehouse = run_load(settings, run_date=run_date, run_id=run_id, sources_file=sources_file)
-        else:
-            report = run_report(settings, run_date=run_date, run_id=run_id)
-    return summarize_run(settings, run_date=run_date, run_id=run_id, warehouse=warehouse, report=report)
+    day = {"run_date": run_date, "run_id": run_id}
+    steps: list[tuple[str, Callable[[], str]]] = [
+        ("crawl", lambda: run_crawl(settings, **day, sources_file=sources_file, window=window, progress=progress)),
+        ("extract", lambda: run_extract(settings, **day)),
+        ("validate", lambda: run_validate(settings, **day)),
+        ("store", lambda: run_store(settings, **day)),
+        ("load", lambda: run_load(settings, **day, sources_file=sources_file)),
+        ("report", lambda: run_report(settings, **day)),
+    ]
+    written: dict[str, str] = {}
+    for n, (name, step) in enumerate(steps, 1):
+        logger.info("[%d/%d] %s", n, len(steps), name)
+        written[name] = step()
+    return summarize_run(settings, **day, warehouse=written["load"], report=written["report"])
 
 
 def summarize_run(

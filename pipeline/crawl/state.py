@@ -267,7 +267,8 @@ class CrawlState:
     def iter_day_records(
         self, run_date: dt.date, kind: str, source_ids: list[str], *, batch_size: int
     ) -> Iterator[list[dict]]:
-        """``day_records`` in batches of at most ``batch_size`` rows, in the same order."""
+        """Every article (``kind="article"``) or quarantine row recorded for ``run_date`` and these sources,
+        in recording order, in batches of at most ``batch_size`` rows."""
         table = "articles" if kind == "article" else "quarantine"
         marks = ",".join("?" * len(source_ids))
         cursor = self.conn.execute(
@@ -277,17 +278,6 @@ class CrawlState:
         )
         while rows := cursor.fetchmany(batch_size):
             yield [_decode(r[0], table) for r in rows]
-
-    def day_records(self, run_date: dt.date, kind: str, source_ids: list[str]) -> list[dict]:
-        """Every article (``kind='article'``) or quarantine row recorded for ``run_date`` and these sources."""
-        table = "articles" if kind == "article" else "quarantine"
-        marks = ",".join("?" * len(source_ids))
-        rows = self.conn.execute(
-            f"select payload from run_records where run_date = ? and kind = ? and source_id in ({marks}) "
-            "order by rowid",
-            (run_date.isoformat(), kind, *source_ids),
-        )
-        return [_decode(r[0], table) for r in rows]
 
 
 def _json_default(value: object) -> str:
