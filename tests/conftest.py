@@ -14,6 +14,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 logging.getLogger("great_expectations._docs_decorators").setLevel(logging.WARNING)
 
 
+@pytest.fixture(scope="session")
+def engine():
+    """The extraction engine with default settings, built once for the whole test session."""
+    from pipeline.extract import build_engine
+
+    return build_engine(Settings.load())
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Default settings with data_root in a fresh temporary folder and the bundled sample registry."""

@@ -16,11 +16,6 @@ SEED = (GOLD / "seed-article-ar.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def engine():
-    return build_engine(Settings.load())
-
-
-@pytest.fixture(scope="module")
 def lex():
     return Lexicons.load()
 

@@ -2,16 +2,6 @@
 
 import datetime as dt
 
-import pytest
-
-from pipeline.extract import build_engine
-from pipeline.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return build_engine(Settings.load())
-
 
 def _events(engine, text, published=dt.date(2025, 6, 10)):
     rows = engine.extract(article_id="t", text=text, title=None, published=published)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 
 import pyarrow.parquet as pq
 import pytest
+from store_fixtures import DAY, articles
 
 from pipeline import paths, schema
 from pipeline.errors import SchemaMismatch
-from pipeline.settings import Settings
 from pipeline.store import (
     iter_partition_batches,
     partition_row_count,
@@ -19,30 +18,6 @@ from pipeline.store import (
     write_partition,
     write_partition_batches,
 )
-
-DAY = dt.date(2025, 3, 14)
-
-
-@pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings.load().replace(paths={"data_root": str(tmp_path / "data")})
-
-
-def articles(n: int, *, start: int = 0):
-    rows = [
-        {
-            "article_id": f"a{i:05d}",
-            "source_id": "src",
-            "url": f"https://example.org/{i}",
-            "text": "نص الخبر",
-            "content_sha256": f"{i:064x}",
-            "published_at": dt.datetime(2025, 3, 14, 8, tzinfo=dt.UTC),
-            "run_id": "run-1",
-            "run_date": DAY,
-        }
-        for i in range(start, start + n)
-    ]
-    return schema.to_table(rows, "articles")
 
 
 def ids(table) -> list[str]:

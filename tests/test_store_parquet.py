@@ -8,39 +8,13 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from store_fixtures import DAY, articles
 
 from pipeline import paths, schema
 from pipeline.errors import SchemaMismatch
 from pipeline.settings import Settings
 from pipeline.store import list_partitions, read_partition, replace_partition, write_partition
 from pipeline.store import parquet as store_parquet
-
-DAY = dt.date(2025, 3, 14)
-
-
-@pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings.load().replace(paths={"data_root": str(tmp_path / "data")})
-
-
-def article_rows(n: int, *, start: int = 0) -> list[dict]:
-    return [
-        {
-            "article_id": f"a{i:05d}",
-            "source_id": "src",
-            "url": f"https://example.org/{i}",
-            "text": "نص الخبر",
-            "content_sha256": f"{i:064x}",
-            "published_at": dt.datetime(2025, 3, 14, 8, tzinfo=dt.UTC),
-            "run_id": "run-1",
-            "run_date": DAY,
-        }
-        for i in range(start, start + n)
-    ]
-
-
-def articles(n: int, *, start: int = 0) -> pa.Table:
-    return schema.to_table(article_rows(n, start=start), "articles")
 
 
 def test_write_lays_out_hive_partition_with_zstd_and_schema_metadata(settings):
