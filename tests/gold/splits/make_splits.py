@@ -1,0 +1,54 @@
+"""Split the blind-coded parts (tests/gold/blind/<part>/) into the frozen test split and a training split.
+
+Deterministic: an article goes to ``test`` when crc32(id) % 3 != 0, else to ``train_blind``; parts listed in
+TRAIN_ONLY go to training whole. Run once per new part (`python3 tests/gold/splits/make_splits.py`); an
+article never moves between splits afterwards, since its id and the rule are fixed. Plain Python.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+GOLD = Path(__file__).resolve().parents[1]
+PARTS = ("maghreb", "sahel_gulf", "levant", "mixed")
+TRAIN_ONLY = ("mixed",)
+
+
+def split_of(part: str, article_id: str) -> str:
+    if part in TRAIN_ONLY:
+        return "train_blind"
+    return "test" if zlib.crc32(article_id.encode("utf-8")) % 3 else "train_blind"
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def main() -> None:
+    out: dict[str, tuple[list[dict], list[dict]]] = {"test": ([], []), "train_blind": ([], [])}
+    for part in PARTS:
+        folder = GOLD / "blind" / part
+        if not (folder / "articles.jsonl").is_file():
+            print(f"{part}: not built yet, skipped")
+            continue
+        articles = read(folder / "articles.jsonl")
+        gold = read(folder / "gold_events.jsonl")
+        where = {a["id"]: split_of(part, a["id"]) for a in articles}
+        for a in articles:
+            out[where[a["id"]]][0].append(a)
+        for g in gold:
+            out[where[g["article_id"]]][1].append(g)
+    for name, (articles, gold) in out.items():
+        folder = GOLD / name
+        folder.mkdir(exist_ok=True)
+        for fname, rows in (("articles.jsonl", articles), ("gold_events.jsonl", gold)):
+            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            (folder / fname).write_text(text, encoding="utf-8")
+        negatives = len({a["id"] for a in articles} - {g["article_id"] for g in gold})
+        print(f"{name}: {len(articles)} articles ({negatives} negatives), {len(gold)} events")
+
+
+if __name__ == "__main__":
+    main()
