@@ -47,6 +47,7 @@ class ExtractSettings:
     backend: str
     workers: int
     batch_size: int
+    decision_model: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -49,8 +49,21 @@ def load_gazetteer() -> Any | None:
     return Gazetteer.load()
 
 
-def build_engine(settings: Any) -> Engine:
-    """The engine for ``settings.extract``; backend "camel" adds camel-tools morphology when installed locally."""
+def build_engine(settings: Any) -> Any:
+    """The engine for ``settings.extract``: the rules, then the learned decision layer unless
+    ``decision_model`` is "" (see pipeline.extract.decision)."""
+    rules = build_rule_engine(settings)
+    choice = getattr(settings.extract, "decision_model", "")
+    if not choice:
+        return rules
+    from pipeline.extract.decision import DEFAULT_MODEL, DecidingEngine, DecisionModel
+
+    model = DecisionModel.load(DEFAULT_MODEL if choice == "bundled" else choice)
+    return DecidingEngine(rules, model, EXTRACTOR_VERSION)
+
+
+def build_rule_engine(settings: Any) -> Engine:
+    """The rule engine for ``settings.extract``; backend "camel" adds camel-tools morphology when installed."""
     backend = getattr(settings.extract, "backend", "none")
     morph_forms = None
     if backend == "camel":
@@ -64,7 +77,7 @@ def build_engine(settings: Any) -> Engine:
                   min_confidence=settings.extract.min_confidence, morph_forms=morph_forms)
 
 
-def extract_article(engine: Engine, article: dict[str, Any], *, run_id: str, run_date: dt.date) -> list[dict]:
+def extract_article(engine: Any, article: dict[str, Any], *, run_id: str, run_date: dt.date) -> list[dict]:
     """Event rows (complete EVENT_SCHEMA dicts) of one article row."""
     published = article.get("published_at")
     pub_date = published.date() if isinstance(published, dt.datetime) else (published or run_date)

@@ -26,7 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     e.add_argument("--articles", required=True, help="articles JSONL")
     e.add_argument("--gold", required=True, help="gold events JSONL")
     e.add_argument("--json", help="also write the full result as JSON here")
-    e.set_defaults(handler=run_eval, settings_overrides=lambda a: {})
+    e.add_argument("--rules-only", action="store_true", help="score the rules without the decision model")
+    e.set_defaults(handler=run_eval,
+                   settings_overrides=lambda a: {"extract": {"decision_model": ""}} if a.rules_only else {})
+    from pipeline.extract.decision.commands import register_train
+
+    register_train(subparsers)
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
@@ -56,20 +61,29 @@ def run_extract(args: argparse.Namespace, settings: Any) -> int:
 
 def evaluate_files(articles_path: str, gold_path: str, settings: Any) -> dict[str, Any]:
     from pipeline.extract import extract_events, read_articles_jsonl
+    from pipeline.extract.decision.calibration import reliability
     from pipeline.extract.evaluate import read_gold, score
 
     run_id, run_date = _run_ids()
     articles = read_articles_jsonl(articles_path, run_id=run_id, run_date=run_date)
     result = extract_events(articles, settings, run_id=run_id, run_date=run_date)
     texts = dict(zip(articles.column("article_id").to_pylist(), articles.column("text").to_pylist(), strict=True))
-    return score(result.events.to_pylist(), read_gold(gold_path), texts)
+    pred, gold = result.events.to_pylist(), read_gold(gold_path)
+    scored = score(pred, gold, texts)
+    table, ece = reliability(pred, gold, texts)
+    scored["reliability"] = {"bins": [b.__dict__ for b in table], "ece": ece}
+    return scored
 
 
 def run_eval(args: argparse.Namespace, settings: Any) -> int:
+    from pipeline.extract.decision.calibration import Bin, format_reliability
     from pipeline.extract.evaluate import format_report
 
     result = evaluate_files(args.articles, args.gold, settings)
     print(format_report(result))
+    rel = result["reliability"]
+    print("\nreliability of confidence (asserted events):")
+    print(format_reliability([Bin(**b) for b in rel["bins"]], rel["ece"]))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     return 0

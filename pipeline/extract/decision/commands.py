@@ -1,0 +1,127 @@
+"""`conflict-events train`: rebuild data/models/decision.json.gz and its model card from the gold sets."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import InputFormatError
+
+logger = logging.getLogger(__name__)
+GOLD_DIR = Path(__file__).resolve().parents[3] / "tests" / "gold"
+# Real-structure blind-coded sets and the project's own synthetic ones; thresholds come from the first kind.
+TRAINING_SETS = ("train", "train_blind", "fresh", "fresh2", "fresh3", "fresh4")
+CALIBRATION_SETS = ("train", "train_blind")
+REPORT_SETS = ("dev",)
+
+
+def register_train(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("train", help="rebuild the learned decision model from the gold sets")
+    p.add_argument("--gold-dir", default=str(GOLD_DIR), help="folder of gold sets (<set>/articles.jsonl ...)")
+    p.add_argument("--sets", default=",".join(TRAINING_SETS), help="comma-separated training sets")
+    p.add_argument("--calibrate-on", default=",".join(CALIBRATION_SETS),
+                   help="sets whose out-of-fold predictions choose calibration and thresholds")
+    p.add_argument("--output", help="model file (default: data/models/decision.json.gz)")
+    p.add_argument("--score-test", action="store_true",
+                   help="also score the frozen test split (once per round of changes; never tune on it)")
+    p.set_defaults(handler=run_train, settings_overrides=lambda a: {"extract": {"decision_model": ""}})
+
+
+def _set_paths(gold_dir: Path, name: str) -> tuple[str, Path, Path]:
+    a, g = gold_dir / name / "articles.jsonl", gold_dir / name / "gold_events.jsonl"
+    if not a.is_file() or not g.is_file():
+        raise InputFormatError(f"gold set {name!r} not found under {gold_dir} (needs articles.jsonl, "
+                               "gold_events.jsonl)")
+    return name, a, g
+
+
+def run_train(args: argparse.Namespace, settings: Any) -> int:
+    from pipeline.extract import build_rule_engine
+    from pipeline.extract.decision import DEFAULT_MODEL, DecidingEngine, code_digest, rule_reread
+    from pipeline.extract.decision.train import train
+    from pipeline.extract.engine import EXTRACTOR_VERSION
+
+    gold_dir = Path(args.gold_dir)
+    sets = [_set_paths(gold_dir, n) for n in args.sets.split(",") if n]
+    rules = build_rule_engine(settings)
+
+    def rule_rows(a: dict[str, Any]) -> list[dict[str, Any]]:
+        return rules.extract(article_id=a["id"], text=a["text"], title=a.get("title"),
+                             published=dt.date.fromisoformat(a["published"][:10]))
+
+    model = train(sets, rule_rows, rule_reread(rules, "train"), rules.lex,
+                  calibrate_on=[n for n in args.calibrate_on.split(",") if n], code_digest=code_digest())
+    output = Path(args.output) if args.output else DEFAULT_MODEL
+    model.save(output)
+    from pipeline.extract.decision.model import DecisionModel
+
+    model = DecisionModel.load(output)  # score what was written (weights are rounded on disk)
+    deciding = DecidingEngine(rules, model, EXTRACTOR_VERSION)
+    report = [n for n in REPORT_SETS if (gold_dir / n / "articles.jsonl").is_file()]
+    if args.score_test:
+        report.append("test")
+    scores = {n: {"rules": _score(rules, gold_dir, n), "model": _score(deciding, gold_dir, n)} for n in report}
+    card = output.with_name(output.name.split(".")[0] + ".md")
+    card.write_text(model_card(model, scores), encoding="utf-8")
+    sha = __import__("hashlib").sha256(output.read_bytes()).hexdigest()
+    print(f"model {model.version} -> {output} (sha256 {sha[:16]}), card -> {card}", file=sys.stderr)
+    for n, s in scores.items():
+        print(f"{n}: rules F1 {s['rules']['overall']['f1']:.3f} -> with model {s['model']['overall']['f1']:.3f}")
+    return 0
+
+
+def _score(engine: Any, gold_dir: Path, name: str) -> dict[str, Any]:
+    from pipeline.extract.decision.calibration import reliability
+    from pipeline.extract.decision.train import _read_jsonl
+    from pipeline.extract.evaluate import score
+
+    articles = _read_jsonl(gold_dir / name / "articles.jsonl")
+    gold = _read_jsonl(gold_dir / name / "gold_events.jsonl")
+    pred = []
+    for a in articles:
+        pred += [dict(r, article_id=a["id"]) for r in engine.extract(
+            article_id=a["id"], text=a["text"], title=a.get("title"),
+            published=dt.date.fromisoformat(a["published"][:10]))]
+    texts = {a["id"]: a["text"] for a in articles}
+    result = score(pred, gold, texts)
+    table, ece = reliability(pred, gold, texts)
+    result["reliability"] = {"bins": [b.__dict__ for b in table], "ece": ece}
+    return result
+
+
+def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
+    c = model.card
+    lines = [f"# Decision model {model.version}", "",
+             "Decides, per rule candidate, whether it is a specific event reported as news and its action_type;",
+             "its calibrated probability becomes `confidence`. Built by `conflict-events train` (deterministic:",
+             "the same gold data and code give the same file). See pipeline/extract/decision/.", "",
+             "## Data", f"- training sets (articles): {c['trained_on']}; {c['gold_events']} gold events",
+             f"- candidates from the rules (article pass + re-read sentences): {c['candidates']}, "
+             f"{c['candidates_matched']} matching a gold event; {c['sentences']} sentences for the gate",
+             f"- calibration and thresholds: out-of-fold ({c['folds']} folds by article) on {c['calibrated_on']}",
+             f"- data sha256 {c['data_sha256'][:16]}, code sha256 {c['code_sha256'][:16]}", "",
+             "## Features",
+             "Light-stemmed words and word bigrams of the candidate's sentence, suffixes, the trigger and three",
+             "words each side, rule-lexicon cue kinds (background, claim, future, condemn, ...) before/after the",
+             "trigger, other trigger types in the sentence, sentence position, title words, the rules' type,",
+             "modality, date precision, own date/place/admin1/target/toll, and how the candidate relates to the",
+             "article's other candidates (same sentence, same type before/after, same place).",
+             f"Vocabulary sizes: {c['features']}; L2 {c['l2']}.", "",
+             "## Decisions", f"- keep threshold (calibrated confidence): {model.keep_threshold}",
+             f"- sentence gate for re-reading uncovered sentences: {model.reread_threshold}",
+             f"- Platt calibration (a, b): ({model.calibration[0]:.4f}, {model.calibration[1]:.4f})",
+             f"- out-of-fold on the calibration sets: {c['out_of_fold']}", "", "## Scores", "",
+             "| set | rules F1 (P/R) | with model F1 (P/R) | events in negative articles (rules -> model) | ECE |",
+             "|---|---|---|---|---|"]
+    for name, s in scores.items():
+        r, m = s["rules"], s["model"]
+        ro, mo = r["overall"], m["overall"]
+        lines.append(f"| {name} | {ro['f1']:.3f} ({ro['precision']:.3f}/{ro['recall']:.3f}) | {mo['f1']:.3f} "
+                     f"({mo['precision']:.3f}/{mo['recall']:.3f}) | {r['events_from_negative_articles']} -> "
+                     f"{m['events_from_negative_articles']} of {m['negative_articles']} | "
+                     f"{m['reliability']['ece']:.3f} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,167 @@
+"""What the decision model reads: features of one sentence and of one candidate event.
+
+Features are strings (a sparse bag with value 1.0 unless a number is given); the model's vocabulary maps the
+ones seen in training to columns, and unknown ones are ignored. Everything here is a pure function of the
+article and the candidate row the rules produced, so training and the nightly path compute the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.extract.lexicon import Lexicons
+from pipeline.extract.text import normalize_arabic, tokenize
+
+# Words that mark background, generic or reported-speech framing: the model weighs them, the list only
+# makes sure each becomes a feature of its own next to the bag of words (they are frequent and short).
+_FRAME_WORDS = frozenset({
+    "كان", "وكان", "وكانت", "كانت", "قد", "سبق", "سابق", "سابقا", "الماضي", "الماضيه", "العام", "منذ", "ذلك",
+    "ياتي", "وياتي", "خلفيه", "اثر", "اعقاب", "بعد", "يعد", "ويعد", "الثاني", "الثالث", "نوعه", "سلسله",
+    "وتيره", "سيتم", "سوف", "ستقوم", "يعتزم", "تهدد", "هدد", "توعد", "نفي", "نفت", "نفى", "ينفي", "اذا", "لو",
+    "حال", "محاكمه", "حكم", "ذكري", "تدريب", "مناورات", "حصيله", "اجمالي", "ارتفعت", "ارتفع", "قال", "اكد",
+    "اعلن", "افاد", "افادت", "ذكرت", "بحسب", "وفق", "نقلا", "اليوم", "امس", "الليله", "فجر", "صباح", "مساء",
+})
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    """What the rule lexicons see in one sentence: cue kinds (background, claim, future, ...) and trigger
+    action types, each with its token position."""
+
+    cues: tuple[tuple[str, int], ...]
+    triggers: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """The parts of an article every feature function reads."""
+
+    text: str
+    title: str | None
+    sentences: tuple[tuple[int, int], ...]  # [start, end) spans in ``text``
+    cues: tuple[SentenceCues, ...]  # one per sentence
+
+    def sentence_index(self, start: int, end: int) -> int:
+        """Index of the sentence that overlaps [start, end) most (-1 when none does)."""
+        best, best_ov = -1, 0
+        for i, (s, e) in enumerate(self.sentences):
+            ov = min(e, end) - max(s, start)
+            if ov > best_ov:
+                best, best_ov = i, ov
+        return best
+
+
+def words(text: str) -> list[str]:
+    """Normalised word tokens with the conjunction و/ف and the article ال stripped (one light stem per word)."""
+    out = []
+    for tok in tokenize(normalize_arabic(text)):
+        w = tok.text
+        if len(w) > 3 and w[0] in "وف":
+            w = w[1:]
+        if len(w) > 4 and w.startswith("ال"):
+            w = w[2:]
+        out.append(w)
+    return out
+
+
+def _bag(prefix: str, toks: list[str]) -> list[str]:
+    feats = [f"{prefix}w={w}" for w in toks]
+    feats += [f"{prefix}b={a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+    feats += [f"{prefix}suf3={w[-3:]}" for w in toks if len(w) > 4]
+    return feats
+
+
+def _position(idx: int, n: int) -> list[str]:
+    rel = idx / max(n - 1, 1)
+    return [f"pos={min(idx, 4)}", f"relpos={int(rel * 4)}", "lead" if idx == 0 else "body"]
+
+
+def lexicon_cues(sentence: str, lexicons: Lexicons) -> SentenceCues:
+    toks = tokenize(normalize_arabic(sentence))
+    cues = tuple((str(m.entry), m.first) for m in lexicons.cues.find(toks))
+    triggers = tuple((m.entry.action_type, m.first) for m in lexicons.triggers.find(toks))
+    return SentenceCues(cues, triggers)
+
+
+def sentence_features(sentence: str, idx: int, n_sentences: int, cues: SentenceCues) -> list[str]:
+    """Features of one sentence alone: does it report an event as news?"""
+    toks = words(sentence)
+    feats = _bag("", toks) + _position(idx, n_sentences)
+    feats += [f"cue={kind}" for kind, _i in cues.cues]
+    feats += [f"trigtype={action}" for action, _i in cues.triggers]
+    feats.append(f"ntrig={min(len(cues.triggers), 3)}")
+    feats += [f"frame={w}" for w in toks if w in _FRAME_WORDS]
+    feats.append(f"len={min(len(toks) // 10, 5)}")
+    if "«" in sentence or '"' in sentence:
+        feats.append("quote")
+    if any(ch.isdigit() for ch in normalize_arabic(sentence)):
+        feats.append("digits")
+    return feats
+
+
+def _trigger_window(sentence_words: list[str], trigger_words: list[str]) -> list[str]:
+    if not trigger_words:
+        return ["trig=none"]
+    first = trigger_words[0]
+    feats = [f"trig={w}" for w in trigger_words]
+    if first in sentence_words:
+        i = sentence_words.index(first)
+        feats += [f"left={w}" for w in sentence_words[max(0, i - 3):i]]
+        feats += [f"right={w}" for w in sentence_words[i + len(trigger_words):i + len(trigger_words) + 3]]
+        feats.append(f"trigpos={min(i // 5, 4)}")
+    return feats
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """How a candidate relates to the article's other candidates (E3 merges, evidence-sentence choice)."""
+
+    same_sentence: int  # candidates coded from the same sentence (itself included)
+    in_article: int
+    same_type_before: int  # candidates of the same action_type in earlier sentences
+    same_place_before: bool  # ... one of which has the same location_text
+    same_type_after: int
+
+
+def candidate_features(row: dict[str, Any], article: ArticleView, *, reread: bool,
+                       neighbours: Neighbours) -> list[str]:
+    """Features of one candidate event row (as the rules coded it) in its article."""
+    idx = article.sentence_index(row["char_start"], row["char_end"])
+    if idx >= 0:
+        s, e = article.sentences[idx]
+        sentence = article.text[s:e]
+    else:
+        sentence = row["evidence"]
+    action = row["action_type"]
+    toks = words(sentence)
+    cues = article.cues[idx] if idx >= 0 else SentenceCues((), ())
+    feats = sentence_features(sentence, max(idx, 0), len(article.sentences), cues)
+    feats += [f"act={action}", f"mod={row['modality']}", f"prec={row['date_precision']}",
+              f"a1type={row.get('actor1_type') or 'none'}", f"a1type_act={row.get('actor1_type')}_{action}",
+              "reread" if reread else "article_pass", f"same_sentence={min(neighbours.same_sentence, 3)}",
+              f"in_article={min(neighbours.in_article, 6)}",
+              f"type_before={min(neighbours.same_type_before, 2)}", f"type_after={min(neighbours.same_type_after, 2)}",
+              f"place_before={neighbours.same_place_before}",
+              f"conf={int(float(row.get('confidence') or 0) * 5)}"]
+    trig = words(row.get("trigger_text") or "")
+    feats += [f"{f}|{action}" for f in _trigger_window(toks, trig)]
+    feats += _trigger_window(toks, trig)
+    if trig and trig[0] in toks:
+        at = toks.index(trig[0])
+        feats += [f"cue_{'before' if i < at else 'after'}={kind}" for kind, i in cues.cues if abs(i - at) <= 6]
+    feats += [f"other_trig={a}|{action}" for a, _i in cues.triggers if a != action]
+    feats.append("has_date_text" if row.get("date_text") else "no_date_text")
+    feats.append("has_place" if row.get("location_text") else "no_place")
+    feats.append("has_admin1" if row.get("admin1") else "no_admin1")
+    feats.append("has_target" if row.get("actor2_norm") else "no_target")
+    fat = row.get("fatalities")
+    feats.append("fat=null" if fat is None else f"fat={min(int(fat), 3)}")
+    if row.get("injured"):
+        feats.append("injured")
+    if article.title:
+        title_words = set(words(article.title))
+        share = sum(w in title_words for w in toks) / max(len(toks), 1)
+        feats.append(f"title_share={int(share * 4)}")
+        feats += [f"tw={w}" for w in sorted(title_words)]
+    return feats

@@ -1,0 +1,128 @@
+"""The ``decide`` step: rule candidates in, the events a trained model accepts out (typed, calibrated).
+
+1. Sentences the rules coded nothing from are scored by the sentence gate; those likely to report an event
+   are read again on their own (``reread``), which recovers events the article-level rules merged away or
+   screened out, as candidates like any other.
+2. Every asserted candidate gets P(reported event) and P(action_type) from its own features (sentence words,
+   trigger and its neighbours, tense and framing words, position, own date/place/toll, ...).
+3. The calibrated confidence P(row is a correct event) decides: below ``keep_threshold`` the row is dropped;
+   above, the row takes the model's action type. Non-asserted rows (negated, threat, ...) pass unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.extract.candidate import event_id
+from pipeline.extract.decision.features import (
+    ArticleView,
+    Neighbours,
+    candidate_features,
+    lexicon_cues,
+    sentence_features,
+)
+from pipeline.extract.decision.model import DecisionModel
+from pipeline.extract.lexicon import Lexicons
+from pipeline.extract.text import split_sentences
+from pipeline.schema import ACTION_TO_ACLED
+
+# (sentence text, published, article country) -> rows coded from that sentence alone (offsets in the sentence)
+Reread = Callable[[str, dt.date, str | None], list[dict[str, Any]]]
+
+
+@dataclass
+class Scored:
+    row: dict[str, Any]
+    reread: bool
+    features: list[str]
+    p_event: float = 0.0
+    types: dict[str, float] | None = None
+
+
+def article_view(text: str, title: str | None, lexicons: Lexicons) -> ArticleView:
+    spans = tuple(split_sentences(text))
+    return ArticleView(text, title, spans, tuple(lexicon_cues(text[s:e], lexicons) for s, e in spans))
+
+
+def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date,
+                      reread: Reread, keep_sentence: Callable[[int], bool]) -> list[Scored]:
+    """The asserted rows of the article pass plus rows re-read from the uncovered sentences it keeps."""
+    asserted = [r for r in rows if r["modality"] == "asserted"]
+    covered = {article.sentence_index(r["char_start"], r["char_end"]) for r in rows}
+    country = Counter(r["country_code"] for r in rows if r.get("country_code")).most_common(1)
+    article_country = country[0][0] if country else None
+    found: list[tuple[dict[str, Any], bool]] = [(r, False) for r in asserted]
+    for i, (s, e) in enumerate(article.sentences):
+        if i in covered or not keep_sentence(i):
+            continue
+        for r in reread(article.text[s:e], published, article_country):
+            if r["modality"] != "asserted":
+                continue
+            r = dict(r, char_start=r["char_start"] + s, char_end=r["char_end"] + s)
+            r["evidence"] = article.text[r["char_start"]:r["char_end"]]
+            found.append((r, True))
+    return [Scored(r, rr, candidate_features(r, article, reread=rr, neighbours=neighbours(r, found, article)))
+            for r, rr in found]
+
+
+def neighbours(row: dict[str, Any], found: list[tuple[dict[str, Any], bool]], article: ArticleView) -> Neighbours:
+    idx = article.sentence_index(row["char_start"], row["char_end"])
+    where = [(article.sentence_index(r["char_start"], r["char_end"]), r) for r, _ in found]
+    before = [r for i, r in where if i < idx and r["action_type"] == row["action_type"]]
+    return Neighbours(
+        same_sentence=sum(i == idx for i, _ in where), in_article=len(found), same_type_before=len(before),
+        same_place_before=any(r["location_text"] == row["location_text"] for r in before),
+        same_type_after=sum(i > idx and r["action_type"] == row["action_type"] for i, r in where))
+
+
+def sentence_gate(model: DecisionModel, article: ArticleView) -> Callable[[int], bool]:
+    n = len(article.sentences)
+
+    def keep(i: int) -> bool:
+        s, e = article.sentences[i]
+        feats = sentence_features(article.text[s:e], i, n, article.cues[i])
+        return model.sentence.proba(feats)["yes"] >= model.reread_threshold
+
+    return keep
+
+
+def retype(row: dict[str, Any], action: str, article_id: str) -> dict[str, Any]:
+    """The row with a new action_type, its event_id and ACLED columns following it."""
+    if row["action_type"] != action:
+        event_type, sub = ACTION_TO_ACLED[action]
+        row = dict(row, action_type=action, event_type=event_type, sub_event_type=sub)
+    return dict(row, event_id=event_id(article_id, row["char_start"], row["char_end"], action,
+                                       row["location_text"]))
+
+
+class DecisionLayer:
+    """Applies a ``DecisionModel`` to one article's rule output; ``reread`` codes a sentence on its own."""
+
+    def __init__(self, model: DecisionModel, reread: Reread, lexicons: Lexicons) -> None:
+        self.model = model
+        self.reread = reread
+        self.lexicons = lexicons
+
+    def __call__(self, rows: list[dict[str, Any]], *, article_id: str, text: str, title: str | None,
+                 published: dt.date) -> list[dict[str, Any]]:
+        article = article_view(text, title, self.lexicons)
+        others = [r for r in rows if r["modality"] != "asserted"]
+        scored = gather_candidates(rows, article, published=published, reread=self.reread,
+                                   keep_sentence=sentence_gate(self.model, article))
+        kept: dict[tuple[int, str, str | None], dict[str, Any]] = {}
+        for c in scored:
+            p_event = self.model.event.proba(c.features)["yes"]
+            types = self.model.types.proba(c.features)
+            action = max(types, key=types.__getitem__)
+            conf = self.model.confidence(p_event, types[action])
+            if conf < self.model.keep_threshold:
+                continue
+            row = dict(retype(c.row, action, article_id), confidence=round(conf, 4))
+            key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
+            if key not in kept or kept[key]["confidence"] < row["confidence"]:
+                kept[key] = row
+        return sorted(kept.values(), key=lambda r: (r["char_start"], r["action_type"])) + others

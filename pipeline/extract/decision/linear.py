@@ -1,0 +1,117 @@
+"""Multinomial logistic regression over sparse string features: fitting (deterministic L-BFGS) and scoring.
+
+No third-party ML library: numpy and scipy only, so the nightly path stays light and training is reproducible
+bit for bit (same data, same features -> same weights).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, sparse
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Softmax regression: ``classes`` (K), ``vocab`` (feature -> column), weights (D x K) and bias (K)."""
+
+    classes: tuple[str, ...]
+    vocab: dict[str, int]
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def logits(self, features: Sequence[str]) -> np.ndarray:
+        cols = [self.vocab[f] for f in features if f in self.vocab]
+        out = self.bias.astype(np.float64).copy()
+        if cols:
+            out += self.weights[cols].sum(axis=0)
+        return out
+
+    def proba(self, features: Sequence[str]) -> dict[str, float]:
+        z = self.logits(features)
+        z = np.exp(z - z.max())
+        p = z / z.sum()
+        return {c: float(v) for c, v in zip(self.classes, p, strict=True)}
+
+
+def build_vocab(examples: Sequence[Sequence[str]], *, min_count: int) -> dict[str, int]:
+    """Features seen in at least ``min_count`` examples, in sorted order (deterministic columns)."""
+    counts: Counter[str] = Counter()
+    for feats in examples:
+        counts.update(set(feats))
+    kept = sorted(f for f, n in counts.items() if n >= min_count)
+    return {f: i for i, f in enumerate(kept)}
+
+
+def design_matrix(examples: Sequence[Sequence[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
+    rows, cols = [], []
+    for i, feats in enumerate(examples):
+        for c in sorted({vocab[f] for f in feats if f in vocab}):
+            rows.append(i)
+            cols.append(c)
+    data = np.ones(len(rows), dtype=np.float64)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(examples), len(vocab)))
+
+
+def fit(examples: Sequence[Sequence[str]], labels: Sequence[str], *, classes: Sequence[str] | None = None,
+        l2: float = 1.0, min_count: int = 2, sample_weight: Sequence[float] | None = None,
+        max_iter: int = 500) -> LinearModel:
+    """Fit softmax regression with an L2 penalty ``l2`` on the weights (not the bias)."""
+    classes = tuple(classes) if classes is not None else tuple(sorted(set(labels)))
+    index = {c: k for k, c in enumerate(classes)}
+    vocab = build_vocab(examples, min_count=min_count)
+    x = design_matrix(examples, vocab)
+    n, d = x.shape
+    k = len(classes)
+    y = np.zeros((n, k))
+    y[np.arange(n), [index[lab] for lab in labels]] = 1.0
+    sw = np.asarray(sample_weight if sample_weight is not None else np.ones(n), dtype=np.float64)[:, None]
+
+    def loss_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w = theta[: d * k].reshape(d, k)
+        b = theta[d * k:]
+        z = x @ w + b
+        z -= z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        loss = -float((sw * y * logp).sum()) + 0.5 * l2 * float((w * w).sum())
+        r = sw * (np.exp(logp) - y)
+        gw = x.T @ r + l2 * w
+        gb = r.sum(axis=0)
+        return loss, np.concatenate([np.asarray(gw).ravel(), gb])
+
+    theta0 = np.zeros(d * k + k)
+    res = optimize.minimize(loss_grad, theta0, jac=True, method="L-BFGS-B",
+                            options={"maxiter": max_iter, "gtol": 1e-6})
+    w = res.x[: d * k].reshape(d, k).astype(np.float32)
+    b = res.x[d * k:].astype(np.float32)
+    return LinearModel(classes, vocab, w, b)
+
+
+def fit_platt(scores: Sequence[float], labels: Sequence[int]) -> tuple[float, float]:
+    """Platt scaling: (a, b) with P(label=1) = sigmoid(a * score + b), fitted by maximum likelihood."""
+    s = np.asarray(scores, dtype=np.float64)
+    t = np.asarray(labels, dtype=np.float64)
+
+    def nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        z = theta[0] * s + theta[1]
+        p = 1.0 / (1.0 + np.exp(-z))
+        eps = 1e-12
+        loss = -float((t * np.log(p + eps) + (1 - t) * np.log(1 - p + eps)).sum())
+        g = p - t
+        return loss, np.array([float((g * s).sum()), float(g.sum())])
+
+    res = optimize.minimize(nll, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
+    return float(res.x[0]), float(res.x[1])
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))

@@ -1,0 +1,92 @@
+"""The decision model file: three linear models, a calibration and two thresholds, versioned.
+
+Stored as gzip'd JSON (mtime 0, sorted keys, weights rounded) so the same training run writes the same bytes
+and a diff of two versions is readable.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import InputFormatError
+from pipeline.extract.decision.linear import LinearModel, logit, sigmoid
+
+MODEL_FORMAT = 1
+_DECIMALS = 5
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """What the decision layer needs: the sentence gate, the event and type models, calibration, thresholds.
+
+    - ``sentence``: P(a sentence reports a codable event); sentences the rules coded nothing from are read
+      again on their own when it reaches ``reread_threshold``.
+    - ``event``: P(a candidate is a specific event reported as news, not background/generic/claimed/future).
+    - ``types``: P(action_type | candidate).
+    - ``calibration``: Platt (a, b) mapping logit(P(event) * P(type)) to P(the row is a correct event).
+    - ``keep_threshold``: rows whose calibrated confidence is below it are dropped.
+    """
+
+    version: str
+    sentence: LinearModel
+    event: LinearModel
+    types: LinearModel
+    calibration: tuple[float, float]
+    keep_threshold: float
+    reread_threshold: float
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def confidence(self, p_event: float, p_type: float) -> float:
+        a, b = self.calibration
+        return sigmoid(a * logit(p_event * p_type) + b)
+
+    def save(self, path: Path) -> str:
+        """Write the model file; returns its sha256."""
+        doc = {"format": MODEL_FORMAT, "version": self.version, "calibration": list(self.calibration),
+               "keep_threshold": self.keep_threshold, "reread_threshold": self.reread_threshold,
+               "card": self.card, "models": {name: _dump(getattr(self, name))
+                                             for name in ("sentence", "event", "types")}}
+        raw = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        with tmp.open("wb") as f, gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="") as gz:
+            gz.write(raw)
+        tmp.replace(path)
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    @classmethod
+    def load(cls, path: str | Path) -> DecisionModel:
+        p = Path(path)
+        if not p.is_file():
+            raise InputFormatError(f"decision model not found: {p} (build it with `conflict-events train`)")
+        try:
+            doc = json.loads(gzip.decompress(p.read_bytes()))
+        except (OSError, ValueError) as exc:
+            raise InputFormatError(f"{p}: not a decision model file ({exc})") from exc
+        if doc.get("format") != MODEL_FORMAT:
+            raise InputFormatError(f"{p}: model format {doc.get('format')!r}, expected {MODEL_FORMAT}")
+        models = {name: _undump(doc["models"][name]) for name in ("sentence", "event", "types")}
+        return cls(version=doc["version"], calibration=tuple(doc["calibration"]),
+                   keep_threshold=doc["keep_threshold"], reread_threshold=doc["reread_threshold"],
+                   card=doc.get("card", {}), **models)
+
+
+def _dump(m: LinearModel) -> dict[str, Any]:
+    features = sorted(m.vocab, key=m.vocab.__getitem__)
+    return {"classes": list(m.classes), "features": features,
+            "weights": np.round(m.weights.astype(np.float64), _DECIMALS).tolist(),
+            "bias": np.round(m.bias.astype(np.float64), _DECIMALS).tolist()}
+
+
+def _undump(d: dict[str, Any]) -> LinearModel:
+    k = len(d["classes"])
+    weights = np.asarray(d["weights"], dtype=np.float32).reshape(len(d["features"]), k)
+    return LinearModel(tuple(d["classes"]), {f: i for i, f in enumerate(d["features"])}, weights,
+                       np.asarray(d["bias"], dtype=np.float32))
