@@ -1,4 +1,5 @@
-"""Extraction speed: 1000 typical articles (the dev articles replicated), one core.
+"""Extraction speed: 1000 typical articles (the dev articles replicated), one core, with and without the
+learned decision layer (the rules alone are the in-run baseline for its cost).
 
 Also measures, in the same run, a baseline of the same engine that additionally calls
 dateparser.search_dates(languages=['ar']) on every sentence of each distinct dev article once (no sentence
@@ -15,11 +16,12 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.extract import build_engine, read_articles_jsonl  # noqa: E402
+from pipeline.extract import build_engine, build_rule_engine, read_articles_jsonl  # noqa: E402
 from pipeline.extract.engine import Engine  # noqa: E402
 from pipeline.extract.text import split_sentences  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
@@ -42,7 +44,7 @@ class DateparserEverySentence(Engine):
                                source_country=source_country)
 
 
-def _rate(engine: Engine, rows: list[dict]) -> tuple[float, int]:
+def _rate(engine: Any, rows: list[dict]) -> tuple[float, int]:
     t0 = time.perf_counter()
     n_events = 0
     for r in rows:
@@ -58,19 +60,26 @@ def main(n: int = 1000, n_baseline: int = 0) -> dict:
     rows = [base[i % len(base)] for i in range(n)]
     n_baseline = n_baseline or len(base)  # each distinct article once: no repeated sentence for any cache
     engine = build_engine(settings)
-    engine.extract(article_id="warm", text=base[0]["text"], title=None, published=dt.date(2025, 1, 1))
+    rules = build_rule_engine(settings)
+    for e in (engine, rules):
+        e.extract(article_id="warm", text=base[0]["text"], title=None, published=dt.date(2025, 1, 1))
     rate, n_events = _rate(engine, rows)
-    slow = DateparserEverySentence(engine.lex, engine.gaz, use_dateparser_fallback=True)
+    rules_rate, rules_events = _rate(rules, rows)
+    slow = DateparserEverySentence(rules.lex, rules.gaz, use_dateparser_fallback=True)
     slow.extract(article_id="warm", text="وقع هجوم في بغداد يوم 3 آذار. قتل شخصان.", title=None,
                  published=dt.date(2025, 1, 1))
     sentences = sum(len(split_sentences(r["text"])) for r in base[:n_baseline])
     slow_rate, _ = _rate(slow, base[:n_baseline])
     result = {"articles": n, "articles_per_second": round(rate, 1), "events": n_events,
+              "rules_only_articles_per_second": round(rules_rate, 1), "rules_only_events": rules_events,
+              "decision_layer_cost_ratio": round(rules_rate / rate, 2),
               "baseline_articles": n_baseline, "baseline_dateparser_every_sentence_articles_per_second":
               round(slow_rate, 1), "baseline_sentences": sentences,
               "dateparser_ms_per_sentence": round(1000 * (1 / slow_rate - 1 / rate) * n_baseline / sentences, 2),
               "speedup": round(rate / slow_rate, 1)}
-    print(f"engine: {rate:.1f} articles/s ({n} articles, {n_events} events)")
+    print(f"engine (rules + decision model): {rate:.1f} articles/s ({n} articles, {n_events} events)")
+    print(f"rules only: {rules_rate:.1f} articles/s ({rules_events} events): the model costs "
+          f"{rules_rate / rate:.2f}x")
     print(f"baseline (dateparser.search_dates on every sentence): {slow_rate:.1f} articles/s "
           f"({n_baseline} articles, {sentences} sentences, "
           f"{result['dateparser_ms_per_sentence']} ms of dateparser per sentence)")

@@ -42,9 +42,12 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+_TRANSLATION = str.maketrans({**dict.fromkeys(_DROP), **_MAP})
+
+
 def normalize_arabic(text: str) -> str:
-    """The normal form used for matching (see module docstring)."""
-    return normalize_with_offsets(text)[0]
+    """The normal form used for matching (see module docstring): ``normalize_with_offsets(text)[0]``, fast."""
+    return text.translate(_TRANSLATION)
 
 
 def prepare_text(text: str) -> str:

@@ -7,11 +7,11 @@ article and the candidate row the rules produced, so training and the nightly pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.extract.lexicon import Lexicons
-from pipeline.extract.text import normalize_arabic, tokenize
+from pipeline.extract.text import Token, normalize_arabic, tokenize
 
 # Words that mark background, generic or reported-speech framing: the model weighs them, the list only
 # makes sure each becomes a feature of its own next to the bag of words (they are frequent and short).
@@ -34,35 +34,67 @@ class SentenceCues:
 
 
 @dataclass(frozen=True)
+class SentenceView:
+    """One sentence, read once: its span, light-stemmed words and lexicon cues."""
+
+    start: int
+    end: int
+    words: tuple[str, ...]
+    tokens: tuple[Token, ...]
+    triggers: tuple[tuple[str, int], ...]  # trigger action types found by the rule lexicon, with positions
+    quoted: bool
+    has_digits: bool
+
+
+@dataclass(frozen=True)
 class ArticleView:
-    """The parts of an article every feature function reads."""
+    """The parts of an article every feature function reads (each sentence is read once)."""
 
     text: str
-    title: str | None
-    sentences: tuple[tuple[int, int], ...]  # [start, end) spans in ``text``
-    cues: tuple[SentenceCues, ...]  # one per sentence
+    title_words: frozenset[str]
+    sentences: tuple[SentenceView, ...]
+    lexicons: Lexicons
+    _cues: dict[int, SentenceCues] = field(default_factory=dict, compare=False, repr=False)
+
+    def cues(self, i: int) -> SentenceCues:
+        """Cue kinds and triggers of sentence ``i`` (cue lookup runs only for sentences that need it)."""
+        if i not in self._cues:
+            sv = self.sentences[i]
+            found = self.lexicons.cues.find(list(sv.tokens))
+            self._cues[i] = SentenceCues(tuple((str(m.entry), m.first) for m in found), sv.triggers)
+        return self._cues[i]
 
     def sentence_index(self, start: int, end: int) -> int:
         """Index of the sentence that overlaps [start, end) most (-1 when none does)."""
         best, best_ov = -1, 0
-        for i, (s, e) in enumerate(self.sentences):
-            ov = min(e, end) - max(s, start)
+        for i, sv in enumerate(self.sentences):
+            ov = min(sv.end, end) - max(sv.start, start)
             if ov > best_ov:
                 best, best_ov = i, ov
         return best
 
 
+def light_stem(word: str) -> str:
+    """The word without a leading conjunction و/ف and article ال (one light stem per word)."""
+    if len(word) > 3 and word[0] in "وف":
+        word = word[1:]
+    if len(word) > 4 and word.startswith("ال"):
+        word = word[2:]
+    return word
+
+
 def words(text: str) -> list[str]:
-    """Normalised word tokens with the conjunction و/ف and the article ال stripped (one light stem per word)."""
-    out = []
-    for tok in tokenize(normalize_arabic(text)):
-        w = tok.text
-        if len(w) > 3 and w[0] in "وف":
-            w = w[1:]
-        if len(w) > 4 and w.startswith("ال"):
-            w = w[2:]
-        out.append(w)
-    return out
+    """Normalised, light-stemmed word tokens of ``text``."""
+    return [light_stem(t.text) for t in tokenize(normalize_arabic(text))]
+
+
+def read_sentence(text: str, start: int, end: int, lexicons: Lexicons) -> SentenceView:
+    sentence = text[start:end]
+    norm = normalize_arabic(sentence)
+    toks = tokenize(norm)
+    triggers = tuple((m.entry.action_type, m.first) for m in lexicons.triggers.find(toks))
+    return SentenceView(start, end, tuple(light_stem(t.text) for t in toks), tuple(toks), triggers,
+                        "«" in sentence or '"' in sentence, any(ch.isdigit() for ch in norm))
 
 
 def _bag(prefix: str, toks: list[str]) -> list[str]:
@@ -77,25 +109,18 @@ def _position(idx: int, n: int) -> list[str]:
     return [f"pos={min(idx, 4)}", f"relpos={int(rel * 4)}", "lead" if idx == 0 else "body"]
 
 
-def lexicon_cues(sentence: str, lexicons: Lexicons) -> SentenceCues:
-    toks = tokenize(normalize_arabic(sentence))
-    cues = tuple((str(m.entry), m.first) for m in lexicons.cues.find(toks))
-    triggers = tuple((m.entry.action_type, m.first) for m in lexicons.triggers.find(toks))
-    return SentenceCues(cues, triggers)
-
-
-def sentence_features(sentence: str, idx: int, n_sentences: int, cues: SentenceCues) -> list[str]:
+def sentence_features(sv: SentenceView, cues: SentenceCues, idx: int, n_sentences: int) -> list[str]:
     """Features of one sentence alone: does it report an event as news?"""
-    toks = words(sentence)
+    toks = list(sv.words)
     feats = _bag("", toks) + _position(idx, n_sentences)
     feats += [f"cue={kind}" for kind, _i in cues.cues]
     feats += [f"trigtype={action}" for action, _i in cues.triggers]
     feats.append(f"ntrig={min(len(cues.triggers), 3)}")
     feats += [f"frame={w}" for w in toks if w in _FRAME_WORDS]
     feats.append(f"len={min(len(toks) // 10, 5)}")
-    if "«" in sentence or '"' in sentence:
+    if sv.quoted:
         feats.append("quote")
-    if any(ch.isdigit() for ch in normalize_arabic(sentence)):
+    if sv.has_digits:
         feats.append("digits")
     return feats
 
@@ -129,14 +154,13 @@ def candidate_features(row: dict[str, Any], article: ArticleView, *, reread: boo
     """Features of one candidate event row (as the rules coded it) in its article."""
     idx = article.sentence_index(row["char_start"], row["char_end"])
     if idx >= 0:
-        s, e = article.sentences[idx]
-        sentence = article.text[s:e]
+        sv, cues = article.sentences[idx], article.cues(idx)
     else:
-        sentence = row["evidence"]
+        sv = SentenceView(row["char_start"], row["char_end"], tuple(words(row["evidence"])), (), (), False, False)
+        cues = SentenceCues((), ())
     action = row["action_type"]
-    toks = words(sentence)
-    cues = article.cues[idx] if idx >= 0 else SentenceCues((), ())
-    feats = sentence_features(sentence, max(idx, 0), len(article.sentences), cues)
+    toks = list(sv.words)
+    feats = sentence_features(sv, cues, max(idx, 0), len(article.sentences))
     feats += [f"act={action}", f"mod={row['modality']}", f"prec={row['date_precision']}",
               f"a1type={row.get('actor1_type') or 'none'}", f"a1type_act={row.get('actor1_type')}_{action}",
               "reread" if reread else "article_pass", f"same_sentence={min(neighbours.same_sentence, 3)}",
@@ -159,9 +183,8 @@ def candidate_features(row: dict[str, Any], article: ArticleView, *, reread: boo
     feats.append("fat=null" if fat is None else f"fat={min(int(fat), 3)}")
     if row.get("injured"):
         feats.append("injured")
-    if article.title:
-        title_words = set(words(article.title))
-        share = sum(w in title_words for w in toks) / max(len(toks), 1)
+    if article.title_words:
+        share = sum(w in article.title_words for w in toks) / max(len(toks), 1)
         feats.append(f"title_share={int(share * 4)}")
-        feats += [f"tw={w}" for w in sorted(title_words)]
+        feats += [f"tw={w}" for w in sorted(article.title_words)]
     return feats

@@ -22,8 +22,9 @@ from pipeline.extract.decision.features import (
     ArticleView,
     Neighbours,
     candidate_features,
-    lexicon_cues,
+    read_sentence,
     sentence_features,
+    words,
 )
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.lexicon import Lexicons
@@ -44,8 +45,8 @@ class Scored:
 
 
 def article_view(text: str, title: str | None, lexicons: Lexicons) -> ArticleView:
-    spans = tuple(split_sentences(text))
-    return ArticleView(text, title, spans, tuple(lexicon_cues(text[s:e], lexicons) for s, e in spans))
+    return ArticleView(text, frozenset(words(title or "")),
+                       tuple(read_sentence(text, s, e, lexicons) for s, e in split_sentences(text)), lexicons)
 
 
 def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date,
@@ -56,10 +57,11 @@ def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, publi
     country = Counter(r["country_code"] for r in rows if r.get("country_code")).most_common(1)
     article_country = country[0][0] if country else None
     found: list[tuple[dict[str, Any], bool]] = [(r, False) for r in asserted]
-    for i, (s, e) in enumerate(article.sentences):
-        if i in covered or not keep_sentence(i):
-            continue
-        for r in reread(article.text[s:e], published, article_country):
+    for i, sv in enumerate(article.sentences):
+        if i in covered or not sv.triggers or not keep_sentence(i):
+            continue  # the rules code nothing from a sentence without a trigger
+        s = sv.start
+        for r in reread(article.text[sv.start:sv.end], published, article_country):
             if r["modality"] != "asserted":
                 continue
             r = dict(r, char_start=r["char_start"] + s, char_end=r["char_end"] + s)
@@ -83,8 +85,7 @@ def sentence_gate(model: DecisionModel, article: ArticleView) -> Callable[[int],
     n = len(article.sentences)
 
     def keep(i: int) -> bool:
-        s, e = article.sentences[i]
-        feats = sentence_features(article.text[s:e], i, n, article.cues[i])
+        feats = sentence_features(article.sentences[i], article.cues(i), i, n)
         return model.sentence.proba(feats)["yes"] >= model.reread_threshold
 
     return keep
