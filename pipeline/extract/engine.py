@@ -11,8 +11,16 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.extract.actors import ActorReading
-from pipeline.extract.assembly import EventAssembly
+from pipeline.extract.actors import read_actors, remember_names, restated_claim
+from pipeline.extract.assembly import (
+    add_candidate,
+    confidence_of,
+    elaborate,
+    fill_from_title,
+    follow_up,
+    resolve_reference,
+    subsume_vague,
+)
 from pipeline.extract.candidate import (
     STATE_FORCES,
     VIOLENT,
@@ -22,14 +30,30 @@ from pipeline.extract.candidate import (
     event_id,
 )
 from pipeline.extract.lexicon import Lexicons
-from pipeline.extract.places import PlaceResolution, dateline_end
-from pipeline.extract.roles import RoleAssignment
-from pipeline.extract.sentences import SentenceReading, restates
+from pipeline.extract.places import (
+    article_country,
+    dateline_end,
+    event_places,
+    place_mentions,
+    plausible_place,
+    relocate,
+)
+from pipeline.extract.resources import Resources
+from pipeline.extract.roles import coded_roles, role_flags
+from pipeline.extract.sentences import is_off_domain, read_sentences, restates
 from pipeline.extract.text import (
     Token,
 )
-from pipeline.extract.tolls import TollCounting
-from pipeline.extract.triggers import GENERIC_NOUNS, TriggerReading
+from pipeline.extract.tolls import read_toll
+from pipeline.extract.triggers import (
+    GENERIC_NOUNS,
+    context_newsworthy,
+    dominant_trigger,
+    event_date,
+    event_hits,
+    modality_of,
+    newsworthy,
+)
 from pipeline.schema import ACTION_TO_ACLED
 
 EXTRACTOR_VERSION = "ar-lex-0.1.0"
@@ -37,8 +61,7 @@ _ATTACKS = frozenset({"attack", "explosion_ied", "airstrike_shelling", "armed_cl
 __all__ = ["EXTRACTOR_VERSION", "ArticleContext", "Candidate", "Engine", "event_id"]
 
 
-class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, PlaceResolution, TollCounting,
-             EventAssembly):
+class Engine:
     """Codes the events of one article; each concern is a part (mixin) in its own module."""
 
     def __init__(self, lexicons: Lexicons, gazetteer: Any | None, *, use_dateparser_fallback: bool = True,
@@ -48,15 +71,17 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
         self.gaz = gazetteer
         self.use_fallback = use_dateparser_fallback
         self.min_confidence = min_confidence
+        self.res = Resources(lexicons, gazetteer, morph_forms, use_dateparser_fallback, min_confidence)
 
     # --- article level --------------------------------------------------------------------------
     def extract(self, *, article_id: str, text: str, title: str | None, published: dt.date,
                 source_country: str | None = None) -> list[dict[str, Any]]:
         """Event rows (dicts with the event columns the engine fills) for one article."""
-        sentences, evidence = self._sentence_units(text)
-        if self._off_domain(sentences):
+        res = self.res
+        sentences, evidence = read_sentences(res, text)
+        if is_off_domain(res, sentences):
             return []
-        country = self._article_country(text, title, sentences, source_country)
+        country = article_country(res, text, title, sentences, source_country)
         ctx = ArticleContext(article_id, published, country)
         events: list[Candidate] = []
         last_group: tuple[str, str, str] | None = None
@@ -71,8 +96,8 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
                 for c in events[n_before:]:
                     c.start, c.end = evidence[idx]
                     c.evidence = text[c.start:c.end]
-        self._fill_from_title(ctx, title, events)
-        events = self._subsume_vague(events)
+        fill_from_title(res, ctx, title, events)
+        events = subsume_vague(events)
         if any(c.action_type in ("protest", "riot") for c in events):
             # forces deployed around a protest or riot police it; they do not move into or leave an area
             events = [c for c in events if not (c.action_type == "deployment_withdrawal" and c.actor1 is not None
@@ -84,59 +109,60 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
                   last_group: tuple[str, str, str] | None) -> tuple[str, str, str] | None:
         """Code one sentence: new events are appended to ``events`` (or merged into earlier ones); returns the
         armed group an anaphor («الحركة», «التنظيم») in a later sentence refers to."""
+        res = self.res
         cue_kinds = [(m.entry, m.first, m.last) for m in self.lex.cues.find(toks)]
 
         def orig(a: int, b: int) -> str:  # normalised [a, b) -> the article's own characters
             return text[s + offs[a]: s + offs[b - 1] + 1]
 
         actors = [(a[0], orig(toks[a[0]].start, toks[a[4] - 1].end), *a[2:])
-                  for a in self._actors(ctx, toks, last_group)]
+                  for a in read_actors(res, ctx, toks, last_group)]
         for a in actors:
             if a[3] in ("rebels", "political_militia") and a[2] not in ("Unidentified gunmen",):
                 last_group = a[1:4]
-        hits, background = self._event_hits(toks, cue_kinds)
-        self._remember_names(ctx, toks, actors)
+        hits, background = event_hits(res, toks, cue_kinds)
+        remember_names(res, ctx, toks, actors)
         if not hits:
             if not background:
-                self._follow_up(ctx, events, norm, toks, cue_kinds, actors)
+                follow_up(res, ctx, events, norm, toks, cue_kinds, actors)
             return last_group
         if background:
             return last_group
-        screened = self._newsworthy(ctx, norm, toks, cue_kinds, hits)
+        screened = newsworthy(res, ctx, norm, toks, cue_kinds, hits)
         if screened is None:
             return last_group
         hits, dates, event_dates = screened
-        mentions = [pm for pm in self._mentions(norm, ctx.country) if self._plausible(pm, ctx)]
+        mentions = [pm for pm in place_mentions(res, norm, ctx.country) if plausible_place(pm, ctx)]
         context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
         hits = [h for h in hits if context_at is None or h.first < context_at
-                or self._context_newsworthy(h, toks, event_dates, mentions)]
+                or context_newsworthy(h, toks, event_dates, mentions)]
         if not hits:
             return last_group
-        main = self._dominant(hits, toks, cue_kinds, actors)
+        main = dominant_trigger(hits, toks, cue_kinds, actors)
         if main is None:
             return last_group
-        main, another, elaboration, prev = self._reference(hits, main, toks, cue_kinds, events, mentions,
+        main, another, elaboration, prev = resolve_reference(hits, main, toks, cue_kinds, events, mentions,
                                                             event_dates)
         action = main.entry.action_type
         if any(k == "condemn" and 0 < main.first - f <= 6 for k, f, _l in cue_kinds):
             return last_group  # «ودانت الخارجية الهجوم»: a reaction to an event, not a new one
         if action in VIOLENT and another is None and \
-                self._restated_claim(toks, main, cue_kinds, actors, events, mentions):
+                restated_claim(toks, main, cue_kinds, actors, events, mentions):
             return last_group  # «وزعم الجيش أنه استهدف ...»: the perpetrator's account of an event already coded
-        toll = self._toll(toks, cue_kinds)
-        flags = self._role_flags(actors, toks, cue_kinds, action)
+        toll = read_toll(res, toks, cue_kinds)
+        flags = role_flags(res, actors, toks, cue_kinds, action)
         if elaboration and prev is not None:
-            self._elaborate(prev, actors, flags, cue_kinds, toks, event_dates, toll, main)
-            self._relocate(ctx, prev, norm, toks, actors, mentions, main, orig)
+            elaborate(prev, actors, flags, cue_kinds, toks, event_dates, toll, main)
+            relocate(ctx, prev, norm, toks, actors, mentions, main, orig)
             return last_group
         if elaboration and another is None and idx > 0 and not events and main.entry.pattern[0] in GENERIC_NOUNS \
                 and action in _ATTACKS:
             return last_group  # «تمكن من احتواء الهجوم»: a reference back to an attack the article did not code
         separate = another is not None or any(k == "separate" for k, _f, _l in cue_kinds)
-        date, precision, date_text, from_cue = self._event_date(ctx, event_dates, events, norm, separate=separate)
-        modality = self._modality(toks, main, cue_kinds, dates)
-        action, a1, a2 = self._coded_roles(ctx, actors, main, toks, cue_kinds, flags, toll.fatalities, events)
-        locs, own_location = self._event_places(ctx, norm, toks, actors, mentions, main, events, orig,
+        date, precision, date_text, from_cue = event_date(ctx, event_dates, events, norm, separate=separate)
+        modality = modality_of(toks, main, cue_kinds, dates)
+        action, a1, a2 = coded_roles(res, ctx, actors, main, toks, cue_kinds, flags, toll.fatalities, events)
+        locs, own_location = event_places(ctx, norm, toks, actors, mentions, main, events, orig,
                                                 dateline_end(norm) if s == 0 else -1)
         for loc_text, place in locs:
             cand = Candidate(
@@ -149,9 +175,9 @@ class Engine(SentenceReading, TriggerReading, ActorReading, RoleAssignment, Plac
                 location_text=loc_text, place=place, fatalities=list(toll.fatalities),
                 fatalities_vague=list(toll.vague), fatalities_unnumbered=toll.unnumbered,
                 injured=list(toll.injured), fatalities_attackers=list(toll.attackers),
-                confidence=self._confidence(main.entry, a1, place, from_cue), own_location=own_location,
+                confidence=confidence_of(main.entry, a1, place, from_cue), own_location=own_location,
             )
-            self._add_candidate(events, cand, prev)
+            add_candidate(events, cand, prev)
         return last_group
 
     # --- output ---------------------------------------------------------------------------------
