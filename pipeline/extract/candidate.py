@@ -41,6 +41,7 @@ class Candidate:
     injured: list[int] = field(default_factory=list)
     confidence: float = 0.5
     own_location: bool = False  # the place is named in the evidence sentence itself (not inherited)
+    created_in: int = -1  # the sentence that created it (its span stays that clause until a merge moves it)
 
 @dataclass(frozen=True)
 class ArticleContext:
