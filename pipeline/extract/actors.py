@@ -124,7 +124,7 @@ def remember_names(res: Resources, ctx: ArticleContext, toks: list[Token], actor
 
 
 def credit_claimant(event: Candidate, actors: list[tuple], cue_kinds: list,
-             toks: list[Token] | None = None) -> bool:
+                    toks: list[Token] | None = None) -> bool:
     """«تبنت حركة الشباب الهجوم»: the claimant is the perpetrator of the event reported just before."""
     at = next((f for k, f, _l in cue_kinds if k == "claim_resp"), None)
     blamed = blamed_party(actors, cue_kinds, toks) if at is None else None
@@ -180,7 +180,7 @@ def after_kind(a: tuple, cue_kinds: list, kind: str) -> bool:
 
 
 def restated_claim(toks: list[Token], main: Match, cue_kinds: list, actors: list[tuple],
-                    events: list[Candidate], mentions: list) -> bool:
+                   events: list[Candidate], mentions: list) -> bool:
     """A perpetrator's own account («زعم الجيش الإسرائيلي أنه استهدف بنية تحتية», «أكد مصدر حوثي أن
     جماعته استهدفت ...») of a violent event already coded in the article, at no new place."""
     says = [f for k, f, _l in cue_kinds if k in ("reporting", "claim") and f < main.first]

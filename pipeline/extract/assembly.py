@@ -25,7 +25,7 @@ _PREC_RANK = {"town": 3, "district": 2, "region": 1, "country": 0}
 
 
 def follow_up(res: Resources, ctx: ArticleContext, events: list[Candidate], norm: str, toks: list[Token],
-               cue_kinds: list, actors: list[tuple]) -> None:
+              cue_kinds: list, actors: list[tuple]) -> None:
     """A sentence without a trigger adds to the event before it: a toll, a claimant, or the day an event
     referred back to («العملية انطلقت فجر أمس») started."""
     if events and events[-1].action_type in VIOLENT:
@@ -36,8 +36,8 @@ def follow_up(res: Resources, ctx: ArticleContext, events: list[Candidate], norm
 
 
 def resolve_reference(hits: list[Match], main: Match, toks: list[Token], cue_kinds: list,
-               events: list[Candidate], mentions: list,
-               event_dates: list[DateMention]) -> tuple[Match, Match | None, bool, Candidate | None]:
+                      events: list[Candidate], mentions: list,
+                      event_dates: list[DateMention]) -> tuple[Match, Match | None, bool, Candidate | None]:
     """Does the sentence elaborate an event already coded («الهجوم», «العملية», an anaphor) or report
     another one («هجوم آخر»)? Returns (main trigger, the «another» trigger or None, elaboration?, the
     earlier compatible event or None)."""
@@ -67,8 +67,8 @@ def resolve_reference(hits: list[Match], main: Match, toks: list[Token], cue_kin
 
 
 def elaborate(prev: Candidate, actors: list[tuple], flags: tuple[set[int], set[int], set[int]],
-               cue_kinds: list, toks: list[Token], event_dates: list[DateMention], toll: Toll,
-               main: Match) -> None:
+              cue_kinds: list, toks: list[Token], event_dates: list[DateMention], toll: Toll,
+              main: Match) -> None:
     """Merge an elaborating sentence into ``prev``: its date and toll, and its actors unless they are
     victims, sources or partners; a claimant or a party blamed becomes the perpetrator."""
     usable = [a for a in actors if a[0] not in flags[0] | flags[1] | flags[2]]
@@ -77,7 +77,7 @@ def elaborate(prev: Candidate, actors: list[tuple], flags: tuple[set[int], set[i
     else:
         usable = []
     merge_elaboration(prev, event_dates, toll.fatalities, toll.vague, toll.unnumbered, toll.injured,
-                            usable, main)
+                      usable, main)
     prev.fatalities_attackers += toll.attackers
 
 
@@ -125,7 +125,7 @@ def previous_compatible(events: list[Candidate], action: str, *, family: bool) -
 
 
 def merge_elaboration(prev: Candidate, dates: list[DateMention], fat: list[int], vague: list[int],
-                       unnumbered: bool, inj: list[int], actors: list, main: Match) -> None:
+                      unnumbered: bool, inj: list[int], actors: list, main: Match) -> None:
     past = [d for d in dates if not d.future and d.precision == "day"]
     if past:
         d = min(past, key=lambda x: x.date)

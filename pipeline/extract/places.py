@@ -39,8 +39,8 @@ _LIST_STOP = frozenset({"في", "علي", "قرب", "من", "الي", "عند", 
 
 
 def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list[tuple], mentions: list,
-                  main: Match, events: list[Candidate], orig: Callable[[int, int], str],
-                  dateline_end: int = -1) -> tuple[list[tuple], bool]:
+                 main: Match, events: list[Candidate], orig: Callable[[int, int], str],
+                 dateline_end: int = -1) -> tuple[list[tuple], bool]:
     """Where the event happened, as (location text, place) pairs (one per listed town, rule E2), and whether
     the sentence names it; a sentence naming no place inherits the previous event's. A place named only
     in the dateline («عمّان – ...», before ``dateline_end``) is where the report was filed: used, but not
@@ -65,7 +65,7 @@ def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list
 
 
 def relocate(ctx: ArticleContext, prev: Candidate, norm: str, toks: list[Token], actors: list[tuple],
-              mentions: list, main: Match, orig: Callable[[int, int], str]) -> None:
+             mentions: list, main: Match, orig: Callable[[int, int], str]) -> None:
     """«وأوضح المصدر أن الاشتباك وقع قرب بلدة أم الجمال»: an elaboration naming the place of an event that
     had only its dateline takes that place."""
     if prev.own_location:
@@ -116,7 +116,7 @@ def article_country(res: Resources, text: str, title: str | None, sentences: lis
 
 
 def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
-               ctx: ArticleContext | None = None) -> list[tuple]:
+                    ctx: ArticleContext | None = None) -> list[tuple]:
     # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
     resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION]
     if not resolved:
@@ -148,7 +148,7 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
 
 
 def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
-                   orig: Callable[[int, int], str], earlier: Any | None) -> list[tuple]:
+                  orig: Callable[[int, int], str], earlier: Any | None) -> list[tuple]:
     """Towns listed after a dual or plural place noun («بلدتي كفرنبل وحاس», «قرى X وY وZ»), each with
     its own gazetteer entry when known, else the region the sentence names (its admin1)."""
     cue = next((i for i, t in enumerate(toks) if clitic_variants(t.text) & _LIST_CUES), None)

@@ -69,8 +69,8 @@ _OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counte
 
 
 def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: Match, toks: list[Token],
-                 cue_kinds: list, flags: tuple[set[int], set[int], set[int]], fatalities: list[int],
-                 events: list[Candidate]) -> tuple[str, tuple | None, tuple | None]:
+                cue_kinds: list, flags: tuple[set[int], set[int], set[int]], fatalities: list[int],
+                events: list[Candidate]) -> tuple[str, tuple | None, tuple | None]:
     """(action type, perpetrator, target) of a new event: a clash with rioters and a violent or deadly
     protest are riots (rule A); protests, arrests and attacks with no named target get their own rules."""
     action = main.entry.action_type
@@ -98,7 +98,7 @@ def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: 
 
 
 def role_flags(res: Resources, actors: list[tuple], toks: list[Token], cue_kinds: list,
-                action: str) -> tuple[set[int], set[int], set[int]]:
+               action: str) -> tuple[set[int], set[int], set[int]]:
     """Token positions of actors that are victims / reporting sources / partners, never perpetrators.
 
     - victims: the casualties of a toll («قُتل جنديان من الجيش العراقي», «لقي أربعة من مقاتلي الحشد
@@ -178,7 +178,7 @@ def perpetrator_and_target(actors: list[tuple], main: Match, toks: list[Token], 
 
 
 def protest_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: Match, a1: tuple | None,
-                   a2: tuple | None, action: str) -> tuple[tuple | None, tuple | None]:
+                  a2: tuple | None, action: str) -> tuple[tuple | None, tuple | None]:
     """Protesters are the actors of a protest or riot; a party they support («مناصري حزب الله») or the
     force that reports on them is not. A peaceful crowd named otherwise («أنصار التيار») is protesters;
     the people a protest speaks for («المواطنين») are not its target."""
@@ -200,7 +200,7 @@ def protest_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main
 
 
 def arrest_roles(actors: list[tuple], a1: tuple | None, a2: tuple | None,
-                  events: list[Candidate]) -> tuple[tuple | None, tuple | None]:
+                 events: list[Candidate]) -> tuple[tuple | None, tuple | None]:
     """Arrests are made by state forces: a group named as the suspects' affiliation («بتهمة الانتماء إلى
     داعش») is the target; a passive arrest («تم ضبط») takes the force of the article's previous event."""
     state = next((a for a in actors if a[3] == STATE_FORCES), None)
@@ -214,7 +214,7 @@ def arrest_roles(actors: list[tuple], a1: tuple | None, a2: tuple | None,
 
 
 def implied_target(res: Resources, ctx: ArticleContext, toks: list[Token], a1: tuple | None,
-                    kills: list[int]) -> tuple | None:
+                   kills: list[int]) -> tuple | None:
     """Who was hit when no known actor is named: a military object with no owner («قافلة عسكرية», «نقطة
     تفتيش», «آلية عسكرية») belongs to the country's forces; a person killed or hurt («الشاب», «امرأة»,
     «شخصين») is a civilian."""

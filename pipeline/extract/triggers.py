@@ -23,8 +23,8 @@ QUANTIFIERS = {"عشرات", "مئات", "الاف", "عدد", "سلسله", "س
 
 # definite generic nouns («الهجوم», «القتال», «المواجهات») refer back to the violent event already reported
 GENERIC_NOUNS = {"هجوم", "هجمات", "قتال", "مواجهات", "اشتباكات", "عمليه", "ضربه", "حادث", "اعتداء", "انفجار",
-                  "تفجير", "قصف", "غاره", "غارات", "ضربات", "هجومين", "تفجيرين", "انفجارين", "غارتين", "ضربتين",
-                  "مسيره", "عبوه", "قذيفه"}
+                 "تفجير", "قصف", "غاره", "غارات", "ضربات", "هجومين", "تفجيرين", "انفجارين", "غارتين", "ضربتين",
+                 "مسيره", "عبوه", "قذيفه"}
 
 # «هجوماً حاداً على منافسيها»: verbal attacks are not events
 FIGURATIVE = frozenset({"حادا", "حاد", "لاذعا", "لاذع", "اعلاميا", "كلاميا", "سياسيا", "شرسا"})
@@ -59,7 +59,7 @@ def event_hits(res: Resources, toks: list[Token], cue_kinds: list) -> tuple[list
 
 
 def newsworthy(res: Resources, ctx: ArticleContext, norm: str, toks: list[Token], cue_kinds: list,
-                hits: list[Match]) -> tuple[list[Match], list[DateMention], list[DateMention]] | None:
+               hits: list[Match]) -> tuple[list[Match], list[DateMention], list[DateMention]] | None:
     """(hits, all dates, event dates) of a sentence reporting news; None for habits, states «منذ» without a
     day, history over a year old and weapons found or seized."""
     kinds = {k for k, _f, _l in cue_kinds}
@@ -143,7 +143,7 @@ def is_reporting_date(d: DateMention, toks: list[Token], reporting: list[int]) -
 
 
 def event_date(ctx: ArticleContext, dates: list[DateMention], events: list[Candidate], norm: str,
-                *, separate: bool) -> tuple[dt.date, str, str | None, bool]:
+               *, separate: bool) -> tuple[dt.date, str, str | None, bool]:
     """Earliest stated date (rule D5); else the anchor event's date (D4); else the publication date."""
     usable = [d for d in dates if not d.future]
     if usable:
@@ -156,7 +156,7 @@ def event_date(ctx: ArticleContext, dates: list[DateMention], events: list[Candi
 
 
 def set_start_date(ctx: ArticleContext, event: Candidate, norm: str, toks: list[Token],
-                cue_kinds: list) -> None:
+                   cue_kinds: list) -> None:
     """«وأوضحت الوزارة أن العملية انطلقت فجر أمس»: the event referred back to started on that day (an
     announcement dated «اليوم» gave the reporting date)."""
     reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
