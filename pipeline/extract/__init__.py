@@ -14,7 +14,7 @@ state. The default order, ``build_pipeline(resources)``:
 
     sentences        text -> sentences outside boilerplate, cut into incident clauses (+ evidence_span)
     domain           sentences -> stopped="off_domain" (no rows) for sport, prices, ...
-    country          text, title, sentences, source_country -> context (id, date, country, names memory)
+    country          sentences, source_country -> context (id, date, country, names memory)
     restatements     sentences -> sentences.restated (a lead repeated in the body)
     cues             sentences -> sentences.cues (kill, reporting, negation, claim, ... phrases)
     actors           sentences, context -> sentences.actors, context.names (anaphors, remembered officials)

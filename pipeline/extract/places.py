@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -12,6 +12,7 @@ from pipeline.extract.candidate import (
     ArticleContext,
     Candidate,
 )
+from pipeline.extract.document import Sentence
 from pipeline.extract.lexicon import Match
 from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
@@ -97,16 +98,17 @@ def plausible_place(pm: Any, ctx: ArticleContext) -> bool:
     return place.population >= 300_000
 
 
-def article_country(res: Resources, text: str, title: str | None, sentences: list,
-                    source_country: str | None) -> str | None:
+def article_country(res: Resources, sentences: Sequence[Sentence], source_country: str | None) -> str | None:
+    """The country most voted for: places named in the first six sentences (1 each), country names anywhere
+    (0.5 each) and the source's country (1); first named wins a tie."""
     votes: Counter[str] = Counter()
     if res.gaz is not None:
-        for _s, _e, norm, _o, _t in sentences[:6]:
-            for pm in place_mentions(res, norm, None):
+        for s in sentences[:6]:
+            for pm in place_mentions(res, s.norm, None):
                 if pm.place is not None:
                     votes[pm.place.country_code] += 1
-    for _s, _e, _n, _o, toks in sentences:
-        for t in toks:
+    for s in sentences:
+        for t in s.tokens:
             cc = res.lex.country_names.get(t.text)
             if cc:
                 votes[cc] += 0.5

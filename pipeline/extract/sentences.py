@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
+from pipeline.extract.document import Sentence
 from pipeline.extract.places import place_mentions
 from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
@@ -16,20 +18,18 @@ from pipeline.extract.text import (
 )
 
 
-def read_sentences(res: Resources, text: str) -> tuple[list[tuple], dict[int, tuple[int, int]]]:
-    """The article's sentences outside boilerplate, split into incident clauses, as (start, end, normalised
-    text, offsets, tokens); and for each clause cut from a longer sentence, that sentence (the evidence)."""
+def read_sentences(res: Resources, text: str) -> list[Sentence]:
+    """The article's sentences outside boilerplate, split into incident clauses; a clause cut from a longer
+    sentence keeps that sentence as its ``evidence_span``."""
     skip = boilerplate_spans(text, res.lex.boilerplate)
     spans = [s for s in split_sentences(text) if not any(a <= s[0] < b for a, b in skip)]
-    sentences = []
-    evidence: dict[int, tuple[int, int]] = {}  # clause index -> its whole sentence (the evidence)
+    sentences: list[Sentence] = []
     for s, e in spans:
         for cs, ce in incident_clauses(res, text, s, e):
-            if (cs, ce) != (s, e):
-                evidence[len(sentences)] = (s, e)
             norm, offs = normalize_with_offsets(text[cs:ce])
-            sentences.append((cs, ce, norm, offs, tokenize(norm)))
-    return sentences, evidence
+            sentences.append(Sentence(len(sentences), cs, ce, norm, offs, tokenize(norm),
+                                      (s, e) if (cs, ce) != (s, e) else None))
+    return sentences
 
 
 def incident_clauses(res: Resources, text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -56,10 +56,13 @@ def incident_clauses(res: Resources, text: str, s: int, e: int) -> list[tuple[in
     return [(s, e)]
 
 
-def is_off_domain(res: Resources, sentences: list) -> bool:
+def is_off_domain(res: Resources, sentences: Sequence[Sentence]) -> bool:
+    """Sport, prices, culture: some domain cue («مباراة», «الأسعار») occurs 3+ times and more often than strong
+    triggers (weight >= 0.8)."""
     counts: Counter[str] = Counter()
     triggers = 0
-    for _s, _e, _n, _o, toks in sentences:
+    for s in sentences:
+        toks = s.tokens
         for m in res.lex.cues.find(toks):
             if str(m.entry).startswith("domain_"):
                 counts[m.entry] += 1

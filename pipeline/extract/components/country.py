@@ -17,10 +17,9 @@ class ArticleCountry:
 
     res: Resources
     name: ClassVar[str] = "country"
-    reads: ClassVar[tuple[str, ...]] = ("text", "title", "sentences", "source_country")
+    reads: ClassVar[tuple[str, ...]] = ("sentences", "source_country")
     writes: ClassVar[tuple[str, ...]] = ("context",)
 
     def __call__(self, doc: ArticleDoc) -> None:
-        units = [(s.start, s.end, s.norm, s.offsets, s.tokens) for s in doc.sentences]
-        country = article_country(self.res, doc.text, doc.title, units, doc.source_country)
+        country = article_country(self.res, doc.sentences, doc.source_country)
         doc.context = ArticleContext(doc.article_id, doc.published, country)

@@ -18,6 +18,5 @@ class DomainGate:
     writes: ClassVar[tuple[str, ...]] = ("stopped",)
 
     def __call__(self, doc: ArticleDoc) -> None:
-        units = [(s.start, s.end, s.norm, s.offsets, s.tokens) for s in doc.sentences]
-        if is_off_domain(self.res, units):
+        if is_off_domain(self.res, doc.sentences):
             doc.stopped = "off_domain"

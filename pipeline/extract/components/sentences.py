@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from pipeline.extract.document import ArticleDoc, Sentence
+from pipeline.extract.document import ArticleDoc
 from pipeline.extract.resources import Resources
 from pipeline.extract.sentences import read_sentences
 
@@ -20,6 +20,4 @@ class SplitSentences:
     writes: ClassVar[tuple[str, ...]] = ("sentences", "sentences.evidence_span")
 
     def __call__(self, doc: ArticleDoc) -> None:
-        units, evidence = read_sentences(self.res, doc.text)
-        doc.sentences = [Sentence(idx, s, e, norm, offs, toks, evidence.get(idx))
-                         for idx, (s, e, norm, offs, toks) in enumerate(units)]
+        doc.sentences = read_sentences(self.res, doc.text)
