@@ -209,3 +209,13 @@ def _candidate(trigger: Trigger, idx: int, start: int, end: int, *, created_in: 
                      sentence_idx=idx, start=start, end=end, evidence="", modality="asserted", date=DAY,
                      date_precision="day", date_text=None, date_from_cue=False, actor1=None, actor2=None,
                      location_text=None, place=None, confidence=confidence, created_in=created_in)
+
+
+def test_engine_runs_a_given_component_list(engine):
+    recorder = Recorder()
+    custom = Engine(engine.lex, engine.gaz, components=insert_after(engine.components, "evidence", recorder))
+    assert component_names(custom.components)[-4:] == ["evidence", "recorder", "decide", "rows"]
+    rows = custom.extract(article_id="t", text=TWO_TOWNS, title=None, published=DAY)
+    assert len(rows) == len(recorder.seen[0]) == 2
+    with pytest.raises(ValueError, match="component 'rows' reads"):
+        Engine(engine.lex, engine.gaz, components=[engine.components[-1]])
