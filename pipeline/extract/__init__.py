@@ -2,7 +2,44 @@
 
 Public API: ``extract_events(articles, settings, *, run_id, run_date) -> ExtractResult``,
 ``extract_event_batches(article_batches, settings, *, run_id, run_date) -> Iterator[ExtractResult]`` (streaming),
-``extract_article(...)`` for one article, ``read_articles_jsonl(path, *, run_id, run_date)``.
+``extract_article(...)`` for one article, ``read_articles_jsonl(path, *, run_id, run_date)``,
+``build_engine(settings, components=None) -> Engine``.
+
+The engine (pipeline.extract.engine.Engine; ``Engine.extract(...)`` -> rows, ``Engine.process(...)`` -> the
+whole document) runs an ordered list of named components (pipeline.extract.components) over one
+``ArticleDoc`` (pipeline.extract.document). Each component is a frozen object that holds at most the shared,
+read-only ``Resources`` (lexicons, gazetteer, morphology, settings; pipeline.extract.resources), declares the
+document attributes it ``reads`` and ``writes`` (checked when the list is built) and keeps no per-article
+state. The default order, ``build_pipeline(resources)``:
+
+    sentences        text -> sentences outside boilerplate, cut into incident clauses (+ evidence_span)
+    domain           sentences -> stopped="off_domain" (no rows) for sport, prices, ...
+    country          sentences, source_country -> context (id, date, country, names memory)
+    restatements     sentences -> sentences.restated (a lead repeated in the body)
+    cues             sentences -> sentences.cues (kill, reporting, negation, claim, ... phrases)
+    actors           sentences, context -> sentences.actors, context.names (anaphors, remembered officials)
+    triggers         sentences, context -> sentences.reading: the sentence's candidate event (dominant
+                     newsworthy trigger, dates, plausible places) or follow-up or nothing
+    events           sentences -> candidates, sentence by sentence against the events before it, in steps
+                     follow_up, reference, reaction, toll, elaboration, date, modality, roles, place,
+                     split (per-location splitting, rule E2), merge (rule E3)
+    title_actor      title, candidates -> candidates.actor1 (a perpetrator named only in the headline)
+    subsume          candidates -> candidates (region-level events inside a town-level one dropped)
+    protest_policing candidates -> candidates (forces deployed around a protest are not a deployment)
+    evidence         sentences.evidence_span, candidates -> candidates.evidence (a clause shows its sentence)
+    decide           candidates -> candidates, .action_type, .confidence   <- THE DECISION SEAM
+    rows             context, candidates -> rows
+
+``decide`` is where a candidate becomes a reported event. It receives the document with the article text,
+publication date, sentences (tokens, cues, actors, trigger readings) and ``candidates`` complete with their
+arguments (trigger, actors, place, date, toll, modality, evidence, sentence_idx) and their rule-based
+``confidence``; it may drop candidates, change ``action_type`` and set ``confidence`` (rows are made from what
+it leaves). The default, ``ConfidenceThreshold``, keeps candidates with confidence >= ``extract.min_confidence``.
+A learned decision (pipeline/extract/decision/) replaces it by name:
+``build_engine(settings, components={"decide": LearnedDecision(...)})`` or
+``Engine(lexicons, gazetteer, components={"decide": ...})``; ``insert_before/insert_after`` add a component
+(e.g. a feature recorder before ``decide``). tests/test_extract_golden_rows.py pins the default rows on the dev
+articles: regenerate it (``--update``) when the output is meant to change.
 """
 
 from __future__ import annotations
@@ -14,7 +51,7 @@ import json
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +61,7 @@ import pyarrow as pa
 
 from pipeline import schema
 from pipeline.errors import InputFormatError
+from pipeline.extract.components import Component
 from pipeline.extract.engine import EXTRACTOR_VERSION, Engine
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import normalize_arabic
@@ -49,21 +87,22 @@ def load_gazetteer() -> Any | None:
     return Gazetteer.load()
 
 
-def build_engine(settings: Any) -> Any:
-    """The engine for ``settings.extract``: the rules, then the learned decision layer unless
-    ``decision_model`` is "" (see pipeline.extract.decision)."""
-    rules = build_rule_engine(settings)
+def build_engine(settings: Any, components: Mapping[str, Component] | None = None) -> Engine:
+    """The engine for ``settings.extract``: the rule components, then (unless ``decision_model`` is "") the
+    learned decision component after ``rows`` (pipeline.extract.decision). ``components`` replaces default
+    rule components by name (e.g. ``{"decide": ...}``)."""
+    rules = build_rule_engine(settings, components)
     choice = getattr(settings.extract, "decision_model", "")
     if not choice:
         return rules
-    from pipeline.extract.decision import DEFAULT_MODEL, DecidingEngine, DecisionModel
+    from pipeline.extract.decision import DEFAULT_MODEL, DecisionModel, with_model
 
-    model = DecisionModel.load(DEFAULT_MODEL if choice == "bundled" else choice)
-    return DecidingEngine(rules, model, EXTRACTOR_VERSION)
+    return with_model(rules, DecisionModel.load(DEFAULT_MODEL if choice == "bundled" else choice))
 
 
-def build_rule_engine(settings: Any) -> Engine:
-    """The rule engine for ``settings.extract``; backend "camel" adds camel-tools morphology when installed."""
+def build_rule_engine(settings: Any, components: Mapping[str, Component] | None = None) -> Engine:
+    """The rule engine for ``settings.extract``; backend "camel" adds camel-tools morphology when installed
+    locally. ``components`` replaces default components by name (e.g. ``{"decide": ...}``)."""
     backend = getattr(settings.extract, "backend", "none")
     morph_forms = None
     if backend == "camel":
@@ -74,7 +113,7 @@ def build_rule_engine(settings: Any) -> Engine:
         logger.warning("unknown extract backend %r: using the lexicon engine", backend)
     return Engine(Lexicons.load(), load_gazetteer(),
                   use_dateparser_fallback=settings.extract.use_dateparser_fallback,
-                  min_confidence=settings.extract.min_confidence, morph_forms=morph_forms)
+                  min_confidence=settings.extract.min_confidence, morph_forms=morph_forms, components=components)
 
 
 def extract_article(engine: Any, article: dict[str, Any], *, run_id: str, run_date: dt.date) -> list[dict]:

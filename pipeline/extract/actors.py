@@ -7,10 +7,10 @@ from pipeline.extract.candidate import (
     VIOLENT,
     ArticleContext,
     Candidate,
-    EngineParts,
     same_place_as,
 )
 from pipeline.extract.lexicon import ActorEntry, Match
+from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
     Token,
     clitic_variants,
@@ -40,152 +40,156 @@ _SELF_CLAIM = frozenset({"انه", "انها", "انهم", "بانه", "بانه
                          "عناصره", "مقاتليه", "طائراته", "طائراتها"})
 
 
-class ActorReading(EngineParts):
-    """Engine methods: actors"""
+def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_group) -> list[tuple]:
+    out = []
+    for m in res.lex.actors.find(toks, res.morph):
+        entry: ActorEntry = m.entry
+        country = entry.country or adjacent_country(res, toks, m.last) or ctx.country
+        norm = entry.norm
+        if "{dem}" in norm and entry.actor_type == STATE_FORCES and country in _OCCUPYING_FORCES:
+            norm = _OCCUPYING_FORCES[country]
+        if "{dem}" in norm:
+            dem = res.lex.demonyms.get(country or "", "")
+            norm = norm.replace("{dem}", dem).replace("()", "").strip() or entry.norm.replace("{dem}", "")
+            norm = norm.replace(" ()", "").strip()
+        text = " ".join(t.text for t in toks[m.first:m.last])
+        out.append((m.first, text, norm, entry.actor_type, m.last))
+    for i, t in enumerate(toks):
+        if t.text in _ANAPHORIC_GROUPS and last_group is not None and not any(a[0] <= i < a[4] for a in out):
+            out.append((i, t.text, last_group[1], last_group[2], i + 1))
+    for i, t in enumerate(toks):  # adjectival attribution: «غارات إسرائيلية», «طائرة مسيرة تركية»
+        if i == 0 or any(a[0] <= i < a[4] for a in out):
+            continue
+        cc = demonym_cc(res, t.text)
+        if cc and clitic_variants(toks[i - 1].text) & _MILITARY_NOUNS:
+            label = "Israeli forces" if cc == "IL" else f"{res.lex.demonyms.get(cc, cc)} forces"
+            out.append((i, t.text, label, STATE_FORCES, i + 1))
+        elif t.text in ctx.names and ctx.names[t.text][0]:
+            out.append((i, t.text, *ctx.names[t.text], i + 1))
+    out.sort()
+    role = ctx.names.get("", ("", ""))[0]
+    for k, a in enumerate(out):  # «نظيره التركي» -> Turkish + the role of the official it pairs with
+        if a[2].endswith(" counterpart"):
+            prior = next((b for b in reversed(out[:k]) if b[3] == "external_other" and " " in b[2]
+                          and not b[2].endswith("counterpart")), None)
+            r = prior[2].split(" ", 1)[1] if prior else role
+            if r:
+                out[k] = (a[0], a[1], a[2].replace("counterpart", r), a[3], a[4])
+    merged = []
+    for k, a in enumerate(out):  # «مسلحون من تنظيم داعش» -> ISIS
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        if a[3] == "unidentified" and nxt is not None and nxt[3] != "unidentified" and \
+                0 <= nxt[0] - a[4] <= 3 and all(t.text in _MEMBERSHIP or clitic_variants(t.text) & _GROUP_NOUNS
+                                                for t in toks[a[4]:nxt[0]]):
+            out[k + 1] = (a[0], nxt[1], nxt[2], nxt[3], nxt[4])
+            continue
+        merged.append(a)
+    return merged
 
-    def _actors(self, ctx: ArticleContext, toks: list[Token], last_group) -> list[tuple]:
-        out = []
-        for m in self.lex.actors.find(toks, self.morph):
-            entry: ActorEntry = m.entry
-            country = entry.country or self._adjacent_country(toks, m.last) or ctx.country
-            norm = entry.norm
-            if "{dem}" in norm and entry.actor_type == STATE_FORCES and country in _OCCUPYING_FORCES:
-                norm = _OCCUPYING_FORCES[country]
-            if "{dem}" in norm:
-                dem = self.lex.demonyms.get(country or "", "")
-                norm = norm.replace("{dem}", dem).replace("()", "").strip() or entry.norm.replace("{dem}", "")
-                norm = norm.replace(" ()", "").strip()
-            text = " ".join(t.text for t in toks[m.first:m.last])
-            out.append((m.first, text, norm, entry.actor_type, m.last))
-        for i, t in enumerate(toks):
-            if t.text in _ANAPHORIC_GROUPS and last_group is not None and not any(a[0] <= i < a[4] for a in out):
-                out.append((i, t.text, last_group[1], last_group[2], i + 1))
-        for i, t in enumerate(toks):  # adjectival attribution: «غارات إسرائيلية», «طائرة مسيرة تركية»
-            if i == 0 or any(a[0] <= i < a[4] for a in out):
-                continue
-            cc = self._demonym_cc(t.text)
-            if cc and clitic_variants(toks[i - 1].text) & _MILITARY_NOUNS:
-                label = "Israeli forces" if cc == "IL" else f"{self.lex.demonyms.get(cc, cc)} forces"
-                out.append((i, t.text, label, STATE_FORCES, i + 1))
-            elif t.text in ctx.names and ctx.names[t.text][0]:
-                out.append((i, t.text, *ctx.names[t.text], i + 1))
-        out.sort()
-        role = ctx.names.get("", ("", ""))[0]
-        for k, a in enumerate(out):  # «نظيره التركي» -> Turkish + the role of the official it pairs with
-            if a[2].endswith(" counterpart"):
-                prior = next((b for b in reversed(out[:k]) if b[3] == "external_other" and " " in b[2]
-                              and not b[2].endswith("counterpart")), None)
-                r = prior[2].split(" ", 1)[1] if prior else role
-                if r:
-                    out[k] = (a[0], a[1], a[2].replace("counterpart", r), a[3], a[4])
-        merged = []
-        for k, a in enumerate(out):  # «مسلحون من تنظيم داعش» -> ISIS
-            nxt = out[k + 1] if k + 1 < len(out) else None
-            if a[3] == "unidentified" and nxt is not None and nxt[3] != "unidentified" and \
-                    0 <= nxt[0] - a[4] <= 3 and all(t.text in _MEMBERSHIP or clitic_variants(t.text) & _GROUP_NOUNS
-                                                    for t in toks[a[4]:nxt[0]]):
-                out[k + 1] = (a[0], nxt[1], nxt[2], nxt[3], nxt[4])
-                continue
-            merged.append(a)
-        return merged
 
-    def _adjacent_country(self, toks: list[Token], i: int) -> str | None:
-        if i < len(toks):
-            return self.lex.country_names.get(toks[i].text)
+def adjacent_country(res: Resources, toks: list[Token], i: int) -> str | None:
+    if i < len(toks):
+        return res.lex.country_names.get(toks[i].text)
+    return None
+
+
+def demonym_cc(res: Resources, token: str) -> str | None:
+    """Country of a nationality adjective in any form: «إسرائيلية», «الأمريكي», «فلسطينياً»."""
+    for form in (token, token[:-1] if token.endswith("ا") else None):
+        if not form:
+            continue
+        for f in (form, "ال" + form, form[1:] if form[:1] in "وفب" else None):
+            if f and f in res.lex.country_names and len(f) > 4:
+                return res.lex.country_names[f]
+    return None
+
+
+def remember_names(res: Resources, ctx: ArticleContext, toks: list[Token], actors: list[tuple]) -> None:
+    """«المبعوث الأمريكي توم براك، ...»: later «براك» alone is the same official."""
+    for a in actors:
+        if a[3] != "external_other" or " " not in a[2] or a[2].endswith("counterpart"):
+            continue
+        ctx.names[""] = (a[2].split(" ", 1)[1], a[3])  # last role seen («Foreign Minister»)
+        j = a[4]
+        if j < len(toks) and demonym_cc(res, toks[j].text):
+            j += 1
+        name: list[Token] = []
+        for t in toks[j:j + 3]:
+            if t.text in _NAME_STOP or t.text in res.lex.numbers or demonym_cc(res, t.text) or \
+                    len(t.text) < 3 or (name and t.start - name[-1].end > 1):  # a comma ends the name
+                break
+            name.append(t)
+        if name and name[-1].text not in res.lex.country_names:
+            ctx.names[name[-1].text] = (a[2], a[3])
+
+
+def credit_claimant(event: Candidate, actors: list[tuple], cue_kinds: list,
+                    toks: list[Token] | None = None) -> bool:
+    """«تبنت حركة الشباب الهجوم»: the claimant is the perpetrator of the event reported just before."""
+    at = next((f for k, f, _l in cue_kinds if k == "claim_resp"), None)
+    blamed = blamed_party(actors, cue_kinds, toks) if at is None else None
+    if at is None and blamed is None:
+        return False
+    claimant = blamed or next((a for a in actors if a[0] > at and a[3] not in ("civilians",)), None)
+    if claimant is None:
+        return False
+    if event.actor1 is None or event.actor1[2] == "unidentified" or (
+            blamed is not None and event.actor1[1] != blamed[2] and event.actor1[2] != "unidentified"
+            and event.actor1[2] == STATE_FORCES and blamed[3] != STATE_FORCES):
+        event.actor1 = claimant[1:4]
+        if event.actor2 is not None and event.actor2[1] == claimant[2]:
+            event.actor2 = None
+    return True
+
+
+def blamed_party(actors: list[tuple], cue_kinds: list, toks: list[Token] | None) -> tuple | None:
+    """«حمّلت القيادة خلايا داعش المسؤولية», «نسبت المصادر الكمين إلى X», «اتهمت الحكومة X بتنفيذه»:
+    the party held responsible (not the accuser) is the perpetrator."""
+    at = next((f for k, f, _l in cue_kinds if k == "blame"), None)
+    if at is None:
         return None
-
-    def _demonym_cc(self, token: str) -> str | None:
-        """Country of a nationality adjective in any form: «إسرائيلية», «الأمريكي», «فلسطينياً»."""
-        for form in (token, token[:-1] if token.endswith("ا") else None):
-            if not form:
-                continue
-            for f in (form, "ال" + form, form[1:] if form[:1] in "وفب" else None):
-                if f and f in self.lex.country_names and len(f) > 4:
-                    return self.lex.country_names[f]
+    after = [a for a in actors if a[0] > at and a[3] not in ("civilians",)]
+    if not after:
         return None
+    if toks is not None:
+        to = next((a for a in after if a[0] > 0 and clitic_variants(toks[a[0] - 1].text) & {"الي"}), None)
+        resp = next((i for i, t in enumerate(toks) if i > at and t.text in ("المسؤوليه", "مسؤوليه")), None)
+        if to is not None:
+            return to
+        if resp is not None:
+            before = [a for a in after if a[0] < resp]
+            return before[-1] if before else None
+    return after[1] if len(after) > 1 else after[0]
 
-    def _remember_names(self, ctx: ArticleContext, toks: list[Token], actors: list[tuple]) -> None:
-        """«المبعوث الأمريكي توم براك، ...»: later «براك» alone is the same official."""
-        for a in actors:
-            if a[3] != "external_other" or " " not in a[2] or a[2].endswith("counterpart"):
-                continue
-            ctx.names[""] = (a[2].split(" ", 1)[1], a[3])  # last role seen («Foreign Minister»)
-            j = a[4]
-            if j < len(toks) and self._demonym_cc(toks[j].text):
-                j += 1
-            name: list[Token] = []
-            for t in toks[j:j + 3]:
-                if t.text in _NAME_STOP or t.text in self.lex.numbers or self._demonym_cc(t.text) or \
-                        len(t.text) < 3 or (name and t.start - name[-1].end > 1):  # a comma ends the name
-                    break
-                name.append(t)
-            if name and name[-1].text not in self.lex.country_names:
-                ctx.names[name[-1].text] = (a[2], a[3])
 
-    def _claimed(self, event: Candidate, actors: list[tuple], cue_kinds: list,
-                 toks: list[Token] | None = None) -> bool:
-        """«تبنت حركة الشباب الهجوم»: the claimant is the perpetrator of the event reported just before."""
-        at = next((f for k, f, _l in cue_kinds if k == "claim_resp"), None)
-        blamed = self._blamed(actors, cue_kinds, toks) if at is None else None
-        if at is None and blamed is None:
-            return False
-        claimant = blamed or next((a for a in actors if a[0] > at and a[3] not in ("civilians",)), None)
-        if claimant is None:
-            return False
-        if event.actor1 is None or event.actor1[2] == "unidentified" or (
-                blamed is not None and event.actor1[1] != blamed[2] and event.actor1[2] != "unidentified"
-                and event.actor1[2] == STATE_FORCES and blamed[3] != STATE_FORCES):
-            event.actor1 = claimant[1:4]
-            if event.actor2 is not None and event.actor2[1] == claimant[2]:
-                event.actor2 = None
-        return True
+def credit_suspect(event: Candidate, actors: list[tuple], cue_kinds: list) -> bool:
+    """«رجّح مسؤولون أن تكون خلايا تابعة لتنظيم داعش وراءه»: a suspected perpetrator, not a known one."""
+    suspect = next((a for a in actors if after_kind(a, cue_kinds, "suspect")
+                    and a[3] not in ("civilians", STATE_FORCES)), None)
+    if suspect is None:
+        return False
+    if event.actor1 is None:
+        event.actor1 = (suspect[1], f"Unidentified (suspected {suspect[2]})", "unidentified")
+        if event.actor2 is not None and event.actor2[1] == suspect[2]:
+            event.actor2 = None
+    return True
 
-    def _blamed(self, actors: list[tuple], cue_kinds: list, toks: list[Token] | None) -> tuple | None:
-        """«حمّلت القيادة خلايا داعش المسؤولية», «نسبت المصادر الكمين إلى X», «اتهمت الحكومة X بتنفيذه»:
-        the party held responsible (not the accuser) is the perpetrator."""
-        at = next((f for k, f, _l in cue_kinds if k == "blame"), None)
-        if at is None:
-            return None
-        after = [a for a in actors if a[0] > at and a[3] not in ("civilians",)]
-        if not after:
-            return None
-        if toks is not None:
-            to = next((a for a in after if a[0] > 0 and clitic_variants(toks[a[0] - 1].text) & {"الي"}), None)
-            resp = next((i for i, t in enumerate(toks) if i > at and t.text in ("المسؤوليه", "مسؤوليه")), None)
-            if to is not None:
-                return to
-            if resp is not None:
-                before = [a for a in after if a[0] < resp]
-                return before[-1] if before else None
-        return after[1] if len(after) > 1 else after[0]
 
-    def _suspected(self, event: Candidate, actors: list[tuple], cue_kinds: list) -> bool:
-        """«رجّح مسؤولون أن تكون خلايا تابعة لتنظيم داعش وراءه»: a suspected perpetrator, not a known one."""
-        suspect = next((a for a in actors if self._after_kind(a, cue_kinds, "suspect")
-                        and a[3] not in ("civilians", STATE_FORCES)), None)
-        if suspect is None:
-            return False
-        if event.actor1 is None:
-            event.actor1 = (suspect[1], f"Unidentified (suspected {suspect[2]})", "unidentified")
-            if event.actor2 is not None and event.actor2[1] == suspect[2]:
-                event.actor2 = None
-        return True
+def after_kind(a: tuple, cue_kinds: list, kind: str) -> bool:
+    return any(k == kind and 0 < a[0] - f <= 10 for k, f, _l in cue_kinds)
 
-    @staticmethod
-    def _after_kind(a: tuple, cue_kinds: list, kind: str) -> bool:
-        return any(k == kind and 0 < a[0] - f <= 10 for k, f, _l in cue_kinds)
 
-    def _restated_claim(self, toks: list[Token], main: Match, cue_kinds: list, actors: list[tuple],
-                        events: list[Candidate], mentions: list) -> bool:
-        """A perpetrator's own account («زعم الجيش الإسرائيلي أنه استهدف بنية تحتية», «أكد مصدر حوثي أن
-        جماعته استهدفت ...») of a violent event already coded in the article, at no new place."""
-        says = [f for k, f, _l in cue_kinds if k in ("reporting", "claim") and f < main.first]
-        if not says or not any(t.text in _SELF_CLAIM for t in toks[max(0, main.first - 3):main.first]):
-            return False
-        speaker = next((a for a in actors if a[0] < main.first), None)
-        prior = [c for c in events if c.action_type in VIOLENT and c.actor1 is not None]
-        if speaker is None or not any(c.actor1[1] == speaker[2] for c in prior):
-            return False
-        return all(any(same_place_as(c, pm.place) for c in events) for pm in mentions
-                   if pm.place is not None and pm.place.geo_precision != "country")
+def restated_claim(toks: list[Token], main: Match, cue_kinds: list, actors: list[tuple],
+                   events: list[Candidate], mentions: list) -> bool:
+    """A perpetrator's own account («زعم الجيش الإسرائيلي أنه استهدف بنية تحتية», «أكد مصدر حوثي أن
+    جماعته استهدفت ...») of a violent event already coded in the article, at no new place."""
+    says = [f for k, f, _l in cue_kinds if k in ("reporting", "claim") and f < main.first]
+    if not says or not any(t.text in _SELF_CLAIM for t in toks[max(0, main.first - 3):main.first]):
+        return False
+    speaker = next((a for a in actors if a[0] < main.first), None)
+    prior = [c for c in events if c.action_type in VIOLENT and c.actor1 is not None]
+    if speaker is None or not any(c.actor1[1] == speaker[2] for c in prior):
+        return False
+    return all(any(same_place_as(c, pm.place) for c in events) for pm in mentions
+               if pm.place is not None and pm.place.geo_precision != "country")
 

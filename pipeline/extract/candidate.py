@@ -1,14 +1,13 @@
-"""The event being built (Candidate), the article it comes from, and what every engine part shares."""
+"""The event being built (Candidate), the article it comes from, and small helpers over candidates."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.extract.lexicon import Lexicons, Trigger
+from pipeline.extract.lexicon import Trigger
 
 VIOLENT = {"armed_clash", "attack", "airstrike_shelling", "explosion_ied", "abduction", "riot",
            "security_operation", "arrest_raid", "protest"}
@@ -42,6 +41,7 @@ class Candidate:
     injured: list[int] = field(default_factory=list)
     confidence: float = 0.5
     own_location: bool = False  # the place is named in the evidence sentence itself (not inherited)
+    created_in: int = -1  # the sentence that created it (its span stays that clause until a merge moves it)
 
 @dataclass(frozen=True)
 class ArticleContext:
@@ -54,16 +54,6 @@ class ArticleContext:
 def event_id(article_id: str, char_start: int, char_end: int, action_type: str, location_text: str | None) -> str:
     key = "\x1f".join([article_id, str(char_start), str(char_end), action_type, location_text or ""])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
-class EngineParts:
-    """What the engine's parts (mixins of pipeline.extract.engine.Engine) read: lexicons, gazetteer, options."""
-
-    lex: Lexicons
-    gaz: Any | None
-    morph: Callable[[str], frozenset[str]] | None
-    use_fallback: bool
-    min_confidence: float
 
 
 def same_place_as(c: Candidate, place: Any) -> bool:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from pipeline.extract.candidate import (
     ArticleContext,
     Candidate,
-    EngineParts,
 )
+from pipeline.extract.document import Sentence
 from pipeline.extract.lexicon import Match
+from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
     Token,
     clitic_variants,
@@ -38,153 +39,157 @@ _LIST_STOP = frozenset({"في", "علي", "قرب", "من", "الي", "عند", 
                         "ليل", "ليله", "عن", "مع", "ضد", "بين", "دون", "وفق", "بحسب", "حسب", "بينما", "فيما"})
 
 
-class PlaceResolution(EngineParts):
-    """Engine methods: places"""
-
-    def _event_places(self, ctx: ArticleContext, norm: str, toks: list[Token], actors: list[tuple], mentions: list,
-                      main: Match, events: list[Candidate], orig: Callable[[int, int], str],
-                      dateline_end: int = -1) -> tuple[list[tuple], bool]:
-        """Where the event happened, as (location text, place) pairs (one per listed town, rule E2), and whether
-        the sentence names it; a sentence naming no place inherits the previous event's. A place named only
-        in the dateline («عمّان – ...», before ``dateline_end``) is where the report was filed: used, but not
-        as the sentence's own place (an elaboration naming the place replaces it)."""
-        spans = [(toks[a[0]].start, toks[a[4] - 1].end) for a in actors if a[4] > a[0]]
-        loc_mentions = [pm for pm in mentions if not any(a <= pm.start < b for a, b in spans)
-                        and not foreign_origin(pm, norm, ctx.country)]
-        locs = [(orig(pm.start, pm.end), pm.place) for pm in self._locations(loc_mentions, toks, main, norm, ctx)]
-        if locs and all(p is not None and p.geo_precision == "country" for _t, p in locs) and events and \
-                events[-1].place is not None and events[-1].place.geo_precision != "country" and \
-                events[-1].place.country_code == locs[0][1].country_code:
-            locs = [(events[-1].location_text, events[-1].place)]  # a town named earlier beats the country
-        listed = self._listed_places(toks, norm, mentions, locs, orig, events[-1].place if events else None)
-        if listed:
-            locs = listed  # «في بلدتي X وY», «قرى X وY وZ»: one event per named town (rule E2)
-        own_location = bool(locs) and not all(dateline_end > 0 and pm.end <= dateline_end
-                                              for pm in loc_mentions if pm.place is not None)
-        if not locs:
-            inherited = events[-1] if events else None
-            locs = [(inherited.location_text, inherited.place)] if inherited else [(None, None)]
-        return locs, own_location
+def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list[tuple], mentions: list,
+                 main: Match, events: list[Candidate], orig: Callable[[int, int], str],
+                 dateline_end: int = -1) -> tuple[list[tuple], bool]:
+    """Where the event happened, as (location text, place) pairs (one per listed town, rule E2), and whether
+    the sentence names it; a sentence naming no place inherits the previous event's. A place named only
+    in the dateline («عمّان – ...», before ``dateline_end``) is where the report was filed: used, but not
+    as the sentence's own place (an elaboration naming the place replaces it)."""
+    spans = [(toks[a[0]].start, toks[a[4] - 1].end) for a in actors if a[4] > a[0]]
+    loc_mentions = [pm for pm in mentions if not any(a <= pm.start < b for a, b in spans)
+                    and not foreign_origin(pm, norm, ctx.country)]
+    locs = [(orig(pm.start, pm.end), pm.place) for pm in event_locations(loc_mentions, toks, main, norm, ctx)]
+    if locs and all(p is not None and p.geo_precision == "country" for _t, p in locs) and events and \
+            events[-1].place is not None and events[-1].place.geo_precision != "country" and \
+            events[-1].place.country_code == locs[0][1].country_code:
+        locs = [(events[-1].location_text, events[-1].place)]  # a town named earlier beats the country
+    listed = listed_places(toks, norm, mentions, locs, orig, events[-1].place if events else None)
+    if listed:
+        locs = listed  # «في بلدتي X وY», «قرى X وY وZ»: one event per named town (rule E2)
+    own_location = bool(locs) and not all(dateline_end > 0 and pm.end <= dateline_end
+                                          for pm in loc_mentions if pm.place is not None)
+    if not locs:
+        inherited = events[-1] if events else None
+        locs = [(inherited.location_text, inherited.place)] if inherited else [(None, None)]
+    return locs, own_location
 
 
-    def _relocate(self, ctx: ArticleContext, prev: Candidate, norm: str, toks: list[Token], actors: list[tuple],
-                  mentions: list, main: Match, orig: Callable[[int, int], str]) -> None:
-        """«وأوضح المصدر أن الاشتباك وقع قرب بلدة أم الجمال»: an elaboration naming the place of an event that
-        had only its dateline takes that place."""
-        if prev.own_location:
-            return
-        locs, own = self._event_places(ctx, norm, toks, actors, mentions, main, [], orig)
-        if own and len(locs) == 1 and locs[0][1] is not None and locs[0][1].geo_precision != "country":
-            prev.location_text, prev.place, prev.own_location = locs[0][0], locs[0][1], True
+def relocate(ctx: ArticleContext, prev: Candidate, norm: str, toks: list[Token], actors: list[tuple],
+             mentions: list, main: Match, orig: Callable[[int, int], str]) -> None:
+    """«وأوضح المصدر أن الاشتباك وقع قرب بلدة أم الجمال»: an elaboration naming the place of an event that
+    had only its dateline takes that place."""
+    if prev.own_location:
+        return
+    locs, own = event_places(ctx, norm, toks, actors, mentions, main, [], orig)
+    if own and len(locs) == 1 and locs[0][1] is not None and locs[0][1].geo_precision != "country":
+        prev.location_text, prev.place, prev.own_location = locs[0][0], locs[0][1], True
 
-    def _mentions(self, norm: str, country: str | None) -> list:
-        if self.gaz is None:
-            return []
-        try:
-            return self.gaz.find_place_mentions(norm, country_hint=country)
-        except Exception:  # geocoding must not break extraction of the rest
-            logger.exception("gazetteer failed")
-            return []
 
-    def _plausible(self, pm: Any, ctx: ArticleContext) -> bool:
-        """Drop gazetteer hits that are probably ordinary words (no cue, foreign, small)."""
-        place = pm.place
-        if place is None:
-            return False
-        if place.geo_precision == "country" or pm.cue:
-            return True
-        if ctx.country is None or place.country_code == ctx.country:
-            return True
-        return place.population >= 300_000
+def place_mentions(res: Resources, norm: str, country: str | None) -> list:
+    if res.gaz is None:
+        return []
+    try:
+        return res.gaz.find_place_mentions(norm, country_hint=country)
+    except Exception:  # geocoding must not break extraction of the rest
+        logger.exception("gazetteer failed")
+        return []
 
-    def _article_country(self, text: str, title: str | None, sentences: list, source_country: str | None) -> str | None:
-        votes: Counter[str] = Counter()
-        if self.gaz is not None:
-            for _s, _e, norm, _o, _t in sentences[:6]:
-                for pm in self._mentions(norm, None):
-                    if pm.place is not None:
-                        votes[pm.place.country_code] += 1
-        for _s, _e, _n, _o, toks in sentences:
-            for t in toks:
-                cc = self.lex.country_names.get(t.text)
-                if cc:
-                    votes[cc] += 0.5
-        if source_country:
-            votes[source_country] += 1
-        return votes.most_common(1)[0][0] if votes else None
 
-    def _locations(self, mentions: list, toks: list[Token], main: Match, norm: str,
-                   ctx: ArticleContext | None = None) -> list[tuple]:
-        # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
-        resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION]
-        if not resolved:
-            return []
-        trig_pos = toks[main.first].start
-        after = [pm for pm in resolved if pm.start >= trig_pos]
-        first = after[0] if after else resolved[-1]
-        if ctx is not None and ctx.country and first.place.country_code != ctx.country:
-            # a foreign homonym («بلدة عدن يابال» in Somalia) loses to a place of the article's country
-            home = [pm for pm in resolved if pm.place.country_code == ctx.country
-                    and pm.place.geo_precision != "country"]
-            if home:
-                first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
-        k = resolved.index(first)
-        first = _contained(first, resolved[k + 1:], norm)
-        chosen = [first]
-        before = norm[:first.start].split()
-        if before[-1:] == ["بين"] or (len(before) > 1 and before[-2] == "بين"):
-            return chosen  # «بين محافظتي صلاح الدين وديالى»: one border area, not two events
-        for pm in resolved[k + 1:]:
-            gap = norm[chosen[-1].end:pm.start].strip(" ،,")
-            directional = (pm.cue or "").startswith(("شمال", "جنوب", "شرق", "غرب"))
-            if gap == "و" and not directional and pm.place.geo_precision != "country":
-                chosen.append(pm)
-            else:
+def plausible_place(pm: Any, ctx: ArticleContext) -> bool:
+    """Drop gazetteer hits that are probably ordinary words (no cue, foreign, small)."""
+    place = pm.place
+    if place is None:
+        return False
+    if place.geo_precision == "country" or pm.cue:
+        return True
+    if ctx.country is None or place.country_code == ctx.country:
+        return True
+    return place.population >= 300_000
+
+
+def article_country(res: Resources, sentences: Sequence[Sentence], source_country: str | None) -> str | None:
+    """The country most voted for: places named in the first six sentences (1 each), country names anywhere
+    (0.5 each) and the source's country (1); first named wins a tie."""
+    votes: Counter[str] = Counter()
+    if res.gaz is not None:
+        for s in sentences[:6]:
+            for pm in place_mentions(res, s.norm, None):
+                if pm.place is not None:
+                    votes[pm.place.country_code] += 1
+    for s in sentences:
+        for t in s.tokens:
+            cc = res.lex.country_names.get(t.text)
+            if cc:
+                votes[cc] += 0.5
+    if source_country:
+        votes[source_country] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
+                    ctx: ArticleContext | None = None) -> list[tuple]:
+    # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
+    resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION]
+    if not resolved:
+        return []
+    trig_pos = toks[main.first].start
+    after = [pm for pm in resolved if pm.start >= trig_pos]
+    first = after[0] if after else resolved[-1]
+    if ctx is not None and ctx.country and first.place.country_code != ctx.country:
+        # a foreign homonym («بلدة عدن يابال» in Somalia) loses to a place of the article's country
+        home = [pm for pm in resolved if pm.place.country_code == ctx.country
+                and pm.place.geo_precision != "country"]
+        if home:
+            first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
+    k = resolved.index(first)
+    first = _contained(first, resolved[k + 1:], norm)
+    chosen = [first]
+    before = norm[:first.start].split()
+    if before[-1:] == ["بين"] or (len(before) > 1 and before[-2] == "بين"):
+        return chosen  # «بين محافظتي صلاح الدين وديالى»: one border area, not two events
+    for pm in resolved[k + 1:]:
+        gap = norm[chosen[-1].end:pm.start].strip(" ،,")
+        directional = (pm.cue or "").startswith(("شمال", "جنوب", "شرق", "غرب"))
+        if gap == "و" and not directional and pm.place.geo_precision != "country":
+            chosen.append(pm)
+        else:
+            break
+    # prefer a more specific place described right after the first one («بمدينة», «في قضاء»)
+    return chosen
+
+
+def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
+                  orig: Callable[[int, int], str], earlier: Any | None) -> list[tuple]:
+    """Towns listed after a dual or plural place noun («بلدتي كفرنبل وحاس», «قرى X وY وZ»), each with
+    its own gazetteer entry when known, else the region the sentence names (its admin1)."""
+    cue = next((i for i, t in enumerate(toks) if clitic_variants(t.text) & _LIST_CUES), None)
+    if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
+        return []  # «الطريق بين بلدتي X وY»: one place between two towns
+    names: list[list[Token]] = [[]]
+    for j in range(cue + 1, min(len(toks), cue + 10)):
+        t = toks[j]
+        gap = norm[toks[j - 1].end:t.start]
+        if (t.text in _LIST_STOP or t.text.startswith(("بال", "لل")) or t.text.isdigit()
+                or clitic_variants(t.text) & _LIST_STOP):
+            break
+        if "،" in gap or "," in gap:
+            if j == cue + 1:
                 break
-        # prefer a more specific place described right after the first one («بمدينة», «في قضاء»)
-        return chosen
-
-    def _listed_places(self, toks: list[Token], norm: str, mentions: list, locs: list,
-                       orig: Callable[[int, int], str], earlier: Any | None) -> list[tuple]:
-        """Towns listed after a dual or plural place noun («بلدتي كفرنبل وحاس», «قرى X وY وZ»), each with
-        its own gazetteer entry when known, else the region the sentence names (its admin1)."""
-        cue = next((i for i, t in enumerate(toks) if clitic_variants(t.text) & _LIST_CUES), None)
-        if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
-            return []  # «الطريق بين بلدتي X وY»: one place between two towns
-        names: list[list[Token]] = [[]]
-        for j in range(cue + 1, min(len(toks), cue + 10)):
-            t = toks[j]
-            gap = norm[toks[j - 1].end:t.start]
-            if (t.text in _LIST_STOP or t.text.startswith(("بال", "لل")) or t.text.isdigit()
-                    or clitic_variants(t.text) & _LIST_STOP):
-                break
-            if "،" in gap or "," in gap:
-                if j == cue + 1:
-                    break
-                names.append([])
-            elif t.text.startswith("و") and len(t.text) > 2 and not t.text.startswith(("وادي", "واد")) and names[-1]:
-                names.append([])
-            if "." in gap:
-                break
-            names[-1].append(t)
-        names = [n for n in names if n and len(n) <= 3]
-        dual = bool(clitic_variants(toks[cue].text) & (_LIST_CUES - _PLURAL_LIST_CUES))
-        if len(names) < 2 or (dual and len(names) != 2):
-            return []
-        regional = [pm.place for pm in mentions if pm.place is not None and pm.place.geo_precision != "country"]
-        container = next((p for _t, p in locs if p is not None and p.geo_precision != "country"), None) or \
-            (regional[0] if regional else None) or earlier
-        out = []
-        for n in names:
-            a, b = n[0].start + (1 if n[0].text.startswith("و") and len(n) == 1 else 0), n[-1].end
-            own = next((pm for pm in mentions if pm.place is not None and pm.start < b and pm.end > a
-                        and pm.place.geo_precision in ("town", "district")), None)
-            if own is not None:
-                out.append((orig(own.start, own.end), own.place))
-            else:  # an unknown town: the region named around it, under the town's own name
-                out.append((orig(a, b), replace(container, name=orig(a, b), geonames_id=None)
-                            if container is not None else None))
-        return out
+            names.append([])
+        elif t.text.startswith("و") and len(t.text) > 2 and not t.text.startswith(("وادي", "واد")) and names[-1]:
+            names.append([])
+        if "." in gap:
+            break
+        names[-1].append(t)
+    names = [n for n in names if n and len(n) <= 3]
+    dual = bool(clitic_variants(toks[cue].text) & (_LIST_CUES - _PLURAL_LIST_CUES))
+    if len(names) < 2 or (dual and len(names) != 2):
+        return []
+    regional = [pm.place for pm in mentions if pm.place is not None and pm.place.geo_precision != "country"]
+    container = next((p for _t, p in locs if p is not None and p.geo_precision != "country"), None) or \
+        (regional[0] if regional else None) or earlier
+    out = []
+    for n in names:
+        a, b = n[0].start + (1 if n[0].text.startswith("و") and len(n) == 1 else 0), n[-1].end
+        own = next((pm for pm in mentions if pm.place is not None and pm.start < b and pm.end > a
+                    and pm.place.geo_precision in ("town", "district")), None)
+        if own is not None:
+            out.append((orig(own.start, own.end), own.place))
+        else:  # an unknown town: the region named around it, under the town's own name
+            out.append((orig(a, b), replace(container, name=orig(a, b), geonames_id=None)
+                        if container is not None else None))
+    return out
 
 
 def _contained(first: Any, later: list, norm: str) -> Any:
@@ -204,6 +209,7 @@ def _contained(first: Any, later: list, norm: str) -> Any:
     if nxt.place.admin1 is None or nxt.place.admin1 == first.place.admin1:
         return first
     return replace(first, end=nxt.end, place=nxt.place)
+
 
 def dateline_end(norm: str) -> int:
     """End of a dateline «عمّان – » at the start of an article's first sentence, or -1."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
-from pipeline.extract.candidate import (
-    EngineParts,
-)
+from pipeline.extract.document import Sentence
+from pipeline.extract.places import place_mentions
+from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
     Token,
     boilerplate_spans,
@@ -17,57 +18,56 @@ from pipeline.extract.text import (
 )
 
 
-class SentenceReading(EngineParts):
-    """Engine methods: sentence and boilerplate handling"""
-
-    def _sentence_units(self, text: str) -> tuple[list[tuple], dict[int, tuple[int, int]]]:
-        """The article's sentences outside boilerplate, split into incident clauses, as (start, end, normalised
-        text, offsets, tokens); and for each clause cut from a longer sentence, that sentence (the evidence)."""
-        skip = boilerplate_spans(text, self.lex.boilerplate)
-        spans = [s for s in split_sentences(text) if not any(a <= s[0] < b for a, b in skip)]
-        sentences = []
-        evidence: dict[int, tuple[int, int]] = {}  # clause index -> its whole sentence (the evidence)
-        for s, e in spans:
-            for cs, ce in self._clauses(text, s, e):
-                if (cs, ce) != (s, e):
-                    evidence[len(sentences)] = (s, e)
-                norm, offs = normalize_with_offsets(text[cs:ce])
-                sentences.append((cs, ce, norm, offs, tokenize(norm)))
-        return sentences, evidence
+def read_sentences(res: Resources, text: str) -> list[Sentence]:
+    """The article's sentences outside boilerplate, split into incident clauses; a clause cut from a longer
+    sentence keeps that sentence as its ``evidence_span``."""
+    skip = boilerplate_spans(text, res.lex.boilerplate)
+    spans = [s for s in split_sentences(text) if not any(a <= s[0] < b for a, b in skip)]
+    sentences: list[Sentence] = []
+    for s, e in spans:
+        for cs, ce in incident_clauses(res, text, s, e):
+            norm, offs = normalize_with_offsets(text[cs:ce])
+            sentences.append(Sentence(len(sentences), cs, ce, norm, offs, tokenize(norm),
+                                      (s, e) if (cs, ce) != (s, e) else None))
+    return sentences
 
 
-    def _clauses(self, text: str, s: int, e: int) -> list[tuple[int, int]]:
-        """«... في مخيم جباليا، فيما استشهد اثنان آخران في قصف استهدف مدرسة في بلدة بيت لاهيا»: a clause
-        after «، فيما / بينما / في حين» with its own trigger and its own place is a separate incident."""
-        sent = text[s:e]
-        for marker in ("، فيما ", "، بينما ", "، في حين "):
-            k = sent.find(marker)
-            if k <= 0:
-                continue
-            cut = s + k + 1
-            parts = [(s, cut), (cut, e)]
-            found = []
-            for a, b in parts:
-                norm = normalize_arabic(text[a:b])
-                toks = tokenize(norm)
-                hits = [h for h in self.lex.triggers.find(toks, self.morph) if h.entry.weight >= 0.7]
-                places = [pm.place for pm in self._mentions(norm, None)
-                          if pm.place is not None and pm.place.geo_precision != "country"]
-                found.append((hits, places))
-            (h1, p1), (h2, p2) = found
-            if h1 and h2 and p1 and p2 and not {p.name for p in p1} & {p.name for p in p2}:
-                return parts
-        return [(s, e)]
+def incident_clauses(res: Resources, text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """«... في مخيم جباليا، فيما استشهد اثنان آخران في قصف استهدف مدرسة في بلدة بيت لاهيا»: a clause
+    after «، فيما / بينما / في حين» with its own trigger and its own place is a separate incident."""
+    sent = text[s:e]
+    for marker in ("، فيما ", "، بينما ", "، في حين "):
+        k = sent.find(marker)
+        if k <= 0:
+            continue
+        cut = s + k + 1
+        parts = [(s, cut), (cut, e)]
+        found = []
+        for a, b in parts:
+            norm = normalize_arabic(text[a:b])
+            toks = tokenize(norm)
+            hits = [h for h in res.lex.triggers.find(toks, res.morph) if h.entry.weight >= 0.7]
+            places = [pm.place for pm in place_mentions(res, norm, None)
+                      if pm.place is not None and pm.place.geo_precision != "country"]
+            found.append((hits, places))
+        (h1, p1), (h2, p2) = found
+        if h1 and h2 and p1 and p2 and not {p.name for p in p1} & {p.name for p in p2}:
+            return parts
+    return [(s, e)]
 
-    def _off_domain(self, sentences: list) -> bool:
-        counts: Counter[str] = Counter()
-        triggers = 0
-        for _s, _e, _n, _o, toks in sentences:
-            for m in self.lex.cues.find(toks):
-                if str(m.entry).startswith("domain_"):
-                    counts[m.entry] += 1
-            triggers += sum(1 for m in self.lex.triggers.find(toks, self.morph) if m.entry.weight >= 0.8)
-        return bool(counts) and max(counts.values()) >= 3 and max(counts.values()) > triggers
+
+def is_off_domain(res: Resources, sentences: Sequence[Sentence]) -> bool:
+    """Sport, prices, culture: some domain cue («مباراة», «الأسعار») occurs 3+ times and more often than strong
+    triggers (weight >= 0.8)."""
+    counts: Counter[str] = Counter()
+    triggers = 0
+    for s in sentences:
+        toks = s.tokens
+        for m in res.lex.cues.find(toks):
+            if str(m.entry).startswith("domain_"):
+                counts[m.entry] += 1
+        triggers += sum(1 for m in res.lex.triggers.find(toks, res.morph) if m.entry.weight >= 0.8)
+    return bool(counts) and max(counts.values()) >= 3 and max(counts.values()) > triggers
 
 
 def restates(toks: list[Token], norm: str, seen: list[set[str]]) -> bool:

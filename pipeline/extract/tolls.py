@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pipeline.extract import numbers as num
 from pipeline.extract.candidate import (
     Candidate,
-    EngineParts,
 )
+from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
     Token,
     clitic_variants,
@@ -37,75 +37,74 @@ class Toll:
     attackers: list[int]  # attackers killed by the defenders
 
 
-class TollCounting(EngineParts):
-    """Engine methods: tolls"""
-
-    def _toll(self, toks: list[Token], cue_kinds: list) -> Toll:
-        """The sentence's casualties; attackers killed by the defenders are kept apart (rule F)."""
-        fat, vague, unnumbered, inj = self._casualties(toks, cue_kinds)
-        attackers = self._attacker_deaths(toks, cue_kinds)
-        return Toll([v for v in fat if v not in attackers], vague, unnumbered, inj, attackers)
+def read_toll(res: Resources, toks: list[Token], cue_kinds: list) -> Toll:
+    """The sentence's casualties; attackers killed by the defenders are kept apart (rule F)."""
+    fat, vague, unnumbered, inj = casualties(res, toks, cue_kinds)
+    attackers = attacker_deaths(res, toks, cue_kinds)
+    return Toll([v for v in fat if v not in attackers], vague, unnumbered, inj, attackers)
 
 
-    def _casualties(self, toks: list[Token], cue_kinds: list) -> tuple[list[int], list[int], bool, list[int]]:
-        # «بين القتلى ثلاثة من عناصر الأمن»: a breakdown of the toll, not the toll
-        kill = [f for k, f, _l in cue_kinds if k == "kill" and not (f > 0 and toks[f - 1].text in ("بين", "بينهم"))]
-        inj_idx = [f for k, f, _l in cue_kinds if k == "injure"]
-        claim = any(k == "claim" for k, _f, _l in cue_kinds)
-        stop = frozenset(self.lex.cue_words.get("injure", ()))
-        counted = [i for i in kill if toks[i].text in _COUNTED_KILL]  # «ثلاثة قتلى», «أربعة ... حتفهم»
-        vals = num.count_near(toks, counted, self.lex.numbers, before=6, after=0, stop=stop)
-        vals += num.count_near(toks, [i for i in kill if i not in counted], self.lex.numbers, before=6, after=3,
-                               stop=stop)
-        if not vals and any(toks[i].text in ("قتيل", "قتيلا") for i in kill):
-            vals = [1]
-        if not vals:
-            vals = [n for n in (_people_count(toks, i) for i in kill) if n]
-        if not vals:
-            vals = [n for n in [_eliminated(toks, self.lex.numbers)] if n]
-        explicit = [v for v in vals if v not in (10, 12) or any(t.text.isdigit() for t in toks)]
-        vague_words = {"عشرات", "العشرات"}
-        vague = [self.lex.numbers[w] for i in kill for w in vague_words
-                 if any(w in clitic_variants(t.text) for t in toks[max(0, i - 3):i + 4])]
-        explicit = [v for v in vals if v not in vague] if vague else vals
-        if claim:
-            explicit, vague = [], []
-        unnumbered = any(k == "unnumbered_kill" for k, _f, _l in cue_kinds)
-        inj = num.count_near(toks, inj_idx, self.lex.numbers, before=2, after=3,
-                             stop=frozenset(self.lex.cue_words.get("kill", ())))
-        return explicit, vague, unnumbered, inj
+def casualties(res: Resources, toks: list[Token], cue_kinds: list) -> tuple[list[int], list[int], bool, list[int]]:
+    # «بين القتلى ثلاثة من عناصر الأمن»: a breakdown of the toll, not the toll
+    kill = [f for k, f, _l in cue_kinds if k == "kill" and not (f > 0 and toks[f - 1].text in ("بين", "بينهم"))]
+    inj_idx = [f for k, f, _l in cue_kinds if k == "injure"]
+    claim = any(k == "claim" for k, _f, _l in cue_kinds)
+    stop = frozenset(res.lex.cue_words.get("injure", ()))
+    counted = [i for i in kill if toks[i].text in _COUNTED_KILL]  # «ثلاثة قتلى», «أربعة ... حتفهم»
+    vals = num.count_near(toks, counted, res.lex.numbers, before=6, after=0, stop=stop)
+    vals += num.count_near(toks, [i for i in kill if i not in counted], res.lex.numbers, before=6, after=3,
+                           stop=stop)
+    if not vals and any(toks[i].text in ("قتيل", "قتيلا") for i in kill):
+        vals = [1]
+    if not vals:
+        vals = [n for n in (_people_count(toks, i) for i in kill) if n]
+    if not vals:
+        vals = [n for n in [_eliminated(toks, res.lex.numbers)] if n]
+    explicit = [v for v in vals if v not in (10, 12) or any(t.text.isdigit() for t in toks)]
+    vague_words = {"عشرات", "العشرات"}
+    vague = [res.lex.numbers[w] for i in kill for w in vague_words
+             if any(w in clitic_variants(t.text) for t in toks[max(0, i - 3):i + 4])]
+    explicit = [v for v in vals if v not in vague] if vague else vals
+    if claim:
+        explicit, vague = [], []
+    unnumbered = any(k == "unnumbered_kill" for k, _f, _l in cue_kinds)
+    inj = num.count_near(toks, inj_idx, res.lex.numbers, before=2, after=3,
+                         stop=frozenset(res.lex.cue_words.get("kill", ())))
+    return explicit, vague, unnumbered, inj
 
-    def _toll_update(self, event: Candidate, toks: list[Token], cue_kinds: list) -> None:
-        """A sentence with a toll but no trigger («ارتفعت حصيلة القتلى إلى 30») adds to the event it follows."""
-        kinds = {k for k, _f, _l in cue_kinds}
-        if "unnumbered_kill" in kinds and not kinds & {"habitual", "since", "context"}:
-            event.fatalities_unnumbered = True  # «كبّدت المهاجمين خسائر فادحة في الأرواح»: deaths, no number
-        if "kill" not in kinds or kinds & {"habitual", "since", "claim", "context"}:
-            return
-        kill = [last - 1 for k, _f, last in cue_kinds if k == "kill"]
-        stop = frozenset(self.lex.cue_words.get("injure", ()))
-        counts = num.count_near(toks, kill, self.lex.numbers, before=4, after=5, stop=stop)
-        if counts and event.fatalities and "additive" in kinds and event.action_type == "armed_clash":
-            # «وأضاف أن أربعة من مسلحي الحوثي قُتلوا أيضاً»: the other side's dead, added to the toll
-            event.fatalities = [v + min(counts) for v in event.fatalities]
-            return
-        event.fatalities += counts
 
-    def _attacker_deaths(self, toks: list[Token], cue_kinds: list) -> list[int]:
-        """Counts of attackers killed by the defenders («فقتلت ثلاثة منهم», «مقتل اثنين من المهاجمين»)."""
-        out = []
-        for kind, first, _last in cue_kinds:
-            if kind != "kill":
+def update_toll(res: Resources, event: Candidate, toks: list[Token], cue_kinds: list) -> None:
+    """A sentence with a toll but no trigger («ارتفعت حصيلة القتلى إلى 30») adds to the event it follows."""
+    kinds = {k for k, _f, _l in cue_kinds}
+    if "unnumbered_kill" in kinds and not kinds & {"habitual", "since", "context"}:
+        event.fatalities_unnumbered = True  # «كبّدت المهاجمين خسائر فادحة في الأرواح»: deaths, no number
+    if "kill" not in kinds or kinds & {"habitual", "since", "claim", "context"}:
+        return
+    kill = [last - 1 for k, _f, last in cue_kinds if k == "kill"]
+    stop = frozenset(res.lex.cue_words.get("injure", ()))
+    counts = num.count_near(toks, kill, res.lex.numbers, before=4, after=5, stop=stop)
+    if counts and event.fatalities and "additive" in kinds and event.action_type == "armed_clash":
+        # «وأضاف أن أربعة من مسلحي الحوثي قُتلوا أيضاً»: the other side's dead, added to the toll
+        event.fatalities = [v + min(counts) for v in event.fatalities]
+        return
+    event.fatalities += counts
+
+
+def attacker_deaths(res: Resources, toks: list[Token], cue_kinds: list) -> list[int]:
+    """Counts of attackers killed by the defenders («فقتلت ثلاثة منهم», «مقتل اثنين من المهاجمين»)."""
+    out = []
+    for kind, first, _last in cue_kinds:
+        if kind != "kill":
+            continue
+        for j in range(first + 1, min(len(toks), first + 4)):
+            v = num.number_at(toks, j, res.lex.numbers)
+            if v is None:
                 continue
-            for j in range(first + 1, min(len(toks), first + 4)):
-                v = num.number_at(toks, j, self.lex.numbers)
-                if v is None:
-                    continue
-                after = {toks[k].text for k in range(j + 1, min(len(toks), j + 4))}
-                if after & _ATTACKER_WORDS:
-                    out.append(v)
-                break
-        return out
+            after = {toks[k].text for k in range(j + 1, min(len(toks), j + 4))}
+            if after & _ATTACKER_WORDS:
+                out.append(v)
+            break
+    return out
 
 
 # «قضت، أمس الثلاثاء، على إرهابيين اثنين», «القضاء على 11 عنصراً»: security-bulletin language for killing

@@ -8,10 +8,10 @@ from dataclasses import replace
 from pipeline.extract.candidate import (
     ArticleContext,
     Candidate,
-    EngineParts,
 )
 from pipeline.extract.dates import DateMention, find_dates
 from pipeline.extract.lexicon import Match
+from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
     Token,
     clitic_variants,
@@ -23,8 +23,8 @@ QUANTIFIERS = {"عشرات", "مئات", "الاف", "عدد", "سلسله", "س
 
 # definite generic nouns («الهجوم», «القتال», «المواجهات») refer back to the violent event already reported
 GENERIC_NOUNS = {"هجوم", "هجمات", "قتال", "مواجهات", "اشتباكات", "عمليه", "ضربه", "حادث", "اعتداء", "انفجار",
-                  "تفجير", "قصف", "غاره", "غارات", "ضربات", "هجومين", "تفجيرين", "انفجارين", "غارتين", "ضربتين",
-                  "مسيره", "عبوه", "قذيفه"}
+                 "تفجير", "قصف", "غاره", "غارات", "ضربات", "هجومين", "تفجيرين", "انفجارين", "غارتين", "ضربتين",
+                 "مسيره", "عبوه", "قذيفه"}
 
 # «هجوماً حاداً على منافسيها»: verbal attacks are not events
 FIGURATIVE = frozenset({"حادا", "حاد", "لاذعا", "لاذع", "اعلاميا", "كلاميا", "سياسيا", "شرسا"})
@@ -43,126 +43,129 @@ _REFERENCE = frozenset({"تنفيذا", "بموجب", "وفق", "وفقا", "خ�
 _ASPIRATION = frozenset({"للتوصل", "سعيا", "بهدف", "لبحث", "للوصول", "تمهيدا"})
 
 
-class TriggerReading(EngineParts):
-    """Engine methods: triggers, modality and dates"""
-
-    def _event_hits(self, toks: list[Token], cue_kinds: list) -> tuple[list[Match], bool]:
-        """Trigger matches that can be events (not in an idiom, not figurative, not a charge or a subordinate
-        clause), and whether the sentence is background («وكان ... قد», pluperfect, before the first trigger)."""
-        hits: list[Match] = self.lex.triggers.find(toks, self.morph)
-        bg_words = self.lex.cue_words.get("background", ())
-        first_hit = min((h.first for h in hits), default=len(toks))
-        background = any(t.text in bg_words and any(u.text == "قد" for u in toks[i + 1:i + 6])
-                         for i, t in enumerate(toks[:first_hit]))
-        idioms = [(f, la) for k, f, la in cue_kinds if k == "idiom"]
-        hits = [h for h in hits if not any(f <= h.first < la for f, la in idioms)
-                and not (h.last < len(toks) and toks[h.last].text in FIGURATIVE)
-                and not subordinate(h, toks)]
-        return hits, background
-
-    def _newsworthy(self, ctx: ArticleContext, norm: str, toks: list[Token], cue_kinds: list,
-                    hits: list[Match]) -> tuple[list[Match], list[DateMention], list[DateMention]] | None:
-        """(hits, all dates, event dates) of a sentence reporting news; None for habits, states «منذ» without a
-        day, history over a year old and weapons found or seized."""
-        kinds = {k for k, _f, _l in cue_kinds}
-        if "habitual" in kinds:
-            return None
-        context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
-        dates = find_dates(norm, ctx.published, use_fallback=self.use_fallback)
-        reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
-        event_dates = [d for d in dates if not self._is_reporting_date(d, toks, reporting)]
-        if "since" in kinds and not any(d.precision == "day" for d in event_dates):
-            return None
-        if event_dates and all((ctx.published - d.date).days > 365 for d in event_dates):
-            return None  # «معارك التحرير عام 2017»: history recalled, not news
-        if context_at is not None:
-            cpos = toks[context_at].start
-            main_dates = [d for d in event_dates if d.start < cpos]
-            if any(h.first < context_at for h in self.lex.triggers.find(toks, self.morph)):
-                event_dates = main_dates
-        seized = [f for k, f, _l in cue_kinds if k == "seizure"]
-        hits = [h for h in hits if not (h.entry.action_type in ("explosion_ied", "airstrike_shelling")
-                                        and any(0 < h.first - f <= 6 for f in seized))]
-        if not hits:  # only weapons found or seized («العثور على 16 حزاماً ناسفاً»)
-            return None
-        return hits, dates, event_dates
+def event_hits(res: Resources, toks: list[Token], cue_kinds: list) -> tuple[list[Match], bool]:
+    """Trigger matches that can be events (not in an idiom, not figurative, not a charge or a subordinate
+    clause), and whether the sentence is background («وكان ... قد», pluperfect, before the first trigger)."""
+    hits: list[Match] = res.lex.triggers.find(toks, res.morph)
+    bg_words = res.lex.cue_words.get("background", ())
+    first_hit = min((h.first for h in hits), default=len(toks))
+    background = any(t.text in bg_words and any(u.text == "قد" for u in toks[i + 1:i + 6])
+                     for i, t in enumerate(toks[:first_hit]))
+    idioms = [(f, la) for k, f, la in cue_kinds if k == "idiom"]
+    hits = [h for h in hits if not any(f <= h.first < la for f, la in idioms)
+            and not (h.last < len(toks) and toks[h.last].text in FIGURATIVE)
+            and not subordinate(h, toks)]
+    return hits, background
 
 
-    def _dominant(self, hits: list[Match], toks: list[Token], cue_kinds: list, actors: list) -> Match | None:
-        kinds = {k for k, _f, _l in cue_kinds}
-        types = {h.entry.action_type for h in hits}
-        best = max(hits, key=lambda h: (h.entry.weight, h.last - h.first))
-        action = best.entry.action_type
-        # instruments decide the type of a generic attack
-        if action == "attack":
-            for t in ("airstrike_shelling", "explosion_ied"):
-                if t in types:
-                    instrument = max((h for h in hits if h.entry.action_type == t), key=lambda h: h.entry.weight)
-                    # the verb stays the event's word («استهدفت ... بالصواريخ» is not a definite reference)
-                    best = replace(best, entry=replace(instrument.entry, weight=best.entry.weight)) \
-                        if best.first < instrument.first else instrument
-                    break
-        if best.entry.action_type == "attack" and any(clitic_variants(t.text) & _AIR_INSTRUMENTS for t in toks):
-            best = replace(best, entry=replace(best.entry, action_type="airstrike_shelling", sub_event_type=None))
-        if best.entry.action_type == "explosion_ied" and "gunfire" in kinds:
-            best = replace(best, entry=replace(best.entry, action_type="attack", sub_event_type=None))
-        if best.entry.action_type in ("agreement", "meeting_negotiation") and \
-                not any(a[3] != "civilians" for a in actors):  # «استقبل المستشفى جثتي الضحيتين»
-            return None
-        return best
+def newsworthy(res: Resources, ctx: ArticleContext, norm: str, toks: list[Token], cue_kinds: list,
+               hits: list[Match]) -> tuple[list[Match], list[DateMention], list[DateMention]] | None:
+    """(hits, all dates, event dates) of a sentence reporting news; None for habits, states «منذ» without a
+    day, history over a year old and weapons found or seized."""
+    kinds = {k for k, _f, _l in cue_kinds}
+    if "habitual" in kinds:
+        return None
+    context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
+    dates = find_dates(norm, ctx.published, use_fallback=res.use_fallback)
+    reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
+    event_dates = [d for d in dates if not is_reporting_date(d, toks, reporting)]
+    if "since" in kinds and not any(d.precision == "day" for d in event_dates):
+        return None
+    if event_dates and all((ctx.published - d.date).days > 365 for d in event_dates):
+        return None  # «معارك التحرير عام 2017»: history recalled, not news
+    if context_at is not None:
+        cpos = toks[context_at].start
+        main_dates = [d for d in event_dates if d.start < cpos]
+        if any(h.first < context_at for h in res.lex.triggers.find(toks, res.morph)):
+            event_dates = main_dates
+    seized = [f for k, f, _l in cue_kinds if k == "seizure"]
+    hits = [h for h in hits if not (h.entry.action_type in ("explosion_ied", "airstrike_shelling")
+                                    and any(0 < h.first - f <= 6 for f in seized))]
+    if not hits:  # only weapons found or seized («العثور على 16 حزاماً ناسفاً»)
+        return None
+    return hits, dates, event_dates
 
-    def _modality(self, toks: list[Token], main: Match, cue_kinds: list, dates: list[DateMention]) -> str:
-        for kind, first, _last in cue_kinds:
-            if kind == "denial" and 0 <= main.first - first <= 12:  # «نفى ... أي علاقة له بإطلاق صاروخين»
-                return "denied"
-            if kind in ("negation", "denial", "threat", "hypothetical") and 0 <= main.first - first <= 3:
-                return {"negation": "negated", "denial": "denied"}.get(kind, kind)
-            if kind == "future" and 0 <= main.first - first <= 3:
-                return "future"
-        if any(d.future for d in dates):
+
+def dominant_trigger(hits: list[Match], toks: list[Token], cue_kinds: list, actors: list) -> Match | None:
+    kinds = {k for k, _f, _l in cue_kinds}
+    types = {h.entry.action_type for h in hits}
+    best = max(hits, key=lambda h: (h.entry.weight, h.last - h.first))
+    action = best.entry.action_type
+    # instruments decide the type of a generic attack
+    if action == "attack":
+        for t in ("airstrike_shelling", "explosion_ied"):
+            if t in types:
+                instrument = max((h for h in hits if h.entry.action_type == t), key=lambda h: h.entry.weight)
+                # the verb stays the event's word («استهدفت ... بالصواريخ» is not a definite reference)
+                best = replace(best, entry=replace(instrument.entry, weight=best.entry.weight)) \
+                    if best.first < instrument.first else instrument
+                break
+    if best.entry.action_type == "attack" and any(clitic_variants(t.text) & _AIR_INSTRUMENTS for t in toks):
+        best = replace(best, entry=replace(best.entry, action_type="airstrike_shelling", sub_event_type=None))
+    if best.entry.action_type == "explosion_ied" and "gunfire" in kinds:
+        best = replace(best, entry=replace(best.entry, action_type="attack", sub_event_type=None))
+    if best.entry.action_type in ("agreement", "meeting_negotiation") and \
+            not any(a[3] != "civilians" for a in actors):  # «استقبل المستشفى جثتي الضحيتين»
+        return None
+    return best
+
+
+def modality_of(toks: list[Token], main: Match, cue_kinds: list, dates: list[DateMention]) -> str:
+    for kind, first, _last in cue_kinds:
+        if kind == "denial" and 0 <= main.first - first <= 12:  # «نفى ... أي علاقة له بإطلاق صاروخين»
+            return "denied"
+        if kind in ("negation", "denial", "threat", "hypothetical") and 0 <= main.first - first <= 3:
+            return {"negation": "negated", "denial": "denied"}.get(kind, kind)
+        if kind == "future" and 0 <= main.first - first <= 3:
             return "future"
-        return "asserted"
+    if any(d.future for d in dates):
+        return "future"
+    return "asserted"
 
-    def _context_newsworthy(self, hit: Match, toks: list[Token], dates: list[DateMention], mentions: list) -> bool:
-        start = toks[hit.first].start
-        has_date = any(d.start >= start and d.precision == "day" for d in dates)
-        has_place = any(pm.start >= start and pm.place is not None for pm in mentions)
-        # clarification 4: context is coded when reported with details of its own (a separate incident, «آخر»)
-        distinct = hit.last < len(toks) and toks[hit.last].text in ANOTHER
-        return has_date and (has_place or distinct)
 
-    def _is_reporting_date(self, d: DateMention, toks: list[Token], reporting: list[int]) -> bool:
-        tok_idx = next((i for i, t in enumerate(toks) if t.start >= d.start), len(toks))
-        for r in reporting:
-            if r < tok_idx:
-                between = [t.text for t in toks[r + 1:tok_idx]]
-                if not any(w in ("ان", "بان", "انه", "انها") for w in between) and len(between) <= 8:
-                    return True
-        return False
+def context_newsworthy(hit: Match, toks: list[Token], dates: list[DateMention], mentions: list) -> bool:
+    start = toks[hit.first].start
+    has_date = any(d.start >= start and d.precision == "day" for d in dates)
+    has_place = any(pm.start >= start and pm.place is not None for pm in mentions)
+    # clarification 4: context is coded when reported with details of its own (a separate incident, «آخر»)
+    distinct = hit.last < len(toks) and toks[hit.last].text in ANOTHER
+    return has_date and (has_place or distinct)
 
-    def _event_date(self, ctx: ArticleContext, dates: list[DateMention], events: list[Candidate], norm: str,
-                    *, separate: bool) -> tuple[dt.date, str, str | None, bool]:
-        """Earliest stated date (rule D5); else the anchor event's date (D4); else the publication date."""
-        usable = [d for d in dates if not d.future]
-        if usable:
-            d = min(usable, key=lambda x: x.date)
-            return d.date, d.precision, norm[d.start:d.end], True
-        anchor = next((c for c in reversed(events) if c.date_from_cue), None)
-        if anchor is not None and not separate:
-            return anchor.date, anchor.date_precision, anchor.date_text, True
-        return ctx.published, "month", None, False
 
-    def _start_date(self, ctx: ArticleContext, event: Candidate, norm: str, toks: list[Token],
-                    cue_kinds: list) -> None:
-        """«وأوضحت الوزارة أن العملية انطلقت فجر أمس»: the event referred back to started on that day (an
-        announcement dated «اليوم» gave the reporting date)."""
-        reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
-        past = [d for d in find_dates(norm, ctx.published, use_fallback=False)
-                if d.precision == "day" and not d.future and not self._is_reporting_date(d, toks, reporting)
-                and 0 < (event.date - d.date).days <= 3]
-        if past:
-            d = min(past, key=lambda x: x.date)
-            event.date, event.date_precision, event.date_from_cue = d.date, "day", True
+def is_reporting_date(d: DateMention, toks: list[Token], reporting: list[int]) -> bool:
+    tok_idx = next((i for i, t in enumerate(toks) if t.start >= d.start), len(toks))
+    for r in reporting:
+        if r < tok_idx:
+            between = [t.text for t in toks[r + 1:tok_idx]]
+            if not any(w in ("ان", "بان", "انه", "انها") for w in between) and len(between) <= 8:
+                return True
+    return False
+
+
+def event_date(ctx: ArticleContext, dates: list[DateMention], events: list[Candidate], norm: str,
+               *, separate: bool) -> tuple[dt.date, str, str | None, bool]:
+    """Earliest stated date (rule D5); else the anchor event's date (D4); else the publication date."""
+    usable = [d for d in dates if not d.future]
+    if usable:
+        d = min(usable, key=lambda x: x.date)
+        return d.date, d.precision, norm[d.start:d.end], True
+    anchor = next((c for c in reversed(events) if c.date_from_cue), None)
+    if anchor is not None and not separate:
+        return anchor.date, anchor.date_precision, anchor.date_text, True
+    return ctx.published, "month", None, False
+
+
+def set_start_date(ctx: ArticleContext, event: Candidate, norm: str, toks: list[Token],
+                   cue_kinds: list) -> None:
+    """«وأوضحت الوزارة أن العملية انطلقت فجر أمس»: the event referred back to started on that day (an
+    announcement dated «اليوم» gave the reporting date)."""
+    reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
+    past = [d for d in find_dates(norm, ctx.published, use_fallback=False)
+            if d.precision == "day" and not d.future and not is_reporting_date(d, toks, reporting)
+            and 0 < (event.date - d.date).days <= 3]
+    if past:
+        d = min(past, key=lambda x: x.date)
+        event.date, event.date_precision, event.date_from_cue = d.date, "day", True
 
 
 _PREVENTION = frozenset({"لمنع", "منع", "لتفادي", "تفاديا", "لتجنب", "تجنبا", "للحيلوله", "لمنعه"})

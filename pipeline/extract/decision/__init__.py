@@ -2,31 +2,38 @@
 reported as news and which action_type it is, and gives it a calibrated confidence.
 
 - ``features``: what the model reads; ``linear``: softmax regression (numpy/scipy); ``model``: the versioned
-  model file under data/models/; ``layer``: the ``decide`` step; ``train``: `conflict-events train`.
-- ``DecidingEngine`` wraps the rule engine: same ``extract`` signature, rows decided by the model.
+  model file under data/models/; ``layer``: the decision itself; ``train``: `conflict-events train`;
+  ``calibration``: the reliability table.
+- ``LearnedDecision`` is the engine component (after ``rows``) that applies it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from pipeline.extract.components import insert_after
 from pipeline.extract.decision.layer import DecisionLayer, Reread
 from pipeline.extract.decision.model import DecisionModel
+from pipeline.extract.document import ArticleDoc
+from pipeline.extract.engine import Engine
+from pipeline.extract.lexicon import Lexicons
 
 MODEL_DIR = Path(__file__).resolve().parents[3] / "data" / "models"
 DEFAULT_MODEL = MODEL_DIR / "decision.json.gz"
-__all__ = ["DEFAULT_MODEL", "MODEL_DIR", "DecidingEngine", "DecisionModel", "code_digest", "rule_reread"]
+__all__ = ["DEFAULT_MODEL", "MODEL_DIR", "DecisionModel", "LearnedDecision", "code_digest", "rule_reread",
+           "with_model"]
 
 
-def rule_reread(engine: Any, article_id: str) -> Reread:
+def rule_reread(rules: Any) -> Reread:
     """Code one sentence on its own with the rule engine (offsets relative to the sentence)."""
 
     def reread(sentence: str, published: dt.date, country: str | None) -> list[dict[str, Any]]:
-        return engine.extract(article_id=article_id, text=sentence, title=None, published=published,
-                              source_country=country)
+        return rules.extract(article_id="reread", text=sentence, title=None, published=published,
+                             source_country=country)
 
     return reread
 
@@ -39,20 +46,32 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-class DecidingEngine:
-    """The rule engine followed by the decision layer (rows keep the rule engine's columns)."""
+@dataclass(frozen=True)
+class LearnedDecision:
+    """Component ``learned_decision``: the rules' rows -> the rows the model accepts, typed and calibrated.
 
-    def __init__(self, engine: Any, model: DecisionModel, extractor_version: str) -> None:
-        self.engine = engine
-        self.model = model
-        self.extractor_version = f"{extractor_version}+{model.version}"
+    ``reread`` codes a sentence alone with the rule components (for sentences the article pass coded nothing
+    from); rows get ``extractor_version`` "<rules>+<model version>".
+    """
 
-    def extract(self, *, article_id: str, text: str, title: str | None, published: dt.date,
-                source_country: str | None = None) -> list[dict[str, Any]]:
-        rows = self.engine.extract(article_id=article_id, text=text, title=title, published=published,
-                                   source_country=source_country)
-        layer = DecisionLayer(self.model, rule_reread(self.engine, article_id), self.engine.lex)
-        decided = layer(rows, article_id=article_id, text=text, title=title, published=published)
-        for r in decided:
-            r["extractor_version"] = self.extractor_version
-        return decided
+    model: DecisionModel
+    reread: Reread
+    lexicons: Lexicons
+    name: ClassVar[str] = "learned_decision"
+    reads: ClassVar[tuple[str, ...]] = ("text", "title", "published", "rows")
+    writes: ClassVar[tuple[str, ...]] = ("rows",)
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        layer = DecisionLayer(self.model, self.reread, self.lexicons)
+        rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published)
+        for r in rows:
+            r["extractor_version"] = f"{r['extractor_version'].split('+')[0]}+{self.model.version}"
+        doc.rows = rows
+
+
+def with_model(rules: Engine, model: DecisionModel) -> Engine:
+    """An engine running ``rules``' components, then ``LearnedDecision`` with ``model`` after ``rows``."""
+    learned = LearnedDecision(model, rule_reread(rules), rules.lex)
+    return Engine(rules.lex, rules.gaz, use_dateparser_fallback=rules.use_fallback,
+                  min_confidence=rules.min_confidence, morph_forms=rules.morph,
+                  components=insert_after(rules.components, "rows", learned))

@@ -41,9 +41,8 @@ def _set_paths(gold_dir: Path, name: str) -> tuple[str, Path, Path]:
 
 def run_train(args: argparse.Namespace, settings: Any) -> int:
     from pipeline.extract import build_rule_engine
-    from pipeline.extract.decision import DEFAULT_MODEL, DecidingEngine, code_digest, rule_reread
+    from pipeline.extract.decision import DEFAULT_MODEL, code_digest, rule_reread, with_model
     from pipeline.extract.decision.train import train
-    from pipeline.extract.engine import EXTRACTOR_VERSION
 
     gold_dir = Path(args.gold_dir)
     sets = [_set_paths(gold_dir, n) for n in args.sets.split(",") if n]
@@ -53,14 +52,14 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
         return rules.extract(article_id=a["id"], text=a["text"], title=a.get("title"),
                              published=dt.date.fromisoformat(a["published"][:10]))
 
-    model = train(sets, rule_rows, rule_reread(rules, "train"), rules.lex,
+    model = train(sets, rule_rows, rule_reread(rules), rules.lex,
                   calibrate_on=[n for n in args.calibrate_on.split(",") if n], code_digest=code_digest())
     output = Path(args.output) if args.output else DEFAULT_MODEL
     model.save(output)
     from pipeline.extract.decision.model import DecisionModel
 
     model = DecisionModel.load(output)  # score what was written (weights are rounded on disk)
-    deciding = DecidingEngine(rules, model, EXTRACTOR_VERSION)
+    deciding = with_model(rules, model)
     report = [n for n in REPORT_SETS if (gold_dir / n / "articles.jsonl").is_file()]
     if args.score_test:
         report.append("test")

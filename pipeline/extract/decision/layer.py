@@ -122,7 +122,7 @@ class DecisionLayer:
             conf = self.model.confidence(p_event, types[action])
             if conf < self.model.keep_threshold:
                 continue
-            row = dict(retype(c.row, action, article_id), confidence=round(conf, 4))
+            row = dict(retype(c.row, action, article_id), article_id=article_id, confidence=round(conf, 4))
             key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
             if key not in kept or kept[key]["confidence"] < row["confidence"]:
                 kept[key] = row

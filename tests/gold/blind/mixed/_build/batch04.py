@@ -61,7 +61,7 @@ T = """مأرب – نجحت وساطة قبلية قادها الشيخ عرف�
 ولقي الاتفاق ترحيباً في الأوساط الاجتماعية، التي رأت فيه انتصاراً للحكمة وروح المسؤولية، وخطوة تسهم في ترسيخ الاستقرار والسلم الأهلي في المحافظتين."""
 A.append(dict(id="n023", source_name="الفجر اليمني", original_url="https://alfajralyemeni.com/?p=3555",
   published="2025-09-03", published_assigned=True, title="وساطة قبلية تنهي خلافاً بين قبيلتي عبيدة ونهد", text=T, events=[
-  ev("قبيلة عبيدة", "Abida tribe (Marib) and Nahd tribe (Hadramawt)", "agreement", "قبيلة نهد", "Nahd tribe (Hadramawt)", None, "YE", None, "2025-09-03", "day", 0, sent(T, "قبل أن تتكلل اليوم")),
+  ev("قبيلة عبيدة", "Abida tribe (Marib)", "agreement", "قبيلة نهد", "Nahd tribe (Hadramawt)", None, "YE", None, "2025-09-03", "day", 0, sent(T, "قبل أن تتكلل اليوم")),
 ]))
 # n024 Yemen, Subeiha tribes reconciliation, Lahj (agreement)
 T = """لحج – تمكنت وساطة محلية من التوصل إلى اتفاق صلح بين قبيلتين من قبائل الصبيحة في محافظة لحج جنوبي اليمن، بعد سنوات من الصراع أوقع قتلى وجرحى من الجانبين.
