@@ -50,7 +50,7 @@ for a in arts:
     pd = datetime.date.fromisoformat(a["published"])
     if not isinstance(a["published_assigned"], bool): errs.append(f"{aid} published_assigned type")
     nw = len(t.split())
-    if not (110 <= nw <= 260): errs.append(f"{aid} word count {nw}")
+    if not (120 <= nw <= 250): errs.append(f"{aid} word count {nw}")
     for i, ev in enumerate(a.get("events", [])):
         if isinstance(ev, (tuple, list)):
             ev = dict(zip(ORDER[1:], ev))
