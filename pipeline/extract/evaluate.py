@@ -132,8 +132,19 @@ def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[st
             if not field_ok(g, p, f):
                 mismatches[f].append(g["article_id"])
     return {"overall": block(len(gold), len(pred), pairs), "by_action_type": by_type,
+            "admin1_by_country": admin1_by_country([(g, field_ok(g, p, "admin1")) for g, p in pairs]),
             "negative_articles": len(negatives), "events_from_negative_articles": neg_events,
             "mismatched_articles": {k: sorted(v) for k, v in mismatches.items()}}
+
+
+def admin1_by_country(judged: list[tuple[dict[str, Any], bool]]) -> dict[str, dict[str, Any]]:
+    """admin1 accuracy over matched pairs, per gold country (ISO2; "-" when the gold event has none)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for g, ok in judged:
+        cell = counts[g.get("country") or "-"]
+        cell[0] += 1
+        cell[1] += int(ok)
+    return {cc: {"matched": n, "correct": k, "accuracy": round(k / n, 4)} for cc, (n, k) in sorted(counts.items())}
 
 
 def _demonym_codes() -> dict[str, str]:
@@ -158,4 +169,9 @@ def format_report(result: dict[str, Any]) -> str:
         acc = " ".join(f"{FIELD_LABELS[k]}={v:.2f}" for k, v in b["accuracy"].items() if v is not None)
         lines.append(f"  {t:22s} gold {b['gold']:3d} pred {b['predicted']:3d} P {b['precision']:.2f} "
                      f"R {b['recall']:.2f} F1 {b['f1']:.2f}  {acc}")
+    per_country = result.get("admin1_by_country") or {}
+    if per_country:
+        lines += ["", "admin1 per country (correct/matched):",
+                  "  " + "  ".join(f"{cc} {c['accuracy']:.2f} ({c['correct']}/{c['matched']})"
+                                   for cc, c in per_country.items())]
     return "\n".join(lines)

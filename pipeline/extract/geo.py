@@ -174,7 +174,7 @@ class Gazetteer:
 
         admin1_names: dict[tuple[str, str], str] = {}
         admin1_places: dict[tuple[str, str], Place] = {}
-        for cc, code, name, anames, lat, lon in _read_tsv(root / "admin1.tsv"):
+        for cc, code, name, anames, lat, lon, *_iso_english in _read_tsv(root / "admin1.tsv"):
             admin1_names[(cc, code)] = name
             place = Place(name, cc, name, None, _float(lat), _float(lon), None, "region", 0)
             admin1_places[(cc, code)] = place
