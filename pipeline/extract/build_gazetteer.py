@@ -369,25 +369,31 @@ def _fold(name: str) -> str:
 def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
     """Rows for ``towns_curated.tsv`` entries, with GeoNames id/coordinates when a cities500 place matches.
 
-    Curated names are "notable" (no small-town guard); names written with a leading ``!`` are guarded.
+    A curated town matches the most populous cities500 place of its country whose name or a Latin alternate
+    name folds to the curated English name (within the curated admin1 when one is given). An empty admin1 code
+    is taken from that place; a town with neither is an error. Curated names are "notable" (no small-town
+    guard); names written with a leading ``!`` are guarded.
     """
-    by_name: dict[tuple[str, str], dict] = {}
+    by_name: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for city in cities.values():
         if city["countrycode"] not in COUNTRIES:
             continue
-        for latin in [city["name"], *city["alternatenames"]]:
-            key = (city["countrycode"], _fold(latin))
-            if key not in by_name or city["population"] > by_name[key]["population"]:
-                by_name[key] = city
+        for latin in dict.fromkeys([city["name"], *city["alternatenames"]]):
+            by_name[(city["countrycode"], _fold(latin))].append(city)
     rows = []
-    for cc, code, name, names in read_curated(path):
+    for fields in read_curated(path):
+        cc, code, name, names = fields
         raw = names.split("|")
         guarded = norm_names("|".join(n.lstrip("!") for n in raw if n.startswith("!")))
         all_names = norm_names("|".join(n.lstrip("!") for n in raw))
-        city = by_name.get((cc, _fold(name)))
-        if city and city["admin1code"] == code:
+        matches = [c for c in by_name.get((cc, _fold(name)), ()) if not code or c["admin1code"] == code]
+        city = max(matches, key=lambda c: (c["population"], -c["geonameid"]), default=None)
+        if city is None and not code:
+            raise ValueError(f"{path.name}: {cc} {name}: no cities500 place of that name; give its admin1 code")
+        if city:
             gid, lat, lon, pop = (str(city["geonameid"]), f"{city['latitude']:.5f}", f"{city['longitude']:.5f}",
                                   str(city["population"] or 0))
+            code = city["admin1code"]
         else:
             gid, lat, lon, pop = "", "", "", "0"
         rows.append("\t".join([gid, name, cc, code, lat, lon, pop, "|".join(all_names), "|".join(guarded), "1"]))

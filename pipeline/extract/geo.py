@@ -299,7 +299,7 @@ class Gazetteer:
             used_until = end_tok
         mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered))
         mentions.sort(key=lambda pm: pm.start)
-        return mentions
+        return _absorb_country_qualifiers(text, mentions)
 
     def _demonym_at(self, token: str) -> str | None:
         for _, variant in clitic_variants(token):
@@ -491,6 +491,25 @@ def _context_votes(
             votes[cand.place.country_code] += 1
             voters.add(idx)
     return votes, voters
+
+
+_QUALIFIER_GAPS = frozenset({"ب", "في", "،", ","})
+
+
+def _absorb_country_qualifiers(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """«ولاية جونقلي بجنوب السودان», «بلدة الخيام في لبنان»: a country named right after a place of that country
+    only says where the place is; it joins the place's mention instead of standing as a second, vaguer place."""
+    out: list[PlaceMention] = []
+    for pm in mentions:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.place is not None and pm.place is not None
+                and pm.place.geo_precision == "country" and prev.place.geo_precision != "country"
+                and prev.place.country_code == pm.place.country_code
+                and text[prev.end:pm.start].strip() in _QUALIFIER_GAPS):
+            out[-1] = replace(prev, end=pm.end, text=text[prev.start:pm.end])
+            continue
+        out.append(pm)
+    return out
 
 
 _CUE_LABELS = {
