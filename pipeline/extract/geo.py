@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -433,6 +434,26 @@ class Gazetteer:
             end = offsets[spans[name_end][1] - 1] + 1
             out.append(PlaceMention(start, end, text[start:end], None, _cue_label(cue, None)))
         return out
+
+
+def fold_latin(name: str) -> str:
+    """An English place name folded for comparison: accents, case, hyphens and apostrophes dropped
+    («Ségou» = «Segou», «Amanat al-Asimah» = «Amanat Al Asimah»)."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("ı", "i"))
+    kept = "".join(ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch) and ch != "'")
+    return " ".join(kept.lower().split())
+
+
+def admin1_spellings(data_dir: str | Path | None = None) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
+    """(country, folded English name) -> the (country, GeoNames admin1 code) divisions it names, from the name
+    and the other English spellings in admin1.tsv («Salah al-Din», «Salah ad Din», «Saladin» -> IQ.18)."""
+    root = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    index: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for cc, code, name, _names, _lat, _lon, *rest in _read_tsv(root / "admin1.tsv"):
+        english = rest[1].split("|") if len(rest) > 1 and rest[1] else []
+        for spelling in (name, *english):
+            index.setdefault((cc, fold_latin(spelling)), set()).add((cc, code))
+    return {k: frozenset(v) for k, v in index.items()}
 
 
 # ---------------------------------------------------------------------- helpers
