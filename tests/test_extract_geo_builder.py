@@ -73,6 +73,14 @@ def test_admin1_names_come_from_curation_pycountry_and_the_main_city(tmp_path: P
     assert set(mopti.english_names) >= {"Mopti Region"}
 
 
+def test_exact_marker_keeps_the_main_citys_frequent_word_out(tmp_path: Path) -> None:
+    curated = tmp_path / "admin1_curated.tsv"
+    curated.write_text(HEADER_ADMIN1 + "DZ\t10\tSaida\tDZ-20\t\t=ولاية سعيدة\n", encoding="utf-8")
+    cities = {"1": _city(1, "Saïda", "DZ", "10", 128_000, ["سعيدة"])}
+    (saida,) = admin1_regions(curated, cities, {1: ["سعيده"]})
+    assert saida.arabic_names == ("ولايه سعيده",) and saida.derived_from is None
+
+
 def test_admin1_row_without_any_arabic_name_is_an_error(tmp_path: Path) -> None:
     curated = tmp_path / "admin1_curated.tsv"
     curated.write_text(HEADER_ADMIN1 + "BF\t10\tNord\tBF-10\t\t\n", encoding="utf-8")

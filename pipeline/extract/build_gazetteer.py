@@ -291,7 +291,9 @@ def admin1_regions(curated_path: Path, cities: dict[str, dict], kept_by_city: di
 
     The main city is the most populous cities500 place of the division whose name folds to one of the
     division's English names («Kayes» for Kayes, «Sabha» for Sabha); its Arabic names that passed the
-    common-word filter become names of the division. A row that ends up without any Arabic name is an error.
+    common-word filter become names of the division, unless the curated names start with «=» (Saida: «سعيدة»
+    is also «happy»; only «ولاية سعيدة» names the wilaya). A row that ends up without any Arabic name is an
+    error.
     """
     by_admin1: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for city in cities.values():
@@ -310,8 +312,10 @@ def admin1_regions(curated_path: Path, cities: dict[str, dict], kept_by_city: di
                          if n and n != name]
         folded = {_fold(n) for n in (name, *english_names)} | {_fold(_strip_division_word(n))
                                                                for n in (name, *english_names)}
-        names = norm_names(arabic) if arabic else []
-        main = max((c for c in by_admin1.get((cc, code), ()) if _fold(c["name"]) in folded
+        exact = arabic.startswith("=")  # «=»: these names only (the main city's name is a frequent word)
+        names = norm_names(arabic.lstrip("=")) if arabic else []
+        candidates = () if exact else by_admin1.get((cc, code), ())
+        main = max((c for c in candidates if _fold(c["name"]) in folded
                     or any(_fold(a) in folded for a in c["alternatenames"] if a.isascii())),
                    key=lambda c: (c["population"], -c["geonameid"]), default=None)
         derived = [n for n in (kept_by_city.get(main["geonameid"], []) if main else [])
