@@ -177,6 +177,7 @@ def test_scan_speed(gaz: Gazetteer) -> None:
         ("محافظة خوزستان", "IR", "Khuzestan"),
         ("العاصمة الجزائرية", "DZ", "Algiers"),
         ("مدينة الكرك", "JO", "Karak"),  # cities500 files Al Karak under Ma'an: corrected at build time
+        ("قاعدة بولو غودود", "SO", "Lower Juba"),  # not Bolu (Turkey): the longer name wins
     ],
 )
 def test_region_wide_towns_and_divisions(gaz: Gazetteer, text: str, country: str, admin1: str) -> None:
@@ -195,7 +196,7 @@ def test_shared_town_name_resolves_in_the_articles_country(gaz: Gazetteer, name:
 
 def test_frequent_words_that_are_also_town_names_are_not_places(gaz: Gazetteer) -> None:
     text = ("وقال المدرب إن دوري الأبطال سار بشكل جيد، وإن النعمة كبيرة، والعيون ترصد إطار الحل، "
-            "وأتى الجميع وبول الحيوانات في كل مكان.")
+            "وأتى الجميع وبول الحيوانات في كل مكان، إنها جنة على الأرض وجني الأرباح مستمر.")
     for hint in (None, "BF", "TD", "MR", "MA"):
         assert [m.text for m in gaz.find_place_mentions(text, country_hint=hint) if m.place] == [], hint
     # the same names are places when a cue word introduces them
