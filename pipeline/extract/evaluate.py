@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputFormatError
+from pipeline.extract.geo import admin1_spellings, fold_latin
 from pipeline.extract.lexicon import LEXICON_DIR
 
 FIELDS = ("event_date", "admin1", "country", "actor1_norm", "target", "fatalities")
@@ -69,6 +70,7 @@ def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[st
           aliases: AliasTable | None = None) -> dict[str, Any]:
     aliases = aliases or AliasTable.load()
     demonym_cc = _demonym_codes()
+    spellings = admin1_spellings()
     pred = [p for p in pred if p.get("modality", "asserted") == "asserted"]
     pairs = []
     candidates = []
@@ -132,8 +134,36 @@ def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[st
             if not field_ok(g, p, f):
                 mismatches[f].append(g["article_id"])
     return {"overall": block(len(gold), len(pred), pairs), "by_action_type": by_type,
+            "admin1_by_country": admin1_by_country([(g, field_ok(g, p, "admin1"), same_admin1(g, p, spellings))
+                                                    for g, p in pairs]),
             "negative_articles": len(negatives), "events_from_negative_articles": neg_events,
             "mismatched_articles": {k: sorted(v) for k, v in mismatches.items()}}
+
+
+def same_admin1(gold: dict[str, Any], pred: dict[str, Any],
+                spellings: dict[tuple[str, str], frozenset[tuple[str, str]]]) -> bool:
+    """Gold and predicted admin1 name the same division of the gold country, whatever the spelling (clarification
+    12: «Ségou» = «Segou»; «Salah ad Din» = «Salah al-Din»; «Tombouctou» = «Timbuktu»)."""
+    g, p = gold.get("admin1"), pred.get("admin1") or None
+    if g is None or p is None:
+        return g == p
+    cc = gold.get("country") or ""
+    if fold_latin(g) == fold_latin(p):
+        return True
+    return bool(spellings.get((cc, fold_latin(g)), frozenset()) & spellings.get((cc, fold_latin(p)), frozenset()))
+
+
+def admin1_by_country(judged: list[tuple[dict[str, Any], bool, bool]]) -> dict[str, dict[str, Any]]:
+    """admin1 accuracy over matched pairs, per gold country (ISO2; "-" when the gold event has none): exact
+    string match (the headline field accuracy) and same division under any known spelling."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for g, exact, same in judged:
+        cell = counts[g.get("country") or "-"]
+        cell[0] += 1
+        cell[1] += int(exact)
+        cell[2] += int(same)
+    return {cc: {"matched": n, "correct": k, "accuracy": round(k / n, 4), "same_division": s,
+                 "same_division_accuracy": round(s / n, 4)} for cc, (n, k, s) in sorted(counts.items())}
 
 
 def _demonym_codes() -> dict[str, str]:
@@ -158,4 +188,12 @@ def format_report(result: dict[str, Any]) -> str:
         acc = " ".join(f"{FIELD_LABELS[k]}={v:.2f}" for k, v in b["accuracy"].items() if v is not None)
         lines.append(f"  {t:22s} gold {b['gold']:3d} pred {b['predicted']:3d} P {b['precision']:.2f} "
                      f"R {b['recall']:.2f} F1 {b['f1']:.2f}  {acc}")
+    per_country = result.get("admin1_by_country") or {}
+    if per_country:
+        lines += ["", "admin1 per country, exact name (correct/matched):",
+                  "  " + "  ".join(f"{cc} {c['accuracy']:.2f} ({c['correct']}/{c['matched']})"
+                                   for cc, c in per_country.items()),
+                  "admin1 per country, same division under any known spelling (data/gazetteer/admin1.tsv):",
+                  "  " + "  ".join(f"{cc} {c['same_division_accuracy']:.2f} ({c['same_division']}/{c['matched']})"
+                                   for cc, c in per_country.items())]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -169,12 +170,12 @@ class Gazetteer:
             cand = _Candidate(place, "country", None)
             for n in cnames.split("|"):
                 names.setdefault(n, []).append(cand)
-            for d in dems.split("|"):
+            for d in filter(None, dems.split("|")):
                 demonyms.setdefault(d, cc)
 
         admin1_names: dict[tuple[str, str], str] = {}
         admin1_places: dict[tuple[str, str], Place] = {}
-        for cc, code, name, anames, lat, lon in _read_tsv(root / "admin1.tsv"):
+        for cc, code, name, anames, lat, lon, *_iso_english in _read_tsv(root / "admin1.tsv"):
             admin1_names[(cc, code)] = name
             place = Place(name, cc, name, None, _float(lat), _float(lon), None, "region", 0)
             admin1_places[(cc, code)] = place
@@ -299,7 +300,7 @@ class Gazetteer:
             used_until = end_tok
         mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered))
         mentions.sort(key=lambda pm: pm.start)
-        return mentions
+        return _absorb_country_qualifiers(text, mentions)
 
     def _demonym_at(self, token: str) -> str | None:
         for _, variant in clitic_variants(token):
@@ -435,6 +436,26 @@ class Gazetteer:
         return out
 
 
+def fold_latin(name: str) -> str:
+    """An English place name folded for comparison: accents, case, hyphens and apostrophes dropped
+    («Ségou» = «Segou», «Amanat al-Asimah» = «Amanat Al Asimah»)."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("ı", "i"))
+    kept = "".join(ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch) and ch != "'")
+    return " ".join(kept.lower().split())
+
+
+def admin1_spellings(data_dir: str | Path | None = None) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
+    """(country, folded English name) -> the (country, GeoNames admin1 code) divisions it names, from the name
+    and the other English spellings in admin1.tsv («Salah al-Din», «Salah ad Din», «Saladin» -> IQ.18)."""
+    root = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    index: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for cc, code, name, _names, _lat, _lon, *rest in _read_tsv(root / "admin1.tsv"):
+        english = rest[1].split("|") if len(rest) > 1 and rest[1] else []
+        for spelling in (name, *english):
+            index.setdefault((cc, fold_latin(spelling)), set()).add((cc, code))
+    return {k: frozenset(v) for k, v in index.items()}
+
+
 # ---------------------------------------------------------------------- helpers
 def _dedupe(cands: list[_Candidate]) -> list[_Candidate]:
     seen: dict[tuple[str, str, int | None], _Candidate] = {}
@@ -491,6 +512,25 @@ def _context_votes(
             votes[cand.place.country_code] += 1
             voters.add(idx)
     return votes, voters
+
+
+_QUALIFIER_GAPS = frozenset({"ب", "في", "،", ","})
+
+
+def _absorb_country_qualifiers(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """«ولاية جونقلي بجنوب السودان», «بلدة الخيام في لبنان»: a country named right after a place of that country
+    only says where the place is; it joins the place's mention instead of standing as a second, vaguer place."""
+    out: list[PlaceMention] = []
+    for pm in mentions:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.place is not None and pm.place is not None
+                and pm.place.geo_precision == "country" and prev.place.geo_precision != "country"
+                and prev.place.country_code == pm.place.country_code
+                and text[prev.end:pm.start].strip() in _QUALIFIER_GAPS):
+            out[-1] = replace(prev, end=pm.end, text=text[prev.start:pm.end])
+            continue
+        out.append(pm)
+    return out
 
 
 _CUE_LABELS = {
