@@ -16,7 +16,16 @@ logging.getLogger("great_expectations._docs_decorators").setLevel(logging.WARNIN
 
 @pytest.fixture(scope="session")
 def engine():
-    """The extraction engine with default settings, built once for the whole test session."""
+    """The rule engine (every rule component, no learned decision), built once for the whole session: the
+    rule tests check what the rules code; tests/test_extract_decision.py checks the learned layer."""
+    from pipeline.extract import build_rule_engine
+
+    return build_rule_engine(Settings.load())
+
+
+@pytest.fixture(scope="session")
+def deciding_engine():
+    """The engine as the nightly path builds it: rules, then the bundled decision model."""
     from pipeline.extract import build_engine
 
     return build_engine(Settings.load())

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import InputFormatError
-from pipeline.extract import build_engine, read_articles_jsonl
+from pipeline.extract import build_rule_engine, read_articles_jsonl
 from pipeline.extract.dates import find_dates, hijri_to_gregorian
 from pipeline.extract.engine import event_id
 from pipeline.extract.lexicon import Lexicons
@@ -164,7 +164,7 @@ def test_camel_backend_without_db_falls_back_offline(monkeypatch, caplog):
     if morphology.camel_db_path() is not None:  # installed on this machine: simulate its absence
         monkeypatch.setattr(morphology, "camel_db_path", lambda: None)
     with caplog.at_level(logging.WARNING, logger="pipeline.extract.morphology"):
-        eng = build_engine(Settings.load(extract={"backend": "camel"}))
+        eng = build_rule_engine(Settings.load(extract={"backend": "camel"}))
     assert eng.morph is None
     assert any("morphology DB not installed" in r.getMessage() for r in caplog.records)
     rows = eng.extract(article_id="c", text="قتل ثلاثة أشخاص في هجوم شنه مسلحون على نقطة أمنية في بغداد اليوم.",

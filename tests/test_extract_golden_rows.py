@@ -47,10 +47,10 @@ def test_engine_rows_equal_the_golden_rows(engine):
 
 def _update() -> None:
     sys.path.insert(0, str(ROOT))
-    from pipeline.extract import build_engine
+    from pipeline.extract import build_rule_engine
     from pipeline.settings import Settings
 
-    rows = engine_rows(build_engine(Settings.load()))
+    rows = engine_rows(build_rule_engine(Settings.load()))
     GOLDEN_ROWS.write_text("".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows),
                            encoding="utf-8")
     print(f"{len(rows)} rows -> {GOLDEN_ROWS}")

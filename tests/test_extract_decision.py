@@ -1,0 +1,184 @@
+"""The learned decision layer: fitting, the model file, the decision on rows, calibration, training, wiring."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.errors import InputFormatError
+from pipeline.extract.decision.calibration import reliability
+from pipeline.extract.decision.features import words
+from pipeline.extract.decision.layer import DecisionLayer
+from pipeline.extract.decision.linear import LinearModel, fit, fit_platt
+from pipeline.extract.decision.model import DecisionModel
+from pipeline.extract.decision.train import best_threshold, match_gold
+from pipeline.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLISHED = dt.date(2025, 3, 3)
+LEAD = "قتل ثلاثة جنود في هجوم شنه مسلحون على نقطة للجيش في بلدة المقدادية اليوم."
+RECAP = "وكان هجوم مماثل قد استهدف نقطة أخرى في المنطقة العام الماضي."
+ARTICLE = f"{LEAD}\n{RECAP}"
+
+
+def constant(classes: tuple[str, ...], feature: str, winner: str, *, weight: float = 5.0) -> LinearModel:
+    """A model whose only feature ``feature`` votes for ``winner`` (otherwise the first class wins)."""
+    w = np.zeros((1, len(classes)), dtype=np.float32)
+    w[0, classes.index(winner)] = weight
+    bias = np.zeros(len(classes), dtype=np.float32)
+    bias[0] = 1.0
+    return LinearModel(classes, {feature: 0}, w, bias)
+
+
+def row(start: int, end: int, action: str = "attack", modality: str = "asserted") -> dict:
+    return {"article_id": "a", "event_id": "x", "char_start": start, "char_end": end, "evidence": ARTICLE[start:end],
+            "action_type": action, "event_type": "Violence against civilians", "sub_event_type": "Attack",
+            "modality": modality, "date_precision": "day", "date_text": "اليوم", "trigger_text": "هجوم",
+            "actor1_type": "rebels", "actor2_norm": "Iraqi Army", "location_text": "المقدادية",
+            "admin1": "Diyala", "country_code": "IQ", "fatalities": 3, "injured": 0, "confidence": 0.8,
+            "extractor_version": "ar-lex-0.1.0"}
+
+
+def model(event_feature: str, type_winner: str = "attack", keep: float = 0.5) -> DecisionModel:
+    return DecisionModel(
+        version="dl-test", sentence=constant(("no", "yes"), "never", "yes"),
+        event=constant(("no", "yes"), event_feature, "yes", weight=8.0),
+        types=constant(("attack", "riot"), "act=attack", type_winner), calibration=(1.0, 0.0),
+        keep_threshold=keep, reread_threshold=0.99)
+
+
+def no_reread(_sentence, _published, _country):  # pragma: no cover - the gate keeps nothing here
+    raise AssertionError("no sentence should be re-read")
+
+
+def decide(rows, m, lexicons):
+    return DecisionLayer(m, no_reread, lexicons)(rows, article_id="a", text=ARTICLE, title=None,
+                                                 published=PUBLISHED)
+
+
+def test_fit_learns_a_separable_problem_and_is_deterministic():
+    x = [["kill", "today"], ["kill", "yesterday"], ["recap", "was"], ["recap", "last_year"]] * 3
+    y = ["yes", "yes", "no", "no"] * 3
+    a = fit(x, y, classes=("no", "yes"), l2=0.1, min_count=1)
+    b = fit(x, y, classes=("no", "yes"), l2=0.1, min_count=1)
+    assert a.proba(["kill"])["yes"] > 0.9 and a.proba(["recap"])["yes"] < 0.1
+    assert np.array_equal(a.weights, b.weights) and a.vocab == b.vocab
+    assert a.proba(["unseen"]) == pytest.approx(a.proba([]))
+
+
+def test_platt_scaling_recovers_a_monotone_map():
+    scores, labels = [], []
+    for s in np.linspace(-3, 3, 31):  # 20 examples per score, positives as often as sigmoid(2 s) says
+        positives = round(20 / (1 + np.exp(-2 * s)))
+        scores += [float(s)] * 20
+        labels += [1] * positives + [0] * (20 - positives)
+    a, b = fit_platt(scores, labels)
+    assert a == pytest.approx(2.0, abs=0.2) and b == pytest.approx(0.0, abs=0.1)
+
+
+def test_model_file_round_trip_is_byte_stable(tmp_path: Path):
+    m = model("lead")
+    sha1 = m.save(tmp_path / "m1.json.gz")
+    sha2 = DecisionModel.load(tmp_path / "m1.json.gz").save(tmp_path / "m2.json.gz")
+    assert sha1 == sha2
+    assert json.loads(gzip.decompress((tmp_path / "m1.json.gz").read_bytes()))["version"] == "dl-test"
+    with pytest.raises(InputFormatError, match="decision model not found"):
+        DecisionModel.load(tmp_path / "missing.json.gz")
+    (tmp_path / "bad.json.gz").write_bytes(b"not gzip")
+    with pytest.raises(InputFormatError, match="not a decision model file"):
+        DecisionModel.load(tmp_path / "bad.json.gz")
+
+
+def test_decision_keeps_the_lead_and_drops_the_recap(engine):
+    lead, recap = row(0, len(LEAD)), row(len(LEAD) + 1, len(ARTICLE))
+    kept = decide([lead, recap], model("lead"), engine.lex)
+    assert [r["char_start"] for r in kept] == [0]
+    assert kept[0]["confidence"] > 0.5 and kept[0]["event_id"] != "x"
+
+
+def test_decision_retypes_and_keeps_the_acled_columns_in_step(engine):
+    kept = decide([row(0, len(LEAD))], model("lead", type_winner="riot"), engine.lex)
+    assert kept[0]["action_type"] == "riot"
+    assert (kept[0]["event_type"], kept[0]["sub_event_type"]) == ("Riots", "Violent demonstration")
+
+
+def test_non_asserted_rows_pass_unchanged(engine):
+    threat = row(len(LEAD) + 1, len(ARTICLE), modality="threat")
+    kept = decide([threat], model("lead"), engine.lex)
+    assert kept == [threat]
+
+
+def test_uncovered_sentences_are_reread_when_the_gate_opens(engine):
+    m = DecisionModel(version="dl-test", sentence=constant(("no", "yes"), "lead", "yes"),
+                      event=constant(("no", "yes"), "reread", "yes"), types=constant(("attack", "riot"), "x", "attack"),
+                      calibration=(1.0, 0.0), keep_threshold=0.5, reread_threshold=0.5)
+    seen = []
+
+    def reread(sentence, published, country):
+        seen.append(sentence)
+        return [dict(row(0, len(sentence)), evidence=sentence)]
+
+    kept = DecisionLayer(m, reread, engine.lex)([], article_id="a", text=ARTICLE, title=None, published=PUBLISHED)
+    assert seen == [LEAD]  # the recap has a trigger too, but the gate (feature "lead") keeps only the lead
+    assert [(r["char_start"], r["article_id"]) for r in kept] == [(0, "a")]
+
+
+def test_match_gold_pairs_one_to_one_same_type_first():
+    text = ARTICLE
+    gold = [{"evidence": LEAD, "action_type": "attack"}]
+    rows = [row(0, len(LEAD), "riot"), row(0, len(LEAD), "attack")]
+    assert match_gold(rows, gold, text) == [None, "attack"]
+
+
+def test_best_threshold_maximises_f1():
+    conf = [0.9, 0.8, 0.3, 0.2]
+    correct = [1, 1, 0, 1]
+    cut, scores = best_threshold(conf, correct, n_gold=3)
+    assert cut == pytest.approx(0.1)  # keeping all four: P 0.75, R 1.0 beats stopping after the first two
+    assert scores["f1"] == pytest.approx(2 * 0.75 / 1.75, abs=1e-3)
+    cut, _ = best_threshold(conf, [1, 1, 0, 0], n_gold=2)
+    assert cut == pytest.approx(0.55)
+
+
+def test_reliability_bins_and_ece():
+    gold = [{"article_id": "a", "action_type": "attack", "evidence": LEAD}]
+    pred = [dict(row(0, len(LEAD)), confidence=0.95), dict(row(len(LEAD) + 1, len(ARTICLE)), confidence=0.15)]
+    table, ece = reliability(pred, gold, {"a": ARTICLE})
+    assert table[9].events == 1 and table[9].share_correct == 1.0
+    assert table[1].events == 1 and table[1].share_correct == 0.0
+    assert ece == pytest.approx((0.05 + 0.15) / 2, abs=1e-6)
+
+
+def test_light_stems():
+    assert words("والقصف وفي المقدادية") == ["قصف", "وفي", "مقداديه"]
+
+
+def test_bundled_model_is_wired_into_the_engine(deciding_engine):
+    names = [c.name for c in deciding_engine.components]
+    assert names[-2:] == ["rows", "learned_decision"]
+    rows = deciding_engine.extract(article_id="a", text=ARTICLE, title=None, published=PUBLISHED)
+    assert all("+dl" in r["extractor_version"] for r in rows)
+    assert all(0.0 <= r["confidence"] <= 1.0 for r in rows)
+
+
+def test_rules_only_setting_builds_the_rule_engine():
+    from pipeline.extract import build_engine
+
+    eng = build_engine(Settings.load(extract={"decision_model": ""}))
+    assert "learned_decision" not in [c.name for c in eng.components]
+
+
+def test_train_command_is_deterministic(tmp_path: Path):
+    from pipeline.cli import main
+
+    for name in ("a", "b"):
+        assert main(["train", "--sets", "fresh4", "--calibrate-on", "fresh4",
+                     "--output", str(tmp_path / name / "decision.json.gz")]) == 0
+    assert (tmp_path / "a" / "decision.json.gz").read_bytes() == (tmp_path / "b" / "decision.json.gz").read_bytes()
+    card = (tmp_path / "a" / "decision.md").read_text(encoding="utf-8")
+    assert "| dev |" in card and "keep threshold" in card
