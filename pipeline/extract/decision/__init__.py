@@ -25,7 +25,7 @@ from pipeline.extract.lexicon import Lexicons
 MODEL_DIR = Path(__file__).resolve().parents[3] / "data" / "models"
 DEFAULT_MODEL = MODEL_DIR / "decision.json.gz"
 __all__ = ["DEFAULT_MODEL", "MODEL_DIR", "DecisionModel", "LearnedDecision", "code_digest", "rule_reread",
-           "with_model"]
+           "rules_digest", "with_model"]
 
 
 def rule_reread(rules: Any) -> Reread:
@@ -43,6 +43,16 @@ def code_digest() -> str:
     h = hashlib.sha256()
     for name in ("features.py", "linear.py", "layer.py", "train.py"):
         h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()
+
+
+def rules_digest() -> str:
+    """Hash of the lexicons and gazetteer the candidates come from: other rules, another model version."""
+    h = hashlib.sha256()
+    data = Path(__file__).resolve().parents[3] / "data"
+    for path in sorted([*(data / "lexicons").glob("*.tsv"), *(data / "gazetteer").glob("*.tsv")]):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 

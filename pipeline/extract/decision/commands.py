@@ -41,7 +41,7 @@ def _set_paths(gold_dir: Path, name: str) -> tuple[str, Path, Path]:
 
 def run_train(args: argparse.Namespace, settings: Any) -> int:
     from pipeline.extract import build_rule_engine
-    from pipeline.extract.decision import DEFAULT_MODEL, code_digest, rule_reread, with_model
+    from pipeline.extract.decision import DEFAULT_MODEL, code_digest, rule_reread, rules_digest, with_model
     from pipeline.extract.decision.train import train
 
     gold_dir = Path(args.gold_dir)
@@ -53,7 +53,8 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
                              published=dt.date.fromisoformat(a["published"][:10]))
 
     model = train(sets, rule_rows, rule_reread(rules), rules.lex,
-                  calibrate_on=[n for n in args.calibrate_on.split(",") if n], code_digest=code_digest())
+                  calibrate_on=[n for n in args.calibrate_on.split(",") if n], code_digest=code_digest(),
+                  rules_digest=rules_digest())
     output = Path(args.output) if args.output else DEFAULT_MODEL
     model.save(output)
     from pipeline.extract.decision.model import DecisionModel
@@ -102,7 +103,8 @@ def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
              f"- candidates from the rules (article pass + re-read sentences): {c['candidates']}, "
              f"{c['candidates_matched']} matching a gold event; {c['sentences']} sentences for the gate",
              f"- calibration and thresholds: out-of-fold ({c['folds']} folds by article) on {c['calibrated_on']}",
-             f"- data sha256 {c['data_sha256'][:16]}, code sha256 {c['code_sha256'][:16]}", "",
+             f"- data sha256 {c['data_sha256'][:16]}, code sha256 {c['code_sha256'][:16]}, "
+             f"lexicons+gazetteer sha256 {c['rules_sha256'][:16]}", "",
              "## Features",
              "Light-stemmed words and word bigrams of the candidate's sentence, suffixes, the trigger and three",
              "words each side, rule-lexicon cue kinds (background, claim, future, condemn, ...) before/after the",
