@@ -182,3 +182,28 @@ def test_train_command_is_deterministic(tmp_path: Path):
     assert (tmp_path / "a" / "decision.json.gz").read_bytes() == (tmp_path / "b" / "decision.json.gz").read_bytes()
     card = (tmp_path / "a" / "decision.md").read_text(encoding="utf-8")
     assert "| dev |" in card and "keep threshold" in card
+
+
+def test_place_slots_read_village_lists_and_stop_at_tolls():
+    from pipeline.extract.decision.places import place_slots
+
+    s = "بينهم 13 قضوا في القصف على قرى سرمان ومشيرفة وسقيقات وبابولين، وأربعة في بلدة التمانعة، وخمسة في قريتي أم جلال وشيخان."
+    assert [x.text for x in place_slots(s)] == ["سرمان", "مشيرفة", "سقيقات", "بابولين", "التمانعة", "أم جلال", "شيخان"]
+    assert [x.text for x in place_slots("اقتحمت القوات قرية «أبعدارة» ثم قرية «العقدة المغاربة» في الولاية")] == \
+        ["«أبعدارة»", "«العقدة المغاربة»"]
+    assert [x.text for x in place_slots("اقتحم الجيش أحياء عدة في المدينة ومن بلدة عزون")] == ["عزون"]
+    assert place_slots("قصفت الطائرات مواقع في ريف إدلب الجنوبي") == []
+
+
+def test_a_kept_event_gets_one_row_per_listed_village(engine):
+    from pipeline.extract.decision.places import split_by_place
+
+    text = "قصفت قوات النظام قرى سرمان ومشيرفة وسقيقات في ريف إدلب اليوم."
+    base = dict(row(0, len(text), "airstrike_shelling"), evidence=text, location_text="سرمان", country_code="SY",
+                admin1="Idlib", fatalities=4)
+    rows = split_by_place([base], text, [(0, len(text))], engine.gaz, "a")
+    assert [r["location_text"] for r in rows] == ["سرمان", "مشيرفة", "سقيقات"]
+    assert [r["fatalities"] for r in rows] == [4, None, None]  # a group toll belongs to no village alone
+    assert len({r["event_id"] for r in rows}) == 3 and all(r["country_code"] == "SY" for r in rows)
+    one_place = dict(base, evidence="قصفت قوات النظام بلدة سرمان.")
+    assert split_by_place([one_place], "قصفت قوات النظام بلدة سرمان.", [(0, 27)], engine.gaz, "a") == [one_place]

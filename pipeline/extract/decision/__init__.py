@@ -67,12 +67,13 @@ class LearnedDecision:
     model: DecisionModel
     reread: Reread
     lexicons: Lexicons
+    gazetteer: Any = None
     name: ClassVar[str] = "learned_decision"
     reads: ClassVar[tuple[str, ...]] = ("text", "title", "published", "rows")
     writes: ClassVar[tuple[str, ...]] = ("rows",)
 
     def __call__(self, doc: ArticleDoc) -> None:
-        layer = DecisionLayer(self.model, self.reread, self.lexicons)
+        layer = DecisionLayer(self.model, self.reread, self.lexicons, self.gazetteer)
         rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published)
         for r in rows:
             r["extractor_version"] = f"{r['extractor_version'].split('+')[0]}+{self.model.version}"
@@ -81,7 +82,7 @@ class LearnedDecision:
 
 def with_model(rules: Engine, model: DecisionModel) -> Engine:
     """An engine running ``rules``' components, then ``LearnedDecision`` with ``model`` after ``rows``."""
-    learned = LearnedDecision(model, rule_reread(rules), rules.lex)
+    learned = LearnedDecision(model, rule_reread(rules), rules.lex, rules.gaz)
     return Engine(rules.lex, rules.gaz, use_dateparser_fallback=rules.use_fallback,
                   min_confidence=rules.min_confidence, morph_forms=rules.morph,
                   components=insert_after(rules.components, "rows", learned))

@@ -27,6 +27,7 @@ from pipeline.extract.decision.features import (
     words,
 )
 from pipeline.extract.decision.model import DecisionModel
+from pipeline.extract.decision.places import split_by_place
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import split_sentences
 from pipeline.schema import ACTION_TO_ACLED
@@ -103,10 +104,13 @@ def retype(row: dict[str, Any], action: str, article_id: str) -> dict[str, Any]:
 class DecisionLayer:
     """Applies a ``DecisionModel`` to one article's rule output; ``reread`` codes a sentence on its own."""
 
-    def __init__(self, model: DecisionModel, reread: Reread, lexicons: Lexicons) -> None:
+    def __init__(self, model: DecisionModel, reread: Reread, lexicons: Lexicons, gazetteer: Any = None, *,
+                 split_places: bool = True) -> None:
         self.model = model
         self.reread = reread
         self.lexicons = lexicons
+        self.gazetteer = gazetteer
+        self.split_places = split_places
 
     def __call__(self, rows: list[dict[str, Any]], *, article_id: str, text: str, title: str | None,
                  published: dt.date) -> list[dict[str, Any]]:
@@ -126,4 +130,8 @@ class DecisionLayer:
             key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
             if key not in kept or kept[key]["confidence"] < row["confidence"]:
                 kept[key] = row
-        return sorted(kept.values(), key=lambda r: (r["char_start"], r["action_type"])) + others
+        decided = list(kept.values())
+        if self.split_places:
+            spans = [(sv.start, sv.end) for sv in article.sentences]
+            decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
+        return sorted(decided, key=lambda r: (r["char_start"], r["action_type"], r["location_text"] or "")) + others
