@@ -45,20 +45,20 @@ def _query(data_root: Path, sql: str) -> list[tuple]:
 def test_summary_names_counts_and_files(sample_run):
     data_root, proc = sample_run
     out = proc.stdout
-    assert "articles stored" in out and "events stored" in out
+    assert "articles stored" in out and "real events" in out and "event mentions" in out
     assert "warehouse/events.duckdb" in out
     assert "conflict-events query" in out
     assert (data_root / "lake" / "events" / f"dt={RUN_DATE}").is_dir()
     docs = next(line.split(":", 1)[1].strip() for line in out.splitlines() if "data docs" in line)
     assert (data_root.parent / docs).is_file(), "the summary links this run's Great Expectations data docs"
-    assert "flagged as not factual" in out
+    assert "not asserted as fact" in out
 
 
 def test_seed_article_yields_the_diyala_security_operation(sample_run):
     data_root, _ = sample_run
     rows = _query(
         data_root,
-        "select event_date, country_code, admin1, actor1_norm from events "
+        "select event_date, country_code, admin1, actor1_norm from event_mentions "
         "where action_type = 'security_operation' and admin1 = 'Diyala' and modality = 'asserted'",
     )
     assert rows, "no Diyala security operation extracted from the seed article"
@@ -69,7 +69,7 @@ def test_every_stored_event_traces_back_to_its_sentence(sample_run):
     data_root, _ = sample_run
     bad = _query(
         data_root,
-        "select e.event_id from events e join articles a using (article_id) "
+        "select e.mention_id from event_mentions e join articles a using (article_id) "
         "where substr(a.text, e.char_start + 1, e.char_end - e.char_start) <> e.evidence",
     )
     assert bad == []
@@ -80,17 +80,19 @@ def test_negative_and_non_arabic_pages_yield_no_events(sample_run):
     quarantined = _query(data_root, "select reason from quarantine where stage = 'crawl'")
     assert any("not_arabic" in r[0] for r in quarantined)
     events_per_article = _query(
-        data_root, "select count(*) from articles a left join events e using (article_id) "
+        data_root, "select count(*) from articles a left join event_mentions e using (article_id) "
         "where a.title like '%مباراة%' or a.title like '%الدوري%' group by a.article_id")
     assert all(n == 0 for (n,) in events_per_article if n is not None)
 
 
 def test_rerun_of_the_same_day_duplicates_nothing(sample_run):
     data_root, _ = sample_run
-    before = _query(data_root, "select (select count(*) from events), (select count(*) from articles)")[0]
+    counts = ("select (select count(*) from events), (select count(*) from event_mentions), "
+              "(select count(*) from articles), (select list(event_id order by event_id) from events)")
+    before = _query(data_root, counts)[0]
     proc = _run_pipeline(data_root)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    after = _query(data_root, "select (select count(*) from events), (select count(*) from articles)")[0]
-    assert after == before
+    after = _query(data_root, counts)[0]
+    assert after == before  # same counts and the same event ids
     dupes = _query(data_root, "select event_id from events group by event_id having count(*) > 1")
     assert dupes == []

@@ -37,7 +37,7 @@ def test_load_then_query(settings: Settings, registry: str, capsys: pytest.Captu
     out = capsys.readouterr().out
     assert "events" in out and "7" in out
     assert main(["--data-root", root, "query",
-                 "select num_sources from event_clusters order by num_sources desc limit 1"]) == 0
+                 "select num_sources from events order by num_sources desc limit 1"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].strip() == "num_sources"
     assert out.splitlines()[2].strip() == "2"

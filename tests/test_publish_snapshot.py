@@ -31,18 +31,18 @@ def warehouse(settings: Settings) -> Settings:
 def test_snapshot_contents_and_manifest(warehouse: Settings) -> None:
     folder = Path(publish_snapshot(warehouse, version="v2025.01.14", created_at=CREATED))
     assert sorted(p.name for p in folder.iterdir()) == [
-        "CITATION.cff", "articles.csv", "articles.parquet", "codebook.md", "events.csv", "events.parquet",
-        "manifest.json"]
+        "CITATION.cff", "articles.csv", "articles.parquet", "codebook.md", "event_mentions.csv",
+        "event_mentions.parquet", "events.csv", "events.parquet", "manifest.json"]
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["row_counts"] == {"events": 7, "articles": 5}
+    assert manifest["row_counts"] == {"events": 5, "event_mentions": 7, "articles": 5}
     assert manifest["schema_version"] == schema.SCHEMA_VERSION
     assert manifest["extractor_versions"] == ["rules-0.1"]
     assert manifest["event_date_range"] == ["2025-01-10", "2025-01-14"]
     assert [s["source_id"] for s in manifest["sources"]] == ["alpha", "beta"]
     assert manifest["created_at"] == "2025-01-14T06:00:00+00:00"
     events = pq.read_table(folder / "events.parquet")
-    assert events.schema.names == schema.column_names("events")
-    assert events.cast(schema.EVENT_SCHEMA).num_rows == 7  # Parquet keeps timestamps in ms, same values
+    assert events.schema.names == schema.warehouse_column_names("events")
+    assert events.cast(schema.REAL_EVENT_SCHEMA).num_rows == 5  # Parquet keeps timestamps in ms, same values
     assert events.schema.metadata[b"schema_version"].decode() == schema.SCHEMA_VERSION
     assert "quarantine" not in " ".join(p.name for p in folder.iterdir())
     assert verify_snapshot(folder) == []
@@ -83,7 +83,7 @@ def test_codebook_covers_every_column(warehouse: Settings) -> None:
     folder = Path(publish_snapshot(warehouse, version="v2025.01.14", created_at=CREATED))
     codebook = (folder / "codebook.md").read_text()
     for table in PUBLISHED_TABLES:
-        for field in schema.TABLE_FIELDS[table]:
+        for field in schema.WAREHOUSE_FIELDS[table]:
             assert f"| `{field.name}` |" in codebook, field.name
     for code in (*schema.DATE_PRECISIONS, *schema.GEO_PRECISIONS, *schema.MODALITIES):
         assert f"- `{code}`:" in codebook

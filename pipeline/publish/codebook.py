@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline import schema
 from pipeline.load.ddl import duckdb_type
 
-PUBLISHED_TABLES: tuple[str, ...] = ("events", "articles")
+PUBLISHED_TABLES: tuple[str, ...] = ("events", "event_mentions", "articles")
 
 _PRECISION_CODES = {
     "date_precision": {
@@ -34,7 +34,7 @@ _PRECISION_CODES = {
 
 def _column_rows(table: str) -> list[str]:
     rows = ["| column | type | required | meaning | allowed values |", "|---|---|---|---|---|"]
-    for f in schema.TABLE_FIELDS[table]:
+    for f in schema.WAREHOUSE_FIELDS[table]:
         allowed = ", ".join(f"`{a}`" for a in f.allowed) if f.allowed else ""
         rows.append(f"| `{f.name}` | {duckdb_type(f.type)} | {'yes' if not f.nullable else 'no'} | "
                     f"{f.description.replace('|', '/')} | {allowed} |")

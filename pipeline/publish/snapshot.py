@@ -60,10 +60,10 @@ def _snapshots_root(settings: Settings) -> Path:
 
 def read_published_table(con, table: str) -> pa.Table:
     """A warehouse table in its schema-module schema (column order and Arrow types)."""
-    columns = ", ".join(quote_ident(c) for c in schema.column_names(table))
-    keys = ", ".join(quote_ident(k) for k in schema.TABLE_KEYS[table])
+    columns = ", ".join(quote_ident(c) for c in schema.warehouse_column_names(table))
+    keys = ", ".join(quote_ident(k) for k in schema.WAREHOUSE_KEYS[table])
     result = con.sql(f"select {columns} from {table} order by {keys}").to_arrow_table()
-    return result.cast(schema.TABLE_SCHEMAS[table])
+    return result.cast(schema.WAREHOUSE_SCHEMAS[table])
 
 
 def _csv_ready(table: pa.Table) -> pa.Table:

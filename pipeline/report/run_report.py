@@ -38,7 +38,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, run_id: str, run_date: dt.date) ->
     event_date: a backfill or an archive replay reports the days it actually covered.
     """
     p = {"run_id": run_id, "run_date": run_date}
-    coded = "from events where run_date = $run_date and modality = 'asserted'"
+    coded = "from event_mentions where run_date = $run_date and modality = 'asserted'"
     return {
         "stages": _rows(con, "select stage, coalesce(source_id, ''), status, records_in, records_out, quarantined, "
                         "errors, message from runs where run_id = $run_id order by started_at nulls last, stage, "
