@@ -85,3 +85,9 @@ def test_migration_moves_mentions_out_of_a_1_0_events_table() -> None:
         ("m1", "a1", None)]
     assert con.execute("select count(*) from events").fetchall() == [(0,)]
     assert not con.execute("select * from duckdb_views() where view_name = 'event_clusters'").fetchall()
+
+
+def test_every_warehouse_column_has_a_description() -> None:
+    for table, fields in schema.WAREHOUSE_FIELDS.items():
+        for f in fields:
+            assert len(f.description) > 10, f"{table}.{f.name} has no real description"

@@ -9,8 +9,10 @@ from pipeline.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from pipeline.cli import iso_date
+
     parser = subparsers.add_parser("report", help="write the HTML run report of a run date")
-    parser.add_argument("--date", type=dt.date.fromisoformat, required=True, help="run date YYYY-MM-DD")
+    parser.add_argument("--date", type=iso_date, required=True, help="run date YYYY-MM-DD")
     parser.add_argument("--run-id", help="run to report (default: the latest run of that date in the warehouse)")
     parser.set_defaults(handler=report_command)
 
