@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +98,28 @@ def test_rerun_of_the_same_day_duplicates_nothing(sample_run):
     assert after == before  # same counts and the same event ids
     dupes = _query(data_root, "select event_id from events group by event_id having count(*) > 1")
     assert dupes == []
+
+
+def test_summary_report_snapshot_and_readme_agree_on_events_and_deaths(sample_run):
+    """Issue 11 "done means": the README's figures, the summary, the warehouse, the report and a snapshot
+    give the same number of real events and deaths for the sample."""
+    data_root, proc = sample_run
+    events, deaths = _query(data_root, "select count(*), sum(fatalities) from events")[0]
+    summary = re.search(r"real events\s*: (\d+) \((\d+) deaths", proc.stdout)
+    assert summary and (int(summary.group(1)), int(summary.group(2))) == (events, deaths)
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"\*\*(\d+) real events and (\d+) deaths\*\*", readme)
+    assert stated and (int(stated.group(1)), int(stated.group(2))) == (events, deaths)
+    report = (data_root / "reports" / RUN_DATE / "index.html").read_text(encoding="utf-8")
+    assert f"<b>{events}</b> real-world events, <b>{deaths}</b> deaths" in report
+    syria = _query(data_root, "select sum(fatalities) from fatalities_monthly where country_code = 'SY'")[0][0]
+    assert syria == 9  # 3 at Kisweh + 6 at the Tishreen dam; counting mentions gave 18
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "--data-root", data_root.name, "publish",
+                           "--version", "v2025.03.04"], cwd=data_root.parent, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    manifest = json.loads((data_root / "snapshots" / "v2025.03.04" / "manifest.json").read_text())
+    assert manifest["row_counts"]["events"] == events
+    released = duckdb.connect().execute(
+        f"select sum(fatalities) from '{data_root / 'snapshots' / 'v2025.03.04' / 'events.parquet'}'").fetchone()[0]
+    assert released == deaths

@@ -18,21 +18,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def report_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.errors import PipelineError
     from pipeline.report import write_run_report
 
-    run_id = args.run_id or latest_run_id(settings, args.date) or f"run-{args.date.isoformat()}"
+    run_id = args.run_id or latest_run_id(settings, args.date)
+    if run_id is None:
+        raise PipelineError(f"no run of {args.date} in the warehouse: run `conflict-events run --date {args.date}` "
+                            "(or crawl ... load) first, or pass --run-id")
     print(write_run_report(settings, run_id=run_id, run_date=args.date))
     return 0
 
 
 def latest_run_id(settings: Settings, run_date: dt.date) -> str | None:
-    from pipeline.errors import WarehouseMissing
     from pipeline.load import connect
 
-    try:
-        con = connect(settings, read_only=True)
-    except WarehouseMissing:
-        return None
+    con = connect(settings, read_only=True)  # no warehouse: WarehouseMissing, a one-line error
     try:
         rows = con.execute("select run_id from runs where run_date = $d order by started_at desc nulls last, "
                            "run_id desc limit 1", {"d": run_date}).fetchall()
