@@ -22,6 +22,7 @@ from pipeline.errors import ConfigError, WarehouseMissing
 from pipeline.load import connect
 from pipeline.load.events import run_date_counts
 from pipeline.report.charts import html_table, point_map, ranked_bars, shown_of, stacked_bars
+from pipeline.report.data_docs import make_offline
 from pipeline.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ th{background:#f4f4f4}.axis,.legend,.label{font-size:11px;fill:#333}.empty{color
 .failed{color:#b00}.headline{font-size:16px}.headline b{font-size:20px}
 td.ar{font-family:"Noto Naskh Arabic","Amiri","Noto Sans Arabic",system-ui,sans-serif;max-width:520px}
 .map .grid{stroke:#dde3ea;stroke-width:1}.map .place{font-size:12px;fill:#667;font-weight:600}
-.caption{color:#555;font-size:12px}"""
+.caption{color:#555;font-size:12px}td.ar:nth-last-child(2){min-width:380px}td:last-child{font-size:11px}"""
 
 # The events the run's mentions belong to (the same set the run summary counts).
 _TOUCHED = "event_id in (select event_id from event_mentions where run_date = $run_date and event_id is not null)"
@@ -236,12 +237,15 @@ def write_run_report(settings: Settings, *, run_id: str, run_date: dt.date) -> s
         raise ConfigError(f"reports are written to a local folder, got {root}")
     folder = Path(root) / run_date.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
-    run_docs = Path(paths.data_docs_dir(settings)) / run_id
+    docs_root = Path(paths.data_docs_dir(settings))
+    run_docs = docs_root / run_id
     link = {
         table: os.path.relpath(run_docs / table / "index.html", folder)
         for table in ("articles", "events")
         if (run_docs / table / "index.html").exists()
     }
+    for table in link:
+        make_offline(run_docs / table, docs_root)
     try:
         con = connect(settings, read_only=True)
     except WarehouseMissing:
