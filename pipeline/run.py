@@ -157,9 +157,12 @@ def run_extract(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
     appended to the new events part as they come (replacing the day's part atomically at the end).
     """
     from pipeline.extract import extract_event_batches
-    from pipeline.store import iter_partition_batches, write_partition_batches
+    from pipeline.progress import Progress
+    from pipeline.store import iter_partition_batches, partition_row_count, write_partition_batches
 
-    with _recorded_stage(settings, "extract", run_date=run_date, run_id=run_id) as record:
+    total = partition_row_count(settings, table_name="articles", run_date=run_date, layer="staging")
+    with _recorded_stage(settings, "extract", run_date=run_date, run_id=run_id) as record, \
+            Progress("extract", total=total, unit="articles") as progress:
         articles = _counted_rows(
             iter_partition_batches(
                 settings,
@@ -169,6 +172,7 @@ def run_extract(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
                 batch_size=max(1, settings.extract.batch_size),
             ),
             record,
+            progress,
         )
         quarantine: list[pa.Table] = []
 
@@ -189,20 +193,24 @@ def run_extract(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
     return path
 
 
-def _counted_rows(batches: Iterator[pa.Table], record: StageRecord) -> Iterator[pa.Table]:
-    """``batches`` unchanged, adding their rows to ``record.records_in`` as they pass."""
+def _counted_rows(batches: Iterator[pa.Table], record: StageRecord, progress=None) -> Iterator[pa.Table]:
+    """``batches`` unchanged, adding their rows to ``record.records_in`` (and ``progress``) as they pass."""
     for batch in batches:
         record.records_in += batch.num_rows
         yield batch
+        if progress is not None:  # the consumer asks for the next batch when this one is coded
+            progress.update(batch.num_rows)
 
 
 def run_validate(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
     """Validate the day's staged articles and events; failures go to quarantine, batch failures raise."""
+    from pipeline.progress import Progress
     from pipeline.store import read_partition, replace_partition, write_partition
     from pipeline.validate import raise_for_batch_failures, validate_table
 
     results = {}
-    with _recorded_stage(settings, "validate", run_date=run_date, run_id=run_id) as record:
+    with _recorded_stage(settings, "validate", run_date=run_date, run_id=run_id) as record, \
+            Progress("validate", unit="rows") as progress:
         article_count = None
         for table_name in VALIDATED_TABLES:  # articles first: the events batch check needs their count
             staged = read_partition(settings, table_name=table_name, run_date=run_date, layer="staging")
@@ -228,6 +236,7 @@ def run_validate(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
                 part=f"validate-{table_name}",
             )
             record.records_in += staged.num_rows
+            progress.update(staged.num_rows)
             record.records_out += result.valid.num_rows
             record.quarantined += result.quarantine.num_rows
             results[table_name] = result
