@@ -15,8 +15,8 @@ import logging
 import duckdb
 
 from pipeline import schema
-from pipeline.errors import ValidationFailed
 from pipeline.load.ddl import duckdb_type, quote_ident, read_sql
+from pipeline.load.expectations import check_warehouse_expectations
 
 logger = logging.getLogger(__name__)
 
@@ -56,28 +56,9 @@ def rebuild_events(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
-# Each query returns the number of rows breaking one invariant of the events/mentions split.
-_INVARIANTS: dict[str, str] = {
-    "asserted mentions without an event":
-        "select count(*) from event_mentions where modality = 'asserted' and event_id is null",
-    "non-asserted mentions with an event":
-        "select count(*) from event_mentions where modality <> 'asserted' and event_id is not null",
-    "mentions pointing at a missing event":
-        "select count(*) from event_mentions m anti join events e using (event_id) where m.event_id is not null",
-    "events whose num_mentions disagrees with event_mentions":
-        "select count(*) from events e left join (select event_id, count(*) as n from event_mentions "
-        "group by event_id) m using (event_id) where m.n is distinct from e.num_mentions",
-    "events with fatalities_low > fatalities_high":
-        "select count(*) from events where fatalities_low > fatalities_high",
-}
-
-
 def check_events(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Counts of events and mentions; ValidationFailed when the split breaks an invariant."""
-    broken = {name: n for name, sql in _INVARIANTS.items() if (n := con.execute(sql).fetchall()[0][0])}
-    if broken:
-        raise ValidationFailed("events/mentions split is inconsistent: "
-                               + "; ".join(f"{n} {name}" for name, n in broken.items()))
+    """Counts of events and mentions; ValidationFailed when ``expectations/warehouse_*.json`` fail."""
+    check_warehouse_expectations(con)
     events, asserted, other = con.execute(
         "select (select count(*) from events), count(*) filter (where modality = 'asserted'), "
         "count(*) filter (where modality <> 'asserted') from event_mentions").fetchall()[0]
