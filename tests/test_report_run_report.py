@@ -65,7 +65,7 @@ def test_report_counts_events_like_the_summary(report: Path, settings: Settings)
     html = report.read_text()
     assert "<b>4</b> real-world events, <b>4</b> deaths" in html and "from 4 event mentions" in html
     assert '<td dir="auto" class="ar">قصف الطيران بلدة سرمين</td>' in html  # Arabic evidence, right to left
-    assert "<circle" in html  # the offline map has the events
+    assert "<circle" in html and 'class="border"' in html  # the offline map: events over country borders
 
 
 def test_long_lists_say_how_much_is_shown() -> None:
@@ -153,3 +153,14 @@ def test_blank_png_is_detected(tmp_path: Path) -> None:
     png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
     assert not _png_is_not_blank(png)
+
+
+def test_boundaries_are_shipped_with_their_notice() -> None:
+    import json
+
+    from pipeline.report.run_report import BOUNDARIES_FILE, country_outlines
+
+    names = {f["properties"]["name"] for f in json.loads(BOUNDARIES_FILE.read_text())["features"]}
+    assert {"Syria", "Iraq", "Yemen", "Sudan", "Libya", "Somalia", "Egypt", "Lebanon"} <= names
+    assert "Natural Earth" in (BOUNDARIES_FILE.parent / "NOTICE").read_text()
+    assert len(country_outlines()) > 100

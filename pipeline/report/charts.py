@@ -92,11 +92,12 @@ def _grid_step(span: float) -> int:
 
 
 def point_map(points: list[tuple[float, float, str, int, str]], labels: list[tuple[float, float, str]], *,
-              width: int = 760) -> str:
+              outlines: list[list[tuple[float, float]]] = (), width: int = 760) -> str:
     """Events as dots on a latitude/longitude grid (equirectangular, no tiles, no network).
 
     ``points``: (lat, lon, category, deaths, title); dot area grows with deaths, colour by category.
     ``labels``: (lat, lon, text) drawn as place names (e.g. country centroids).
+    ``outlines``: polylines of (lon, lat) drawn under the dots (country borders).
     """
     if not points:
         return '<p class="empty">no event with coordinates</p>'
@@ -113,6 +114,10 @@ def point_map(points: list[tuple[float, float, str, int, str]], labels: list[tup
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
              f'aria-label="map of events" class="map"><rect width="{width}" height="{height}" fill="#f7f9fb"/>']
+    for line in outlines:
+        if any(south - 5 <= lat <= north + 5 and west - 5 <= lon <= east + 5 for lon, lat in line):
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(lat, lon) for lon, lat in line))
+            parts.append(f'<polyline points="{path}" class="border"/>')
     step = _grid_step(max(north - south, east - west))
     for lon in range(math.ceil(west / step) * step, math.floor(east) + 1, step):
         x, _ = xy(south, lon)

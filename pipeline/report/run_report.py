@@ -30,6 +30,7 @@ WINDOW_DAYS = 30
 RANKED_LIMIT = 25
 EVENT_ROWS_LIMIT = 300
 COUNTRIES_FILE = Path(__file__).resolve().parents[2] / "data" / "gazetteer" / "countries.tsv"
+BOUNDARIES_FILE = Path(__file__).resolve().parents[2] / "data" / "boundaries" / "countries_110m.geojson"
 
 STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}
@@ -37,8 +38,9 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;text-
 th{background:#f4f4f4}.axis,.legend,.label{font-size:11px;fill:#333}.empty{color:#888}
 .failed{color:#b00}.headline{font-size:16px}.headline b{font-size:20px}
 td.ar{font-family:"Noto Naskh Arabic","Amiri","Noto Sans Arabic",system-ui,sans-serif;max-width:520px}
-.map .grid{stroke:#dde3ea;stroke-width:1}.map .place{font-size:12px;fill:#667;font-weight:600}
-.caption{color:#555;font-size:12px}td.ar:nth-last-child(2){min-width:380px}td:last-child{font-size:11px}"""
+.map .grid{stroke:#dde3ea;stroke-width:1}.map .border{fill:none;stroke:#8a96a3;stroke-width:0.8}
+.map .place{font-size:12px;fill:#667;font-weight:600}
+.caption{color:#555;font-size:12px}td.ar:nth-last-child(2){min-width:380px}"""
 
 # The events the run's mentions belong to (the same set the run summary counts).
 _TOUCHED = "event_id in (select event_id from event_mentions where run_date = $run_date and event_id is not null)"
@@ -157,6 +159,17 @@ def country_labels() -> list[tuple[float, float, str]]:
     return labels
 
 
+def country_outlines() -> list[list[tuple[float, float]]]:
+    """Country borders (Natural Earth 1:110m, public domain; data/boundaries/NOTICE) as (lon, lat) lines."""
+    try:
+        collection = json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        logger.warning("no country outlines for the map (%s)", exc)
+        return []
+    return [[(lon, lat) for lon, lat in line] for feature in collection["features"]
+            for line in feature["geometry"]["coordinates"]]
+
+
 def _ranked(title: str, rows: list[tuple]) -> str:
     shown, caption = shown_of([(str(r[0]), int(r[1])) for r in rows], RANKED_LIMIT)
     return f"<h2>{escape(title)} ({caption})</h2>" + ranked_bars(shown)
@@ -178,9 +191,10 @@ def _event_sections(data: dict) -> list[str]:
         f"<h2>Deaths per event date and type (up to {WINDOW_DAYS} days)</h2>"
         + stacked_bars(fdays, fseries, label="deaths per day by event type"),
         "<h2>Events and deaths by country</h2>" + html_table(["country", "events", "deaths"], data["countries"]),
-        "<h2>Map of events</h2>" + point_map(data["points"], country_labels())
-        + '<p class="caption">Dots on a latitude/longitude grid (no map tiles, works offline); size grows with '
-          "deaths; country names at GeoNames centroids (CC BY 4.0). Events without coordinates are not drawn.</p>",
+        "<h2>Map of events</h2>" + point_map(data["points"], country_labels(), outlines=country_outlines())
+        + '<p class="caption">No map tiles, works offline; dot size grows with deaths. Borders: Made with Natural '
+          "Earth (public domain); country names at GeoNames centroids (CC BY 4.0). Events without coordinates are "
+          "not drawn.</p>",
         _ranked("Events by country / admin1", data["places"]),
         _ranked("Actors (actor1) by events", data["actors"]),
         f"<h2>The events ({caption}, most deaths first)</h2>"
