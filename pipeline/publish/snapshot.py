@@ -149,7 +149,7 @@ def read_release_tables(con: duckdb.DuckDBPyConnection, *, country: str | None =
         columns = ", ".join(quote_ident(c) for c in schema.warehouse_column_names(table))
         keys = ", ".join(quote_ident(k) for k in schema.WAREHOUSE_KEYS[table])
         sql = selects[table].format(columns=columns) + f" order by {keys}"
-        tables[table] = con.execute(sql, params).to_arrow_table().cast(schema.WAREHOUSE_SCHEMAS[table])
+        tables[table] = con.sql(sql, params=params).to_arrow_table().cast(schema.WAREHOUSE_SCHEMAS[table])
     return tables
 
 
