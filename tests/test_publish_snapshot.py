@@ -166,9 +166,17 @@ def test_subset_release_by_country_and_dates(warehouse: Settings) -> None:
     folder = publish(warehouse, country="sy", date_from=dt.date(2025, 1, 12), date_to=dt.date(2025, 1, 13))
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["row_counts"] == {"events": 2, "event_mentions": 2, "articles": 2}
-    assert manifest["filters"] == {"country": "sy", "date_from": "2025-01-12", "date_to": "2025-01-13"}
+    assert manifest["filters"] == {"country": "SY", "date_from": "2025-01-12", "date_to": "2025-01-13"}
     with pytest.raises(Exception, match="no events to publish"):
         publish(warehouse, "v2025.01.14.1", country="IQ")
+    # a subset is not the latest full release, and is compared with the previous release of the same subset
+    full = publish(warehouse, "v2025.01.15")
+    subset = publish(warehouse, "v2025.01.15.1", country="SY", date_from=dt.date(2025, 1, 12),
+                     date_to=dt.date(2025, 1, 13))
+    assert json.loads((subset / "manifest.json").read_text())["previous_version"] == "v2025.01.14"
+    assert json.loads((subset / "changes.json").read_text())["counts"] == {"added": 0, "changed": 0, "removed": 0}
+    assert json.loads((full / "manifest.json").read_text())["previous_version"] is None
+    assert json.loads((full.parent / "latest.json").read_text())["version"] == "v2025.01.15"
 
 
 def test_tampering_is_detected(warehouse: Settings) -> None:

@@ -87,10 +87,28 @@ def published_versions(root: Path) -> list[str]:
     return sorted(found, key=parse_version)
 
 
-def previous_version(root: Path, version: str) -> str | None:
-    """The newest published version older than ``version``."""
-    older = [v for v in published_versions(root) if parse_version(v) < parse_version(version)]
+def release_filters(root: Path, version: str) -> dict:
+    """The subset filters a release was published with ({} for a full release)."""
+    try:
+        return json.loads((root / version / MANIFEST).read_text(encoding="utf-8")).get("filters") or {}
+    except (OSError, ValueError):
+        return {}
+
+
+def previous_version(root: Path, version: str, filters: dict | None = None) -> str | None:
+    """The newest published version older than ``version`` with the same subset filters (a country
+    subset is compared with the previous release of that subset, not with a full release)."""
+    wanted = {k: str(v) for k, v in (filters or {}).items() if v is not None}
+    older = [v for v in published_versions(root) if parse_version(v) < parse_version(version)
+             and release_filters(root, v) == wanted]
     return older[-1] if older else None
+
+
+def newest_full_release(root: Path) -> str:
+    """What ``latest`` names: the newest full (unfiltered) release, else the newest release."""
+    versions = published_versions(root)
+    full = [v for v in versions if not release_filters(root, v)]
+    return (full or versions)[-1]
 
 
 def _pid_alive(pid: int) -> bool:
@@ -267,17 +285,17 @@ def read_latest(root: Path) -> str | None:
 
 
 def latest_is_current(root: Path) -> bool:
-    versions = published_versions(root)
-    if not versions:
+    if not published_versions(root):
         return True
+    newest = newest_full_release(root)
     link = root / LATEST
-    link_ok = not link.is_symlink() or os.readlink(link) == versions[-1]
-    return read_latest(root) == versions[-1] and link_ok
+    link_ok = not link.is_symlink() or os.readlink(link) == newest
+    return read_latest(root) == newest and link_ok
 
 
 def point_latest(root: Path) -> str:
-    """Name the newest version in ``latest.json`` (a plain file) and the ``latest`` symlink, atomically."""
-    newest = published_versions(root)[-1]
+    """Name the newest full release in ``latest.json`` (a plain file) and the ``latest`` symlink, atomically."""
+    newest = newest_full_release(root)
     pointer = {"version": newest, "path": newest,
                "manifest_sha256": sha256_file(root / newest / MANIFEST)}
     tmp = root / f".{LATEST_JSON}.{os.getpid()}"
@@ -317,9 +335,9 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
+        filters = {"country": country.upper() if country else None, "date_from": date_from, "date_to": date_to}
         manifest = build_snapshot(settings, tmp, version=version, created_at=created_at,
-                                  previous=previous_version(root, version),
-                                  filters={"country": country, "date_from": date_from, "date_to": date_to})
+                                  previous=previous_version(root, version, filters), filters=filters)
         tmp.chmod(0o755)
         try:
             os.rename(tmp, target)  # fails if another publisher created the version meanwhile
