@@ -79,7 +79,7 @@ def _quality_section(quality: dict[str, dict]) -> list[str]:
         lines.append(f"| {name} | {o.get('gold')} | {o.get('predicted')} | {o.get('precision')} | "
                      f"{o.get('recall')} | {o.get('f1')} | {acc.get('event_date')} | {acc.get('admin1')} | "
                      f"{acc.get('country')} | {acc.get('actor1_norm')} | {acc.get('fatalities')} |")
-    lines += ["", "F1 per action type and gold set (a measure of each mention type, not of events after clustering):", "",
+    lines += ["", "F1 per action type and gold set (of mentions, before clustering):", "",
               "| action type | " + " | ".join(quality) + " |", "|---|" + "---|" * len(quality)]
     types = sorted({t for r in quality.values() for t in r.get("by_action_type", {})})
     for t in types:
