@@ -86,6 +86,7 @@ def test_stages_are_readable_and_include_late_rows(settings: Settings) -> None:
     write_lake(settings, "runs", [run_row(D2, "load", errors_by_kind='{"events": 5}')], D2)
     html = Path(write_run_report(settings, run_id=f"run-{D2}", run_date=D2)).read_text()
     assert "<td>load</td>" in html and "events 5" in html
+    assert "<td>report</td>" in html and "this page" in html
 
 
 def test_report_for_a_day_without_a_run_fails(report: Path, settings: Settings, capsys) -> None:

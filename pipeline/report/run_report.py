@@ -214,7 +214,7 @@ def render(data: dict | None, *, run_id: str, run_date: dt.date, data_docs: dict
     if data is None:
         sections.append('<p class="failed">No warehouse yet: run <code>conflict-events load</code>.</p>')
     else:
-        stages = stage_rows(data["stages"])
+        stages = stage_rows(data["stages"]) + [("report", "", "ok", None, None, None, 0, "", "this page")]
         failed = sum(1 for r in stages if r[2] == "failed")
         sections += _event_sections(data)
         sections += [
