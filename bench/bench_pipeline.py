@@ -125,13 +125,15 @@ def run_once(n: int, *, seed: int, workers: int, ids_out: Path | None = None) ->
             logger.info("%d articles: %s took %.1fs", n, stage, seconds)
         total = time.perf_counter() - started
         counts = run_query(settings, "select (select count(*) from articles) as articles, "
-                                     "(select count(*) from events) as events").to_pylist()[0]
+                                     "(select count(*) from events) as events, "
+                                     "(select count(*) from event_mentions) as mentions").to_pylist()[0]
         if ids_out is not None:
             _write_ids(settings, ids_out)
         return {
             "articles_in": n, "workers": workers, "seconds": round(total, 2),
             "articles_per_second": round(n / total, 1), "stages": stages,
             "articles_stored": counts["articles"], "events_stored": counts["events"],
+            "event_mentions_stored": counts["mentions"],
             "peak_rss_mb": _peak_rss_mb(resource.RUSAGE_SELF),
             "peak_rss_mb_largest_worker": _peak_rss_mb(resource.RUSAGE_CHILDREN),
             "input_mb": round(warc.stat().st_size / 1e6, 1),
@@ -144,7 +146,7 @@ def _write_ids(settings: object, out: Path) -> None:
     from pipeline.load import run_query
 
     lines = []
-    for table, column in (("articles", "article_id"), ("events", "event_id")):
+    for table, column in (("articles", "article_id"), ("event_mentions", "mention_id"), ("events", "event_id")):
         ids = run_query(settings, f"select {column} from {table} order by {column}").column(column).to_pylist()
         lines += [f"{table} {i}" for i in ids]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -7,8 +7,10 @@ module only adds the global flags and maps them onto Settings in ``args_to_setti
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import logging
+import re
 import sys
 from collections.abc import Sequence
 
@@ -26,14 +28,45 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+DATE_FORMAT_HINT = "use the format YYYY-MM-DD, e.g. 2025-03-03"
+
+
+def iso_date(text: str) -> dt.date:
+    """argparse type for a calendar date; the error names the expected format."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: {DATE_FORMAT_HINT}") from None
+
+
+class Parser(argparse.ArgumentParser):
+    """ArgumentParser whose date errors name the format, whichever stage module declared the option."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        message = re.sub(r"invalid fromisoformat value: ('[^']*')", rf"\1 is not a date: {DATE_FORMAT_HINT}",
+                         message)
+        super().error(message)
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("conflict-events")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="conflict-events",
         description="Arabic news -> conflict events: crawl, extract, validate, store, load, publish.",
     )
     parser.add_argument("--config", help="TOML file laid over pipeline/defaults.toml")
     parser.add_argument("--data-root", help="root folder or fsspec URL of all outputs (default: data)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()} (schema "
+                        f"{_schema_version()}, extractor {_extractor_version()})")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         try:
@@ -44,6 +77,41 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module.register(subparsers)
     return parser
+
+
+def _schema_version() -> str:
+    from pipeline.schema import SCHEMA_VERSION
+
+    return SCHEMA_VERSION
+
+
+def _extractor_version() -> str:
+    try:
+        from pipeline.extract.engine import EXTRACTOR_VERSION
+    except ImportError:
+        return "unknown"
+    return EXTRACTOR_VERSION
+
+
+def user_error(exc: BaseException) -> str | None:
+    """The one-line message for an error the user can fix, or None for a bug (which keeps its traceback)."""
+    import duckdb
+    import pyarrow as pa
+
+    if isinstance(exc, PipelineError):
+        return str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return f"{exc.filename or exc}: no such file; check the path"
+    if isinstance(exc, IsADirectoryError | NotADirectoryError | PermissionError):
+        return f"{exc.filename or exc}: {exc.strerror or exc}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"input is not UTF-8 text ({exc.reason} at byte {exc.start}); convert it to UTF-8"
+    if isinstance(exc, duckdb.Error):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"SQL error: {first}"
+    if isinstance(exc, pa.ArrowInvalid | pa.ArrowIOError):
+        return f"unreadable Parquet/Arrow input: {str(exc).splitlines()[0]}"
+    return None
 
 
 def args_to_settings(args: argparse.Namespace) -> Settings:
@@ -68,8 +136,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = args_to_settings(args)
         return int(args.handler(args, settings) or 0)
-    except PipelineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        message = user_error(exc)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
         return 2
 
 

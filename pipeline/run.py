@@ -157,9 +157,12 @@ def run_extract(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
     appended to the new events part as they come (replacing the day's part atomically at the end).
     """
     from pipeline.extract import extract_event_batches
-    from pipeline.store import iter_partition_batches, write_partition_batches
+    from pipeline.progress import Progress
+    from pipeline.store import iter_partition_batches, partition_row_count, write_partition_batches
 
-    with _recorded_stage(settings, "extract", run_date=run_date, run_id=run_id) as record:
+    total = partition_row_count(settings, table_name="articles", run_date=run_date, layer="staging")
+    with _recorded_stage(settings, "extract", run_date=run_date, run_id=run_id) as record, \
+            Progress("extract", total=total, unit="articles") as progress:
         articles = _counted_rows(
             iter_partition_batches(
                 settings,
@@ -169,6 +172,7 @@ def run_extract(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
                 batch_size=max(1, settings.extract.batch_size),
             ),
             record,
+            progress,
         )
         quarantine: list[pa.Table] = []
 
@@ -189,20 +193,24 @@ def run_extract(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
     return path
 
 
-def _counted_rows(batches: Iterator[pa.Table], record: StageRecord) -> Iterator[pa.Table]:
-    """``batches`` unchanged, adding their rows to ``record.records_in`` as they pass."""
+def _counted_rows(batches: Iterator[pa.Table], record: StageRecord, progress=None) -> Iterator[pa.Table]:
+    """``batches`` unchanged, adding their rows to ``record.records_in`` (and ``progress``) as they pass."""
     for batch in batches:
         record.records_in += batch.num_rows
         yield batch
+        if progress is not None:  # the consumer asks for the next batch when this one is coded
+            progress.update(batch.num_rows)
 
 
 def run_validate(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
     """Validate the day's staged articles and events; failures go to quarantine, batch failures raise."""
+    from pipeline.progress import Progress
     from pipeline.store import read_partition, replace_partition, write_partition
     from pipeline.validate import raise_for_batch_failures, validate_table
 
     results = {}
-    with _recorded_stage(settings, "validate", run_date=run_date, run_id=run_id) as record:
+    with _recorded_stage(settings, "validate", run_date=run_date, run_id=run_id) as record, \
+            Progress("validate", unit="rows") as progress:
         article_count = None
         for table_name in VALIDATED_TABLES:  # articles first: the events batch check needs their count
             staged = read_partition(settings, table_name=table_name, run_date=run_date, layer="staging")
@@ -228,6 +236,7 @@ def run_validate(settings: Settings, *, run_date: dt.date, run_id: str) -> str:
                 part=f"validate-{table_name}",
             )
             record.records_in += staged.num_rows
+            progress.update(staged.num_rows)
             record.records_out += result.valid.num_rows
             record.quarantined += result.quarantine.num_rows
             results[table_name] = result
@@ -293,6 +302,8 @@ class RunSummary:
     run_date: dt.date
     articles: int
     events: int
+    fatalities: int
+    mentions: int
     events_by_type: dict[str, int]
     not_factual: int
     quarantined: int
@@ -332,28 +343,26 @@ def run_all(
 def summarize_run(
     settings: Settings, *, run_date: dt.date, run_id: str, warehouse: str, report: str
 ) -> RunSummary:
-    """Counts of the day's stored partitions, for the end-of-run summary."""
-    from pipeline.store import iter_partition_batches, partition_row_count
+    """Counts of the day's stored partitions and of the real-world events they add up to (warehouse)."""
+    from pipeline.load import connect
+    from pipeline.load.events import run_date_counts
+    from pipeline.store import partition_row_count
 
-    by_type: dict[str, int] = {}
-    events = not_factual = 0
-    for batch in iter_partition_batches(settings, table_name="events", run_date=run_date):
-        events += batch.num_rows
-        for action, modality in zip(
-            batch.column("action_type").to_pylist(), batch.column("modality").to_pylist(), strict=True
-        ):
-            if modality == "asserted":
-                by_type[action] = by_type.get(action, 0) + 1
-            else:
-                not_factual += 1
+    con = connect(settings, read_only=True)
+    try:
+        counts = run_date_counts(con, run_date)
+    finally:
+        con.close()
     docs = paths.join(paths.data_docs_dir(settings), run_id, "events", "index.html")
     return RunSummary(
         run_id=run_id,
         run_date=run_date,
         articles=partition_row_count(settings, table_name="articles", run_date=run_date),
-        events=events,
-        events_by_type=dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
-        not_factual=not_factual,
+        events=counts["events"],
+        fatalities=counts["fatalities"],
+        mentions=counts["mentions"],
+        events_by_type=counts["events_by_type"],
+        not_factual=counts["not_factual"],
         quarantined=partition_row_count(settings, table_name="quarantine", run_date=run_date),
         warehouse=warehouse,
         report=report,
@@ -367,11 +376,14 @@ def format_summary(summary: RunSummary) -> str:
     lines = [
         f"run {summary.run_id} (date {summary.run_date})",
         f"  articles stored : {summary.articles}",
-        f"  events stored   : {summary.events}",
+        f"  real events     : {summary.events} ({summary.fatalities} deaths, each toll counted once)",
     ]
     lines += [f"    {action:<22} {count}" for action, count in summary.events_by_type.items()]
     lines += [
-        f"    (+ {summary.not_factual} flagged as not factual: negated, denied, threat, future, hypothetical)",
+        f"  event mentions  : {summary.mentions} (an event reported in several sentences or articles has "
+        "several)",
+        f"    of which {summary.not_factual} not asserted as fact (negated, denied, threat, future, "
+        "hypothetical): in event_mentions only",
         f"  quarantined     : {summary.quarantined} (see the quarantine table)",
         f"  Parquet lake    : {summary.lake}",
         f"  DuckDB warehouse: {summary.warehouse}",
@@ -379,7 +391,7 @@ def format_summary(summary: RunSummary) -> str:
         f"  data docs       : {summary.data_docs or '(not built)'}",
         "",
         "Try:",
-        '  .venv/bin/conflict-events query "select event_date, action_type, actor1_norm, admin1, '
-        'country_code, fatalities from events order by event_date"',
+        '  .venv/bin/conflict-events query "select event_date, event_type, actor1_norm, admin1, '
+        'country_code, fatalities, num_mentions from events order by event_date"',
     ]
     return "\n".join(lines)

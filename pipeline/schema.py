@@ -2,10 +2,17 @@
 
 Grains:
 - ``articles``: one row per distinct article (canonical URL / content hash) fetched or ingested.
-- ``events``: one row per event mention: an (article, sentence, action, place) the extractor coded.
+- ``events``: one row per real-world event: its asserted mentions clustered across articles and outlets.
+- ``event_mentions``: one row per event mention: an (article, sentence, action, place) the extractor coded.
 - ``quarantine``: one row per record a stage refused, with the reason(s); never published.
 - ``runs``: one row per (run, stage, source) with the stage's counts.
 - ``sources``: one row per configured news outlet.
+
+Two layers. The lake (``TABLE_FIELDS``) holds what the stages write: the extractor writes its mention
+records to the lake table ``events`` (``EVENT_FIELDS``: one row per mention, ``event_id`` there is the
+mention's id). The warehouse and the releases (``WAREHOUSE_FIELDS``) split them: the load stage renames
+the lake's ``event_id`` to ``mention_id`` in ``event_mentions``, clusters the asserted mentions over every
+day loaded and writes one ``events`` row per cluster (``REAL_EVENT_FIELDS``).
 
 The Parquet writer, the DuckDB DDL test, the Great Expectations suites and the codebook all read
 these definitions; no other module spells a column list.
@@ -17,7 +24,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0.0"
+# 1.1.0: the warehouse splits real-world ``events`` from ``event_mentions`` (the lake record is unchanged).
+SCHEMA_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
@@ -153,12 +161,13 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("run_date", pa.date32(), "logical date of the run (partition key)", nullable=False),
 )
 
-# --- events -----------------------------------------------------------------------------------------
+# --- event mentions as the extractor writes them (lake table "events") ----------------------------
 
 EVENT_FIELDS: tuple[Field, ...] = (
     # ids
-    Field("event_id", pa.string(), "sha256 (first 32 hex) of article_id, char_start, char_end, action_type "
-          "and location_text: stable across reruns", nullable=False),
+    Field("event_id", pa.string(), "id of the mention: sha256 (first 32 hex) of article_id, char_start, "
+          "char_end, action_type and location_text, stable across reruns (the warehouse calls it mention_id)",
+          nullable=False),
     Field("article_id", pa.string(), "article the event was read from", nullable=False),
     Field("source_id", pa.string(), "outlet id of the article (source registry)"),
     Field("url", pa.string(), "URL of the article the event was read from"),
@@ -203,6 +212,92 @@ EVENT_FIELDS: tuple[Field, ...] = (
     Field("extractor_version", pa.string(), "version of the extraction engine and lexicons", nullable=False),
     Field("run_id", pa.string(), "pipeline run that produced the row", nullable=False),
     Field("run_date", pa.date32(), "logical date of the run (partition key)", nullable=False),
+)
+
+# --- warehouse and releases: event_mentions and events ----------------------------------------------
+
+DATE_PRECISION_ORDER = {p: i for i, p in enumerate(DATE_PRECISIONS)}  # lower is more precise
+GEO_PRECISION_ORDER = {p: i for i, p in enumerate(GEO_PRECISIONS)}
+
+
+def _mention_fields() -> tuple[Field, ...]:
+    """The extractor's record with the mention id, the event it belongs to and the toll flag added."""
+    fields: list[Field] = [
+        Field("mention_id", pa.string(), "id of the mention: sha256 (first 32 hex) of article_id, char_start, "
+              "char_end, action_type and location_text, stable across reruns (the lake's event_id)",
+              nullable=False),
+        Field("event_id", pa.string(), "real-world event (events.event_id) the mention belongs to; null when "
+              "the mention is not asserted as fact (see modality)"),
+    ]
+    for f in EVENT_FIELDS:
+        if f.name == "event_id":
+            continue
+        fields.append(f)
+        if f.name == "fatalities":
+            fields.append(Field("is_repeated_toll", pa.bool_(), "true when an earlier asserted mention of the "
+                                "same article carries the same death count: the article's toll repeated, "
+                                "counted once (in the event of the earlier mention)"))
+    return tuple(fields)
+
+
+MENTION_FIELDS: tuple[Field, ...] = _mention_fields()
+
+REAL_EVENT_FIELDS: tuple[Field, ...] = (
+    # ids
+    Field("event_id", pa.string(), "md5 (first 16 hex) of the cluster key: event type, place, actor and "
+          "two-day window of its first mentions; stable across reruns while those are unchanged",
+          nullable=False),
+    Field("representative_mention_id", pa.string(), "mention that describes the event (highest "
+          "confidence, then most precise place, then earliest published)", nullable=False),
+    # what
+    Field("action_type", pa.string(), "coarse action class", nullable=False, allowed=ACTION_TYPES),
+    Field("event_type", pa.string(), "ACLED-style event type", allowed=EVENT_TYPES),
+    Field("sub_event_type", pa.string(), "ACLED-style sub-event type", allowed=SUB_EVENT_TYPES),
+    Field("plover_type", pa.string(), "PLOVER event type (from the CAMEO->PLOVER table)"),
+    Field("cameo_code", pa.string(), "CAMEO event code"),
+    # who
+    Field("actor1_norm", pa.string(), "normalised perpetrator name (English); the named one when mentions "
+          "differ in naming it"),
+    Field("actor1_type", pa.string(), "perpetrator type", allowed=ACTOR_TYPES),
+    Field("actor2_norm", pa.string(), "normalised target name (English), the most frequent among mentions"),
+    Field("actor2_type", pa.string(), "target type", allowed=ACTOR_TYPES),
+    # where
+    Field("location_text", pa.string(), "place as written in the representative mention"),
+    Field("country_code", pa.string(), "ISO-3166 alpha-2 country"),
+    Field("admin1", pa.string(), "first-level region (governorate/state), English name"),
+    Field("admin2", pa.string(), "second-level region (district), English name"),
+    Field("latitude", pa.float64(), "WGS84 latitude"),
+    Field("longitude", pa.float64(), "WGS84 longitude"),
+    Field("geonames_id", pa.int64(), "GeoNames id of the resolved place"),
+    Field("geo_precision", pa.string(), "what the coordinates stand for", allowed=GEO_PRECISIONS),
+    # when
+    Field("event_date", pa.date32(), "when the event happened: the earliest date among the mentions with "
+          "the most precise date"),
+    Field("date_precision", pa.string(), "precision of event_date (the most precise of the mentions)",
+          allowed=DATE_PRECISIONS),
+    Field("first_event_date", pa.date32(), "earliest event_date any mention gives"),
+    Field("last_event_date", pa.date32(), "latest event_date any mention gives"),
+    Field("first_reported_at", pa.timestamp("s", tz="UTC"), "earliest publication time of a mention's article"),
+    Field("last_reported_at", pa.timestamp("s", tz="UTC"), "latest publication time of a mention's article"),
+    # how many
+    Field("fatalities", pa.int32(), "conservative death count: the lowest figure the mentions report, each "
+          "article's toll counted once (0 when none reported, null when only unnumbered deaths)"),
+    Field("fatalities_low", pa.int32(), "lowest death figure among the mentions (each article's toll once)"),
+    Field("fatalities_high", pa.int32(), "highest death figure among the mentions (each article's toll once)"),
+    Field("injured", pa.int32(), "lowest injured figure among the mentions, kept apart from fatalities"),
+    Field("num_mentions", pa.int32(), "asserted mentions of the event", nullable=False),
+    Field("num_articles", pa.int32(), "distinct articles that mention it", nullable=False),
+    Field("num_sources", pa.int32(), "distinct outlets that mention it", nullable=False),
+    Field("source_ids", pa.list_(pa.string()), "outlets that mention it, sorted"),
+    # provenance
+    Field("article_id", pa.string(), "article of the representative mention", nullable=False),
+    Field("url", pa.string(), "URL of the representative mention's article"),
+    Field("evidence", pa.string(), "sentence of the representative mention", nullable=False),
+    Field("confidence", pa.float64(), "highest extractor confidence among the mentions, in [0, 1]",
+          nullable=False),
+    Field("extractor_version", pa.string(), "extractor version of the representative mention",
+          nullable=False),
+    Field("last_run_date", pa.date32(), "latest run date of any of its mentions", nullable=False),
 )
 
 # --- quarantine / runs / sources -------------------------------------------------------------------
@@ -255,6 +350,10 @@ QUARANTINE_SCHEMA = _schema(QUARANTINE_FIELDS, "quarantine")
 RUN_SCHEMA = _schema(RUN_FIELDS, "runs")
 SOURCE_SCHEMA = _schema(SOURCE_FIELDS, "sources")
 
+MENTION_SCHEMA = _schema(MENTION_FIELDS, "event_mentions")
+REAL_EVENT_SCHEMA = _schema(REAL_EVENT_FIELDS, "events")
+
+# Lake tables: what the stages write and validate (the lake's "events" holds mention records).
 TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
     "articles": ARTICLE_FIELDS,
     "events": EVENT_FIELDS,
@@ -277,6 +376,35 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "runs": ("run_id", "stage", "source_id"),
     "sources": ("source_id",),
 }
+
+
+# Warehouse tables (and the released files): mentions and real-world events apart.
+WAREHOUSE_FIELDS: dict[str, tuple[Field, ...]] = {
+    "articles": ARTICLE_FIELDS,
+    "event_mentions": MENTION_FIELDS,
+    "events": REAL_EVENT_FIELDS,
+    "quarantine": QUARANTINE_FIELDS,
+    "runs": RUN_FIELDS,
+    "sources": SOURCE_FIELDS,
+}
+WAREHOUSE_SCHEMAS: dict[str, pa.Schema] = {
+    "articles": ARTICLE_SCHEMA,
+    "event_mentions": MENTION_SCHEMA,
+    "events": REAL_EVENT_SCHEMA,
+    "quarantine": QUARANTINE_SCHEMA,
+    "runs": RUN_SCHEMA,
+    "sources": SOURCE_SCHEMA,
+}
+WAREHOUSE_KEYS: dict[str, tuple[str, ...]] = {
+    **{t: k for t, k in TABLE_KEYS.items() if t != "events"},
+    "event_mentions": ("mention_id",),
+    "events": ("event_id",),
+}
+
+
+def warehouse_column_names(table: str) -> list[str]:
+    """Column names of warehouse table ``table`` in schema order."""
+    return [f.name for f in WAREHOUSE_FIELDS[table]]
 
 
 def column_names(table: str) -> list[str]:

@@ -112,7 +112,7 @@ def _lake_rows(data_root: Path, table: str) -> int:
 
 def _day_counts(data_root: Path) -> dict[str, int]:
     counts = {f"lake.{t}": _lake_rows(data_root, t) for t in ("articles", "events")}
-    for table in ("articles", "events"):
+    for table in ("articles", "event_mentions", "events"):
         (n,) = _warehouse_rows(data_root, f"select count(*) from {table}")[0]
         counts[f"warehouse.{table}"] = n
     return counts
@@ -151,8 +151,9 @@ def test_lake_holds_the_run_dates_partitions(nightly_runs):
 
 def test_warehouse_holds_the_day_with_the_airflow_run_id(nightly_runs):
     data_root, first, counts, _, _ = nightly_runs
-    assert counts["warehouse.events"] == counts["lake.events"]
-    rows = _warehouse_rows(data_root, "select distinct run_id, cast(run_date as varchar) from events")
+    assert counts["warehouse.event_mentions"] == counts["lake.events"]  # the lake's events are mentions
+    assert 0 < counts["warehouse.events"] <= counts["warehouse.event_mentions"]
+    rows = _warehouse_rows(data_root, "select distinct run_id, cast(run_date as varchar) from event_mentions")
     assert len(rows) == 1
     run_id, run_date = rows[0]
     assert run_date == RUN_DATE
@@ -170,6 +171,8 @@ def test_rerun_of_the_same_logical_date_adds_no_duplicates(nightly_runs):
     assert second["tasks"] == first["tasks"]
     assert counts_second == counts_first
     dupes = _warehouse_rows(data_root, "select event_id from events group by event_id having count(*) > 1")
+    assert dupes == []
+    dupes = _warehouse_rows(data_root, "select mention_id from event_mentions group by 1 having count(*) > 1")
     assert dupes == []
     dupes = _warehouse_rows(data_root, "select article_id from articles group by article_id having count(*) > 1")
     assert dupes == []

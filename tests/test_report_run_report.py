@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from load_fixtures import D1, D2, build_known_lake, event, known_events, sources_arrow, write_lake
+from load_fixtures import D1, D2, build_known_lake, event, known_events, run_row, sources_arrow, write_lake
 
 from pipeline import paths
 from pipeline.cli import main
@@ -38,15 +38,60 @@ def report(settings: Settings) -> Path:
 def test_report_sections(report: Path, settings: Settings) -> None:
     assert report == Path(settings.data_root) / "reports" / D2.isoformat() / "index.html"
     html = report.read_text()
-    for heading in ("Stages", "Events coded in this run, per event date and type", "Events by country / admin1",
-                    "Top actors", "Quarantine reasons", "Crawl errors per source"):
-        assert heading in html
-    assert html.count("<svg") == 3
+    for heading in ("Headline", "Stages", "Events per event date and type", "Deaths per event date and type",
+                    "Events and deaths by country", "Map of events", "Events by country / admin1 (all 2)",
+                    "Actors (actor1) by events (all 4)", "The events (all 4, most deaths first)",
+                    "Quarantine reasons", "Crawl errors per source"):
+        assert heading in html, heading
+    assert html.count("<svg") == 5
     assert "fatalities_implausible" in html  # D2's quarantine reason
     assert "lat_lon_out_of_range" not in html  # D1's is another day
     assert "SY / Idlib" in html and "Russian Air Force" in html
-    assert '{"timeout": 1}' in html.replace("&quot;", '"')
+    assert "timeout 1" in html and "{" not in html.split("<body>")[1].split("</style>")[-1]  # no raw dicts
     assert f'href="../data_docs/run-{D2}/events/index.html"' in html  # this run's docs, not another's
+
+
+def test_report_counts_events_like_the_summary(report: Path, settings: Settings) -> None:
+    """Issue 11: the report counted mentions; it now shows the run summary's events and deaths."""
+    from pipeline.load import connect
+    from pipeline.load.events import run_date_counts
+
+    con = connect(settings)
+    try:
+        totals = run_date_counts(con, D2)
+    finally:
+        con.close()
+    assert (totals["events"], totals["fatalities"], totals["mentions"]) == (4, 4, 4)
+    html = report.read_text()
+    assert "<b>4</b> real-world events, <b>4</b> deaths" in html and "from 4 event mentions" in html
+    assert '<td dir="auto" class="ar">قصف الطيران بلدة سرمين</td>' in html  # Arabic evidence, right to left
+    assert "<circle" in html and 'class="border"' in html  # the offline map: events over country borders
+
+
+def test_long_lists_say_how_much_is_shown() -> None:
+    from pipeline.report.charts import shown_of
+
+    assert shown_of(list(range(31)), 25) == (list(range(25)), "top 25 of 31")
+    assert shown_of([1, 2], 25) == ([1, 2], "all 2")
+
+
+def test_stages_are_readable_and_include_late_rows(settings: Settings) -> None:
+    from pipeline.report.run_report import readable
+
+    assert readable("0 links, skipped {'not_html': 1}") == "0 links, skipped not_html 1"
+    assert readable('{"articles": 15, "events": 25}') == "articles 15, events 25"
+    build_known_lake(settings)
+    load_warehouse(settings, sources=sources_arrow())
+    # the load stage's row reaches the lake after the warehouse was loaded
+    write_lake(settings, "runs", [run_row(D2, "load", errors_by_kind='{"events": 5}')], D2)
+    html = Path(write_run_report(settings, run_id=f"run-{D2}", run_date=D2)).read_text()
+    assert "<td>load</td>" in html and "events 5" in html
+    assert "<td>report</td>" in html and "this page" in html
+
+
+def test_report_for_a_day_without_a_run_fails(report: Path, settings: Settings, capsys) -> None:
+    assert main(["--data-root", settings.data_root, "report", "--date", "2031-01-01"]) == 2
+    assert "no run of 2031-01-01" in capsys.readouterr().err
 
 
 def test_report_charts_cover_the_runs_events_even_when_old(settings: Settings) -> None:
@@ -109,3 +154,14 @@ def test_blank_png_is_detected(tmp_path: Path) -> None:
     png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
     assert not _png_is_not_blank(png)
+
+
+def test_boundaries_are_shipped_with_their_notice() -> None:
+    import json
+
+    from pipeline.report.run_report import BOUNDARIES_FILE, country_outlines
+
+    names = {f["properties"]["name"] for f in json.loads(BOUNDARIES_FILE.read_text())["features"]}
+    assert {"Syria", "Iraq", "Yemen", "Sudan", "Libya", "Somalia", "Egypt", "Lebanon"} <= names
+    assert "Natural Earth" in (BOUNDARIES_FILE.parent / "NOTICE").read_text()
+    assert len(country_outlines()) > 100

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 
 import pyarrow as pa
@@ -12,8 +11,10 @@ from pipeline.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from pipeline.cli import iso_date
+
     load = subparsers.add_parser("load", help="create/migrate the DuckDB warehouse and load the lake into it")
-    load.add_argument("--date", type=dt.date.fromisoformat,
+    load.add_argument("--date", type=iso_date,
                       help="load only this run date's partitions (default: every partition)")
     load.add_argument("--sources", help="source registry YAML for the sources table "
                       "(default: settings paths.sources_file)")

@@ -15,7 +15,7 @@ from pipeline import schema
 from pipeline.errors import SchemaMismatch
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
-WAREHOUSE_TABLES: tuple[str, ...] = ("articles", "events", "sources", "runs", "quarantine")
+WAREHOUSE_TABLES: tuple[str, ...] = ("articles", "event_mentions", "events", "sources", "runs", "quarantine")
 
 _SCALAR_TYPES: dict[pa.DataType, str] = {
     pa.string(): "VARCHAR",
@@ -56,14 +56,14 @@ def primary_key(table: str) -> tuple[str, ...]:
     DuckDB primary-key columns are NOT NULL; ``runs`` keys on a nullable ``source_id`` (null for
     non-crawl rows), so its uniqueness is enforced by the merge statement instead (null-safe match).
     """
-    keys = schema.TABLE_KEYS[table]
-    fields = {f.name: f for f in schema.TABLE_FIELDS[table]}
+    keys = schema.WAREHOUSE_KEYS[table]
+    fields = {f.name: f for f in schema.WAREHOUSE_FIELDS[table]}
     return keys if all(not fields[k].nullable for k in keys) else ()
 
 
 def expected_columns(table: str) -> dict[str, str]:
     """Column name -> DuckDB type for ``table``, in schema order."""
-    return {f.name: duckdb_type(f.type) for f in schema.TABLE_FIELDS[table]}
+    return {f.name: duckdb_type(f.type) for f in schema.WAREHOUSE_FIELDS[table]}
 
 
 def create_table_sql(table: str) -> str:
@@ -74,7 +74,7 @@ def create_table_sql(table: str) -> str:
         f"create table if not exists {table} (",
     ]
     cols = []
-    for f in schema.TABLE_FIELDS[table]:
+    for f in schema.WAREHOUSE_FIELDS[table]:
         null = " not null" if not f.nullable else ""
         cols.append(f"    {quote_ident(f.name)} {duckdb_type(f.type).lower()}{null}")
     pk = primary_key(table)
@@ -83,10 +83,10 @@ def create_table_sql(table: str) -> str:
     lines.append(",\n".join(cols))
     lines.append(");")
     if not pk:
-        keys = ", ".join(schema.TABLE_KEYS[table])
+        keys = ", ".join(schema.WAREHOUSE_KEYS[table])
         lines.append(f"-- no primary key constraint: key ({keys}) has a nullable column; the merge is null-safe.")
     lines.append(f"comment on table {table} is {_sql_string(_grain(table))};")
-    for f in schema.TABLE_FIELDS[table]:
+    for f in schema.WAREHOUSE_FIELDS[table]:
         lines.append(f"comment on column {table}.{quote_ident(f.name)} is {_sql_string(f.description)};")
     return "\n".join(lines) + "\n"
 

@@ -4,6 +4,10 @@ Fresh file: run ``sql/ddl/*.sql``. Existing file: columns the schema module adde
 ``alter table ... add column`` (additive migration); a dropped or retyped column is a SchemaMismatch,
 because rewriting published history needs a human decision. Each applied version is a row in
 ``schema_migrations``.
+
+One structural migration: a 1.0.x warehouse kept the extractor's mentions in ``events``. From 1.1.0 they
+live in ``event_mentions`` (``event_id`` renamed ``mention_id``) and ``events`` holds real-world events,
+rebuilt by the load from the mentions (:func:`split_mentions_from_events`).
 """
 
 from __future__ import annotations
@@ -46,10 +50,33 @@ def plan_table(table: str, have: dict[str, str]) -> list[str]:
     return [f"alter table {table} add column {quote_ident(c)} {t}" for c, t in want.items() if c not in have]
 
 
+# Views of every schema version (dropped before a structural migration; the load recreates the current ones).
+ALL_VIEWS: tuple[str, ...] = ("events_with_articles", "actor_dyads", "fatalities_monthly", "events_daily",
+                              "event_clusters", "event_cluster_members")
+
+
+def split_mentions_from_events(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Move a 1.0.x ``events`` table (mention grain) to ``event_mentions``; [] when there is nothing to move."""
+    events = existing_columns(con, "events")
+    if "modality" not in events or existing_columns(con, "event_mentions"):
+        return []
+    statements = [f"drop view if exists {view}" for view in ALL_VIEWS]
+    statements.append(read_sql("ddl/event_mentions.sql"))
+    shared = [c for c in expected_columns("event_mentions") if c in events and c != "event_id"]
+    columns = ", ".join(quote_ident(c) for c in shared)
+    statements.append(f'insert into event_mentions ("mention_id", {columns}) select "event_id", {columns} from events')
+    statements.append("drop table events")
+    for statement in statements:
+        con.execute(statement)
+    logger.info("moved %s mention rows from events to event_mentions",
+                con.execute("select count(*) from event_mentions").fetchall()[0][0])
+    return statements
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Create or migrate every warehouse table; returns the statements applied (call inside a transaction)."""
     con.execute(read_sql("ddl/schema_migrations.sql"))
-    applied: list[str] = []
+    applied: list[str] = split_mentions_from_events(con)
     for table in WAREHOUSE_TABLES:
         for statement in plan_table(table, existing_columns(con, table)):
             con.execute(statement)

@@ -14,7 +14,8 @@ import pyarrow.parquet as pq
 
 from pipeline import paths, schema
 from pipeline.errors import ConfigError, SchemaMismatch, WarehouseMissing
-from pipeline.load.ddl import WAREHOUSE_TABLES, duckdb_type, quote_ident, read_sql
+from pipeline.load.ddl import WAREHOUSE_TABLES, quote_ident, read_sql
+from pipeline.load.events import rebuild_events, staging_select_list, warehouse_table
 from pipeline.load.migrations import ensure_schema
 from pipeline.settings import Settings
 
@@ -22,12 +23,11 @@ logger = logging.getLogger(__name__)
 
 # Created in this order (later views read earlier ones).
 VIEWS: tuple[str, ...] = (
-    "event_cluster_members",
-    "event_clusters",
     "events_daily",
     "fatalities_monthly",
     "actor_dyads",
     "events_with_articles",
+    "mentions_with_articles",
 )
 _DT_RE = re.compile(r"dt=(\d{4}-\d{2}-\d{2})")
 
@@ -100,16 +100,14 @@ def check_lake_file(path: str, table: str) -> None:
 
 
 def _render(template: str, table: str, stage: str) -> str:
-    names = schema.column_names(table)
-    keys = schema.TABLE_KEYS[table]
+    """``sql/<template>`` for warehouse ``table``."""
+    names = schema.warehouse_column_names(table)
+    keys = schema.WAREHOUSE_KEYS[table]
     order = [c for c in ("run_date", "run_id") if c in names] or list(keys)
     return read_sql(template).format(
         table=table,
         stage=stage,
-        select_list=",\n    ".join(
-            f"cast({quote_ident(f.name)} as {duckdb_type(f.type)}) as {quote_ident(f.name)}"
-            for f in schema.TABLE_FIELDS[table]
-        ),
+        select_list=staging_select_list(table),
         column_list=", ".join(quote_ident(c) for c in names),
         key_list=", ".join(quote_ident(k) for k in keys),
         key_match=" and ".join(f"t.{quote_ident(k)} is not distinct from s.{quote_ident(k)}" for k in keys),
@@ -145,20 +143,21 @@ def _load_lake_table(con: duckdb.DuckDBPyConnection, settings: Settings, table: 
         return 0
     for f in files:
         check_lake_file(f, table)
-    stage = f"stage_{table}"
+    target = warehouse_table(table)
+    stage = f"stage_{target}"
     try:
-        con.execute(_render("load/stage_parquet.sql", table, stage), {"files": files})
+        con.execute(_render("load/stage_parquet.sql", target, stage), {"files": files})
     except (duckdb.BinderException, duckdb.ConversionException) as exc:
         raise SchemaMismatch(f"{table}: lake files do not match the schema: {exc}") from exc
     dates = sorted({dt.date.fromisoformat(m.group(1)) for f in files if (m := _DT_RE.search(f))})
     replace = "partitions" if run_date else "all"
-    inserted = _merge_staged(con, table, stage, replace=replace, run_dates=dates)
-    logger.info("%s: loaded %d rows from %d file(s)", table, inserted, len(files))
+    inserted = _merge_staged(con, target, stage, replace=replace, run_dates=dates)
+    logger.info("%s: loaded %d rows from %d file(s)", target, inserted, len(files))
     return inserted
 
 
 def _load_sources(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> int:
-    if sources.schema.names != schema.column_names("sources"):
+    if sources.schema.names != schema.warehouse_column_names("sources"):
         raise SchemaMismatch(f"sources table columns {sources.schema.names} != schema module")
     con.register("staged_arrow", sources)
     try:
@@ -188,6 +187,7 @@ def load_into(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_date: d
             _load_lake_table(con, settings, table, run_date)
         if sources is not None:
             _load_sources(con, sources)
+        rebuild_events(con)
         create_views(con)
         counts = table_counts(con)
         con.execute("commit")

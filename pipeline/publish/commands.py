@@ -8,8 +8,13 @@ from pipeline.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from pipeline.cli import iso_date
+
     publish = subparsers.add_parser("publish", help="write an immutable researcher snapshot from the warehouse")
-    publish.add_argument("--version", required=True, help="vYYYY.MM.DD or vYYYY.MM.DD.N")
+    publish.add_argument("--version", required=True, help="vYYYY.MM.DD or vYYYY.MM.DD.N (N >= 1)")
+    publish.add_argument("--country", help="subset release: events in this ISO-3166 alpha-2 country only")
+    publish.add_argument("--from", dest="date_from", type=iso_date, help="subset release: event_date >= YYYY-MM-DD")
+    publish.add_argument("--to", dest="date_to", type=iso_date, help="subset release: event_date <= YYYY-MM-DD")
     publish.set_defaults(handler=publish_command)
     verify = subparsers.add_parser("verify-snapshot", help="re-check a snapshot's checksums and row counts")
     verify.add_argument("path", help="snapshot folder, e.g. data/snapshots/latest")
@@ -19,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def publish_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.publish import publish_snapshot
 
-    print(publish_snapshot(settings, version=args.version))
+    print(publish_snapshot(settings, version=args.version, country=args.country, date_from=args.date_from,
+                           date_to=args.date_to))
     return 0
 
 

