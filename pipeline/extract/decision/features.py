@@ -41,7 +41,6 @@ class SentenceView:
     end: int
     words: tuple[str, ...]
     tokens: tuple[Token, ...]
-    triggers: tuple[tuple[str, int], ...]  # trigger action types found by the rule lexicon, with positions
     quoted: bool
     has_digits: bool
 
@@ -57,11 +56,12 @@ class ArticleView:
     _cues: dict[int, SentenceCues] = field(default_factory=dict, compare=False, repr=False)
 
     def cues(self, i: int) -> SentenceCues:
-        """Cue kinds and triggers of sentence ``i`` (cue lookup runs only for sentences that need it)."""
+        """Cue kinds and triggers of sentence ``i`` (lexicon lookups run only for sentences that need them)."""
         if i not in self._cues:
-            sv = self.sentences[i]
-            found = self.lexicons.cues.find(list(sv.tokens))
-            self._cues[i] = SentenceCues(tuple((str(m.entry), m.first) for m in found), sv.triggers)
+            toks = list(self.sentences[i].tokens)
+            cues = tuple((str(m.entry), m.first) for m in self.lexicons.cues.find(toks))
+            triggers = tuple((m.entry.action_type, m.first) for m in self.lexicons.triggers.find(toks))
+            self._cues[i] = SentenceCues(cues, triggers)
         return self._cues[i]
 
     def sentence_index(self, start: int, end: int) -> int:
@@ -88,12 +88,11 @@ def words(text: str) -> list[str]:
     return [light_stem(t.text) for t in tokenize(normalize_arabic(text))]
 
 
-def read_sentence(text: str, start: int, end: int, lexicons: Lexicons) -> SentenceView:
+def read_sentence(text: str, start: int, end: int) -> SentenceView:
     sentence = text[start:end]
     norm = normalize_arabic(sentence)
     toks = tokenize(norm)
-    triggers = tuple((m.entry.action_type, m.first) for m in lexicons.triggers.find(toks))
-    return SentenceView(start, end, tuple(light_stem(t.text) for t in toks), tuple(toks), triggers,
+    return SentenceView(start, end, tuple(light_stem(t.text) for t in toks), tuple(toks),
                         "«" in sentence or '"' in sentence, any(ch.isdigit() for ch in norm))
 
 
@@ -156,7 +155,7 @@ def candidate_features(row: dict[str, Any], article: ArticleView, *, reread: boo
     if idx >= 0:
         sv, cues = article.sentences[idx], article.cues(idx)
     else:
-        sv = SentenceView(row["char_start"], row["char_end"], tuple(words(row["evidence"])), (), (), False, False)
+        sv = SentenceView(row["char_start"], row["char_end"], tuple(words(row["evidence"])), (), False, False)
         cues = SentenceCues((), ())
     action = row["action_type"]
     toks = list(sv.words)

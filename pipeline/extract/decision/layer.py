@@ -47,7 +47,7 @@ class Scored:
 
 def article_view(text: str, title: str | None, lexicons: Lexicons) -> ArticleView:
     return ArticleView(text, frozenset(words(title or "")),
-                       tuple(read_sentence(text, s, e, lexicons) for s, e in split_sentences(text)), lexicons)
+                       tuple(read_sentence(text, s, e) for s, e in split_sentences(text)), lexicons)
 
 
 def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date,
@@ -59,7 +59,7 @@ def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, publi
     article_country = country[0][0] if country else None
     found: list[tuple[dict[str, Any], bool]] = [(r, False) for r in asserted]
     for i, sv in enumerate(article.sentences):
-        if i in covered or not sv.triggers or not keep_sentence(i):
+        if i in covered or not article.cues(i).triggers or not keep_sentence(i):
             continue  # the rules code nothing from a sentence without a trigger
         s = sv.start
         for r in reread(article.text[sv.start:sv.end], published, article_country):

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 MODEL_MAJOR = 1
 FOLDS = 5
 L2 = {"sentence": 2.0, "event": 6.0, "types": 3.0}  # out of fold: F1 flat from (2, 1) to (15, 5)
-GATE_RECALL = 0.9  # share of useful uncovered sentences the gate must let through (out of fold)
+GATE_RECALL = 0.8  # share of useful uncovered sentences the gate must let through (out of fold)
 
 
 @dataclass
