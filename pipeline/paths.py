@@ -3,10 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import sysconfig
+from pathlib import Path
 
 from pipeline.settings import Settings
 
 LAKE_TABLES = ("articles", "events", "quarantine", "runs")
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHARE_SUBDIR = ("share", "conflict-events")
+
+
+def resource_dir(name: str) -> Path:
+    """A folder of files the package reads (``sql``, ``expectations``, ``data/lexicons``, ``data/gazetteer``).
+
+    In a checkout (or an editable install) it is the project folder's; a wheel installs them under
+    ``<prefix>/share/conflict-events/`` (pyproject ``[tool.setuptools.data-files]``).
+    """
+    for root in _resource_roots():
+        if (root / name).is_dir():
+            return root / name
+    raise FileNotFoundError(f"package resource folder {name!r} not found in {_resource_roots()}")
+
+
+def _resource_roots() -> list[Path]:
+    checkout = PACKAGE_DIR.parent
+    roots = [checkout] if (checkout / "pyproject.toml").is_file() else []
+    prefixes = dict.fromkeys([sysconfig.get_path("data"), sys.prefix])  # the venv's, or the interpreter's
+    roots += [Path(prefix).joinpath(*SHARE_SUBDIR) for prefix in prefixes]
+    return roots
 
 
 def join(root: str, *parts: str) -> str:
