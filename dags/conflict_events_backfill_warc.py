@@ -24,6 +24,7 @@ from conflict_events_common import (
     CRAWL_POOL,
     DEFAULT_ARGS,
     WAREHOUSE_POOL,
+    WAREHOUSE_QUEUE,
     config_params,
     day_window,
     stage_kwargs,
@@ -96,14 +97,24 @@ def conflict_events_backfill_warc() -> None:
 
             return run_store(**stage_kwargs(context, dt.date.fromisoformat(day)))
 
-        @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], pool=WAREHOUSE_POOL, map_index_template=DAY_LABEL)
+        @task(
+            outlets=[Asset(WAREHOUSE_ASSET_URI)],
+            pool=WAREHOUSE_POOL,
+            queue=WAREHOUSE_QUEUE,
+            map_index_template=DAY_LABEL,
+        )
         def load(day: str, stored: str, **context: Any) -> str:
             from pipeline.run import run_load
 
             kwargs = stage_kwargs(context, dt.date.fromisoformat(day))
             return run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
 
-        @task(execution_timeout=dt.timedelta(minutes=20), pool=WAREHOUSE_POOL, map_index_template=DAY_LABEL)
+        @task(
+            execution_timeout=dt.timedelta(minutes=20),
+            pool=WAREHOUSE_POOL,
+            queue=WAREHOUSE_QUEUE,
+            map_index_template=DAY_LABEL,
+        )
         def report(day: str, loaded: str, **context: Any) -> str:
             from pipeline.run import run_report
 

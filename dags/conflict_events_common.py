@@ -7,24 +7,27 @@ or the pipeline's heavy dependencies until a task calls it.
 Configuration, first match wins: the run's params (``data_root``, ``sources_file``, ``config_file``),
 then the Airflow Variables ``conflict_events_data_root`` / ``conflict_events_sources_file`` /
 ``conflict_events_config_file`` (or the env vars ``AIRFLOW_VAR_CONFLICT_EVENTS_DATA_ROOT`` ...), then
-``pipeline/defaults.toml``. A relative path is taken from the project folder (the parent of ``dags/``),
-never from the worker's current directory; ``data_root`` may be an object-store URL (``s3://...``).
+``pipeline/defaults.toml``. A relative path is taken from the task process's working directory (where
+the worker or ``scripts/airflow_standalone.sh`` was started), never from the DAG file's folder, which
+moves with every deploy of a versioned DAG bundle; give absolute paths or URLs in production.
+``data_root`` may be an object-store URL (``s3://...``): then every handoff between tasks goes through it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 from typing import Any
 
 from airflow.sdk import Param
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 CRAWL_POOL = "crawl_fetch"
 # DuckDB allows one process to open the warehouse file for writing, and none to read it meanwhile: every
 # task that opens it (load, report, publish) runs in this one-slot pool, across runs and backfills.
 WAREHOUSE_POOL = "duckdb_warehouse"
+# ... and on one host: the CeleryExecutor sends them to this queue, which one worker (the one with the
+# warehouse's disk) consumes (`airflow celery worker --queues default,warehouse`). Other executors ignore it.
+WAREHOUSE_QUEUE = "warehouse"
 VARIABLE_PREFIX = "conflict_events_"
 
 DEFAULT_ARGS: dict[str, Any] = {
@@ -46,13 +49,6 @@ def config_params() -> dict[str, Param]:
     }
 
 
-def resolve_path(path: str | None) -> str | None:
-    """A relative local path is taken from the project folder; URLs and absolute paths stay as they are."""
-    if not path or "://" in path or Path(path).is_absolute():
-        return path
-    return str(PROJECT_DIR / path)
-
-
 def configured(params: dict[str, Any], key: str) -> str | None:
     """A run param, else the Airflow Variable ``conflict_events_<key>``, else None."""
     from airflow.sdk import Variable
@@ -64,10 +60,10 @@ def pipeline_settings(params: dict[str, Any]) -> Any:
     """The run's ``pipeline.settings.Settings``: defaults, a config file, then data root / sources file."""
     from pipeline.settings import Settings
 
-    settings = Settings.load(resolve_path(configured(params, "config_file")))
+    settings = Settings.load(configured(params, "config_file"))
     data_root = configured(params, "data_root") or settings.paths.data_root
     sources_file = configured(params, "sources_file") or settings.paths.sources_file
-    return settings.replace(paths={"data_root": resolve_path(data_root), "sources_file": resolve_path(sources_file)})
+    return settings.replace(paths={"data_root": data_root, "sources_file": sources_file})
 
 
 def run_date_of(context: dict[str, Any]) -> dt.date:

@@ -27,6 +27,7 @@ from conflict_events_common import (
     CRAWL_POOL,
     DEFAULT_ARGS,
     WAREHOUSE_POOL,
+    WAREHOUSE_QUEUE,
     config_params,
     pipeline_settings,
     publication_window,
@@ -99,7 +100,7 @@ def conflict_events_nightly() -> None:
 
         return run_store(**stage_kwargs(context))
 
-    @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], pool=WAREHOUSE_POOL)
+    @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def load(**context: Any) -> str:
         """Upsert the day (and the source registry) into the DuckDB warehouse."""
         from pipeline.run import run_load
@@ -107,7 +108,7 @@ def conflict_events_nightly() -> None:
         kwargs = stage_kwargs(context)
         return run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
 
-    @task(execution_timeout=dt.timedelta(minutes=20), pool=WAREHOUSE_POOL)
+    @task(execution_timeout=dt.timedelta(minutes=20), pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def report(**context: Any) -> str:
         """Write the day's HTML run report."""
         from pipeline.run import run_report

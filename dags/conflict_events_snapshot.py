@@ -14,7 +14,14 @@ from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, CronTriggerTimetable, dag, task
-from conflict_events_common import DEFAULT_ARGS, WAREHOUSE_POOL, config_params, pipeline_settings, run_date_of
+from conflict_events_common import (
+    DEFAULT_ARGS,
+    WAREHOUSE_POOL,
+    WAREHOUSE_QUEUE,
+    config_params,
+    pipeline_settings,
+    run_date_of,
+)
 
 from pipeline.paths import SNAPSHOT_ASSET_URI, WAREHOUSE_ASSET_URI
 
@@ -35,6 +42,7 @@ def conflict_events_snapshot() -> None:
         inlets=[Asset(WAREHOUSE_ASSET_URI)],
         outlets=[Asset(SNAPSHOT_ASSET_URI)],
         pool=WAREHOUSE_POOL,
+        queue=WAREHOUSE_QUEUE,
         execution_timeout=dt.timedelta(minutes=30),
     )
     def publish(**context: Any) -> str:

@@ -5,6 +5,7 @@
 set -euo pipefail
 
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$PROJECT_DIR"   # tasks take relative data paths (the default data/) from here, as `make run` does
 export PATH="$PROJECT_DIR/.venv/bin:$PATH"           # standalone starts its components with `airflow ...`
 export AIRFLOW_HOME="${AIRFLOW_HOME:-${TMPDIR:-/tmp}/conflict-events-airflow}"
 export AIRFLOW__CORE__DAGS_FOLDER="${AIRFLOW__CORE__DAGS_FOLDER:-$PROJECT_DIR/dags}"
