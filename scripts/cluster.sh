@@ -156,9 +156,12 @@ start_airflow() {
     wait_for 240 "DAGs parsed" bash -c "airflow dags list -o plain 2>/dev/null | grep -q conflict_events_backfill_warc"
 }
 
-run_state() {  # run_state DAG_ID RUN_ID -> queued/running/success/failed
-    airflow dags list-runs "$1" -o json 2>/dev/null |
-        "$BIN/python" -c "import json,sys; print(next((r['state'] for r in json.load(sys.stdin) if r['run_id']=='$2'), 'missing'))"
+sql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d airflow -tA -c "$1"; }
+
+run_state() {  # run_state DAG_ID RUN_ID -> queued/running/success/failed (read from the metadata DB: the CLI is slow)
+    local state
+    state=$(sql "select state from dag_run where dag_id = '$1' and run_id = '$2'")
+    echo "${state:-missing}"
 }
 
 run_dag() {  # run_dag DAG_ID RUN_ID LOGICAL_DATE CONF_JSON
@@ -170,7 +173,10 @@ run_dag() {  # run_dag DAG_ID RUN_ID LOGICAL_DATE CONF_JSON
         state=$(run_state "$dag" "$run_id")
         case $state in
             success) log "$dag $run_id: success in $((SECONDS - t))s"; return 0 ;;
-            failed) airflow tasks states-for-dag-run "$dag" "$run_id" >&2 || true; die "$dag $run_id failed" ;;
+            failed)
+                sql "select task_id, map_index, state, hostname from task_instance where run_id = '$run_id'
+                     order by start_date" >&2
+                die "$dag $run_id failed" ;;
         esac
         ((SECONDS - t < CLUSTER_TIMEOUT)) || die "$dag $run_id still $state after ${CLUSTER_TIMEOUT}s"
         sleep 5
