@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pendulum
 from airflow.sdk import Asset, CronTriggerTimetable, dag, task
 from conflict_events_common import (
     DEFAULT_ARGS,
@@ -28,8 +27,9 @@ from pipeline.paths import SNAPSHOT_ASSET_URI, WAREHOUSE_ASSET_URI
 
 @dag(
     dag_id="conflict_events_snapshot",
-    schedule=CronTriggerTimetable("0 6 * * 1", timezone="UTC"),
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    # No start_date: unpausing waits for the next Monday instead of publishing the last missed one at once
+    # (with today's data under last Monday's version).
+    schedule=CronTriggerTimetable("0 6 * * 1", timezone="UTC", run_immediately=False),
     catchup=False,
     max_active_runs=1,
     tags=["conflict-events", "snapshot"],

@@ -28,55 +28,11 @@ BACKFILL_FIRST=2025-03-01
 BACKFILL_LAST=2025-03-03
 BUCKET=conflict-events
 LOGS="$CLUSTER_DIR/logs"
+LOG_TAG=cluster
 T0=$SECONDS
-PIDS=()
-
-log() { printf '[cluster %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-free_port() { "$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# Every process runs in its own session (setsid): stopping it stops its children too, and only them.
-start() {  # start NAME DIR COMMAND...
-    local name=$1 dir=$2; shift 2
-    mkdir -p "$dir"
-    (cd "$dir" && exec setsid "$@" >"$LOGS/$name.log" 2>&1) &
-    PIDS+=("$!")
-    echo "$! $name" >>"$CLUSTER_DIR/pids"
-    log "started $name (pid $!), log $LOGS/$name.log"
-}
-
-stop_all() {
-    local status=$?
-    trap - EXIT INT TERM
-    [[ ${#PIDS[@]} -eq 0 ]] && exit "$status"
-    log "stopping ${#PIDS[@]} processes"
-    local i
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM -- "-${PIDS[i]}" 2>/dev/null || true; done
-    for _ in $(seq 1 30); do
-        local alive=0
-        for pid in "${PIDS[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
-        [[ $alive == 0 ]] && break
-        sleep 1
-    done
-    for pid in "${PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    log "stopped; logs and data kept in $CLUSTER_DIR"
-    exit "$status"
-}
-trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
-    local limit=$1 what=$2; shift 2
-    local until=$((SECONDS + limit))
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS < until)) || die "$what not ready after ${limit}s (logs in $LOGS)"
-        sleep 1
-    done
-    log "$what ready"
-}
+# shellcheck source=scripts/processes.sh
+source "$PROJECT_DIR/scripts/processes.sh"
+trap_stop
 
 ensure_packages() {
     PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
@@ -123,7 +79,7 @@ airflow_env() {
     export AIRFLOW__CORE__PARALLELISM=8
     export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="postgresql+psycopg2://postgres@127.0.0.1:$PG_PORT/airflow"
     export AIRFLOW__CELERY__BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
-    export AIRFLOW__CELERY__RESULT_BACKEND="db+postgresql://postgres@127.0.0.1:$PG_PORT/airflow"
+    export AIRFLOW__CELERY__RESULT_BACKEND="db+postgresql+psycopg2://postgres@127.0.0.1:$PG_PORT/airflow"
     export AIRFLOW__CELERY__WORKER_CONCURRENCY=2
     export AIRFLOW__API__HOST=127.0.0.1 AIRFLOW__API__PORT="$API_PORT"
     export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://127.0.0.1:$API_PORT/execution/"
@@ -137,8 +93,10 @@ airflow_env() {
 
 start_airflow() {
     airflow db migrate >"$LOGS/db-migrate.log" 2>&1 || die "airflow db migrate failed (see $LOGS/db-migrate.log)"
-    airflow pools set crawl_fetch 4 "concurrent outlet crawls (conflict-events)" >/dev/null
-    airflow pools set duckdb_warehouse 1 "one DuckDB warehouse writer (conflict-events)" >/dev/null
+    "$BIN/python" -c 'from airflow.models.pool import Pool
+Pool.create_or_update_pool("crawl_fetch", 4, "concurrent outlet crawls (conflict-events)", include_deferred=False)
+Pool.create_or_update_pool("duckdb_warehouse", 1, "one DuckDB warehouse writer (conflict-events)", include_deferred=False)' \
+        >"$LOGS/pools.log" 2>&1 || die "creating the pools failed (see $LOGS/pools.log)"
     start api-server "$AIRFLOW_HOME" airflow api-server
     start scheduler "$AIRFLOW_HOME" airflow scheduler
     start dag-processor "$AIRFLOW_HOME" airflow dag-processor
@@ -209,7 +167,7 @@ main() {
     log "cluster up: UI http://127.0.0.1:$API_PORT, S3 $AWS_ENDPOINT_URL, metadata DB :$PG_PORT, broker :$REDIS_PORT"
     if [[ $MODE == up ]]; then
         log "Ctrl-C stops everything"
-        wait
+        watch_processes || die "a component stopped; see $LOGS"
         return
     fi
     [[ $MODE == test ]] || die "usage: cluster.sh [test|up]"
@@ -226,7 +184,7 @@ main() {
     "$BIN/python" "$PROJECT_DIR/scripts/cluster_check.py" --cluster-dir "$CLUSTER_DIR" \
         --pair "$CLUSTER_DIR/reference/nightly" "s3://$BUCKET/nightly" "$NIGHTLY_DATE" \
         --pair "$CLUSTER_DIR/reference/backfill" "s3://$BUCKET/backfill" "$BACKFILL_FIRST" "$BACKFILL_LAST"
-    log "nightly run ${nightly_s}s, 3-day backfill ${backfill_s}s, whole test $((SECONDS - T0))s"
+    log "nightly run ${nightly_s}s, 3-day backfill ${backfill_s}s, whole test $((SECONDS - T0))s; kept in $CLUSTER_DIR"
 }
 
 main
