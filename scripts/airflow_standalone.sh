@@ -43,10 +43,11 @@ airflow pools set crawl_fetch "$CRAWL_FETCH_SLOTS" "concurrent outlet crawls (co
 airflow pools set duckdb_warehouse 1 "one DuckDB warehouse writer (conflict-events)" >/dev/null
 
 trap_stop
-start api-server "$AIRFLOW_HOME" airflow api-server
-start scheduler "$AIRFLOW_HOME" airflow scheduler --skip-serve-logs
-start dag-processor "$AIRFLOW_HOME" airflow dag-processor
-start triggerer "$AIRFLOW_HOME" airflow triggerer --skip-serve-logs
+# Every component runs in the project folder: the task processes take relative data paths (data/) from there.
+start api-server "$PROJECT_DIR" airflow api-server
+start scheduler "$PROJECT_DIR" airflow scheduler --skip-serve-logs
+start dag-processor "$PROJECT_DIR" airflow dag-processor
+start triggerer "$PROJECT_DIR" airflow triggerer --skip-serve-logs
 wait_for 300 "UI on http://$AIRFLOW__API__HOST:$AIRFLOW__API__PORT" "$BIN/python" -c \
     "import urllib.request; urllib.request.urlopen('http://$AIRFLOW__API__HOST:$AIRFLOW__API__PORT/api/v2/version')"
 PASSWORDS="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
