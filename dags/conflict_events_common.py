@@ -7,25 +7,62 @@ or the pipeline's heavy dependencies until a task calls it.
 Configuration, first match wins: the run's params (``data_root``, ``sources_file``, ``config_file``),
 then the Airflow Variables ``conflict_events_data_root`` / ``conflict_events_sources_file`` /
 ``conflict_events_config_file`` (or the env vars ``AIRFLOW_VAR_CONFLICT_EVENTS_DATA_ROOT`` ...), then
-``pipeline/defaults.toml``. A relative path is taken from the project folder (the parent of ``dags/``),
-never from the worker's current directory; ``data_root`` may be an object-store URL (``s3://...``).
+``pipeline/defaults.toml``. A relative path is taken from the task process's working directory (where
+the worker or ``scripts/airflow_standalone.sh`` was started), never from the DAG file's folder, which
+moves with every deploy of a versioned DAG bundle; give absolute paths or URLs in production.
+``data_root`` may be an object-store URL (``s3://...``): then every handoff between tasks goes through it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
+import json
+import logging
 from typing import Any
 
 from airflow.sdk import Param
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 CRAWL_POOL = "crawl_fetch"
 # DuckDB allows one process to open the warehouse file for writing, and none to read it meanwhile: every
 # task that opens it (load, report, publish) runs in this one-slot pool, across runs and backfills.
 WAREHOUSE_POOL = "duckdb_warehouse"
+# ... and on one host: the CeleryExecutor sends them to this queue, which one worker (the one with the
+# warehouse's disk) consumes (`airflow celery worker --queues default,warehouse`). Other executors ignore it.
+WAREHOUSE_QUEUE = "warehouse"
 VARIABLE_PREFIX = "conflict_events_"
+logger = logging.getLogger(__name__)
+
+
+def notify_failure(context: dict[str, Any]) -> None:
+    """``on_failure_callback`` of every task: log the failure and, when the Variable
+    ``conflict_events_alert_webhook`` holds a URL, POST ``{"text": ...}`` to it (Slack/Mattermost/Teams-style
+    incoming webhook). An alert that cannot be sent is logged, never raised."""
+    ti = context.get("ti") or context.get("task_instance")
+    text = (
+        f"conflict-events: {getattr(ti, 'dag_id', '?')}.{getattr(ti, 'task_id', '?')} failed "
+        f"(run {context.get('run_id')}, try {getattr(ti, 'try_number', '?')}): {context.get('exception')}"
+    )
+    logger.error("%s", text)
+    url = _variable("alert_webhook")
+    if url:
+        post_alert(url, text)
+
+
+def post_alert(url: str, text: str, *, timeout: float = 10.0) -> bool:
+    """POST ``{"text": text}`` as JSON; True when the webhook answered 2xx."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        url, data=json.dumps({"text": text}).encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return 200 <= response.status < 300
+    except OSError as exc:
+        logger.warning("alert webhook %s failed: %s", url, exc)
+        return False
+
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "conflict-events",
@@ -34,6 +71,7 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": dt.timedelta(minutes=30),
     "execution_timeout": dt.timedelta(hours=1),
+    "on_failure_callback": notify_failure,
 }
 
 
@@ -46,28 +84,46 @@ def config_params() -> dict[str, Param]:
     }
 
 
-def resolve_path(path: str | None) -> str | None:
-    """A relative local path is taken from the project folder; URLs and absolute paths stay as they are."""
-    if not path or "://" in path or Path(path).is_absolute():
-        return path
-    return str(PROJECT_DIR / path)
+def validation_params(*, allow_row_count_drop: bool) -> dict[str, Param]:
+    """The param that lets a quiet day (outage, holiday, an archive's sparse day) pass the row-count check."""
+    return {
+        "allow_row_count_drop": Param(
+            allow_row_count_drop,
+            type="boolean",
+            description="accept a day with far fewer rows than the previous runs (quiet day, archive gaps)",
+        )
+    }
+
+
+def _variable(key: str) -> str | None:
+    from airflow.sdk import Variable
+
+    return Variable.get(VARIABLE_PREFIX + key, default=None)
 
 
 def configured(params: dict[str, Any], key: str) -> str | None:
     """A run param, else the Airflow Variable ``conflict_events_<key>``, else None."""
-    from airflow.sdk import Variable
+    return params.get(key) or _variable(key)
 
-    return params.get(key) or Variable.get(VARIABLE_PREFIX + key, default=None)
+
+def row_count_drop_allowed(params: dict[str, Any], run_date: dt.date) -> bool:
+    """The run's ``allow_row_count_drop`` param, or the Variable ``conflict_events_allow_row_count_drop``
+    holding ``true`` or a comma-separated list of run dates (for a run that already failed: set it, clear
+    the ``validate`` task)."""
+    if params.get("allow_row_count_drop"):
+        return True
+    allowed = {v.strip().lower() for v in (_variable("allow_row_count_drop") or "").split(",")}
+    return bool(allowed & {"true", run_date.isoformat()})
 
 
 def pipeline_settings(params: dict[str, Any]) -> Any:
     """The run's ``pipeline.settings.Settings``: defaults, a config file, then data root / sources file."""
     from pipeline.settings import Settings
 
-    settings = Settings.load(resolve_path(configured(params, "config_file")))
+    settings = Settings.load(configured(params, "config_file"))
     data_root = configured(params, "data_root") or settings.paths.data_root
     sources_file = configured(params, "sources_file") or settings.paths.sources_file
-    return settings.replace(paths={"data_root": resolve_path(data_root), "sources_file": resolve_path(sources_file)})
+    return settings.replace(paths={"data_root": data_root, "sources_file": sources_file})
 
 
 def run_date_of(context: dict[str, Any]) -> dt.date:
@@ -95,6 +151,41 @@ def stage_kwargs(context: dict[str, Any], run_date: dt.date | None = None) -> di
         "run_date": run_date,
         "run_id": pipeline_run_id(context, run_date),
     }
+
+
+def validate_day(context: dict[str, Any], run_date: dt.date | None = None) -> str:
+    """``pipeline.run.run_validate`` for the task; a batch-level failure fails the task *without retries*
+    (the same rows give the same answer) and says how to accept a quiet day."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from pipeline.errors import ValidationFailed
+    from pipeline.run import run_validate
+
+    kwargs = stage_kwargs(context, run_date)
+    if row_count_drop_allowed(context["params"], kwargs["run_date"]):
+        kwargs["settings"] = kwargs["settings"].replace(validate={"min_rowcount_ratio_vs_history": 0.0})
+    try:
+        return run_validate(**kwargs)
+    except ValidationFailed as exc:
+        raise AirflowFailException(
+            f"{exc} -- not retried: a rerun of the same rows fails the same way. For a quiet day, set the Variable "
+            f"{VARIABLE_PREFIX}allow_row_count_drop to {kwargs['run_date']} and clear this task."
+        ) from exc
+
+
+def sources_for_scheduled_run(context: dict[str, Any]) -> str:
+    """The registry of the run; a *scheduled* run with no registry configured (param or Variable) is skipped,
+    so unpausing the nightly DAG does not crawl the bundled sample every night."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    sources_file = configured(context["params"], "sources_file")
+    run_type = str(getattr(context.get("dag_run"), "run_type", "")).lower()
+    if sources_file is None and "scheduled" in run_type:
+        raise AirflowSkipException(
+            f"no source registry configured: set the Variable {VARIABLE_PREFIX}sources_file "
+            "(the default is the bundled sample, for manual runs only)"
+        )
+    return pipeline_settings(context["params"]).paths.sources_file
 
 
 def publication_window(context: dict[str, Any]) -> tuple[dt.datetime, dt.datetime] | None:

@@ -27,10 +27,13 @@ from conflict_events_common import (
     CRAWL_POOL,
     DEFAULT_ARGS,
     WAREHOUSE_POOL,
+    WAREHOUSE_QUEUE,
     config_params,
-    pipeline_settings,
     publication_window,
+    sources_for_scheduled_run,
     stage_kwargs,
+    validate_day,
+    validation_params,
 )
 
 from pipeline.paths import ARTICLES_ASSET_URI, EVENTS_ASSET_URI, WAREHOUSE_ASSET_URI
@@ -48,6 +51,7 @@ from pipeline.paths import ARTICLES_ASSET_URI, EVENTS_ASSET_URI, WAREHOUSE_ASSET
     default_args=DEFAULT_ARGS,
     params={
         **config_params(),
+        **validation_params(allow_row_count_drop=False),
         "restrict_to_interval": Param(
             False, type="boolean", description="keep only articles published on the run's day (UTC)"
         ),
@@ -59,8 +63,7 @@ def conflict_events_nightly() -> None:
         """The ids of the registry's enabled sources: one crawl task is mapped over each."""
         from pipeline.sources import load_registry
 
-        sources_file = pipeline_settings(context["params"]).paths.sources_file
-        return [source.id for source in load_registry(sources_file) if source.enabled]
+        return [source.id for source in load_registry(sources_for_scheduled_run(context)) if source.enabled]
 
     @task(
         pool=CRAWL_POOL,
@@ -87,10 +90,8 @@ def conflict_events_nightly() -> None:
 
     @task
     def validate(**context: Any) -> str:
-        """Run the expectations; bad rows go to quarantine, a batch failure fails the task."""
-        from pipeline.run import run_validate
-
-        return run_validate(**stage_kwargs(context))
+        """Run the expectations; bad rows go to quarantine, a batch failure fails the task (no retries)."""
+        return validate_day(context)
 
     @task(outlets=[Asset(ARTICLES_ASSET_URI), Asset(EVENTS_ASSET_URI)])
     def store(**context: Any) -> str:
@@ -99,7 +100,7 @@ def conflict_events_nightly() -> None:
 
         return run_store(**stage_kwargs(context))
 
-    @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], pool=WAREHOUSE_POOL)
+    @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def load(**context: Any) -> str:
         """Upsert the day (and the source registry) into the DuckDB warehouse."""
         from pipeline.run import run_load
@@ -107,7 +108,7 @@ def conflict_events_nightly() -> None:
         kwargs = stage_kwargs(context)
         return run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
 
-    @task(execution_timeout=dt.timedelta(minutes=20), pool=WAREHOUSE_POOL)
+    @task(execution_timeout=dt.timedelta(minutes=20), pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def report(**context: Any) -> str:
         """Write the day's HTML run report."""
         from pipeline.run import run_report

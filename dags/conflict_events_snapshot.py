@@ -12,17 +12,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pendulum
 from airflow.sdk import Asset, CronTriggerTimetable, dag, task
-from conflict_events_common import DEFAULT_ARGS, WAREHOUSE_POOL, config_params, pipeline_settings, run_date_of
+from conflict_events_common import (
+    DEFAULT_ARGS,
+    WAREHOUSE_POOL,
+    WAREHOUSE_QUEUE,
+    config_params,
+    pipeline_settings,
+    run_date_of,
+)
 
 from pipeline.paths import SNAPSHOT_ASSET_URI, WAREHOUSE_ASSET_URI
 
 
 @dag(
     dag_id="conflict_events_snapshot",
-    schedule=CronTriggerTimetable("0 6 * * 1", timezone="UTC"),
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    # No start_date: unpausing waits for the next Monday instead of publishing the last missed one at once
+    # (with today's data under last Monday's version).
+    schedule=CronTriggerTimetable("0 6 * * 1", timezone="UTC", run_immediately=False),
     catchup=False,
     max_active_runs=1,
     tags=["conflict-events", "snapshot"],
@@ -35,6 +42,7 @@ def conflict_events_snapshot() -> None:
         inlets=[Asset(WAREHOUSE_ASSET_URI)],
         outlets=[Asset(SNAPSHOT_ASSET_URI)],
         pool=WAREHOUSE_POOL,
+        queue=WAREHOUSE_QUEUE,
         execution_timeout=dt.timedelta(minutes=30),
     )
     def publish(**context: Any) -> str:

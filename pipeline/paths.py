@@ -3,10 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import sysconfig
+from pathlib import Path
 
 from pipeline.settings import Settings
 
 LAKE_TABLES = ("articles", "events", "quarantine", "runs")
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHARE_SUBDIR = ("share", "conflict-events")
+
+
+def resource_dir(name: str) -> Path:
+    """A folder of files the package reads (``sql``, ``expectations``, ``data/lexicons``, ``data/gazetteer``).
+
+    In a checkout (or an editable install) it is the project folder's; a wheel installs them under
+    ``<prefix>/share/conflict-events/`` (pyproject ``[tool.setuptools.data-files]``).
+    """
+    for root in _resource_roots():
+        if (root / name).is_dir():
+            return root / name
+    raise FileNotFoundError(f"package resource folder {name!r} not found in {_resource_roots()}")
+
+
+def _resource_roots() -> list[Path]:
+    checkout = PACKAGE_DIR.parent
+    roots = [checkout] if (checkout / "pyproject.toml").is_file() else []
+    prefixes = dict.fromkeys([sysconfig.get_path("data"), sys.prefix])  # the venv's, or the interpreter's
+    roots += [Path(prefix).joinpath(*SHARE_SUBDIR) for prefix in prefixes]
+    return roots
 
 
 def join(root: str, *parts: str) -> str:
@@ -14,13 +40,31 @@ def join(root: str, *parts: str) -> str:
     return "/".join([root.rstrip("/"), *(p.strip("/") for p in parts)])
 
 
-def lake_root(settings: Settings) -> str:
-    """Root of the Parquet layers (staging, validated, lake): ``paths.lake_root``, else ``data_root``.
+def is_remote(location: str) -> bool:
+    """True for an object-store URL (``s3://...``, any fsspec protocol but ``file://``)."""
+    return "://" in location and not location.startswith("file://")
 
-    It may be an object-store URL (``s3://bucket/prefix``, any fsspec protocol) while ``data_root``, which
-    holds the crawl state, WARC archives, the DuckDB file, reports and snapshots, stays on local disk.
+
+def lake_root(settings: Settings) -> str:
+    """Root of what every task shares: the Parquet layers (staging, validated, lake) and, when it is remote,
+    the crawl state. ``paths.lake_root``, else ``data_root``.
+
+    It may be an object-store URL (``s3://bucket/prefix``, any fsspec protocol): then tasks on different
+    hosts hand data to each other only through it (shared-nothing workers).
     """
     return settings.paths.lake_root or settings.data_root
+
+
+def host_root(settings: Settings) -> str:
+    """Root of the files that stay on the host that wrote them: WARC archives of fetched pages, the DuckDB
+    warehouse, reports, data docs and snapshots, and the local copy of a remote crawl state.
+
+    ``paths.local_root`` when set, else ``data_root`` when that is a local folder, else ``data-local`` (a
+    folder in the worker's working directory). Relative paths are taken from the process's working directory.
+    """
+    if settings.paths.local_root:
+        return settings.paths.local_root
+    return "data-local" if is_remote(settings.data_root) else settings.data_root
 
 
 def lake_dir(settings: Settings, table: str) -> str:
@@ -48,30 +92,36 @@ def partition_dir(settings: Settings, table: str, run_date: dt.date, *, layer: s
 
 
 def raw_dir(settings: Settings, run_date: dt.date) -> str:
-    """Raw WARC archives of a run date: ``<data_root>/raw/dt=YYYY-MM-DD``."""
-    return join(settings.data_root, "raw", f"dt={run_date.isoformat()}")
+    """Raw WARC archives of a run date: ``<host_root>/raw/dt=YYYY-MM-DD``."""
+    return join(host_root(settings), "raw", f"dt={run_date.isoformat()}")
 
 
 def state_dir(settings: Settings) -> str:
-    """Crawl state (seen URLs, HTTP validators, last run per source)."""
-    return join(settings.data_root, "state")
+    """Crawl state (seen URLs, HTTP validators, last run per source): ``<data_root>/state``, or
+    ``<lake_root>/state`` when the lake is remote, so crawl tasks on every host share one state."""
+    return join(lake_root(settings) if is_remote(lake_root(settings)) else settings.data_root, "state")
+
+
+def state_cache_dir(settings: Settings) -> str:
+    """This host's working copy of a remote crawl state."""
+    return join(host_root(settings), "state-cache")
 
 
 def warehouse_path(settings: Settings) -> str:
-    """The DuckDB file."""
-    return join(settings.data_root, settings.load.warehouse_file)
+    """The DuckDB file (on the host that runs the ``warehouse`` queue)."""
+    return join(host_root(settings), settings.load.warehouse_file)
 
 
 def snapshots_dir(settings: Settings) -> str:
-    return join(settings.data_root, settings.publish.snapshot_dir)
+    return join(host_root(settings), settings.publish.snapshot_dir)
 
 
 def reports_dir(settings: Settings) -> str:
-    return join(settings.data_root, "reports")
+    return join(host_root(settings), "reports")
 
 
 def data_docs_dir(settings: Settings) -> str:
-    return join(settings.data_root, "reports", "data_docs")
+    return join(host_root(settings), "reports", "data_docs")
 
 
 # Airflow Asset URIs (plain strings so DAG parsing imports nothing heavy).

@@ -18,6 +18,7 @@ class PathSettings:
     data_root: str
     sources_file: str
     lake_root: str
+    local_root: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,6 +39,7 @@ class CrawlSettings:
     min_body_chars: int
     near_duplicate_threshold: float
     workers: int = 1
+    state_lock_seconds: float = 10800.0
 
 
 @dataclass(frozen=True, kw_only=True)

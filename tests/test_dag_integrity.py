@@ -105,6 +105,10 @@ def test_every_task_opening_the_warehouse_runs_in_the_one_slot_pool(dagbag):
         pools = {t.task_id: t.pool for t in dagbag.dags[dag_id].tasks}
         assert {pools[t] for t in task_ids} == {"duckdb_warehouse"}, dag_id
         assert {p for t, p in pools.items() if t not in task_ids} <= {"default_pool", "crawl_fetch"}
+        # ... and on the one Celery worker that holds the warehouse file (issue 13); the rest go anywhere.
+        queues = {t.task_id: t.queue for t in dagbag.dags[dag_id].tasks}
+        assert {queues[t] for t in task_ids} == {"warehouse"}, dag_id
+        assert {q for t, q in queues.items() if t not in task_ids} <= {"default"}, dag_id
 
 
 def test_outputs_are_assets_from_pipeline_paths(dagbag):
@@ -192,9 +196,6 @@ def test_run_context_helpers():
     manual = {**context, "logical_date": dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC), "data_interval_start": start}
     assert common.run_date_of(manual) == dt.date(2025, 3, 1)
     assert common.run_date_of({**context, "logical_date": None}) == dt.date(2025, 3, 3)
-    assert common.resolve_path("s3://bucket/lake") == "s3://bucket/lake"
-    assert common.resolve_path("/abs/data") == "/abs/data"
-    assert common.resolve_path("data") == str(DAGS_DIR.parent / "data")
 
 
 def test_settings_come_from_params_then_variables_then_defaults(monkeypatch, tmp_path):
@@ -212,5 +213,7 @@ def test_settings_come_from_params_then_variables_then_defaults(monkeypatch, tmp
     assert settings.paths.sources_file == str(tmp_path / "outlets.yaml")
     variables.clear()
     defaults = common.pipeline_settings({})
-    assert defaults.data_root == str(DAGS_DIR.parent / "data")
-    assert defaults.paths.sources_file == str(DAGS_DIR.parent / "data" / "sources" / "sample.yaml")
+    # Relative paths stay relative: taken from the worker's working directory, not the DAG file's folder
+    # (which moves with every deploy of a versioned DAG bundle; issue 13).
+    assert defaults.data_root == "data"
+    assert defaults.paths.sources_file == "data/sources/sample.yaml"

@@ -1,6 +1,6 @@
 """The Parquet lake on an object store (any fsspec URL; here the in-memory filesystem), end to end.
 
-Only the Parquet layers move: crawl state, WARC archives, the DuckDB file and reports stay on local disk
+The Parquet layers and the crawl state move; WARC archives, the DuckDB file and reports stay on local disk
 under data_root. DuckDB reads the remote lake through the same fsspec filesystem the store writes with.
 """
 

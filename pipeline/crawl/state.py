@@ -4,17 +4,30 @@ last run per source, and every article/quarantine row produced per run_date (so 
 Several processes may crawl different sources at once (Airflow mapped tasks): the database runs in WAL
 mode, and each dedup decision is one ``BEGIN IMMEDIATE`` transaction (or part of a batch of them, see
 ``CrawlState.transaction``), so two writers never both claim the same URL or body.
+
+On a cluster (the lake on object storage, ``paths.is_remote``) the state is one SQLite file in
+``<lake_root>/state/``: a crawl takes it under a lock object created with an exclusive put (S3
+``If-None-Match: *``), works on a local copy and puts it back before releasing the lock (``StateLease``).
+Crawls on different hosts therefore take turns; a crawl that dies leaves the stored state as it was (its
+retry starts again from there) and its lock is broken once older than ``crawl.state_lock_seconds``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import logging
+import os
+import socket
 import sqlite3
+import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -24,7 +37,11 @@ from pipeline.crawl.text import BodySketch
 from pipeline.errors import ConfigError
 from pipeline.settings import Settings
 
+logger = logging.getLogger(__name__)
+
 STATE_FILE = "crawl_state.sqlite"
+LOCK_FILE = "crawl_state.lock"
+LOCK_POLL_SECONDS = 2.0
 NEAR_DUPLICATE_WINDOW_DAYS = 30
 CACHE_KIB = 64 * 1024
 
@@ -62,35 +79,155 @@ class Claim:
 
 
 def state_path(settings: Settings) -> Path:
+    """The SQLite file crawls open: the state itself, or this host's working copy of a remote one."""
     root = paths.state_dir(settings)
-    if "://" in root and not root.startswith("file://"):
-        raise ConfigError(f"crawl state needs a local folder, got {root!r} (set paths.data_root locally)")
-    return Path(root.removeprefix("file://")) / STATE_FILE
+    if not paths.is_remote(root):
+        return Path(root.removeprefix("file://")) / STATE_FILE
+    cache = paths.state_cache_dir(settings)
+    if paths.is_remote(cache):
+        raise ConfigError(f"the working copy of the crawl state needs a local folder, got {cache!r} (paths.local_root)")
+    return Path(cache.removeprefix("file://")) / hashlib.sha1(root.encode()).hexdigest()[:12] / STATE_FILE
+
+
+class StateLost(RuntimeError):
+    """The crawl-state lock was broken while this crawl held it: its changes are not written back."""
+
+
+class StateLease:
+    """Exclusive use of a crawl state kept on object storage, through a lock object next to it.
+
+    ``acquire`` creates ``crawl_state.lock`` with an exclusive put (it fails when the object exists), waiting
+    while another crawl holds it; ``download`` copies the state to a local file, ``upload`` puts it back
+    (refused when the lock is no longer ours) and ``release`` deletes the lock.
+    """
+
+    def __init__(self, root: str, *, ttl_seconds: float, fs: Any = None) -> None:
+        from fsspec.core import url_to_fs
+
+        if fs is None:
+            fs, base = url_to_fs(root)
+        else:
+            base = root.split("://", 1)[-1]
+        self.fs = fs
+        self.lock = f"{base.rstrip('/')}/{LOCK_FILE}"
+        self.state = f"{base.rstrip('/')}/{STATE_FILE}"
+        self.ttl = ttl_seconds
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def acquire(self, *, poll_seconds: float = LOCK_POLL_SECONDS, clock=time.time, sleep=time.sleep) -> StateLease:
+        """Take the lock; wait while another live crawl holds it (at most ``ttl``), break it once expired."""
+        deadline = clock() + self.ttl
+        waiting_for = None
+        while True:
+            body = json.dumps({"owner": self.owner, "expires_at": clock() + self.ttl}).encode()
+            try:
+                self.fs.pipe_file(self.lock, body, mode="create")
+                logger.info("crawl state %s locked by %s", self.state, self.owner)
+                return self
+            except FileExistsError:
+                pass
+            holder = self.holder()
+            if holder is None:
+                continue  # released between our put and our read
+            if holder["expires_at"] < clock():
+                logger.warning("breaking the expired crawl-state lock of %s", holder["owner"])
+                self._remove_lock()
+                continue
+            if clock() >= deadline:
+                raise TimeoutError(f"crawl state {self.state} still locked by {holder['owner']} after {self.ttl:.0f}s")
+            if holder["owner"] != waiting_for:
+                waiting_for = holder["owner"]
+                logger.info("crawl state locked by %s; waiting", waiting_for)
+            sleep(poll_seconds)
+
+    def holder(self) -> dict | None:
+        """The lock's content (``owner``, ``expires_at``), or None when there is no lock."""
+        try:
+            return json.loads(self.fs.cat_file(self.lock))
+        except FileNotFoundError:
+            return None
+
+    def download(self, local: Path) -> None:
+        """Replace ``local`` with the stored state (or remove it when none is stored yet)."""
+        local.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (local, local.with_name(local.name + "-wal"), local.with_name(local.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        tmp = local.with_name(local.name + ".download")
+        try:
+            self.fs.get_file(self.state, str(tmp))
+        except FileNotFoundError:
+            logger.info("no crawl state at %s yet: starting a new one", self.state)
+            return
+        os.replace(tmp, local)
+
+    def upload(self, local: Path) -> None:
+        """Put the local state back (one object put, atomic), if the lock is still ours."""
+        holder = self.holder()
+        if holder is None or holder["owner"] != self.owner:
+            raise StateLost(f"crawl-state lock of {self.owner} was taken over by {holder}; state not written back")
+        self.fs.put_file(str(local), self.state)
+        logger.info("crawl state written back to %s (%d bytes)", self.state, local.stat().st_size)
+
+    def release(self) -> None:
+        holder = self.holder()
+        if holder is not None and holder["owner"] == self.owner:
+            self._remove_lock()
+
+    def _remove_lock(self) -> None:
+        try:
+            self.fs.rm_file(self.lock)
+        except FileNotFoundError:
+            pass
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+    conn.execute("pragma busy_timeout = 60000")
+    conn.execute("pragma journal_mode = wal")
+    conn.execute("pragma synchronous = normal")
+    # The band index is written at random places; 64 MB of cache (was 256) keeps a 50k-article day under
+    # the 1.5 GB peak RSS target, the OS page cache serves the rest.
+    conn.execute(f"pragma cache_size = -{CACHE_KIB}")
+    conn.executescript(_DDL)
+    return conn
 
 
 class CrawlState:
     """Open with ``CrawlState.open(settings)``; use as a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, lease: StateLease | None = None, path: Path | None = None) -> None:
         self.conn = conn
         self._minhashes: MinhashIndex | None = None  # built on the first near-duplicate lookup
+        self._lease = lease
+        self._path = path
 
     @classmethod
     def open(cls, settings: Settings) -> CrawlState:
         path = state_path(settings)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=60, isolation_level=None)
-        conn.execute("pragma busy_timeout = 60000")
-        conn.execute("pragma journal_mode = wal")
-        conn.execute("pragma synchronous = normal")
-        # The band index is written at random places; 64 MB of cache (was 256) keeps a 50k-article day under
-        # the 1.5 GB peak RSS target, the OS page cache serves the rest.
-        conn.execute(f"pragma cache_size = -{CACHE_KIB}")
-        conn.executescript(_DDL)
-        return cls(conn)
+        root = paths.state_dir(settings)
+        if not paths.is_remote(root):
+            return cls(_connect(path))
+        lease = StateLease(root, ttl_seconds=settings.crawl.state_lock_seconds).acquire()
+        try:
+            lease.download(path)
+            return cls(_connect(path), lease=lease, path=path)
+        except BaseException:
+            lease.release()
+            raise
 
     def close(self) -> None:
-        self.conn.close()
+        """Close the database; a remote state is written back (everything committed so far) and unlocked."""
+        if self._lease is None:
+            self.conn.close()
+            return
+        try:
+            self.conn.execute("pragma wal_checkpoint(truncate)")
+            self.conn.execute("pragma journal_mode = delete")  # one self-contained file to upload
+            self.conn.close()
+            self._lease.upload(self._path)
+        finally:
+            self._lease.release()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -95,9 +95,9 @@ def build_engine(settings: Any, components: Mapping[str, Component] | None = Non
     choice = getattr(settings.extract, "decision_model", "")
     if not choice:
         return rules
-    from pipeline.extract.decision import DEFAULT_MODEL, DecisionModel, with_model
+    from pipeline.extract.decision import DecisionModel, bundled_model_path, with_model
 
-    return with_model(rules, DecisionModel.load(DEFAULT_MODEL if choice == "bundled" else choice))
+    return with_model(rules, DecisionModel.load(bundled_model_path() if choice == "bundled" else choice))
 
 
 def build_rule_engine(settings: Any, components: Mapping[str, Component] | None = None) -> Engine:

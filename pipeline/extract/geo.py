@@ -22,10 +22,11 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError
 from pipeline.extract.text import normalize_arabic, normalize_with_offsets
+from pipeline.paths import resource_dir
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+DEFAULT_DATA_DIR = resource_dir("data/gazetteer")
 
 PRECISIONS = ("town", "district", "region", "country")
 

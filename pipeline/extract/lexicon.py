@@ -10,9 +10,10 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError
 from pipeline.extract.text import Token, clitic_variants, normalize_arabic, tokenize
+from pipeline.paths import resource_dir
 
 logger = logging.getLogger(__name__)
-LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicons"
+LEXICON_DIR = resource_dir("data/lexicons")
 
 
 @dataclass(frozen=True)

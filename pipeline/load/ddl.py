@@ -13,8 +13,9 @@ import pyarrow as pa
 
 from pipeline import schema
 from pipeline.errors import SchemaMismatch
+from pipeline.paths import resource_dir
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+SQL_DIR = resource_dir("sql")
 WAREHOUSE_TABLES: tuple[str, ...] = ("articles", "event_mentions", "events", "sources", "runs", "quarantine")
 
 _SCALAR_TYPES: dict[pa.DataType, str] = {

@@ -15,9 +15,10 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.errors import ConfigError
+from pipeline.paths import resource_dir
 from pipeline.settings import Settings
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+EXPECTATIONS_DIR = resource_dir("expectations")
 COUNTRY_BOXES_FILE = EXPECTATIONS_DIR / "country_bboxes.json"
 SUITE_TABLES = ("articles", "events")
 

@@ -21,11 +21,16 @@ from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.engine import Engine
 from pipeline.extract.lexicon import Lexicons
+from pipeline.paths import resource_dir
 
-MODEL_DIR = Path(__file__).resolve().parents[3] / "data" / "models"
-DEFAULT_MODEL = MODEL_DIR / "decision.json.gz"
-__all__ = ["DEFAULT_MODEL", "MODEL_DIR", "DecisionModel", "LearnedDecision", "code_digest", "rule_reread",
-           "rules_digest", "with_model"]
+MODEL_FILE = "decision.json.gz"
+__all__ = ["MODEL_FILE", "DecisionModel", "LearnedDecision", "code_digest", "rule_reread",
+           "bundled_model_path", "rules_digest", "with_model"]
+
+
+def bundled_model_path() -> Path:
+    """data/models/decision.json.gz of the checkout, or of the installed package's shared data."""
+    return resource_dir("data/models") / MODEL_FILE
 
 
 def rule_reread(rules: Any) -> Reread:
@@ -49,8 +54,8 @@ def code_digest() -> str:
 def rules_digest() -> str:
     """Hash of the lexicons and gazetteer the candidates come from: other rules, another model version."""
     h = hashlib.sha256()
-    data = Path(__file__).resolve().parents[3] / "data"
-    for path in sorted([*(data / "lexicons").glob("*.tsv"), *(data / "gazetteer").glob("*.tsv")]):
+    files = [*resource_dir("data/lexicons").glob("*.tsv"), *resource_dir("data/gazetteer").glob("*.tsv")]
+    for path in sorted(files, key=lambda p: (p.parent.name, p.name)):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()

@@ -41,7 +41,7 @@ def _set_paths(gold_dir: Path, name: str) -> tuple[str, Path, Path]:
 
 def run_train(args: argparse.Namespace, settings: Any) -> int:
     from pipeline.extract import build_rule_engine
-    from pipeline.extract.decision import DEFAULT_MODEL, code_digest, rule_reread, rules_digest, with_model
+    from pipeline.extract.decision import bundled_model_path, code_digest, rule_reread, rules_digest, with_model
     from pipeline.extract.decision.train import train
 
     gold_dir = Path(args.gold_dir)
@@ -55,7 +55,7 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
     model = train(sets, rule_rows, rule_reread(rules), rules.lex,
                   calibrate_on=[n for n in args.calibrate_on.split(",") if n], code_digest=code_digest(),
                   rules_digest=rules_digest())
-    output = Path(args.output) if args.output else DEFAULT_MODEL
+    output = Path(args.output) if args.output else bundled_model_path()
     model.save(output)
     from pipeline.extract.decision.model import DecisionModel
 
