@@ -115,7 +115,9 @@ def test_datasheet_notice_and_citation(warehouse: Settings) -> None:
     for heading in ("## How the rows are produced", "## Quality", "## Coverage", "## What `confidence` means",
                     "## Precision and modality codes", "## Known limitations"):
         assert heading in sheet
-    assert "No evaluation file was found" in sheet  # no invented figures
+    # no own quality folder: the figures shipped with the extractor (data/quality), measured on the frozen test split
+    assert "| test | 204 |" in sheet and "Reliability of `confidence` on `test`" in sheet
+    assert "Agreement ceiling: a second coder on 36" in sheet and "admin1 accuracy per country on `test`" in sheet
     assert "5 events from 7 mentions in 5 articles" in sheet
     assert "Alpha News" in sheet and "| SY | 5 | 11 |" in sheet
     notice = (folder / "NOTICE").read_text()
@@ -123,6 +125,14 @@ def test_datasheet_notice_and_citation(warehouse: Settings) -> None:
     assert "UniversalPetrarch" in notice and "MIT" in notice
     cff = (folder / "CITATION.cff").read_text()
     assert 'version: "v2025.01.14"' in cff and "date-released: 2025-01-14" in cff and "CC-BY-SA-4.0" in cff
+
+
+def test_datasheet_claims_nothing_without_evaluation_files(warehouse: Settings, monkeypatch) -> None:
+    from pipeline.publish import snapshot
+
+    monkeypatch.setattr(snapshot, "quality_folder", lambda root: root / "quality")
+    sheet = (publish(warehouse) / "datasheet.md").read_text()
+    assert "No evaluation file was found" in sheet and "| test |" not in sheet
 
 
 def test_datasheet_reads_the_eval_results(warehouse: Settings) -> None:

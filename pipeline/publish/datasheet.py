@@ -64,7 +64,7 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "n/a"
 
 
-def _quality_section(quality: dict[str, dict]) -> list[str]:
+def _quality_section(quality: dict[str, dict], agreement: dict | None = None) -> list[str]:
     lines = ["## Quality", ""]
     if not quality:
         return lines + ["No evaluation file was found when this release was built (run `conflict-events eval "
@@ -85,9 +85,41 @@ def _quality_section(quality: dict[str, dict]) -> list[str]:
     for t in types:
         cells = [str(r.get("by_action_type", {}).get(t, {}).get("f1", "")) for r in quality.values()]
         lines.append(f"| {t} | " + " | ".join(cells) + " |")
-    lines += ["", "Not measured: figures per country, and the agreement ceiling between two human coders on "
-              "the same articles (the gold sets have one coder each).", ""]
+    for name, result in quality.items():
+        by_country = result.get("admin1_by_country") or {}
+        if by_country:
+            lines += ["", f"admin1 accuracy per country on `{name}` (correct / matched events):", "",
+                      ", ".join(f"{cc} {v['correct']}/{v['matched']}" for cc, v in sorted(by_country.items()))]
+        bins = (result.get("reliability") or {}).get("bins") or []
+        if any(b.get("events") for b in bins):
+            lines += ["", f"Reliability of `confidence` on `{name}` (expected calibration error "
+                      f"{result['reliability'].get('ece')}):", "", "| confidence | mentions | mean confidence | "
+                      "share correct |", "|---|---|---|---|"]
+            lines += [f"| {b['low']:.1f}-{b['high']:.1f} | {b['events']} | {b['mean_confidence']} | "
+                      f"{b['share_correct']} |" for b in bins if b.get("events")]
+    lines.append("")
+    lines += _agreement_lines(agreement)
     return lines
+
+
+def read_agreement(folder: Path) -> dict | None:
+    """The inter-annotator agreement file (``agreement.json``) of the quality folder, if any."""
+    path = folder / "agreement.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    except (OSError, ValueError) as exc:
+        logger.warning("agreement file %s unreadable: %s", path, exc)
+        return None
+
+
+def _agreement_lines(agreement: dict | None) -> list[str]:
+    if not agreement:
+        return ["The agreement ceiling (two coders on the same articles) was not found for this release.", ""]
+    acc = agreement.get("matched_field_agreement", {})
+    return [f"Agreement ceiling: a second coder on {agreement.get('articles')} of the blind-coded articles "
+            f"reached event F1 {agreement.get('event_f1')} against the first (same rule as above); on matched "
+            f"events date {acc.get('event_date')}, admin1 {acc.get('admin1')}, country {acc.get('country')}, "
+            f"actor {acc.get('actor1_norm')}. No extractor can be expected to beat it.", ""]
 
 
 def _distribution(con: duckdb.DuckDBPyConnection, table: str, column: str) -> list[tuple[str, int]]:
@@ -123,11 +155,14 @@ METHOD = """## How the rows are produced
 
 1. **Crawl**: Arabic news outlets in the source registry are fetched politely (robots.txt, one request per
    second per host) or replayed from WARC archives; each response is archived to WARC.
-2. **Extract**: a rule-based Arabic engine (lexicons of triggers, actors, places, numbers and cues; no
-   machine-learned model unless the manifest lists one) codes each sentence that reports an action: type
-   (mapped to ACLED-style event types, CAMEO and PLOVER), actors, place (GeoNames), date (resolved against
-   the publication date), deaths and injured, and whether the text asserts it as fact (`modality`). Each
-   coded sentence is a row of `event_mentions`, with its evidence sentence and character offsets.
+2. **Extract**: a rule-based Arabic engine (lexicons of triggers, actors, places, numbers and cues) proposes
+   candidate events per sentence: type (mapped to ACLED-style event types, CAMEO and PLOVER), actors, place
+   (GeoNames), date (resolved against the publication date), deaths and injured, and whether the text asserts
+   it as fact (`modality`). A trained decision model (its version is the part of `extractor_version` after
+   "+", its file hash is in the manifest) keeps the candidates that are specific events reported as news,
+   sets their action type and a calibrated `confidence`, re-reads sentences the rules merged away and gives
+   one row per named place in village lists. Each kept sentence is a row of `event_mentions`, with its
+   evidence sentence and character offsets.
 3. **Validate**: Great Expectations suites refuse impossible rows (coordinates outside the country, dates in
    the future, implausible tolls, ...) into a quarantine table that is never released.
 4. **Cluster**: asserted mentions of the same event type, place, compatible actor and dates within a day are
@@ -140,16 +175,19 @@ METHOD = """## How the rows are produced
 
 CONFIDENCE = """## What `confidence` means
 
-`confidence` is a rule score in [0, 1], not a calibrated probability: 0.35 + 0.3 × the trigger's weight
-(how unambiguously the verb or noun names the action) + 0.15 when a perpetrator is named + 0.1 when a place
-is resolved + 0.05 when a reporting cue frames the sentence. Mentions below the extractor's
-`min_confidence` (0.35 by default) are not emitted. An event's `confidence` is the highest of its mentions.
+`confidence` is the decision model's calibrated probability that the mention is a correct event (right
+article sentence, right action type), fitted out of fold on blind-coded gold data (Platt scaling). Mentions
+below the model's keep threshold are not emitted. The reliability table under Quality shows how well it holds
+on the frozen test split (share of correct mentions per confidence band). Rows coded with the rules alone
+(`extractor_version` without "+") carry a rule score instead (trigger weight, named perpetrator, resolved
+place), which is not a probability. An event's `confidence` is the highest of its mentions.
 """
 
 LIMITATIONS = """## Known limitations
 
-- Rule-based coding of Arabic news: events phrased in ways the lexicons do not cover are missed; English and
-  other languages are not coded.
+- Candidates come from rules: events phrased in ways the lexicons do not cover are missed (about a fifth of
+  the gold events of the real-structure sets get no candidate); the decision model then trades recall for
+  precision. English and other languages are not coded.
 - Clustering is a heuristic: the same event reported at a town and at a governorate, or with different actor
   names, can remain two events; two different strikes on one town on the same day become one.
 - Death counts: a figure repeated in one article for two different events is counted for the first only
@@ -168,7 +206,7 @@ def _codes_section() -> list[str]:
 
 
 def datasheet_markdown(con: duckdb.DuckDBPyConnection, *, title: str, manifest: dict,
-                       quality: dict[str, dict]) -> str:
+                       quality: dict[str, dict], agreement: dict | None = None) -> str:
     lines = [f"# {title}: datasheet ({manifest['version']})", "",
              "What this release is, how it was made and how far to trust it (after Gebru et al., "
              "*Datasheets for Datasets*). Every column is in codebook.md; changes since the previous release in "
@@ -179,7 +217,7 @@ def datasheet_markdown(con: duckdb.DuckDBPyConnection, *, title: str, manifest: 
              "- `articles` (.parquet, .csv): metadata of the articles the mentions come from.",
              f"- Licence: data {DATA_LICENSE}, code MIT; third-party data in NOTICE.", "",
              METHOD]
-    lines += _quality_section(quality)
+    lines += _quality_section(quality, agreement)
     lines += _coverage_section(con, manifest)
     lines += [CONFIDENCE]
     lines += _codes_section()

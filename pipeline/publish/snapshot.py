@@ -26,9 +26,10 @@ from pipeline import paths, schema
 from pipeline.errors import ConfigError, SnapshotExists, ValidationFailed
 from pipeline.load import connect
 from pipeline.load.ddl import quote_ident
+from pipeline.paths import resource_dir
 from pipeline.publish.changes import changes_document, changes_markdown, diff_events, read_previous_events
 from pipeline.publish.codebook import PUBLISHED_TABLES, citation_cff, codebook_markdown
-from pipeline.publish.datasheet import NOTICE, datasheet_markdown, read_quality
+from pipeline.publish.datasheet import NOTICE, datasheet_markdown, read_agreement, read_quality
 from pipeline.publish.exports import strip_local_paths, write_geojson, write_table
 from pipeline.publish.provenance import build_inputs, sha256_file
 from pipeline.settings import Settings
@@ -203,12 +204,25 @@ def _write_text(folder: Path, name: str, text: str) -> str:
     return name
 
 
-def _datasheet(tables: dict[str, pa.Table], *, title: str, manifest: dict, quality: dict) -> str:
+def quality_folder(data_root: Path) -> Path:
+    """<data_root>/quality when the operator evaluated there, else the figures shipped with the extractor
+    (data/quality: the frozen test split, dev and the agreement ceiling of its model's round)."""
+    own = data_root / "quality"
+    if own.is_dir():
+        return own
+    try:
+        return resource_dir("data/quality")
+    except FileNotFoundError:
+        return own
+
+
+def _datasheet(tables: dict[str, pa.Table], *, title: str, manifest: dict, quality: dict,
+               agreement: dict | None) -> str:
     con = duckdb.connect()
     try:
         for name, table in tables.items():
             con.register(name, table)
-        return datasheet_markdown(con, title=title, manifest=manifest, quality=quality)
+        return datasheet_markdown(con, title=title, manifest=manifest, quality=quality, agreement=agreement)
     finally:
         con.close()
 
@@ -253,13 +267,15 @@ def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at
         "changes": changes["counts"],
         "article_text_included": settings.publish.include_article_text,
     }
-    quality = read_quality(Path(settings.data_root) / "quality")
+    quality_dir = quality_folder(Path(settings.data_root))
+    quality = read_quality(quality_dir)
+    agreement = read_agreement(quality_dir)
     manifest["quality_sets"] = sorted(quality)
     title = settings.publish.title
     names.append(_write_text(folder, "codebook.md", codebook_markdown(
         title=title, version=version, article_text_included=settings.publish.include_article_text)))
     names.append(_write_text(folder, "datasheet.md", _datasheet(tables, title=title, manifest=manifest,
-                                                                 quality=quality)))
+                                                                 quality=quality, agreement=agreement)))
     names.append(_write_text(folder, "NOTICE", NOTICE))
     names.append(_write_text(folder, "CITATION.cff", citation_cff(
         title=title, version=version, date_released=version_date(version).isoformat())))
