@@ -187,7 +187,8 @@ def test_train_command_is_deterministic(tmp_path: Path):
 def test_place_slots_read_village_lists_and_stop_at_tolls():
     from pipeline.extract.decision.places import place_slots
 
-    s = "بينهم 13 قضوا في القصف على قرى سرمان ومشيرفة وسقيقات وبابولين، وأربعة في بلدة التمانعة، وخمسة في قريتي أم جلال وشيخان."
+    s = ("بينهم 13 قضوا في القصف على قرى سرمان ومشيرفة وسقيقات وبابولين، وأربعة في بلدة التمانعة، "
+         "وخمسة في قريتي أم جلال وشيخان.")
     assert [x.text for x in place_slots(s)] == ["سرمان", "مشيرفة", "سقيقات", "بابولين", "التمانعة", "أم جلال", "شيخان"]
     assert [x.text for x in place_slots("اقتحمت القوات قرية «أبعدارة» ثم قرية «العقدة المغاربة» في الولاية")] == \
         ["«أبعدارة»", "«العقدة المغاربة»"]
