@@ -159,9 +159,9 @@ def test_blank_png_is_detected(tmp_path: Path) -> None:
 def test_boundaries_are_shipped_with_their_notice() -> None:
     import json
 
-    from pipeline.report.run_report import BOUNDARIES_FILE, country_outlines
+    from pipeline.report.run_report import boundaries_file, country_outlines
 
-    names = {f["properties"]["name"] for f in json.loads(BOUNDARIES_FILE.read_text())["features"]}
+    names = {f["properties"]["name"] for f in json.loads(boundaries_file().read_text())["features"]}
     assert {"Syria", "Iraq", "Yemen", "Sudan", "Libya", "Somalia", "Egypt", "Lebanon"} <= names
-    assert "Natural Earth" in (BOUNDARIES_FILE.parent / "NOTICE").read_text()
+    assert "Natural Earth" in (boundaries_file().parent / "NOTICE").read_text()
     assert len(country_outlines()) > 100

@@ -14,13 +14,16 @@ import duckdb
 
 from pipeline.errors import ConfigError, ValidationFailed
 from pipeline.load.ddl import quote_ident
+from pipeline.paths import resource_dir
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+
+def _expectations_dir() -> Path:
+    return resource_dir("expectations")
 CHECKED_TABLES: tuple[str, ...] = ("events", "event_mentions")
 
 
 def load_warehouse_suite(table: str) -> dict:
-    path = EXPECTATIONS_DIR / f"warehouse_{table}.json"
+    path = _expectations_dir() / f"warehouse_{table}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -6,9 +6,9 @@ import hashlib
 import subprocess
 from pathlib import Path
 
+from pipeline.paths import resource_dir
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LEXICON_DIR = REPO_ROOT / "data" / "lexicons"
-GAZETTEER_DIR = REPO_ROOT / "data" / "gazetteer"
 
 
 def sha256_file(path: Path) -> str:
@@ -41,21 +41,31 @@ def folder_hashes(folder: Path) -> dict[str, str]:
             if p.is_file() and p.suffix in (".tsv", ".txt", ".json", ".csv")}
 
 
-def model_hashes(backend: str) -> dict[str, str]:
-    """sha256 of the model files the extractor used: none for the rule backend, camel-tools' DB otherwise."""
-    if backend != "camel":
-        return {}
-    from pipeline.extract.morphology import camel_db_path
+def model_hashes(backend: str, decision_model: str = "") -> dict[str, str]:
+    """sha256 of the model files the extractor used: the decision model unless it is off ("") and, with the
+    camel backend, camel-tools' morphology DB."""
+    out: dict[str, str] = {}
+    if decision_model:
+        from pipeline.extract.decision import bundled_model_path
 
-    path = camel_db_path()
-    return {path.name: sha256_file(path)} if path is not None and path.is_file() else {}
+        path = bundled_model_path() if decision_model == "bundled" else Path(decision_model)
+        if path.is_file():
+            out[path.name] = sha256_file(path)
+    if backend == "camel":
+        from pipeline.extract.morphology import camel_db_path
+
+        db = camel_db_path()
+        if db is not None and db.is_file():
+            out[db.name] = sha256_file(db)
+    return out
 
 
-def build_inputs(extract_backend: str) -> dict[str, object]:
+def build_inputs(extract_backend: str, decision_model: str = "") -> dict[str, object]:
     return {
         "code": git_commit(),
-        "lexicons": folder_hashes(LEXICON_DIR),
-        "gazetteer": folder_hashes(GAZETTEER_DIR),
+        "lexicons": folder_hashes(resource_dir("data/lexicons")),
+        "gazetteer": folder_hashes(resource_dir("data/gazetteer")),
         "extract_backend": extract_backend,
-        "model": model_hashes(extract_backend),
+        "decision_model": decision_model or None,
+        "model": model_hashes(extract_backend, decision_model),
     }

@@ -263,7 +263,7 @@ def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at
         **_release_stats(tables),
         "row_counts": {name: t.num_rows for name, t in tables.items()},
         "sources": sources,
-        "inputs": build_inputs(settings.extract.backend),
+        "inputs": build_inputs(settings.extract.backend, settings.extract.decision_model),
         "changes": changes["counts"],
         "article_text_included": settings.publish.include_article_text,
     }

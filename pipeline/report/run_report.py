@@ -21,6 +21,7 @@ from pipeline import paths
 from pipeline.errors import ConfigError, WarehouseMissing
 from pipeline.load import connect
 from pipeline.load.events import run_date_counts
+from pipeline.paths import resource_dir
 from pipeline.report.charts import html_table, point_map, ranked_bars, shown_of, stacked_bars
 from pipeline.report.data_docs import make_offline
 from pipeline.settings import Settings
@@ -29,8 +30,12 @@ logger = logging.getLogger(__name__)
 WINDOW_DAYS = 30
 RANKED_LIMIT = 25
 EVENT_ROWS_LIMIT = 300
-COUNTRIES_FILE = Path(__file__).resolve().parents[2] / "data" / "gazetteer" / "countries.tsv"
-BOUNDARIES_FILE = Path(__file__).resolve().parents[2] / "data" / "boundaries" / "countries_110m.geojson"
+def countries_file() -> Path:
+    return resource_dir("data/gazetteer") / "countries.tsv"
+
+
+def boundaries_file() -> Path:
+    return resource_dir("data/boundaries") / "countries_110m.geojson"
 
 STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}
@@ -152,7 +157,7 @@ def _daily_series(rows: list[tuple], *, value: int = 2) -> tuple[list[str], dict
 def country_labels() -> list[tuple[float, float, str]]:
     """Country names at their GeoNames centroids (data/gazetteer, CC BY 4.0) for the map."""
     labels = []
-    for line in COUNTRIES_FILE.read_text(encoding="utf-8").splitlines()[1:]:
+    for line in countries_file().read_text(encoding="utf-8").splitlines()[1:]:
         cols = line.split("\t")
         if len(cols) >= 7 and cols[5] and cols[6]:
             labels.append((float(cols[5]), float(cols[6]), cols[1]))
@@ -162,7 +167,7 @@ def country_labels() -> list[tuple[float, float, str]]:
 def country_outlines() -> list[list[tuple[float, float]]]:
     """Country borders (Natural Earth 1:110m, public domain; data/boundaries/NOTICE) as (lon, lat) lines."""
     try:
-        collection = json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8"))
+        collection = json.loads(boundaries_file().read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         logger.warning("no country outlines for the map (%s)", exc)
         return []
