@@ -44,19 +44,40 @@ class RecodeError(PipelineError):
 
 @dataclass(frozen=True)
 class Changes:
-    """Ids before and after a recode: kept, added (new ids) and removed (ids gone)."""
+    """Rows before and after a recode, by id: kept as they were, changed (same id, other values), added, removed."""
 
     kept: int
+    changed: tuple[str, ...]
     added: tuple[str, ...]
     removed: tuple[str, ...]
 
     @classmethod
-    def between(cls, before: set[str], after: set[str]) -> Changes:
-        return cls(len(before & after), tuple(sorted(after - before)), tuple(sorted(before - after)))
+    def between(cls, before: dict[str, str], after: dict[str, str]) -> Changes:
+        """``before``/``after`` map each id to a fingerprint of its row (``row_fingerprints``)."""
+        both = before.keys() & after.keys()
+        changed = sorted(i for i in both if before[i] != after[i])
+        return cls(len(both) - len(changed), tuple(changed), tuple(sorted(after.keys() - before.keys())),
+                   tuple(sorted(before.keys() - after.keys())))
 
     @property
-    def changed(self) -> bool:
-        return bool(self.added or self.removed)
+    def any(self) -> bool:
+        return bool(self.changed or self.added or self.removed)
+
+    def summary(self) -> str:
+        return f"{self.kept} kept, {len(self.changed)} changed, +{len(self.added)} -{len(self.removed)}"
+
+
+# Columns that say which run wrote a row, not what it codes: a recode rewrites them without changing the row.
+RUN_COLUMNS = frozenset({"run_id", "last_run_date"})
+
+
+def row_fingerprints(rows: list[dict], key: str) -> dict[str, str]:
+    """``{row[key]: sha256 of the row's values except RUN_COLUMNS}``."""
+    out = {}
+    for row in rows:
+        values = {k: v for k, v in row.items() if k not in RUN_COLUMNS}
+        out[row[key]] = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+    return out
 
 
 @dataclass(frozen=True)
@@ -147,32 +168,34 @@ def stage_stored_articles(settings: Settings, *, run_date: dt.date, run_id: str)
     return path
 
 
-def stored_mention_ids(settings: Settings, run_date: dt.date) -> set[str]:
-    """Ids of the mentions stored in the day's lake partition of ``events``."""
+def stored_mentions(settings: Settings, run_date: dt.date) -> dict[str, str]:
+    """Fingerprints of the mentions stored in the day's lake partition of ``events``, by mention id."""
     from pipeline.store import iter_partition_batches
 
-    ids: set[str] = set()
+    prints: dict[str, str] = {}
     for batch in iter_partition_batches(settings, table_name="events", run_date=run_date):
-        ids.update(batch.column("event_id").to_pylist())
-    return ids
+        prints.update(row_fingerprints(batch.to_pylist(), "event_id"))
+    return prints
 
 
-def warehouse_event_ids(settings: Settings, run_date: dt.date) -> set[str]:
-    """Ids of the real-world events the day's mentions belong to in the warehouse (empty: no warehouse yet)."""
+def warehouse_events(settings: Settings, run_date: dt.date) -> dict[str, str]:
+    """Fingerprints of the real-world events the day's mentions belong to in the warehouse, by event id
+    (empty: no warehouse yet)."""
     from pipeline.load import connect
 
     try:
         con = connect(settings, read_only=True)
     except WarehouseMissing:
-        return set()
+        return {}
     try:
         rows = con.execute(
-            "select distinct event_id from event_mentions where run_date = $d and event_id is not null",
+            "select * from events where event_id in "
+            "(select event_id from event_mentions where run_date = $d and event_id is not null)",
             {"d": run_date},
-        ).fetchall()
+        ).to_arrow_table().to_pylist()
     finally:
         con.close()
-    return {r[0] for r in rows}
+    return row_fingerprints(rows, "event_id")
 
 
 def reload_warehouse(
@@ -181,9 +204,9 @@ def reload_warehouse(
     """Reload the day into the warehouse (pipeline.run.run_load); the day's real-world events before and after."""
     from pipeline.run import run_load
 
-    before = warehouse_event_ids(settings, run_date)
+    before = warehouse_events(settings, run_date)
     run_load(settings, run_date=run_date, run_id=run_id, sources_file=sources_file)
-    return Changes.between(before, warehouse_event_ids(settings, run_date))
+    return Changes.between(before, warehouse_events(settings, run_date))
 
 
 def recode_day(settings: Settings, *, run_date: dt.date, sources_file: str | None = None) -> DayRecode:
@@ -194,12 +217,12 @@ def recode_day(settings: Settings, *, run_date: dt.date, sources_file: str | Non
     started = time.perf_counter()
     run_id = recode_run_id(settings, run_date)
     day = {"run_date": run_date, "run_id": run_id}
-    before = stored_mention_ids(settings, run_date)
+    before = stored_mentions(settings, run_date)
     stage_stored_articles(settings, **day)
     run_extract(settings, **day)
     run_validate(settings, **day)
     run_store(settings, **day)
-    after = stored_mention_ids(settings, run_date)
+    after = stored_mentions(settings, run_date)
     events = reload_warehouse(settings, **day, sources_file=sources_file)
     return DayRecode(
         run_date=run_date,
@@ -234,13 +257,12 @@ def recode_range(
 
 
 def format_day(result: DayRecode) -> str:
-    """``2025-03-04: 15 articles -> 31 mentions (29 kept, +2 -4); events 25 kept, +1 -2; 0.9 articles/s``."""
+    """``2025-03-04: 15 articles -> 32 mentions (31 kept, 1 changed, +0 -1); events (...); changed; 0.7
+    articles/s, 21.0 s (run recode-...)``."""
     m, e = result.mention_changes, result.event_changes
     rate = result.articles / result.seconds if result.seconds > 0 else 0.0
-    status = "changed" if m.changed or e.changed else "unchanged"
     return (
-        f"{result.run_date}: {result.articles} articles -> {result.mentions} mentions "
-        f"({m.kept} kept, +{len(m.added)} -{len(m.removed)}); events {e.kept} kept, "
-        f"+{len(e.added)} -{len(e.removed)}; {status}; {rate:.1f} articles/s, {result.seconds:.1f} s "
-        f"(run {result.run_id})"
+        f"{result.run_date}: {result.articles} articles -> {result.mentions} mentions ({m.summary()}); "
+        f"events ({e.summary()}); {'changed' if m.any or e.any else 'unchanged'}; "
+        f"{rate:.1f} articles/s, {result.seconds:.1f} s (run {result.run_id})"
     )

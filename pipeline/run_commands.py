@@ -56,6 +56,6 @@ def recode_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.recode import recode_range
 
     results = recode_range(settings, args.first, args.last, sources_file=args.sources)
-    changed = sum(r.mention_changes.changed or r.event_changes.changed for r in results)
+    changed = sum(r.mention_changes.any or r.event_changes.any for r in results)
     print(f"recoded {len(results)} day(s), {changed} changed")
     return 0
