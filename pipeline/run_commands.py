@@ -1,10 +1,11 @@
-"""`conflict-events run`: the whole pipeline once, as the nightly DAG would run it."""
+"""`conflict-events run`: the whole pipeline once, as the nightly DAG would run it; `recode`: past days again."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 
+from pipeline.cli import iso_date
 from pipeline.settings import Settings
 
 
@@ -23,6 +24,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.set_defaults(handler=run_command)
 
+    recode = subparsers.add_parser(
+        "recode", help="re-extract the stored articles of past days with the current extractor, store and reload"
+    )
+    recode.add_argument("--from", dest="first", required=True, type=iso_date, help="first day YYYY-MM-DD")
+    recode.add_argument("--to", dest="last", required=True, type=iso_date, help="last day YYYY-MM-DD, inclusive")
+    recode.add_argument("--sources", help="source registry YAML loaded with the warehouse (default: settings)")
+    recode.set_defaults(handler=recode_command)
+
 
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.run import format_summary, new_run_id, run_all
@@ -40,4 +49,13 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         window=window,
     )
     print(format_summary(summary))
+    return 0
+
+
+def recode_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.recode import recode_range
+
+    results = recode_range(settings, args.first, args.last, sources_file=args.sources)
+    changed = sum(r.mention_changes.any or r.event_changes.any for r in results)
+    print(f"recoded {len(results)} day(s), {changed} changed")
     return 0

@@ -35,6 +35,7 @@ EXPECTED_TASKS = {
         "process_day.load",
         "process_day.report",
     },
+    "conflict_events_recode": {"list_days", "recode", "load"},
 }
 HEAVY_MODULES = ("duckdb", "pandas", "great_expectations", "trafilatura", "camel_tools", "aiohttp", "warcio")
 
@@ -86,6 +87,7 @@ def test_snapshot_is_weekly_and_backfill_is_manual(dagbag):
     snapshot = dagbag.dags["conflict_events_snapshot"].timetable
     assert snapshot.expression == "0 6 * * 1"
     assert type(dagbag.dags["conflict_events_backfill_warc"].timetable).__name__ == "NullTimetable"
+    assert type(dagbag.dags["conflict_events_recode"].timetable).__name__ == "NullTimetable"
 
 
 @pytest.mark.parametrize("dag_id", ["conflict_events_nightly", "conflict_events_backfill_warc"])
@@ -100,6 +102,7 @@ def test_every_task_opening_the_warehouse_runs_in_the_one_slot_pool(dagbag):
         "conflict_events_nightly": {"load", "report"},
         "conflict_events_snapshot": {"publish"},
         "conflict_events_backfill_warc": {"process_day.load", "process_day.report"},
+        "conflict_events_recode": {"load"},
     }
     for dag_id, task_ids in opening.items():
         pools = {t.task_id: t.pool for t in dagbag.dags[dag_id].tasks}
