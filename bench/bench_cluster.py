@@ -59,9 +59,12 @@ def _has_module(name: str) -> bool:
 
 def build_archive(folder: Path, days: int, per_day: int, seed: int) -> tuple[Path, dt.date, dt.date, int]:
     """A WARC of days x per_day articles spread over ``days`` days, and a registry reading it."""
-    corpus.DAYS_SPANNED = days  # build_article draws each article's day from this span
     warc = folder / "archive.warc.gz"
-    count = corpus.write_warc(warc, days * per_day, seed, progress=True)
+    spanned, corpus.DAYS_SPANNED = corpus.DAYS_SPANNED, days  # build_article draws each article's day from it
+    try:
+        count = corpus.write_warc(warc, days * per_day, seed, progress=True)
+    finally:
+        corpus.DAYS_SPANNED = spanned
     registry = {"sources": [{
         "id": "bench_archive", "name": "bench archive (generated, 5 outlets)", "country": "IQ", "language": "ar",
         "homepage": f"https://{corpus.OUTLETS[0][0]}/",
