@@ -88,7 +88,14 @@ def run_on_cluster(workers: int, sources: Path, first: dt.date, last: dt.date, f
     subprocess.run(["bash", str(CLUSTER_SCRIPT), "bench"], env=env, check=True)
     run = json.loads(out.read_text())
     run["articles_per_second"] = round(run["articles"] / run["run_seconds"], 2)
+    run["task_tries_per_worker"] = task_tries_per_worker(Path(env["CLUSTER_DIR"]), workers)
     return run
+
+
+def task_tries_per_worker(cluster_dir: Path, workers: int) -> dict[str, int]:
+    """How many task tries each worker ran: the attempt logs in its own log folder (cluster.sh gives each one)."""
+    return {f"worker-{n}": len(list((cluster_dir / f"worker-{n}" / "logs").rglob("attempt=*.log")))
+            for n in range(1, workers + 1)}
 
 
 def year_estimate(articles_per_second_one_worker: float, ratio: float, workers: tuple[int, ...]) -> dict:

@@ -46,3 +46,12 @@ def test_without_the_cluster_extra_it_skips_with_a_reason(tmp_path, monkeypatch,
     status = json.loads(out.read_text())["status"]
     assert status.startswith("skipped") and "s3fs" in status and "make bench-cluster" in status
     assert "skipped" in capsys.readouterr().err
+
+
+def test_task_tries_are_counted_per_worker_folder(tmp_path):
+    for worker, tries in (("worker-1", 3), ("worker-2", 1)):
+        for n in range(tries):
+            log = tmp_path / worker / "logs" / "dag_id=d" / f"run_id=r/task_id=t{n}" / "attempt=1.log"
+            log.parent.mkdir(parents=True)
+            log.write_text("")
+    assert bench_cluster.task_tries_per_worker(tmp_path, 2) == {"worker-1": 3, "worker-2": 1}
