@@ -165,20 +165,18 @@ bench_run() {  # the WARC backfill of BENCH_SOURCES over BENCH_FIRST..BENCH_LAST
         "{\"data_root\": \"$root\", \"sources_file\": \"$BENCH_SOURCES\",
           \"start_date\": \"$BENCH_FIRST\", \"end_date\": \"$BENCH_LAST\"}"
     wait_run conflict_events_backfill_warc "$run_id"
-    local seconds tasks
+    local seconds
     seconds=$(sql "select extract(epoch from end_date - start_date) from dag_run where run_id = '$run_id'")
-    tasks=$(sql "select coalesce(json_object_agg(h, n), '{}') from (select split_part(hostname, '@', 1) as h,
-                 count(*) as n from task_instance where run_id = '$run_id' group by 1) t")
-    "$BIN/python" - "$root" "$seconds" "$tasks" "$CLUSTER_WORKERS" "$BENCH_OUT" <<'PY'
+    "$BIN/python" - "$root" "$seconds" "$CLUSTER_WORKERS" "$BENCH_OUT" <<'PY'
 import json, sys
 import pyarrow.parquet as pq
 from fsspec.core import url_to_fs
-root, seconds, tasks, workers, out = sys.argv[1:]
+root, seconds, workers, out = sys.argv[1:]
 fs, base = url_to_fs(f"{root}/lake")
 rows = {t: sum(pq.ParquetFile(p, filesystem=fs).metadata.num_rows for p in fs.find(f"{base}/{t}")
                if p.endswith(".parquet")) for t in ("articles", "events")}
 json.dump({"workers": int(workers), "run_seconds": round(float(seconds), 1), "articles": rows["articles"],
-           "events": rows["events"], "tasks_per_host": json.loads(tasks)}, open(out, "w"), indent=2)
+           "events": rows["events"]}, open(out, "w"), indent=2)
 PY
     log "bench on $CLUSTER_WORKERS worker(s): $(cat "$BENCH_OUT")"
 }
