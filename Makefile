@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench airflow env clean-data cluster-test
+.PHONY: run test lint bench airflow env clean-data cluster-test bench-cluster
 
 env: $(VENV)/.synced
 
@@ -41,6 +41,11 @@ airflow: env
 ## and a 3-day backfill and checks they write make run's rows; stops everything it started (docs/airflow.md).
 cluster-test: env $(VENV)/.synced-cluster
 	bash scripts/cluster.sh test
+
+## Throughput of the cluster: a 6-day WARC backfill on 1 then 2 Celery workers (bench/results/cluster.json).
+## `make bench` runs it too when the cluster extra is installed, and skips it with a message otherwise.
+bench-cluster: env $(VENV)/.synced-cluster
+	$(BIN)/python -m bench.run_all cluster
 
 $(VENV)/.synced-cluster: pyproject.toml uv.lock
 	$(UV) sync --frozen --extra dev --extra cluster --python $(PYTHON)

@@ -19,20 +19,22 @@ import datetime as dt
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, task, task_group
+from airflow.sdk import Param, dag, task, task_group
 from conflict_events_common import (
+    ARTICLES_ALIAS,
     CRAWL_POOL,
     DEFAULT_ARGS,
+    EVENTS_ALIAS,
+    WAREHOUSE_ALIAS,
     WAREHOUSE_POOL,
     WAREHOUSE_QUEUE,
     config_params,
     day_window,
+    emit_assets,
     stage_kwargs,
     validate_day,
     validation_params,
 )
-
-from pipeline.paths import ARTICLES_ASSET_URI, EVENTS_ASSET_URI, WAREHOUSE_ASSET_URI
 
 MAX_DAYS = 366
 # Mapped tasks show their day in the UI (the n-th mapped group is start_date + n days), not an index.
@@ -94,14 +96,17 @@ def conflict_events_backfill_warc() -> None:
         def validate(day: str, extracted: str, **context: Any) -> str:
             return validate_day(context, dt.date.fromisoformat(day))
 
-        @task(outlets=[Asset(ARTICLES_ASSET_URI), Asset(EVENTS_ASSET_URI)], map_index_template=DAY_LABEL)
+        @task(outlets=[ARTICLES_ALIAS, EVENTS_ALIAS], map_index_template=DAY_LABEL)
         def store(day: str, validated: str, **context: Any) -> str:
             from pipeline.run import run_store
 
-            return run_store(**stage_kwargs(context, dt.date.fromisoformat(day)))
+            kwargs = stage_kwargs(context, dt.date.fromisoformat(day))
+            stored = run_store(**kwargs)
+            emit_assets(context, kwargs["settings"], ARTICLES_ALIAS, EVENTS_ALIAS)
+            return stored
 
         @task(
-            outlets=[Asset(WAREHOUSE_ASSET_URI)],
+            outlets=[WAREHOUSE_ALIAS],
             pool=WAREHOUSE_POOL,
             queue=WAREHOUSE_QUEUE,
             map_index_template=DAY_LABEL,
@@ -110,7 +115,9 @@ def conflict_events_backfill_warc() -> None:
             from pipeline.run import run_load
 
             kwargs = stage_kwargs(context, dt.date.fromisoformat(day))
-            return run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
+            loaded = run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
+            emit_assets(context, kwargs["settings"], WAREHOUSE_ALIAS)
+            return loaded
 
         @task(
             execution_timeout=dt.timedelta(minutes=20),

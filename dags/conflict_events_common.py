@@ -21,7 +21,7 @@ import json
 import logging
 from typing import Any
 
-from airflow.sdk import Param
+from airflow.sdk import Asset, AssetAlias, Param
 
 CRAWL_POOL = "crawl_fetch"
 # DuckDB allows one process to open the warehouse file for writing, and none to read it meanwhile: every
@@ -31,6 +31,12 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 # warehouse's disk) consumes (`airflow celery worker --queues default,warehouse`). Other executors ignore it.
 WAREHOUSE_QUEUE = "warehouse"
 VARIABLE_PREFIX = "conflict_events_"
+# Asset aliases the tasks declare as outlets. The Asset each one resolves to is derived, at run time, from
+# the run's data root (asset_uri): a scratch run with another data_root updates other Assets than production.
+ARTICLES_ALIAS = AssetAlias("conflict_events_lake_articles")
+EVENTS_ALIAS = AssetAlias("conflict_events_lake_events")
+WAREHOUSE_ALIAS = AssetAlias("conflict_events_warehouse")
+SNAPSHOTS_ALIAS = AssetAlias("conflict_events_snapshots")
 logger = logging.getLogger(__name__)
 
 
@@ -123,7 +129,54 @@ def pipeline_settings(params: dict[str, Any]) -> Any:
     settings = Settings.load(configured(params, "config_file"))
     data_root = configured(params, "data_root") or settings.paths.data_root
     sources_file = configured(params, "sources_file") or settings.paths.sources_file
-    return settings.replace(paths={"data_root": data_root, "sources_file": sources_file})
+    settings = settings.replace(paths={"data_root": data_root, "sources_file": sources_file})
+    return in_process_when_daemonic(settings)
+
+
+def in_process_when_daemonic(settings: Any) -> Any:
+    """``settings`` with one crawl and one extract worker when this process is daemonic.
+
+    A task on a Celery worker runs in a child of the worker's prefork pool, a daemonic process, which may not
+    start the stages' process pools ("daemonic processes are not allowed to have children"). There the stages
+    run in-process; a worker's parallelism is its Celery concurrency (one task per slot) instead."""
+    import multiprocessing
+
+    if not multiprocessing.current_process().daemon:
+        return settings
+    return settings.replace(crawl={"workers": 1}, extract={"workers": 1})
+
+
+def asset_uri(location: str) -> str:
+    """The Asset URI of a dataset location: a URL (``s3://bucket/prefix/lake/events``) as it is, a local path
+    as ``file://`` + its absolute path (relative paths from the task's working directory, percent-encoded)."""
+    from pathlib import Path
+
+    if "://" in location:
+        return location.rstrip("/")
+    return Path(location).absolute().as_uri()
+
+
+def dataset_locations(settings: Any) -> dict[str, str]:
+    """Alias name -> where the run's settings put that dataset (lake tables, warehouse file, snapshots)."""
+    from pipeline import paths
+
+    return {
+        ARTICLES_ALIAS.name: paths.lake_dir(settings, "articles"),
+        EVENTS_ALIAS.name: paths.lake_dir(settings, "events"),
+        WAREHOUSE_ALIAS.name: paths.warehouse_path(settings),
+        SNAPSHOTS_ALIAS.name: paths.snapshots_dir(settings),
+    }
+
+
+def emit_assets(context: dict[str, Any], settings: Any, *aliases: AssetAlias) -> list[str]:
+    """Record an event on the Asset behind each alias, derived from the run's data root; the URIs emitted."""
+    locations = dataset_locations(settings)
+    uris = []
+    for alias in aliases:
+        uri = asset_uri(locations[alias.name])
+        context["outlet_events"][alias].add(Asset(uri))
+        uris.append(uri)
+    return uris
 
 
 def run_date_of(context: dict[str, Any]) -> dt.date:

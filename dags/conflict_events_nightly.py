@@ -22,21 +22,23 @@ import datetime as dt
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, chain, dag, task
+from airflow.sdk import CronDataIntervalTimetable, Param, chain, dag, task
 from conflict_events_common import (
+    ARTICLES_ALIAS,
     CRAWL_POOL,
     DEFAULT_ARGS,
+    EVENTS_ALIAS,
+    WAREHOUSE_ALIAS,
     WAREHOUSE_POOL,
     WAREHOUSE_QUEUE,
     config_params,
+    emit_assets,
     publication_window,
     sources_for_scheduled_run,
     stage_kwargs,
     validate_day,
     validation_params,
 )
-
-from pipeline.paths import ARTICLES_ASSET_URI, EVENTS_ASSET_URI, WAREHOUSE_ASSET_URI
 
 
 @dag(
@@ -93,20 +95,25 @@ def conflict_events_nightly() -> None:
         """Run the expectations; bad rows go to quarantine, a batch failure fails the task (no retries)."""
         return validate_day(context)
 
-    @task(outlets=[Asset(ARTICLES_ASSET_URI), Asset(EVENTS_ASSET_URI)])
+    @task(outlets=[ARTICLES_ALIAS, EVENTS_ALIAS])
     def store(**context: Any) -> str:
         """Replace the day's lake partitions with the validated rows."""
         from pipeline.run import run_store
 
-        return run_store(**stage_kwargs(context))
+        kwargs = stage_kwargs(context)
+        stored = run_store(**kwargs)
+        emit_assets(context, kwargs["settings"], ARTICLES_ALIAS, EVENTS_ALIAS)
+        return stored
 
-    @task(outlets=[Asset(WAREHOUSE_ASSET_URI)], pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
+    @task(outlets=[WAREHOUSE_ALIAS], pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def load(**context: Any) -> str:
         """Upsert the day (and the source registry) into the DuckDB warehouse."""
         from pipeline.run import run_load
 
         kwargs = stage_kwargs(context)
-        return run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
+        loaded = run_load(**kwargs, sources_file=kwargs["settings"].paths.sources_file)
+        emit_assets(context, kwargs["settings"], WAREHOUSE_ALIAS)
+        return loaded
 
     @task(execution_timeout=dt.timedelta(minutes=20), pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def report(**context: Any) -> str:

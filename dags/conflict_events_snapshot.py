@@ -3,8 +3,9 @@
 Runs every Monday 06:00 UTC (after that night's load) and publishes version ``vYYYY.MM.DD`` of the run
 date through ``pipeline.publish.publish_snapshot``. Published versions are immutable: when the version
 already exists (a rerun, or a manual trigger on the same day) the task is *skipped*, not failed.
-Trigger it by hand to publish between weeks. It reads the warehouse Asset the nightly DAG updates and
-updates the snapshot Asset, so downstream consumers can be scheduled on new snapshots.
+Trigger it by hand to publish between weeks. A published snapshot updates the Asset of the run's snapshot
+folder (``file:///.../snapshots``, derived from the data root through the alias ``conflict_events_snapshots``),
+so downstream consumers can be scheduled on new snapshots.
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from airflow.sdk import Asset, CronTriggerTimetable, dag, task
+from airflow.sdk import CronTriggerTimetable, dag, task
 from conflict_events_common import (
     DEFAULT_ARGS,
+    SNAPSHOTS_ALIAS,
     WAREHOUSE_POOL,
     WAREHOUSE_QUEUE,
     config_params,
+    emit_assets,
     pipeline_settings,
     run_date_of,
 )
-
-from pipeline.paths import SNAPSHOT_ASSET_URI, WAREHOUSE_ASSET_URI
 
 
 @dag(
@@ -39,8 +40,7 @@ from pipeline.paths import SNAPSHOT_ASSET_URI, WAREHOUSE_ASSET_URI
 )
 def conflict_events_snapshot() -> None:
     @task(
-        inlets=[Asset(WAREHOUSE_ASSET_URI)],
-        outlets=[Asset(SNAPSHOT_ASSET_URI)],
+        outlets=[SNAPSHOTS_ALIAS],
         pool=WAREHOUSE_POOL,
         queue=WAREHOUSE_QUEUE,
         execution_timeout=dt.timedelta(minutes=30),
@@ -53,10 +53,13 @@ def conflict_events_snapshot() -> None:
         from pipeline.publish import publish_snapshot
 
         version = f"v{run_date_of(context):%Y.%m.%d}"
+        settings = pipeline_settings(context["params"])
         try:
-            return publish_snapshot(pipeline_settings(context["params"]), version=version)
+            published = publish_snapshot(settings, version=version)
         except SnapshotExists as exc:
             raise AirflowSkipException(f"snapshot {version} already published: {exc}") from exc
+        emit_assets(context, settings, SNAPSHOTS_ALIAS)
+        return published
 
     publish()
 

@@ -1,4 +1,5 @@
-"""Where every dataset lives, as plain strings (local paths or fsspec URLs), and the Airflow Asset URIs."""
+"""Where every dataset lives, as plain strings (local paths or fsspec URLs). The Airflow Asset URIs are derived
+from these at run time (``asset_uri`` in dags/conflict_events_common.py)."""
 
 from __future__ import annotations
 
@@ -123,9 +124,3 @@ def reports_dir(settings: Settings) -> str:
 def data_docs_dir(settings: Settings) -> str:
     return join(host_root(settings), "reports", "data_docs")
 
-
-# Airflow Asset URIs (plain strings so DAG parsing imports nothing heavy).
-ARTICLES_ASSET_URI = "file://conflict-events/lake/articles"
-EVENTS_ASSET_URI = "file://conflict-events/lake/events"
-WAREHOUSE_ASSET_URI = "file://conflict-events/warehouse/events.duckdb"
-SNAPSHOT_ASSET_URI = "file://conflict-events/snapshots"

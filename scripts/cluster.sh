@@ -3,6 +3,7 @@
 #
 #   bash scripts/cluster.sh test     # = make cluster-test: start, run, compare with the single-machine run, stop
 #   bash scripts/cluster.sh up       # start and keep running (Ctrl-C or SIGTERM stops everything it started)
+#   bash scripts/cluster.sh bench    # bench/bench_cluster.py: one WARC backfill on CLUSTER_WORKERS workers, timed
 #
 # What it starts, all on 127.0.0.1 with free ports, everything under $CLUSTER_DIR (a new /tmp folder):
 #   PostgreSQL (Airflow's metadata DB and Celery result backend), Redis (Celery broker), moto's S3 server
@@ -22,6 +23,7 @@ BIN="$PROJECT_DIR/.venv/bin"
 export PATH="$BIN:$PATH"
 CLUSTER_DIR="${CLUSTER_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/conflict-events-cluster.XXXXXX")}"
 CLUSTER_TIMEOUT="${CLUSTER_TIMEOUT:-900}"     # seconds for each DAG run to finish
+CLUSTER_WORKERS="${CLUSTER_WORKERS:-2}"      # Celery workers (worker-1 also consumes the warehouse queue)
 SAMPLE_SOURCES="$PROJECT_DIR/data/sources/sample.yaml"
 NIGHTLY_DATE=2025-03-03                       # make run's date
 BACKFILL_FIRST=2025-03-01
@@ -101,7 +103,7 @@ Pool.create_or_update_pool("duckdb_warehouse", 1, "one DuckDB warehouse writer (
     start scheduler "$AIRFLOW_HOME" airflow scheduler
     start dag-processor "$AIRFLOW_HOME" airflow dag-processor
     local n queues
-    for n in 1 2; do
+    for n in $(seq 1 "$CLUSTER_WORKERS"); do
         queues=default; [[ $n == 1 ]] && queues=default,warehouse
         # Its own working directory (relative data paths: data-local/), log folder and log-server port.
         AIRFLOW__LOGGING__BASE_LOG_FOLDER="$CLUSTER_DIR/worker-$n/logs" \
@@ -157,11 +159,37 @@ reference_runs() {  # the single-machine CLI on the same inputs (make run, and o
     done
 }
 
+bench_run() {  # the WARC backfill of BENCH_SOURCES over BENCH_FIRST..BENCH_LAST; its figures to BENCH_OUT (JSON)
+    local run_id="bench-$CLUSTER_WORKERS-workers" root="s3://$BUCKET/bench"
+    trigger conflict_events_backfill_warc "$run_id" "${BENCH_LAST}T00:00:00+00:00" \
+        "{\"data_root\": \"$root\", \"sources_file\": \"$BENCH_SOURCES\",
+          \"start_date\": \"$BENCH_FIRST\", \"end_date\": \"$BENCH_LAST\"}"
+    wait_run conflict_events_backfill_warc "$run_id"
+    local seconds
+    seconds=$(sql "select extract(epoch from end_date - start_date) from dag_run where run_id = '$run_id'")
+    "$BIN/python" - "$root" "$seconds" "$CLUSTER_WORKERS" "$BENCH_OUT" <<'PY'
+import json, sys
+import pyarrow.parquet as pq
+from fsspec.core import url_to_fs
+root, seconds, workers, out = sys.argv[1:]
+fs, base = url_to_fs(f"{root}/lake")
+rows = {t: sum(pq.ParquetFile(p, filesystem=fs).metadata.num_rows for p in fs.find(f"{base}/{t}")
+               if p.endswith(".parquet")) for t in ("articles", "events")}
+json.dump({"workers": int(workers), "run_seconds": round(float(seconds), 1), "articles": rows["articles"],
+           "events": rows["events"]}, open(out, "w"), indent=2)
+PY
+    log "bench on $CLUSTER_WORKERS worker(s): $(cat "$BENCH_OUT")"
+}
+
 main() {
     [[ -x "$BIN/airflow" && -x "$BIN/moto_server" ]] || die "run 'make cluster-test' (venv with the cluster extra)"
     mkdir -p "$LOGS"
     log "cluster folder $CLUSTER_DIR"
     ensure_packages
+    if [[ $MODE == bench ]]; then
+        [[ -n ${BENCH_SOURCES:-} && -n ${BENCH_FIRST:-} && -n ${BENCH_LAST:-} && -n ${BENCH_OUT:-} ]] \
+            || die "bench mode needs BENCH_SOURCES, BENCH_FIRST, BENCH_LAST and BENCH_OUT"
+    fi
     if [[ $MODE == test ]]; then
         (reference_runs >"$LOGS/reference.log" 2>&1; echo $? >"$CLUSTER_DIR/reference.rc") &
         REFERENCE_PID=$!
@@ -176,7 +204,8 @@ main() {
         watch_processes || die "a component stopped; see $LOGS"
         return
     fi
-    [[ $MODE == test ]] || die "usage: cluster.sh [test|up]"
+    if [[ $MODE == bench ]]; then bench_run; return; fi
+    [[ $MODE == test ]] || die "usage: cluster.sh [test|up|bench]"
     # Both at once (different data roots): they share the workers, the pools and the warehouse queue.
     local t_runs=$SECONDS
     trigger conflict_events_nightly "cluster-nightly-$NIGHTLY_DATE" "${NIGHTLY_DATE}T00:00:00+00:00" \

@@ -40,6 +40,23 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("conflict_events-*.whl"))
 
 
+def test_the_image_extends_the_locked_airflow_and_installs_this_wheel():
+    """deploy/Dockerfile cannot be built offline; at least it names the versions the lock and pyproject pin."""
+    import re
+    import tomllib
+
+    dockerfile = (PROJECT_ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    airflow_pin = next(d for d in project["dependencies"] if d.startswith("apache-airflow==")).split("==")[1]
+    python = re.search(r">=(3\.\d+)", project["requires-python"]).group(1)
+    assert f"FROM apache/airflow:{airflow_pin}-python{python}" in dockerfile
+    assert f"conflict_events-{project['version']}-py3-none-any.whl" in dockerfile
+    hadolint = shutil.which("hadolint")
+    if hadolint:
+        lint = subprocess.run([hadolint, str(PROJECT_ROOT / "deploy" / "Dockerfile")], capture_output=True, text=True)
+        assert lint.returncode == 0, lint.stdout
+
+
 def test_checkout_resources_resolve_to_the_project_folder():
     for name in RESOURCES:
         assert paths.resource_dir(name) == PROJECT_ROOT / name

@@ -18,8 +18,6 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 from airflow.dag_processing.dagbag import BundleDagBag  # noqa: E402
 
-from pipeline import paths  # noqa: E402
-
 DAGS_DIR = Path(__file__).resolve().parents[1] / "dags"
 DAG_FILES = sorted(p for p in DAGS_DIR.glob("conflict_events_*.py") if p.name != "conflict_events_common.py")
 
@@ -114,17 +112,54 @@ def test_every_task_opening_the_warehouse_runs_in_the_one_slot_pool(dagbag):
         assert {q for t, q in queues.items() if t not in task_ids} <= {"default"}, dag_id
 
 
-def test_outputs_are_assets_from_pipeline_paths(dagbag):
-    nightly = dagbag.dags["conflict_events_nightly"]
-    assert {a.uri for a in nightly.get_task("store").outlets} == {
-        paths.ARTICLES_ASSET_URI,
-        paths.EVENTS_ASSET_URI,
-    }
-    assert [a.uri for a in nightly.get_task("load").outlets] == [paths.WAREHOUSE_ASSET_URI]
-    publish = dagbag.dags["conflict_events_snapshot"].get_task("publish")
-    assert [a.uri for a in publish.outlets] == [paths.SNAPSHOT_ASSET_URI]
-    backfill = dagbag.dags["conflict_events_backfill_warc"]
-    assert [a.uri for a in backfill.get_task("process_day.load").outlets] == [paths.WAREHOUSE_ASSET_URI]
+def _common():
+    sys.path.insert(0, str(DAGS_DIR))
+    try:
+        import conflict_events_common as common
+    finally:
+        sys.path.remove(str(DAGS_DIR))
+    return common
+
+
+def test_outputs_are_asset_aliases_resolved_at_run_time(dagbag):
+    """Outlets are aliases, not fixed URIs: the Asset behind each is derived from the run's data root."""
+    def outlets(dag_id: str, task_id: str) -> set[tuple[str, str]]:
+        return {(type(a).__name__, a.name) for a in dagbag.dags[dag_id].get_task(task_id).outlets}
+
+    lake = {("AssetAlias", "conflict_events_lake_articles"), ("AssetAlias", "conflict_events_lake_events")}
+    warehouse = {("AssetAlias", "conflict_events_warehouse")}
+    assert outlets("conflict_events_nightly", "store") == lake
+    assert outlets("conflict_events_nightly", "load") == warehouse
+    assert outlets("conflict_events_backfill_warc", "process_day.store") == lake
+    assert outlets("conflict_events_backfill_warc", "process_day.load") == warehouse
+    assert outlets("conflict_events_snapshot", "publish") == {("AssetAlias", "conflict_events_snapshots")}
+    for dag in dagbag.dags.values():  # no task declares a fixed Asset any more
+        assert all(type(a).__name__ == "AssetAlias" for t in dag.tasks for a in t.outlets), dag.dag_id
+
+
+def test_asset_uris_follow_the_data_root(tmp_path, monkeypatch):
+    from airflow.sdk.execution_time.context import OutletEventAccessors
+
+    from pipeline.settings import Settings
+
+    common = _common()
+    monkeypatch.chdir(tmp_path)
+    # A remote data root: the lake tables are Assets at their URLs; host-local files under the worker's folder.
+    remote = Settings.load(None).replace(paths={"data_root": "s3://bucket/prod/"})
+    events = OutletEventAccessors()
+    aliases = (common.ARTICLES_ALIAS, common.EVENTS_ALIAS, common.WAREHOUSE_ALIAS, common.SNAPSHOTS_ALIAS)
+    uris = common.emit_assets({"outlet_events": events}, remote, *aliases)
+    assert uris[:2] == ["s3://bucket/prod/lake/articles", "s3://bucket/prod/lake/events"]
+    assert uris[2] == (tmp_path / "data-local" / "warehouse" / "events.duckdb").as_uri()
+    assert uris[3].startswith((tmp_path / "data-local").as_uri() + "/")
+    recorded = {e.source_alias_name: e.dest_asset_key.uri for a in aliases for e in events[a].asset_alias_events}
+    assert recorded == dict(zip([a.name for a in aliases], uris, strict=True))
+    # A scratch run with another (relative, local) data root updates other Assets than production.
+    scratch = Settings.load(None).replace(paths={"data_root": "scratch"})
+    scratch_uris = common.emit_assets({"outlet_events": OutletEventAccessors()}, scratch, *aliases)
+    assert scratch_uris[0] == (tmp_path / "scratch" / "lake" / "articles").as_uri()
+    assert not set(scratch_uris) & set(uris)
+    assert common.asset_uri("/srv/données/lake") == "file:///srv/donn%C3%A9es/lake"  # URIs stay ASCII
 
 
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED_TASKS))
@@ -202,11 +237,7 @@ def test_run_context_helpers():
 
 
 def test_settings_come_from_params_then_variables_then_defaults(monkeypatch, tmp_path):
-    sys.path.insert(0, str(DAGS_DIR))
-    try:
-        import conflict_events_common as common
-    finally:
-        sys.path.remove(str(DAGS_DIR))
+    common = _common()
     variables = {"conflict_events_sources_file": str(tmp_path / "outlets.yaml")}
     monkeypatch.setattr(
         "airflow.sdk.Variable.get", classmethod(lambda cls, key, default=None: variables.get(key, default))
@@ -220,3 +251,19 @@ def test_settings_come_from_params_then_variables_then_defaults(monkeypatch, tmp
     # (which moves with every deploy of a versioned DAG bundle; issue 13).
     assert defaults.data_root == "data"
     assert defaults.paths.sources_file == "data/sources/sample.yaml"
+
+
+def test_a_daemonic_task_process_runs_the_stages_in_process(monkeypatch):
+    """A Celery prefork worker's task process is daemonic: the crawl/extract process pools are turned off."""
+    import multiprocessing
+
+    from pipeline.settings import Settings
+
+    common = _common()
+    settings = Settings.load(None)
+    assert settings.crawl.workers > 1 and settings.extract.workers > 1  # the defaults this guards against
+    assert common.in_process_when_daemonic(settings) is settings
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
+    single = common.in_process_when_daemonic(settings)
+    assert (single.crawl.workers, single.extract.workers) == (1, 1)
+    assert single.paths == settings.paths
