@@ -66,13 +66,10 @@ def _span(text: str, evidence: str) -> tuple[int, int]:
     return (i, i + len(evidence)) if i >= 0 else (-1, -1)
 
 
-def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[str, str],
-          aliases: AliasTable | None = None) -> dict[str, Any]:
-    aliases = aliases or AliasTable.load()
-    demonym_cc = _demonym_codes()
-    spellings = admin1_spellings()
-    pred = [p for p in pred if p.get("modality", "asserted") == "asserted"]
-    pairs = []
+def match_events(pred: list[dict[str, Any]], gold: list[dict[str, Any]],
+                 texts: dict[str, str]) -> list[tuple[int, int]]:
+    """(gold index, prediction index) pairs: same article and action_type, overlapping evidence, one to one,
+    largest overlap first."""
     candidates = []
     for gi, g in enumerate(gold):
         gs, ge = _span(texts.get(g["article_id"], ""), g["evidence"])
@@ -81,12 +78,22 @@ def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[st
                 overlap = min(ge, p["char_end"]) - max(gs, p["char_start"])
                 if overlap > 0:
                     candidates.append((overlap, gi, pi))
-    used_g, used_p = set(), set()
+    used_g, used_p, pairs = set(), set(), []
     for _ov, gi, pi in sorted(candidates, reverse=True):
         if gi not in used_g and pi not in used_p:
             used_g.add(gi)
             used_p.add(pi)
-            pairs.append((gold[gi], pred[pi]))
+            pairs.append((gi, pi))
+    return pairs
+
+
+def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[str, str],
+          aliases: AliasTable | None = None) -> dict[str, Any]:
+    aliases = aliases or AliasTable.load()
+    demonym_cc = _demonym_codes()
+    spellings = admin1_spellings()
+    pred = [p for p in pred if p.get("modality", "asserted") == "asserted"]
+    pairs = [(gold[gi], pred[pi]) for gi, pi in match_events(pred, gold, texts)]
 
     def canon(label: str | None) -> str | None:
         c = aliases.canonical(label)

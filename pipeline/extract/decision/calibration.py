@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.extract.evaluate import match_events
+
 
 @dataclass(frozen=True)
 class Bin:
@@ -23,22 +25,9 @@ class Bin:
 def correct_flags(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]],
                   texts: dict[str, str]) -> list[bool]:
     """For each predicted row: does it match a gold event (the scorer's one-to-one rule)?"""
-    pairs = []
-    for gi, g in enumerate(gold):
-        text = texts.get(g["article_id"], "")
-        gs = text.find(g["evidence"])
-        ge = gs + len(g["evidence"]) if gs >= 0 else -1
-        for pi, p in enumerate(pred):
-            if p["article_id"] == g["article_id"] and p["action_type"] == g["action_type"]:
-                overlap = min(ge, p["char_end"]) - max(gs, p["char_start"])
-                if overlap > 0:
-                    pairs.append((overlap, gi, pi))
-    used_g: set[int] = set()
     flags = [False] * len(pred)
-    for _ov, gi, pi in sorted(pairs, reverse=True):
-        if gi not in used_g and not flags[pi]:
-            used_g.add(gi)
-            flags[pi] = True
+    for _gi, pi in match_events(list(pred), list(gold), texts):
+        flags[pi] = True
     return flags
 
 
