@@ -19,18 +19,20 @@ import datetime as dt
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Param, dag, task
 from conflict_events_common import (
+    ARTICLES_ALIAS,
     DEFAULT_ARGS,
+    EVENTS_ALIAS,
+    WAREHOUSE_ALIAS,
     WAREHOUSE_POOL,
     WAREHOUSE_QUEUE,
     config_params,
+    emit_assets,
     pipeline_settings,
     row_count_drop_allowed,
     validation_params,
 )
-
-from pipeline.paths import ARTICLES_ASSET_URI, EVENTS_ASSET_URI, WAREHOUSE_ASSET_URI
 
 # Mapped tasks show their day in the UI (the n-th mapped task is start_date + n days), not an index.
 DAY_LABEL = "{{ macros.ds_add(params.start_date, ti.map_index) }}"
@@ -64,7 +66,7 @@ def conflict_events_recode() -> None:
         return [d.isoformat() for d in recode_days(pipeline_settings(params), first, last)]
 
     @task(
-        outlets=[Asset(ARTICLES_ASSET_URI), Asset(EVENTS_ASSET_URI)],
+        outlets=[ARTICLES_ALIAS, EVENTS_ALIAS],
         execution_timeout=dt.timedelta(hours=3),
         map_index_template=DAY_LABEL,
     )
@@ -75,10 +77,11 @@ def conflict_events_recode() -> None:
         run_date, settings = dt.date.fromisoformat(day), pipeline_settings(context["params"])
         allow_drop = row_count_drop_allowed(context["params"], run_date)
         recode_lake(settings, run_date=run_date, allow_row_count_drop=allow_drop)
+        emit_assets(context, settings, ARTICLES_ALIAS, EVENTS_ALIAS)
         return day
 
     @task(
-        outlets=[Asset(WAREHOUSE_ASSET_URI)],
+        outlets=[WAREHOUSE_ALIAS],
         pool=WAREHOUSE_POOL,
         queue=WAREHOUSE_QUEUE,
         map_index_template=DAY_LABEL,
@@ -90,6 +93,7 @@ def conflict_events_recode() -> None:
         run_date, settings = dt.date.fromisoformat(day), pipeline_settings(context["params"])
         reload_warehouse(settings, run_date=run_date, run_id=recode_run_id(settings, run_date),
                          sources_file=settings.paths.sources_file)
+        emit_assets(context, settings, WAREHOUSE_ALIAS)
         return day
 
     load.expand(day=recode.expand(day=list_days()))
