@@ -61,13 +61,17 @@ def run_query(settings: Settings, sql: str) -> pa.Table:
 
 
 def lake_files(settings: Settings, table: str, run_date: dt.date | None = None) -> list[str]:
-    """Parquet files of a lake table: every partition, or only ``run_date``'s."""
-    folder = paths.partition_dir(settings, table, run_date) if run_date else paths.lake_dir(settings, table)
-    pattern = folder + ("/*.parquet" if run_date else "/dt=*/*.parquet")
-    fs, _ = fsspec.core.url_to_fs(folder)
-    found = sorted(fs.glob(pattern))
+    """Committed Parquet parts of a lake table: every partition, or only ``run_date``'s.
+
+    The store's own listing, so hidden temporary files and parts of an interrupted swap are never loaded.
+    """
+    from pipeline.store import committed_parts, list_partitions
+
+    dates = [run_date] if run_date else list_partitions(settings, table_name=table)
+    found = [p for d in dates for p in committed_parts(settings, table_name=table, run_date=d)]
+    fs, _ = fsspec.core.url_to_fs(paths.lake_dir(settings, table))
     protocol = _protocol(fs)
-    return [f if protocol in ("file", "local") else f"{protocol}://{f.lstrip('/')}" for f in found]
+    return [f if protocol in ("file", "local") or "://" in f else f"{protocol}://{f.lstrip('/')}" for f in found]
 
 
 def _protocol(fs: fsspec.AbstractFileSystem) -> str:
@@ -82,14 +86,18 @@ def _register_lake_filesystem(con: duckdb.DuckDBPyConnection, settings: Settings
 
 
 def check_lake_file(path: str, table: str) -> None:
-    """Refuse a lake file of another major schema version or without a required column (footer only)."""
+    """Refuse a damaged lake file, one without the store's schema metadata (e.g. written by a stray
+    ``COPY ... TO``), of another major schema version or without a required column (footer only)."""
     fs, local_path = fsspec.core.url_to_fs(path)
-    with fs.open(local_path, "rb") as f:
-        file_schema = pq.read_schema(f)
+    try:
+        with fs.open(local_path, "rb") as f:
+            file_schema = pq.read_schema(f)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise SchemaMismatch(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
     found = (file_schema.metadata or {}).get(b"schema_version", b"").decode()
     if not found:
-        logger.warning("%s has no schema_version metadata; loading by column name", path)
-    elif found.split(".")[0] != schema.SCHEMA_VERSION.split(".")[0]:
+        raise SchemaMismatch(f"{path}: no schema_version metadata: not written by the lake store, refused")
+    if found.split(".")[0] != schema.SCHEMA_VERSION.split(".")[0]:
         raise SchemaMismatch(f"{path}: schema_version {found}, warehouse expects {schema.SCHEMA_VERSION}")
     missing = [f.name for f in schema.TABLE_FIELDS[table] if f.name not in file_schema.names]
     required = [name for name in missing if not schema.TABLE_SCHEMAS[table].field(name).nullable]
