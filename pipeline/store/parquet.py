@@ -410,7 +410,7 @@ def partition_row_count(settings: Settings, *, table_name: str, run_date: dt.dat
 
 def list_partitions(settings: Settings, *, table_name: str, layer: str = "lake") -> list[dt.date]:
     """Dates that have a partition folder holding at least one part, ascending."""
-    root = paths.join(settings.data_root, layer, table_name)
+    root = paths.join(paths.lake_root(settings), layer, table_name)
     fs, _ = _fs_and_path(root)
     if not fs.exists(root):
         return []
