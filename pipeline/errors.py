@@ -69,3 +69,7 @@ class SnapshotExists(PipelineError):
 
 class WarehouseBusy(PipelineError):
     """Another process holds the DuckDB warehouse open for writing (or another load runs) past the wait."""
+
+
+class QueryFailed(PipelineError):
+    """`query` refused the SQL (not one read statement, or touches files/network) or DuckDB rejected it."""

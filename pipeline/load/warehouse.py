@@ -62,7 +62,8 @@ def warehouse_file(settings: Settings) -> Path:
 
 
 def connect(settings: Settings, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse; read-only by default (a writer creates the file and its folder)."""
+    """A connection to the warehouse for the pipeline's own readers; read-only by default (a writer creates
+    the file and its folder). User SQL goes through ``pipeline.load.query`` instead."""
     path = warehouse_file(settings)
     if read_only:
         if not path.is_file():
@@ -70,15 +71,6 @@ def connect(settings: Settings, *, read_only: bool = True) -> duckdb.DuckDBPyCon
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(str(path))
-
-
-def run_query(settings: Settings, sql: str) -> pa.Table:
-    """Run one SQL statement on a read-only connection and return the result as Arrow."""
-    con = connect(settings, read_only=True)
-    try:
-        return con.sql(sql).to_arrow_table()
-    finally:
-        con.close()
 
 
 def lake_files(settings: Settings, table: str, run_date: dt.date | None = None) -> list[str]:
