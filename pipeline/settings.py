@@ -38,6 +38,7 @@ class CrawlSettings:
     min_body_chars: int
     near_duplicate_threshold: float
     workers: int = 1
+    warc_roots: tuple[str, ...] | list[str] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

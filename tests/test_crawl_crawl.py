@@ -150,7 +150,8 @@ def test_fault_feed_quarantines_every_failure(site, make_registry, crawl_setting
 def test_warc_entry_point_replays_an_archive_with_a_window(site, make_registry, crawl_settings, tmp_path):
     live = crawl(crawl_settings, make_registry(FEEDS))
     warc = live.articles.column("warc_path")[0].as_py()
-    replay_settings = crawl_settings.replace(paths={"data_root": str(tmp_path / "replay")})
+    replay_settings = crawl_settings.replace(paths={"data_root": str(tmp_path / "replay")},
+                                             crawl={"warc_roots": [crawl_settings.data_root]})
     registry = make_registry([{"type": "warc", "path": warc}], source_id="replay")
     window = (dt.datetime(2025, 1, 15, tzinfo=dt.UTC), dt.datetime(2025, 1, 16, tzinfo=dt.UTC))
     replay = crawl(replay_settings, registry, window=window)

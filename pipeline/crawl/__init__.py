@@ -162,12 +162,15 @@ async def _crawl_all(
 ) -> list[SourceReport]:
     import aiohttp
 
+    from pipeline.crawl.addresses import GuardedResolver
     from pipeline.crawl.fetch import Fetcher
     from pipeline.crawl.source_crawl import CrawlContext, crawl_source
 
-    connector = aiohttp.TCPConnector(limit=settings.crawl.max_concurrency_total, ttl_dns_cache=300)
+    resolver = GuardedResolver()
+    connector = aiohttp.TCPConnector(limit=settings.crawl.max_concurrency_total, ttl_dns_cache=300, resolver=resolver)
     async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
-        ctx = CrawlContext(settings=settings, state=state, fetcher=Fetcher(settings.crawl, session), run_id=run_id,
+        fetcher = Fetcher(settings.crawl, session, resolver)
+        ctx = CrawlContext(settings=settings, state=state, fetcher=fetcher, run_id=run_id,
                            run_date=run_date, raw_dir=raw_dir, window=window, progress=progress,
                            pool=pool)
         if progress:

@@ -17,7 +17,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--date", type=dt.date.fromisoformat, help="logical run date YYYY-MM-DD (default: today, UTC)")
     parser.add_argument("--source", action="append", dest="source_ids", metavar="ID",
                         help="crawl only this source id (repeatable; disabled sources may be named)")
-    parser.set_defaults(handler=crawl_command)
+    parser.add_argument("--warc-root", action="append", dest="warc_roots", metavar="DIR", default=[],
+                        help="a folder the registry's warc paths may read besides the data root and data/ "
+                             "(repeatable; adds to the setting crawl.warc_roots)")
+    parser.set_defaults(handler=crawl_command, settings_overrides=_overrides)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, dict]:
+    """``--warc-root`` folders added to the configured ``crawl.warc_roots``."""
+    if not args.warc_roots:
+        return {}
+    from pipeline.settings import Settings
+
+    configured = list(Settings.load(args.config).crawl.warc_roots)
+    return {"crawl": {"warc_roots": [*configured, *args.warc_roots]}}
 
 
 def crawl_command(args: argparse.Namespace, settings: Settings) -> int:

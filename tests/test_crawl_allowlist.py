@@ -1,0 +1,146 @@
+"""Every URL the crawler fetches passes the source's allow-list; private addresses need an explicit opt-in;
+registry WARC paths stay inside the allowed folders (https://issues.local/12 item 4)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import shutil
+import socket
+from pathlib import Path
+
+import aiohttp
+import pytest
+import yaml
+from aiohttp.abc import AbstractResolver
+from crawl_fixtures import FAST_CRAWL, SiteServer, write_registry
+
+from pipeline.cli import main
+from pipeline.crawl import crawl_sources
+from pipeline.crawl.addresses import BlockedAddress, GuardedResolver
+from pipeline.crawl.archive import WarcArchive
+from pipeline.crawl.fetch import Fetcher, Politeness
+from pipeline.errors import ConfigError, FetchFailed, SourceRegistryError
+from pipeline.settings import Settings
+from pipeline.sources import load_registry
+
+DAY = dt.date(2025, 1, 15)
+PROJECT = Path(__file__).resolve().parents[1]
+SAMPLE_WARC = PROJECT / "data" / "samples" / "sample-news.warc.gz"
+
+
+def _registry(tmp_path: Path, **source) -> Path:
+    entry = {"id": "src", "name": "Src", "country": "IQ", "language": "ar", "homepage": "https://news.example/",
+             "entry_points": [{"type": "rss", "url": "https://news.example/rss"}], **source}
+    path = tmp_path / "sources.yaml"
+    path.write_text(yaml.safe_dump({"sources": [entry]}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("entry_points", [{"type": "rss", "url": "http://169.254.169.254/latest/meta-data/"}]),
+    ("entry_points", [{"type": "sitemap", "url": "http://10.0.0.1/sitemap.xml"}]),
+    ("entry_points", [{"type": "rss", "url": "http://[::1]:8080/rss"}]),
+    ("homepage", "http://localhost/"),
+    ("allowed_hosts", ["news.example", "192.168.1.20"]),
+])
+def test_registry_refuses_private_addresses_without_opt_in(tmp_path: Path, field: str, value) -> None:
+    path = _registry(tmp_path, **{field: value})
+    with pytest.raises(SourceRegistryError, match=f"field '{field}.*allow_private_addresses: true"):
+        load_registry(path)
+    (source,) = load_registry(_registry(tmp_path, **{field: value}, allow_private_addresses=True))
+    assert source.allow_private_addresses
+
+
+def test_resolver_refuses_names_resolving_to_private_addresses() -> None:
+    class FakeDNS(AbstractResolver):
+        async def close(self) -> None:
+            return None
+
+        async def resolve(self, host, port=0, family=socket.AF_INET):
+            ip = {"public.example": "93.184.216.34", "rebind.example": "10.1.2.3"}[host]
+            return [{"hostname": host, "host": ip, "port": port, "family": family, "proto": 0, "flags": 0}]
+
+    resolver = GuardedResolver(FakeDNS())
+    assert asyncio.run(resolver.resolve("public.example", 80))[0]["host"] == "93.184.216.34"
+    with pytest.raises(BlockedAddress, match="rebind.example"):
+        asyncio.run(resolver.resolve("rebind.example", 80))
+    resolver.allow_private("rebind.example")  # a source that opted in fetches this host
+    assert asyncio.run(resolver.resolve("rebind.example", 80))[0]["host"] == "10.1.2.3"
+
+
+@pytest.fixture
+def evil_site(tmp_path: Path):
+    """A site whose sitemap index lists one child on its own host and one on another host."""
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    server = SiteServer(site_dir=site_dir).start()
+    (site_dir / "sitemap_index.xml").write_text(
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{server.base}/child.xml</loc></sitemap>"
+        f"<sitemap><loc>http://localhost:{server.port}/evil.xml</loc></sitemap></sitemapindex>", encoding="utf-8")
+    for name in ("child.xml", "evil.xml"):
+        (site_dir / name).write_text(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>',
+            encoding="utf-8")
+    yield server
+    server.stop()
+
+
+def test_sitemap_children_off_the_allow_list_are_not_fetched(evil_site: SiteServer, tmp_path: Path) -> None:
+    settings = Settings.load(paths={"data_root": str(tmp_path / "data")}, crawl=dict(FAST_CRAWL))
+    registry = write_registry(tmp_path, evil_site, [{"type": "sitemap", "url": "{BASE}/sitemap_index.xml"}])
+    result = crawl_sources(settings, sources_file=registry, run_date=DAY, run_id="run-1", progress=False)
+    assert evil_site.requests_to("/child.xml")
+    assert evil_site.requests_to("/evil.xml") == []  # same machine, but host 'localhost' is not allowed
+    (run,) = result.runs.to_pylist()
+    assert '"offsite_url": 1' in run["errors_by_kind"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_the_fetcher_never_connects_to_loopback_without_opt_in(evil_site: SiteServer, tmp_path: Path,
+                                                              host: str) -> None:
+    """Even on the allow-list (a Source built in code, past the registry check), the address is refused:
+    IP literals before the request, names by the connector's resolver."""
+    settings = Settings.load(paths={"data_root": str(tmp_path / "data")}, crawl=dict(FAST_CRAWL))
+    url = f"http://{host}:{evil_site.port}/child.xml"
+
+    async def go(allow_private: bool) -> str:
+        resolver = GuardedResolver()
+        connector = aiohttp.TCPConnector(resolver=resolver)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            fetcher = Fetcher(settings.crawl, session, resolver)
+            archive = WarcArchive(tmp_path / "t.warc.gz", software="test")
+            politeness = Politeness(delay=0.0, concurrency=1, allows_host=lambda h: h == host,
+                                    allow_private=allow_private)
+            try:
+                return str((await fetcher.fetch(url, politeness=politeness, archive=archive)).status)
+            except FetchFailed as exc:
+                return exc.kind
+            finally:
+                archive.close()
+
+    assert asyncio.run(go(False)) == "blocked_address"
+    assert evil_site.log == []  # not even robots.txt was requested
+    assert asyncio.run(go(True)) == "200"
+
+
+def test_registry_warc_paths_stay_inside_the_allowed_folders(tmp_path: Path, capsys) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copy(SAMPLE_WARC, outside / "copy.warc.gz")
+    (tmp_path / "etc-like").mkdir()
+    (tmp_path / "etc-like" / "passwd").write_text("root:x:0:0", encoding="utf-8")
+    data_root = str(tmp_path / "data")
+    for pattern in (str(tmp_path / "etc-like" / "*"), str(outside / "*.warc.gz")):
+        registry = _registry(tmp_path, homepage="https://sample-news.example/", allowed_hosts=["sample-news.example"],
+                             entry_points=[{"type": "warc", "path": pattern}])
+        settings = Settings.load(paths={"data_root": data_root})
+        with pytest.raises(ConfigError, match="outside the allowed folders"):
+            crawl_sources(settings, sources_file=str(registry), run_date=DAY, run_id="run-1", progress=False)
+    # given on the command line, the folder is allowed
+    argv = ["--data-root", data_root, "crawl", "--sources", str(registry), "--date", DAY.isoformat()]
+    assert main(argv) == 2
+    assert "outside the allowed folders" in capsys.readouterr().err
+    assert main([*argv, "--warc-root", str(outside)]) == 0
+    assert "articles staged" in capsys.readouterr().out
