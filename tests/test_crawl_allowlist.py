@@ -144,3 +144,15 @@ def test_registry_warc_paths_stay_inside_the_allowed_folders(tmp_path: Path, cap
     assert "outside the allowed folders" in capsys.readouterr().err
     assert main([*argv, "--warc-root", str(outside)]) == 0
     assert "articles staged" in capsys.readouterr().out
+
+
+def test_crawl_exits_non_zero_when_a_source_fetched_nothing(evil_site: SiteServer, tmp_path: Path, capsys) -> None:
+    """https://issues.local/12 item 7: `crawl` exited 0 when every fetch failed."""
+    config = tmp_path / "fast.toml"
+    config.write_text("[crawl]\nmin_delay_seconds = 0.0\nmax_retries = 0\n", encoding="utf-8")
+    argv = ["--config", str(config), "--data-root", str(tmp_path / "data"), "crawl", "--date", DAY.isoformat()]
+    broken = write_registry(tmp_path, evil_site, [{"type": "rss", "url": "{BASE}/gone.xml"}], source_id="broken")
+    assert main([*argv, "--sources", broken]) == 1
+    assert "source broken fetched nothing because of errors" in capsys.readouterr().err
+    working = write_registry(tmp_path, evil_site, [{"type": "sitemap", "url": "{BASE}/child.xml"}], source_id="ok")
+    assert main([*argv, "--sources", working]) == 0

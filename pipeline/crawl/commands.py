@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 import uuid
 
 from pipeline.settings import Settings
@@ -43,4 +44,16 @@ def crawl_command(args: argparse.Namespace, settings: Settings) -> int:
         source_ids=args.source_ids,
     )
     print(f"run {run_id}: articles staged at {staged}")
-    return 0
+    failed = failed_sources(settings, run_date=run_date, run_id=run_id)
+    for source_id, errors in failed:
+        print(f"error: source {source_id} fetched nothing because of errors {errors}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def failed_sources(settings: Settings, *, run_date: dt.date, run_id: str) -> list[tuple[str, str]]:
+    """(source id, errors by kind) of the run's sources whose every fetch failed (``runs`` status failed)."""
+    from pipeline.store import read_partition
+
+    runs = read_partition(settings, table_name="runs", run_date=run_date).to_pylist()
+    return [(r["source_id"], r["errors_by_kind"]) for r in runs
+            if r["run_id"] == run_id and r["stage"] == "crawl" and r["status"] == "failed"]
