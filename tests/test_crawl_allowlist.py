@@ -13,7 +13,6 @@ import aiohttp
 import pytest
 import yaml
 from aiohttp.abc import AbstractResolver
-from crawl_fixtures import FAST_CRAWL, SiteServer, write_registry
 
 from pipeline.cli import main
 from pipeline.crawl import crawl_sources
@@ -23,6 +22,15 @@ from pipeline.crawl.fetch import Fetcher, Politeness
 from pipeline.errors import ConfigError, FetchFailed, SourceRegistryError
 from pipeline.settings import Settings
 from pipeline.sources import load_registry
+
+pytest_plugins = ["crawl_fixtures"]  # imported by pytest (assertion rewriting): use it through _fx()
+
+
+def _fx():
+    import crawl_fixtures
+
+    return crawl_fixtures
+
 
 DAY = dt.date(2025, 1, 15)
 PROJECT = Path(__file__).resolve().parents[1]
@@ -74,7 +82,7 @@ def evil_site(tmp_path: Path):
     """A site whose sitemap index lists one child on its own host and one on another host."""
     site_dir = tmp_path / "site"
     site_dir.mkdir()
-    server = SiteServer(site_dir=site_dir).start()
+    server = _fx().SiteServer(site_dir=site_dir).start()
     (site_dir / "sitemap_index.xml").write_text(
         '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         f"<sitemap><loc>{server.base}/child.xml</loc></sitemap>"
@@ -87,9 +95,9 @@ def evil_site(tmp_path: Path):
     server.stop()
 
 
-def test_sitemap_children_off_the_allow_list_are_not_fetched(evil_site: SiteServer, tmp_path: Path) -> None:
-    settings = Settings.load(paths={"data_root": str(tmp_path / "data")}, crawl=dict(FAST_CRAWL))
-    registry = write_registry(tmp_path, evil_site, [{"type": "sitemap", "url": "{BASE}/sitemap_index.xml"}])
+def test_sitemap_children_off_the_allow_list_are_not_fetched(evil_site, tmp_path: Path) -> None:
+    settings = Settings.load(paths={"data_root": str(tmp_path / "data")}, crawl=dict(_fx().FAST_CRAWL))
+    registry = _fx().write_registry(tmp_path, evil_site, [{"type": "sitemap", "url": "{BASE}/sitemap_index.xml"}])
     result = crawl_sources(settings, sources_file=registry, run_date=DAY, run_id="run-1", progress=False)
     assert evil_site.requests_to("/child.xml")
     assert evil_site.requests_to("/evil.xml") == []  # same machine, but host 'localhost' is not allowed
@@ -98,11 +106,11 @@ def test_sitemap_children_off_the_allow_list_are_not_fetched(evil_site: SiteServ
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
-def test_the_fetcher_never_connects_to_loopback_without_opt_in(evil_site: SiteServer, tmp_path: Path,
+def test_the_fetcher_never_connects_to_loopback_without_opt_in(evil_site, tmp_path: Path,
                                                               host: str) -> None:
     """Even on the allow-list (a Source built in code, past the registry check), the address is refused:
     IP literals before the request, names by the connector's resolver."""
-    settings = Settings.load(paths={"data_root": str(tmp_path / "data")}, crawl=dict(FAST_CRAWL))
+    settings = Settings.load(paths={"data_root": str(tmp_path / "data")}, crawl=dict(_fx().FAST_CRAWL))
     url = f"http://{host}:{evil_site.port}/child.xml"
 
     async def go(allow_private: bool) -> str:
@@ -146,13 +154,69 @@ def test_registry_warc_paths_stay_inside_the_allowed_folders(tmp_path: Path, cap
     assert "articles staged" in capsys.readouterr().out
 
 
-def test_crawl_exits_non_zero_when_a_source_fetched_nothing(evil_site: SiteServer, tmp_path: Path, capsys) -> None:
+def test_crawl_exits_non_zero_when_a_source_fetched_nothing(evil_site, tmp_path: Path, capsys) -> None:
     """https://issues.local/12 item 7: `crawl` exited 0 when every fetch failed."""
     config = tmp_path / "fast.toml"
     config.write_text("[crawl]\nmin_delay_seconds = 0.0\nmax_retries = 0\n", encoding="utf-8")
     argv = ["--config", str(config), "--data-root", str(tmp_path / "data"), "crawl", "--date", DAY.isoformat()]
-    broken = write_registry(tmp_path, evil_site, [{"type": "rss", "url": "{BASE}/gone.xml"}], source_id="broken")
+    broken = _fx().write_registry(tmp_path, evil_site, [{"type": "rss", "url": "{BASE}/gone.xml"}], source_id="broken")
     assert main([*argv, "--sources", broken]) == 1
     assert "source broken fetched nothing because of errors" in capsys.readouterr().err
-    working = write_registry(tmp_path, evil_site, [{"type": "sitemap", "url": "{BASE}/child.xml"}], source_id="ok")
+    working = _fx().write_registry(tmp_path, evil_site, [{"type": "sitemap", "url": "{BASE}/child.xml"}],
+                                   source_id="ok")
     assert main([*argv, "--sources", working]) == 0
+
+
+def test_robots_txt_answering_5xx_is_fetched_once_per_crawl(tmp_path: Path) -> None:
+    """https://issues.local/12 item 8: a robots.txt answering 5xx was fetched again for every URL."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            hits.append(self.path)
+            self.send_response(503 if self.path == "/robots.txt" else 200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    settings = Settings.load(crawl={**_fx().FAST_CRAWL, "max_retries": 0})
+
+    async def go() -> list[str]:
+        async with aiohttp.ClientSession() as session:
+            fetcher = Fetcher(settings.crawl, session)
+            archive = WarcArchive(tmp_path / "t.warc.gz", software="test")
+            politeness = Politeness(delay=0.0, concurrency=1, allows_host=lambda h: True, allow_private=True)
+            kinds = []
+            for i in range(3):
+                try:
+                    await fetcher.fetch(f"{base}/news/{i}.html", politeness=politeness, archive=archive)
+                    kinds.append("ok")
+                except FetchFailed as exc:
+                    kinds.append(exc.kind)
+            archive.close()
+            return kinds
+
+    try:
+        assert asyncio.run(go()) == ["robots_unavailable"] * 3  # RFC 9309: 5xx means disallow all
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == ["/robots.txt"]
+
+
+def test_a_feed_that_failed_to_parse_is_not_downloaded_in_full_again(site, make_registry, tmp_path: Path) -> None:
+    """https://issues.local/12 item 8: no validators were kept for a malformed feed."""
+    settings = Settings.load(paths={"data_root": str(tmp_path / "data")}, crawl=dict(_fx().FAST_CRAWL))
+    registry = make_registry([{"type": "rss", "url": "{BASE}/malformed.xml"}])
+    for run_id in ("run-1", "run-2"):
+        crawl_sources(settings, sources_file=registry, run_date=DAY, run_id=run_id, progress=False)
+    assert [r.status for r in site.requests_to("/malformed.xml")] == [200, 304]

@@ -100,7 +100,8 @@ class Fetcher:
         self.resolver = resolver  # the session connector's resolver: told which hosts may be private
         self.total = asyncio.Semaphore(settings.max_concurrency_total)
         self.gates: dict[str, HostGate] = {}
-        self.robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        # Per origin: the rules, None (no robots.txt: allow all) or why robots.txt could not be had.
+        self.robots: dict[str, urllib.robotparser.RobotFileParser | FetchFailed | None] = {}
         self.robots_locks: dict[str, asyncio.Lock] = {}
 
     async def fetch(
@@ -140,8 +141,13 @@ class Fetcher:
         lock = self.robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:
             if origin not in self.robots:
-                self.robots[origin] = await self._load_robots(origin, politeness, archive)
+                try:
+                    self.robots[origin] = await self._load_robots(origin, politeness, archive)
+                except FetchFailed as exc:  # 5xx or unreachable: fetched once, every URL of the origin refused
+                    self.robots[origin] = exc
         rules = self.robots[origin]
+        if isinstance(rules, FetchFailed):
+            raise FetchFailed(url, "robots_unavailable", str(rules))
         if rules is not None and not rules.can_fetch(self.settings.user_agent, url):
             raise RobotsDisallowed(url)
 

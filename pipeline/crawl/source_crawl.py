@@ -155,11 +155,11 @@ async def discover_entry(
         else:
             try:
                 discovered = discover(response.body, response.final_url)
-            except UnsafeXML as exc:
-                _fail(ctx, source, report, url, "unsafe_xml", str(exc))
-                continue
-            except MalformedXML as exc:
-                _fail(ctx, source, report, url, "malformed_feed", str(exc))
+            except (UnsafeXML, MalformedXML) as exc:
+                _fail(ctx, source, report, url, "unsafe_xml" if isinstance(exc, UnsafeXML) else "malformed_feed",
+                      str(exc))
+                # Kept, so the same broken file is not downloaded in full again (a changed one is).
+                validators[url] = (response.headers.get("etag"), response.headers.get("last-modified"))
                 continue
             queue.extend(discovered.sitemaps)
             if discovered.sitemaps:
