@@ -144,3 +144,27 @@ def test_kill_then_rerun_gives_the_clean_rows(point: str, base: Path, clean, tmp
     assert _child(root, "none", "store", "load")[0] == 0  # the rerun: no manual step
     assert snapshot(root) == expected
     assert leftovers(root) == []
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("select count(*) from events").fetchone()[0], flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_reader_held_open_across_store_and_load_blocks_nothing(base: Path, clean, tmp_path: Path) -> None:
+    """https://issues.local/12 item 2: with a notebook's read-only connection open, the day vanished."""
+    expected, _ = clean
+    root = _copy(base, tmp_path / "data")
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(root / "warehouse" / "events.duckdb")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        before = int(reader.stdout.readline())
+        assert _child(root, "none", "store", "load")[0] == 0
+        assert snapshot(root) == expected
+        assert before == len(expected["warehouse.events"]) + 3  # the reader saw the older version (3 ghosts)
+    finally:
+        reader.communicate("\n", timeout=30)
+    assert leftovers(root) == []
