@@ -52,9 +52,10 @@ def run_extract(args: argparse.Namespace, settings: Any) -> int:
     run_id, run_date = _run_ids()
     articles = read_articles_jsonl(args.input, run_id=run_id, run_date=run_date)
     logger.info("extract: %d articles from %s", articles.num_rows, args.input)
-    kept, too_large = split_oversized(articles, args.max_article_chars, run_id=run_id, run_date=run_date)
+    unique, repeated = split_repeated_ids(articles, run_id=run_id, run_date=run_date)
+    kept, too_large = split_oversized(unique, args.max_article_chars, run_id=run_id, run_date=run_date)
     result = extract_events(kept, settings, run_id=run_id, run_date=run_date)
-    quarantine = pa.concat_tables([too_large, result.quarantine])
+    quarantine = pa.concat_tables([repeated, too_large, result.quarantine])
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(result.events, args.output)
     if args.quarantine:
@@ -62,6 +63,25 @@ def run_extract(args: argparse.Namespace, settings: Any) -> int:
     print(f"{result.events.num_rows} events from {articles.num_rows} articles -> {args.output} "
           f"({quarantine.num_rows} quarantined)", file=sys.stderr)
     return 0
+
+
+def split_repeated_ids(articles: pa.Table, *, run_id: str, run_date: dt.date) -> tuple[pa.Table, pa.Table]:
+    """(the first article of each id, quarantine rows ``duplicate_article_id`` for the later ones): two
+    articles with one id would give events with the same event_ids."""
+    from pipeline import schema
+    from pipeline.extract import _quarantine_row
+
+    seen: set[str] = set()
+    first = []
+    for article_id in articles.column("article_id").to_pylist():
+        first.append(article_id not in seen)
+        seen.add(article_id)
+    mask = pa.array(first, pa.bool_())
+    later = articles.filter(pc.invert(mask)).select(["article_id", "url", "title", "source_id"]).to_pylist()
+    rows = [_quarantine_row(a, "duplicate_article_id", run_id=run_id, run_date=run_date) for a in later]
+    for row in rows:
+        logger.warning("extract: article id %s appears again: later copy quarantined", row["record_id"])
+    return articles.filter(mask), schema.to_table(rows, "quarantine")
 
 
 def split_oversized(articles: pa.Table, max_chars: int, *, run_id: str, run_date: dt.date) -> tuple[pa.Table, pa.Table]:
