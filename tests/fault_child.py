@@ -2,12 +2,13 @@
 
     python tests/fault_child.py SPEC COUNT_FILE DATA_ROOT RUN_DATE RUN_ID SOURCES STAGE [STAGE ...]
 
-Stages: ``store`` (``pipeline.run.run_store``, what the Airflow task calls) and ``load`` (the real CLI,
-``conflict-events load --date``). SPEC picks the kill point among the line events Python executes in the
-stage code (``TRACED`` files): ``line@K`` = before the K-th line, ``FUNC@N`` = before the first line of the
-N-th call of function FUNC, ``none`` = no kill (the number of line events is written to COUNT_FILE, so a
-test can spread kill points over them). The kill is a real SIGKILL: no ``finally``, no ``except``, no
-atexit handler runs, exactly as under ``kill -9`` or the OOM killer.
+Stages: ``crawl``, ``extract``, ``validate``, ``store`` (the ``pipeline.run.run_*`` functions the Airflow
+tasks call) and ``load`` (the real CLI, ``conflict-events load --date``). SPEC picks the kill point among
+the line events Python executes in the stage code (``TRACED`` files): ``line@K`` = before the K-th line,
+``FUNC@N`` = before the first line of the N-th call of function FUNC, ``none`` = no kill (the number of
+line events is written to COUNT_FILE, so a test can spread kill points over them). The kill is a real
+SIGKILL: no ``finally``, no ``except``, no atexit handler runs, exactly as under ``kill -9`` or the OOM
+killer.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import signal
 import sys
 import threading
 
-TRACED = ("pipeline/store/parquet.py", "pipeline/load/warehouse.py", "pipeline/run.py")
+TRACED = ("pipeline/store/parquet.py", "pipeline/load/warehouse.py", "pipeline/run.py", "pipeline/crawl/state.py",
+          "pipeline/crawl/__init__.py", "pipeline/validate/core.py")
 
 
 class KillSwitch:
@@ -55,18 +57,22 @@ class KillSwitch:
 def main(argv: list[str]) -> int:
     spec, count_file, data_root, run_date, run_id, sources, *stages = argv
     from pipeline.cli import main as cli_main
-    from pipeline.run import run_store
+    from pipeline.run import run_crawl, run_extract, run_store, run_validate
     from pipeline.settings import Settings
 
-    settings = Settings.load(paths={"data_root": data_root, "sources_file": sources})
+    settings = Settings.load(paths={"data_root": data_root, "sources_file": sources}, validate={"data_docs": False})
     day = dt.date.fromisoformat(run_date)
     switch = KillSwitch(spec)
     sys.settrace(switch.global_trace)
     threading.settrace(switch.global_trace)
     rc = 0
+    steps = {"crawl": lambda: run_crawl(settings, run_date=day, run_id=run_id, progress=False),
+             "extract": lambda: run_extract(settings, run_date=day, run_id=run_id),
+             "validate": lambda: run_validate(settings, run_date=day, run_id=run_id),
+             "store": lambda: run_store(settings, run_date=day, run_id=run_id)}
     for stage in stages:
-        if stage == "store":
-            run_store(settings, run_date=day, run_id=run_id)
+        if stage in steps:
+            steps[stage]()
         elif stage == "load":
             rc = cli_main(["--data-root", data_root, "load", "--date", run_date, "--sources", sources])
         else:

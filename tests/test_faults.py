@@ -8,7 +8,9 @@ then the real ``conflict-events load`` CLI) in a child process that SIGKILLs its
 the stage code; the rerun is the same command without the kill.
 
 ``make test`` runs the named kill points below; ``make faults`` (FAULTS=all) adds kill points spread
-evenly over every line the two stages execute (about 5,000 line events; see README "Reliability").
+evenly over every line the two stages execute (about 5,000 line events), and kills whole runs (crawl ->
+extract -> validate -> store -> load from an empty data root) at points spread over crawl state, validation,
+store and load code (about 16,000 line events); see README "Reliability".
 """
 
 from __future__ import annotations
@@ -167,4 +169,39 @@ def test_a_reader_held_open_across_store_and_load_blocks_nothing(base: Path, cle
         assert before == len(expected["warehouse.events"]) + 3  # the reader saw the older version (3 ghosts)
     finally:
         reader.communicate("\n", timeout=30)
+    assert leftovers(root) == []
+
+
+CHAIN = ("crawl", "extract", "validate", "store", "load")
+CHAIN_NAMED_POINTS = (
+    "claim_article@5",   # crawl: the fifth article being recorded in the crawl state
+    "validate_table@2",  # validate: articles validated and stored in `validated`, events not yet
+    "_roll_forward@3",   # store: lake articles committed, events not
+)
+CHAIN_LINE_POINTS = 9
+
+
+@pytest.fixture(scope="module")
+def chain_clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list], int]:
+    root = tmp_path_factory.mktemp("chain") / "data"
+    rc, lines = _child(root, "none", *CHAIN)
+    assert rc == 0
+    return snapshot(root), lines
+
+
+def _chain_points() -> list[str]:
+    return list(CHAIN_NAMED_POINTS) + [f"line@{k}" for k in range(1, CHAIN_LINE_POINTS + 1)]
+
+
+@pytest.mark.skipif(os.environ.get("FAULTS") != "all", reason="make faults only (a whole run per kill point)")
+@pytest.mark.parametrize("point", _chain_points())
+def test_kill_a_whole_run_then_rerun_gives_the_clean_rows(point: str, chain_clean, tmp_path: Path) -> None:
+    expected, lines = chain_clean
+    if point.startswith("line@"):
+        point = f"line@{max(1, int(point[5:]) * lines // (CHAIN_LINE_POINTS + 1))}"
+    root = tmp_path / "data"
+    rc, _ = _child(root, point, *CHAIN)
+    assert rc == -signal.SIGKILL, f"{point} was never reached"
+    assert _child(root, "none", *CHAIN)[0] == 0
+    assert snapshot(root) == expected
     assert leftovers(root) == []
