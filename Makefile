@@ -29,7 +29,7 @@ test: env
 lint: env
 	$(BIN)/ruff check pipeline dags tests bench
 
-## Fault injection, full run (~35 min): SIGKILL store/load at 64 points and whole runs at 12 points, rerun,
+## Fault injection, full run (~35 min): SIGKILL store/load at 64 points and whole runs at 13 points, rerun,
 ## compare every row with a clean run (`make test` runs the 4 named kill points only). README "Reliability".
 faults: env
 	FAULTS=all $(BIN)/pytest -p no:cacheprovider tests/test_faults.py

@@ -20,7 +20,7 @@ import sys
 import threading
 
 TRACED = ("pipeline/store/parquet.py", "pipeline/load/warehouse.py", "pipeline/run.py", "pipeline/crawl/state.py",
-          "pipeline/crawl/__init__.py", "pipeline/validate/core.py")
+          "pipeline/crawl/__init__.py", "pipeline/extract/__init__.py", "pipeline/validate/core.py")
 
 
 class KillSwitch:

@@ -9,8 +9,8 @@ the stage code; the rerun is the same command without the kill.
 
 ``make test`` runs the named kill points below; ``make faults`` (FAULTS=all) adds kill points spread
 evenly over every line the two stages execute (about 5,000 line events), and kills whole runs (crawl ->
-extract -> validate -> store -> load from an empty data root) at points spread over crawl state, validation,
-store and load code (about 16,000 line events); see README "Reliability".
+extract -> validate -> store -> load from an empty data root) at points spread over crawl state, extract,
+validation, store and load code (about 16,000 line events); see README "Reliability".
 """
 
 from __future__ import annotations
@@ -175,6 +175,7 @@ def test_a_reader_held_open_across_store_and_load_blocks_nothing(base: Path, cle
 CHAIN = ("crawl", "extract", "validate", "store", "load")
 CHAIN_NAMED_POINTS = (
     "claim_article@5",   # crawl: the fifth article being recorded in the crawl state
+    "_extract_batch@1",  # extract: the first batch of articles being coded
     "validate_table@2",  # validate: articles validated and stored in `validated`, events not yet
     "_roll_forward@3",   # store: lake articles committed, events not
 )
