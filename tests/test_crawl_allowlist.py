@@ -220,3 +220,27 @@ def test_a_feed_that_failed_to_parse_is_not_downloaded_in_full_again(site, make_
     for run_id in ("run-1", "run-2"):
         crawl_sources(settings, sources_file=registry, run_date=DAY, run_id=run_id, progress=False)
     assert [r.status for r in site.requests_to("/malformed.xml")] == [200, 304]
+
+
+def test_the_earliest_published_copy_is_the_original_whatever_the_fetch_order(tmp_path: Path) -> None:
+    """https://issues.local/12 item 8: a wire copy fetched first was recorded as the original."""
+    from pipeline.crawl.state import CrawlState
+    from pipeline.crawl.text import sketch
+
+    settings = Settings.load(paths={"data_root": str(tmp_path / "data")})
+    story = " ".join(f"كلمة{i} في الخبر عن القصف على المدينة" for i in range(40))
+
+    def row(article_id: str, hour: int, text: str) -> dict:
+        return {"article_id": article_id, "source_id": "s", "url": f"https://x.example/{article_id}",
+                "canonical_url": f"https://x.example/{article_id}", "alt_urls": [], "text": text,
+                "content_sha256": article_id * 8, "published_at": dt.datetime(2025, 1, 15, hour, tzinfo=dt.UTC),
+                "run_id": "r", "run_date": DAY, "near_duplicate_of": None}
+
+    copies = [row("wire", 10, story + " نقلا عن الوكالة"), row("copy2", 11, story + " المصدر وكالة"),
+              row("original", 8, story)]  # fetched last, published first
+    with CrawlState.open(settings) as state:
+        for r in copies:
+            state.claim_article(r, urls=[r["url"]], sketch=sketch(r["text"]), threshold=0.8)
+        day = {a["article_id"]: a["near_duplicate_of"]
+               for batch in state.iter_day_records(DAY, "article", ["s"], batch_size=10) for a in batch}
+    assert day == {"original": None, "wire": "original", "copy2": "original"}
