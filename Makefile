@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench airflow env clean-data cluster-test bench-cluster
+.PHONY: run test lint bench faults airflow env clean-data cluster-test bench-cluster
 
 env: $(VENV)/.synced
 
@@ -28,6 +28,11 @@ test: env
 
 lint: env
 	$(BIN)/ruff check pipeline dags tests bench
+
+## Fault injection, full run (~35 min): SIGKILL store/load at 64 points and whole runs at 13 points, rerun,
+## compare every row with a clean run (`make test` runs the 4 named kill points only). README "Reliability".
+faults: env
+	FAULTS=all $(BIN)/pytest -p no:cacheprovider tests/test_faults.py
 
 ## Every benchmark; results in bench/results/.
 bench: env

@@ -44,6 +44,7 @@ def write_registry(folder: Path, sites: list[SiteServer], delay: float) -> str:
     sources = [
         {"id": f"bench_{i}", "name": f"bench {i}", "country": "IQ", "language": "ar", "homepage": s.base + "/",
          "entry_points": [{"type": "rss", "url": s.base + "/bench/feed.xml"}], "allowed_hosts": ["127.0.0.1"],
+         "allow_private_addresses": True,
          "crawl": {"delay_seconds": delay, "max_concurrency": 1}}
         for i, s in enumerate(sites)
     ]

@@ -65,3 +65,11 @@ class WarehouseMissing(PipelineError):
 
 class SnapshotExists(PipelineError):
     """A snapshot version already exists; published versions are immutable."""
+
+
+class WarehouseBusy(PipelineError):
+    """Another process holds the DuckDB warehouse open for writing (or another load runs) past the wait."""
+
+
+class QueryFailed(PipelineError):
+    """`query` refused the SQL (not one read statement, or touches files/network) or DuckDB rejected it."""

@@ -40,6 +40,7 @@ class CrawlSettings:
     near_duplicate_threshold: float
     workers: int = 1
     state_lock_seconds: float = 10800.0
+    warc_roots: tuple[str, ...] | list[str] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

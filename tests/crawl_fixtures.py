@@ -45,7 +45,8 @@ def write_registry(folder: Path, site: SiteServer, entry_points: list[dict], *, 
     source = {
         "id": source_id, "name": "موقع تجريبي", "country": "IQ", "language": "ar", "homepage": site.base + "/",
         "entry_points": [{k: v.replace("{BASE}", site.base) for k, v in ep.items()} for ep in entry_points],
-        "allowed_hosts": ["127.0.0.1"], "crawl": {"delay_seconds": 0.0, "max_concurrency": 2}, "enabled": True,
+        "allowed_hosts": ["127.0.0.1"], "allow_private_addresses": True,  # the local test server opts in
+        "crawl": {"delay_seconds": 0.0, "max_concurrency": 2}, "enabled": True,
         **(extra or {}),
     }
     path = folder / f"{source_id}.yaml"

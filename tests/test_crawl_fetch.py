@@ -10,7 +10,7 @@ from pipeline.errors import FetchFailed, RobotsDisallowed
 
 pytest_plugins = ["crawl_fixtures"]
 
-LOCAL = Politeness(delay=0.0, concurrency=2, allows_host=lambda host: host == "127.0.0.1")
+LOCAL = Politeness(delay=0.0, concurrency=2, allows_host=lambda host: host == "127.0.0.1", allow_private=True)
 
 
 def fetch(settings, url, tmp_path, **kwargs):
@@ -112,7 +112,7 @@ def _request_start_recorder(starts: list[float], path_prefix: str) -> aiohttp.Tr
 
 
 def test_per_host_politeness_serialises_requests(site, crawl_settings, tmp_path):
-    slow_polite = Politeness(delay=0.1, concurrency=1, allows_host=LOCAL.allows_host)
+    slow_polite = Politeness(delay=0.1, concurrency=1, allows_host=LOCAL.allows_host, allow_private=True)
 
     starts: list[float] = []
 

@@ -46,14 +46,36 @@ def test_load_then_query(settings: Settings, registry: str, capsys: pytest.Captu
     assert capsys.readouterr().out.strip() == '{"name": "Alpha News"}'
 
 
-def test_query_is_read_only(settings: Settings, registry: str, capsys: pytest.CaptureFixture[str]) -> None:
+HOSTILE_SQL = {
+    "delete": "delete from events",
+    "copy_out": "copy events to '{root}/stolen.csv'",
+    "copy_over_lake": "copy (select 1 as event_id) to '{root}/lake/events/dt=2025-01-11/data.parquet'",
+    "export": "export database '{root}/exported'",
+    "attach_rw": "attach '{root}/new.duckdb' (read_write)",
+    "read_local_file": "select * from read_text('/etc/hostname')",
+    "install": "install httpfs",
+    "reenable_files": "set enable_external_access = true",
+    "two_statements": "select 1; select 2",
+    "bad_sql": "selec * from nowhere",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_SQL))
+def test_query_is_read_only_and_offline(settings: Settings, registry: str, capsys: pytest.CaptureFixture[str],
+                                        name: str) -> None:
+    """https://issues.local/12 item 3: COPY/EXPORT/ATTACH/read_text/INSTALL all succeeded through `query`."""
     build_known_lake(settings)
     root = settings.data_root
     main(["--data-root", root, "load", "--sources", registry])
+    before = sorted(p.relative_to(root) for p in Path(root).rglob("*") if ".lock" not in p.name)
     capsys.readouterr()
-    assert main(["--data-root", root, "query", "delete from events"]) == 2
+    assert main(["--data-root", root, "query", HOSTILE_SQL[name].format(root=root)]) == 2
     err = capsys.readouterr().err
-    assert "read-only" in err and len(err.strip().splitlines()) == 1  # one line, no traceback
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+    after = sorted(p.relative_to(root) for p in Path(root).rglob("*") if ".lock" not in p.name)
+    assert after == before  # nothing written, nothing created
+    assert main(["--data-root", root, "query", "select count(*) as n from event_mentions", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "7"]
 
 
 def test_query_without_warehouse_is_a_clear_error(settings: Settings, capsys) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -10,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from load_fixtures import D1, D2, build_known_lake, event, sources_arrow, write_lake
 
+from pipeline import schema
 from pipeline.errors import SchemaMismatch, WarehouseMissing
 from pipeline.load import connect, load_warehouse, run_query
 from pipeline.settings import Settings
@@ -74,7 +76,8 @@ def test_runs_key_with_null_source_is_upserted(loaded: Settings) -> None:
 
 def test_failed_load_rolls_back(loaded: Settings) -> None:
     path = write_lake(loaded, "events", [event("e9", "a1", "alpha", D2, D2)], dt.date(2025, 2, 1))
-    pq.write_table(pa.table({"event_id": ["x"]}), path)  # a file missing required columns
+    stray = pa.table({"event_id": ["x"]}).replace_schema_metadata({"schema_version": schema.SCHEMA_VERSION})
+    pq.write_table(stray, path)  # a file missing required columns
     with pytest.raises(SchemaMismatch, match="article_id"):
         load_warehouse(loaded)
     assert q(loaded, "select count(*) from event_mentions") == [(7,)]
@@ -185,3 +188,31 @@ def test_events_with_articles_joins_article_and_source(loaded: Settings) -> None
 def test_run_query_returns_arrow(loaded: Settings) -> None:
     table = run_query(loaded, "select count(*) as n from events")
     assert table.column("n").to_pylist() == [5]
+
+
+def test_loader_never_loads_hidden_temp_or_orphaned_files(loaded: Settings) -> None:
+    """https://issues.local/12 item 1: a partial temp file blocked every load (no file named), a complete
+    orphan resurrected deleted events. Only committed parts are loaded."""
+    folder = Path(loaded.data_root) / "lake" / "events" / f"dt={D1}"
+    (folder / "._tmp-partial.parquet").write_bytes(b"PAR1 half written")
+    orphan = event("ghost", "a1", "alpha", D1, D1)
+    write_lake(loaded, "events", [orphan], D1).rename(folder / "._old-1234-data.parquet")
+    write_lake(loaded, "events", [event("e1", "a1", "alpha", dt.date(2025, 1, 10), D1)], D1)
+    assert load_warehouse(loaded)["event_mentions"] == 4
+    assert q(loaded, "select count(*) from event_mentions where mention_id = 'ghost'") == [(0,)]
+
+
+def test_loader_refuses_a_file_without_schema_metadata_naming_it(loaded: Settings) -> None:
+    """https://issues.local/12 item 3: a `COPY ... TO` over a lake file was loaded with only a warning."""
+    path = write_lake(loaded, "events", [event("e1", "a1", "alpha", D1, D1)], D1)
+    pq.write_table(pq.read_table(path).replace_schema_metadata(None), path)
+    with pytest.raises(SchemaMismatch, match=r"dt=2025-01-\d\d/data.parquet: no schema_version metadata"):
+        load_warehouse(loaded)
+    assert q(loaded, "select count(*) from event_mentions") == [(7,)]
+
+
+def test_loader_names_a_damaged_file(loaded: Settings) -> None:
+    path = write_lake(loaded, "events", [event("e1", "a1", "alpha", D1, D1)], D1)
+    path.write_bytes(b"garbage")
+    with pytest.raises(SchemaMismatch, match="data.parquet: not a readable Parquet file"):
+        load_warehouse(loaded)

@@ -54,13 +54,28 @@ EVENT_CASES = {
         _set(country_code="SY", latitude=33.31, longitude=44.36),
         "coordinates_outside_country",
     ),
-    "event_date_after_publication": (_set(event_date=DAY + dt.timedelta(days=2)), "event_date_after_publication"),
+    "event_date_after_publication": (
+        _set(event_date=DAY + dt.timedelta(days=1), published_at=dt.datetime(2025, 3, 12, 9, tzinfo=dt.UTC)),
+        "event_date_after_publication",
+    ),
     "event_date_too_old": (_set(event_date=dt.date(1960, 1, 1)), "event_date_too_old"),
     "fatalities_negative": (_set(fatalities=-1), "fatalities_implausible"),
     "fatalities_too_many": (_set(fatalities=50_000), "fatalities_implausible"),
     "injured_negative": (_set(injured=-2), "injured_negative"),
     "confidence_out_of_range": (_set(confidence=1.01), "confidence_out_of_range"),
     "empty_evidence": (_set(evidence=" \n "), "empty_evidence"),
+    # https://issues.local/12 item 5: the quality-gate gaps
+    "evidence_zero_width": (_set(evidence="\u200b\u200b"), "empty_evidence"),
+    "evidence_tatweel": (_set(evidence="ـــ"), "empty_evidence"),
+    "latitude_nan": (_set(latitude=float("nan")), "coordinates_not_finite"),
+    "longitude_inf": (_set(longitude=float("inf")), "longitude_out_of_range"),
+    "latitude_without_longitude": (_set(longitude=None), "coordinates_incomplete"),
+    "event_date_2099_unpublished": (_set(event_date=dt.date(2099, 1, 1), published_at=None), "event_date_in_future"),
+    "event_date_2099_published_2099": (
+        _set(event_date=dt.date(2099, 1, 1), published_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC)),
+        "event_date_in_future",
+    ),
+    "unknown_article": (_set(article_id="a-missing"), "unknown_article"),
     "bad_char_span": (_set(char_start=50, char_end=10), "bad_char_span"),
 }
 
@@ -81,7 +96,7 @@ def events_case():
         mutate(row)
         bad_rows.append(row)
         expected[case] = reason
-    # the duplicate's twin (e0) is refused as well: both carry the same event_id
+    # the duplicate comes after its twin (e0): e0 is kept, the later copy quarantined
     rows = valid_rows + bad_rows
     return pa.Table.from_pylist(rows, schema=table.schema), valid_rows, bad_rows, expected
 
@@ -89,7 +104,9 @@ def events_case():
 @pytest.fixture(scope="module")
 def events_result(events_case, settings):
     table = events_case[0]
-    return validate_table(table, settings, table_name="events", run_id="run-t", run_date=DAY, history=[100, 120])
+    known = {r["article_id"] for r in events_case[1]}
+    return validate_table(table, settings, table_name="events", run_id="run-t", run_date=DAY, history=[100, 120],
+                          article_ids=known)
 
 
 def test_every_row_level_expectation_has_a_bad_data_case():
@@ -110,16 +127,17 @@ def test_each_bad_row_is_quarantined_with_its_reason(events_case, events_result)
             hits = [q for q in quarantine.values() if q["reason"] == reason]
         else:
             hits = by_payload_id.get(key, [])
-        assert len(hits) == (2 if case == "duplicate_event_id" else 1), case
+        assert len(hits) == 1, case
         assert hits[0]["reason"] == reason, case
         assert hits[0]["failed_expectations"], case
         assert hits[0]["stage"] == "validate" and hits[0]["run_id"] == "run-t"
 
 
-def test_duplicate_keys_refuse_both_rows(events_result):
+def test_a_duplicate_key_keeps_its_first_copy(events_result):
+    """https://issues.local/12 item 5: both copies were quarantined, so the real event vanished."""
     dups = [q for q in events_result.quarantine.to_pylist() if q["reason"] == "duplicate_event_id"]
-    assert sorted(q["record_id"] for q in dups) == ["e0", "e0"]
-    assert len({q["quarantine_id"] for q in dups}) == 2
+    assert [q["record_id"] for q in dups] == ["e0"]
+    assert events_result.valid.column("event_id").to_pylist().count("e0") == 1
 
 
 def test_rows_failing_several_expectations_list_them_all(events_result):
@@ -134,7 +152,7 @@ def test_valid_rows_pass_untouched_and_nothing_is_dropped(events_case, events_re
     valid = events_result.valid
     assert valid.schema.equals(schema.EVENT_SCHEMA)
     assert valid.num_rows + events_result.quarantine.num_rows == table.num_rows
-    assert valid.to_pylist() == valid_rows[1:]  # e0 is refused as a duplicate key
+    assert valid.to_pylist() == valid_rows  # e0's later copy is refused, e0 itself kept
     assert events_result.quarantine.schema.equals(schema.QUARANTINE_SCHEMA)
     assert events_result.statistics["rows_in"] == table.num_rows
     assert events_result.batch_failures == []

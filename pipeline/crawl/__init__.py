@@ -5,8 +5,9 @@ Order of the concerns (each a small function in its own module):
 1. ``pipeline.sources.load_registry``: validated outlets and entry points
 2. ``source_crawl.discover_entry``: feeds / sitemaps / section pages -> links (``discovery``, defusedxml)
 3. ``urls.canonicalize_url`` + ``state.CrawlState.seen``: skip URLs seen in earlier runs
-4. ``fetch.Fetcher``: robots.txt -> per-host gate (delay, concurrency) -> request with timeouts and a
-   size cap -> WARC archive (``archive``) -> retry with backoff on 408/429/5xx -> allowed redirects
+4. ``fetch.Fetcher``: allow-list -> robots.txt -> per-host gate (delay, concurrency) -> address check
+   (``addresses``: no loopback/private/link-local unless the source opts in) -> request with timeouts and
+   a size cap -> WARC archive (``archive``) -> retry with backoff on 408/429/5xx -> allowed redirects
 5. ``text.extract_page``: charset, trafilatura, rel=canonical, publication time, language
 6. ``source_crawl.rejection_reason``: empty / not Arabic / too short -> quarantine
 7. ``state.CrawlState.claim_article``: same URL / same body -> duplicate, near-duplicate -> linked
@@ -162,12 +163,15 @@ async def _crawl_all(
 ) -> list[SourceReport]:
     import aiohttp
 
+    from pipeline.crawl.addresses import GuardedResolver
     from pipeline.crawl.fetch import Fetcher
     from pipeline.crawl.source_crawl import CrawlContext, crawl_source
 
-    connector = aiohttp.TCPConnector(limit=settings.crawl.max_concurrency_total, ttl_dns_cache=300)
+    resolver = GuardedResolver()
+    connector = aiohttp.TCPConnector(limit=settings.crawl.max_concurrency_total, ttl_dns_cache=300, resolver=resolver)
     async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
-        ctx = CrawlContext(settings=settings, state=state, fetcher=Fetcher(settings.crawl, session), run_id=run_id,
+        fetcher = Fetcher(settings.crawl, session, resolver)
+        ctx = CrawlContext(settings=settings, state=state, fetcher=fetcher, run_id=run_id,
                            run_date=run_date, raw_dir=raw_dir, window=window, progress=progress,
                            pool=pool)
         if progress:

@@ -8,7 +8,7 @@ import datetime as dt
 import glob
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -85,14 +85,43 @@ class WarcArchive:
             self._writer = None
 
 
-def resolve_warc_paths(pattern: str, registry_dir: str) -> list[Path]:
-    """Files matching ``pattern``: relative to the registry's folder first, then to the CWD."""
+BUNDLED_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+def warc_roots(data_root: str, extra: Iterable[str] = ()) -> list[Path]:
+    """Folders a registry's ``warc`` paths may reach: the (local) data root, the project's bundled
+    ``data/`` folder (the sample archive) and ``extra`` (setting ``crawl.warc_roots``, ``crawl --warc-root``)."""
+    roots = [BUNDLED_DATA_DIR, *(Path(r) for r in extra)]
+    if "://" not in data_root or data_root.startswith("file://"):
+        roots.insert(0, Path(data_root.removeprefix("file://")))
+    return [r.resolve() for r in roots]
+
+
+def resolve_warc_paths(pattern: str, registry_dir: str, roots: Sequence[Path] | None = None) -> list[Path]:
+    """Files matching ``pattern``: relative to the registry's folder first, then to the CWD.
+
+    With ``roots``, every file (symlinks resolved) must lie inside one of them: a registry cannot make the
+    crawler read ``/etc/*`` or another user's files into the lake.
+    """
     candidates = [pattern] if Path(pattern).is_absolute() else [str(Path(registry_dir) / pattern), pattern]
     for candidate in candidates:
         found = sorted(Path(p) for p in glob.glob(candidate) if Path(p).is_file())
         if found:
+            _check_inside(pattern, found, roots)
             return found
     raise ConfigError(f"no WARC file matches {pattern!r} (looked under {registry_dir} and the current folder)")
+
+
+def _check_inside(pattern: str, found: list[Path], roots: Sequence[Path] | None) -> None:
+    if roots is None:
+        return
+    for path in found:
+        if not any(path.resolve().is_relative_to(root) for root in roots):
+            raise ConfigError(
+                f"warc path {pattern!r} reaches {path}, outside the allowed folders "
+                f"({', '.join(map(str, roots))}); allow its folder with `crawl --warc-root DIR` or the "
+                "setting crawl.warc_roots"
+            )
 
 
 def iter_warc_responses(path: Path, *, max_bytes: int) -> Iterator[WarcResponse]:

@@ -2,8 +2,10 @@
 408/429/5xx (honouring Retry-After), timeouts, a response size cap, redirects only within allowed hosts,
 conditional GET. Every complete response is archived to WARC.
 
-The order of the concerns for one URL (``Fetcher.fetch``): robots -> host gate -> request -> size cap
--> archive -> retry decision -> redirect check.
+The order of the concerns for one URL (``Fetcher.fetch``): allow-list -> robots -> host gate -> address
+check -> request -> size cap -> archive -> retry decision -> redirect check (allow-list again). Every
+request (feeds, sitemap children, articles, redirect hops, robots.txt) goes through ``fetch`` or its
+retry loop, so all of them pass the source's allow-list and the address check (``addresses``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from urllib.parse import urljoin
 
 import aiohttp
 
+from pipeline.crawl.addresses import BlockedAddress, GuardedResolver, check_host
 from pipeline.crawl.archive import WarcArchive
 from pipeline.crawl.urls import host_of, netloc_of, origin_of
 from pipeline.errors import FetchFailed, RobotsDisallowed
@@ -83,17 +86,22 @@ class Politeness:
     delay: float
     concurrency: int
     allows_host: Callable[[str], bool]
+    # The source opted in to loopback/private/link-local addresses (registry: allow_private_addresses).
+    allow_private: bool = False
 
 
 class Fetcher:
     """One per crawl: shares robots.txt, host gates and the HTTP session across sources."""
 
-    def __init__(self, settings: CrawlSettings, session: aiohttp.ClientSession) -> None:
+    def __init__(self, settings: CrawlSettings, session: aiohttp.ClientSession,
+                 resolver: GuardedResolver | None = None) -> None:
         self.settings = settings
         self.session = session
+        self.resolver = resolver  # the session connector's resolver: told which hosts may be private
         self.total = asyncio.Semaphore(settings.max_concurrency_total)
         self.gates: dict[str, HostGate] = {}
-        self.robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        # Per origin: the rules, None (no robots.txt: allow all) or why robots.txt could not be had.
+        self.robots: dict[str, urllib.robotparser.RobotFileParser | FetchFailed | None] = {}
         self.robots_locks: dict[str, asyncio.Lock] = {}
 
     async def fetch(
@@ -101,6 +109,9 @@ class Fetcher:
         = (None, None),
     ) -> Response:
         """GET ``url`` following allowed redirects; raises ``FetchFailed(kind)`` on any failure."""
+        if not politeness.allows_host(host_of(url)):
+            raise FetchFailed(url, "offsite_url", "host not in the source's allowed_hosts")
+        self._check_address(url, politeness)
         visited = {url}
         current = url
         for _ in range(self.settings.max_redirects + 1):
@@ -130,8 +141,13 @@ class Fetcher:
         lock = self.robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:
             if origin not in self.robots:
-                self.robots[origin] = await self._load_robots(origin, politeness, archive)
+                try:
+                    self.robots[origin] = await self._load_robots(origin, politeness, archive)
+                except FetchFailed as exc:  # 5xx or unreachable: fetched once, every URL of the origin refused
+                    self.robots[origin] = exc
         rules = self.robots[origin]
+        if isinstance(rules, FetchFailed):
+            raise FetchFailed(url, "robots_unavailable", str(rules))
         if rules is not None and not rules.can_fetch(self.settings.user_agent, url):
             raise RobotsDisallowed(url)
 
@@ -172,6 +188,7 @@ class Fetcher:
     async def _fetch_with_retries(
         self, url: str, politeness: Politeness, archive: WarcArchive, validators: tuple[str | None, str | None]
     ) -> Response:
+        self._check_address(url, politeness)
         attempt = 0
         while True:
             async with self._gate(url, politeness), self.total:
@@ -187,6 +204,17 @@ class Fetcher:
         if response.status >= 400:
             raise FetchFailed(url, f"http_{response.status}")
         return response
+
+    def _check_address(self, url: str, politeness: Politeness) -> None:
+        """Refuse an IP-literal or localhost URL that is not public, unless the source opted in; names are
+        checked on their resolved addresses by the connector's resolver."""
+        host = host_of(url)
+        try:
+            check_host(host, allow_private=politeness.allow_private)
+        except BlockedAddress as exc:
+            raise FetchFailed(url, "blocked_address", str(exc)) from exc
+        if politeness.allow_private and self.resolver is not None:
+            self.resolver.allow_private(host)
 
     def backoff(self, attempt: int, retry_after: str | None) -> float:
         """Retry-After when the server gives one, else base * 2^attempt with full jitter; capped."""
@@ -219,6 +247,10 @@ class Fetcher:
             raise FetchFailed(url, "timeout") from exc
         except aiohttp.ClientPayloadError as exc:
             raise FetchFailed(url, "truncated", str(exc)) from exc
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, BlockedAddress):
+                raise FetchFailed(url, "blocked_address", str(exc.os_error)) from exc
+            raise FetchFailed(url, "connection", str(exc)) from exc
         except aiohttp.ClientConnectionError as exc:
             raise FetchFailed(url, "connection", str(exc)) from exc
         except aiohttp.ClientError as exc:

@@ -20,7 +20,13 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.crawl.archive import WarcArchive, WarcResponse, iter_warc_responses, resolve_warc_paths
+from pipeline.crawl.archive import (
+    WarcArchive,
+    WarcResponse,
+    iter_warc_responses,
+    resolve_warc_paths,
+    warc_roots,
+)
 from pipeline.crawl.discovery import Link, MalformedXML, discover, section_links
 from pipeline.crawl.fetch import Fetcher, Politeness
 from pipeline.crawl.state import CrawlState
@@ -124,13 +130,14 @@ async def discover_entry(
     validators, children = memo
     queue = [entry.url or ""]
     done: set[str] = set()
+    # The registry names the entry point, so its host is allowed; its children (sitemaps of an index)
+    # pass the same allow-list as everything else: the source's hosts plus that one.
+    politeness = _politeness(source, extra_host=host_of(entry.url or ""))
     while queue and len(done) <= MAX_CHILD_SITEMAPS:
         url = queue.pop(0)
         if url in done:
             continue
         done.add(url)
-        entry_host = host_of(url)
-        politeness = _politeness(source, extra_host=entry_host)
         try:
             response = await _fetcher(ctx).fetch(url, politeness=politeness, archive=archive,
                                                  validators=ctx.state.validators(url))
@@ -148,11 +155,11 @@ async def discover_entry(
         else:
             try:
                 discovered = discover(response.body, response.final_url)
-            except UnsafeXML as exc:
-                _fail(ctx, source, report, url, "unsafe_xml", str(exc))
-                continue
-            except MalformedXML as exc:
-                _fail(ctx, source, report, url, "malformed_feed", str(exc))
+            except (UnsafeXML, MalformedXML) as exc:
+                _fail(ctx, source, report, url, "unsafe_xml" if isinstance(exc, UnsafeXML) else "malformed_feed",
+                      str(exc))
+                # Kept, so the same broken file is not downloaded in full again (a changed one is).
+                validators[url] = (response.headers.get("etag"), response.headers.get("last-modified"))
                 continue
             queue.extend(discovered.sitemaps)
             if discovered.sitemaps:
@@ -213,7 +220,8 @@ async def ingest_warc(ctx: CrawlContext, source: Source, entry: EntryPoint, repo
     loop = asyncio.get_running_loop()
     workers = max(1, ctx.settings.crawl.workers) if ctx.pool is not None else 1
     depth = WARC_CHUNKS_IN_FLIGHT_PER_WORKER * workers
-    for path in resolve_warc_paths(entry.path or "", source.registry_dir):
+    roots = warc_roots(ctx.settings.data_root, ctx.settings.crawl.warc_roots)
+    for path in resolve_warc_paths(entry.path or "", source.registry_dir, roots):
         if ctx.progress:
             logger.info("%s: reading %s (%d worker(s))", source.id, path, workers)
         in_flight: deque[tuple[list[tuple[WarcResponse, str]], asyncio.Future]] = deque()
@@ -353,7 +361,8 @@ def _politeness(source: Source, *, extra_host: str | None = None) -> Politeness:
     def allows(host: str) -> bool:
         return source.allows_host(host) or (extra_host is not None and host == extra_host)
 
-    return Politeness(delay=source.crawl_delay_seconds, concurrency=source.max_concurrency, allows_host=allows)
+    return Politeness(delay=source.crawl_delay_seconds, concurrency=source.max_concurrency, allows_host=allows,
+                      allow_private=source.allow_private_addresses)
 
 
 def _fetcher(ctx: CrawlContext) -> Fetcher:

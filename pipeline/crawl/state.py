@@ -340,7 +340,11 @@ class CrawlState:
             ).fetchone():
                 claim = Claim("duplicate_content", hit[0])
             else:
-                claim = Claim("new", row["article_id"], self._near_duplicate(sketch, run_date, threshold))
+                original = self._original_of(self._near_duplicate(sketch, run_date, threshold), run_date)
+                if original and self._published_before(row, original, run_date):
+                    self._repoint_copies(original, row["article_id"], run_date)
+                    original = None
+                claim = Claim("new", row["article_id"], original)
             if claim.outcome == "new":
                 row = {**row, "near_duplicate_of": claim.near_duplicate_of}
                 self._insert_article(row, sketch, run_date)
@@ -348,6 +352,36 @@ class CrawlState:
                 self._add_alt_urls(claim.article_id, urls, row["source_id"], run_date)
             self.mark_seen(urls, source_id=row["source_id"], run_date=row["run_date"], article_id=claim.article_id)
         return claim
+
+    def _day_article(self, article_id: str, run_date: str) -> dict | None:
+        found = self.conn.execute(
+            "select payload from run_records where run_date = ? and kind = 'article' and record_id = ?",
+            (run_date, article_id),
+        ).fetchone()
+        return _decode(found[0], "articles") if found else None
+
+    def _original_of(self, article_id: str | None, run_date: str) -> str | None:
+        """The original ``article_id`` is a near-duplicate of (itself when it is one, or of an earlier day)."""
+        found = self._day_article(article_id, run_date) if article_id else None
+        return (found or {}).get("near_duplicate_of") or article_id
+
+    def _published_before(self, row: dict, original_id: str, run_date: str) -> bool:
+        """True when ``row`` was published before the same day's article recorded as the original: fetch
+        order must not decide which copy of a syndicated story is the original (earlier days are stored)."""
+        original = self._day_article(original_id, run_date)
+        return bool(original and row.get("published_at") and original.get("published_at")
+                    and row["published_at"] < original["published_at"])
+
+    def _repoint_copies(self, old_original: str, new_original: str, run_date: str) -> None:
+        """The day's ``old_original`` and its near-duplicates become near-duplicates of ``new_original``."""
+        rows = self.conn.execute(
+            "select record_id, source_id, payload from run_records where run_date = ? and kind = 'article' "
+            "and (record_id = ? or json_extract(payload, '$.near_duplicate_of') = ?)",
+            (run_date, old_original, old_original),
+        ).fetchall()
+        for record_id, source_id, payload in rows:
+            row = {**_decode(payload, "articles"), "near_duplicate_of": new_original}
+            self._put_record(run_date, "article", record_id, source_id, row)
 
     def _near_duplicate(self, sketch: BodySketch, run_date: str, threshold: float) -> str | None:
         """The most similar earlier article (estimated containment >= threshold) among LSH candidates.

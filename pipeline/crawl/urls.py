@@ -54,3 +54,4 @@ def netloc_of(url: str) -> str:
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+

@@ -18,13 +18,14 @@ import yaml
 
 from pipeline import schema
 from pipeline.errors import SourceRegistryError
+from pipeline.sources.hosts import is_private_host
 
 ENTRY_POINT_TYPES: tuple[str, ...] = ("rss", "atom", "sitemap", "section", "warc")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _KNOWN_KEYS = frozenset(
     {"id", "name", "country", "language", "homepage", "entry_points", "allowed_hosts", "crawl", "enabled",
-     "notes"}
+     "notes", "allow_private_addresses"}
 )
 
 
@@ -56,6 +57,8 @@ class Source:
     enabled: bool = True
     registry_dir: str = "."
     notes: str = ""
+    # Loopback/private/link-local addresses may be crawled (local test servers); refused otherwise.
+    allow_private_addresses: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def allows_host(self, host: str | None) -> bool:
@@ -145,12 +148,30 @@ def _parse_source(entry: Any, path: Path, index: int) -> Source:
     enabled = entry.get("enabled", True)
     if not isinstance(enabled, bool):
         raise _fail(path, source_id, "enabled", "must be true or false")
+    allow_private = entry.get("allow_private_addresses", False)
+    if not isinstance(allow_private, bool):
+        raise _fail(path, source_id, "allow_private_addresses", "must be true or false")
+    if not allow_private:
+        _refuse_private_hosts(homepage, entry_points, allowed_hosts, path, source_id)
     return Source(
         id=source_id, name=name, country=country, language=language, homepage=homepage,
         entry_points=entry_points, allowed_hosts=allowed_hosts, crawl_delay_seconds=delay,
         max_concurrency=concurrency, enabled=enabled, registry_dir=str(path.parent.resolve()),
-        notes=str(entry.get("notes", "")),
+        notes=str(entry.get("notes", "")), allow_private_addresses=allow_private,
     )
+
+
+def _refuse_private_hosts(homepage: str, entry_points: list[EntryPoint], allowed_hosts: list[str], path: Path,
+                          source_id: str) -> None:
+    """Loopback, private and link-local hosts need ``allow_private_addresses: true`` (cloud metadata, LAN)."""
+    named = [("homepage", urlsplit(homepage).hostname or "")]
+    named += [(f"entry_points[{i}].url", urlsplit(ep.url).hostname or "") for i, ep in enumerate(entry_points)
+              if ep.url]
+    named += [("allowed_hosts", h) for h in allowed_hosts]
+    for field_name, host in named:
+        if is_private_host(host):
+            raise _fail(path, source_id, field_name, f"{host} is a loopback/private/link-local address; set "
+                        "allow_private_addresses: true to crawl it on purpose")
 
 
 def _required_str(entry: dict, key: str, path: Path, source_id: str) -> str:

@@ -1,8 +1,20 @@
 """Hive-partitioned Parquet lake: ``<data_root>/<layer>/<table>/dt=YYYY-MM-DD/<part>.parquet``.
 
-Writes are atomic (a temporary file in the same folder, then a rename) and idempotent (rewriting a part
-replaces it, never appends). Paths are fsspec URLs or local paths, so the same code writes to
-``s3://bucket/prefix`` when ``paths.data_root`` is one; local disk is the default.
+Writes are atomic and idempotent (rewriting a part replaces it, never appends). Paths are fsspec URLs or
+local paths, so the same code writes to ``s3://bucket/prefix`` when ``paths.data_root`` is one; local disk
+is the default.
+
+Commit protocol (one for every lake write, safe under kill -9 at any instruction):
+
+- A writer streams into a hidden ``._tmp-<uuid>-<part>.parquet``; hidden files are never read.
+- One part (``write_partition``): the finished temp file is renamed onto ``<part>.parquet`` (atomic).
+- The whole day (``replace_partition``): the finished temp file is renamed to a hidden
+  ``._commit-<ns>-<uuid>.parquet``; that rename is the commit point. From then on readers see the commit
+  file as the partition's only part, and anyone may roll it forward: delete the other parts, rename the
+  commit file onto ``data.parquet``. Every step is idempotent, so a kill anywhere is finished by the next
+  writer or ``recover_partition``.
+- Recovery runs before every write to a partition (so at the start of each stage that writes it): it
+  rolls a pending commit forward and deletes the writer's own temp leftovers.
 """
 
 from __future__ import annotations
@@ -10,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 
@@ -27,7 +40,8 @@ log = logging.getLogger(__name__)
 PARTITION_RE = re.compile(r"^dt=(\d{4}-\d{2}-\d{2})$")
 PART_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 TMP_PREFIX = "._tmp-"
-OLD_PREFIX = "._old-"
+COMMIT_PREFIX = "._commit-"
+OLD_PREFIX = "._old-"  # parts moved aside by the previous protocol; recovered, never written any more
 
 
 def conform(table: pa.Table, table_name: str, *, check_nulls: bool = True) -> pa.Table:
@@ -77,10 +91,14 @@ def _write_file(fs: fsspec.AbstractFileSystem, path: str, table: pa.Table, compr
         pq.write_table(table, f, compression=compression)
 
 
-def _write_temp(table: pa.Table, settings: Settings, table_name: str, folder: str) -> str:
+def _temp_path(folder: str, part: str) -> str:
+    return paths.join(folder, f"{TMP_PREFIX}{uuid.uuid4().hex}-{part}.parquet")
+
+
+def _write_temp(table: pa.Table, settings: Settings, folder: str, part: str) -> str:
     fs, _ = _fs_and_path(folder)
     fs.makedirs(folder, exist_ok=True)
-    tmp = paths.join(folder, f"{TMP_PREFIX}{uuid.uuid4().hex}.parquet")
+    tmp = _temp_path(folder, part)
     try:
         _write_file(fs, tmp, table, settings.store.compression)
     except BaseException:
@@ -91,12 +109,12 @@ def _write_temp(table: pa.Table, settings: Settings, table_name: str, folder: st
 
 
 def _write_temp_batches(
-    batches: Iterable[pa.Table | pa.RecordBatch], settings: Settings, table_name: str, folder: str
+    batches: Iterable[pa.Table | pa.RecordBatch], settings: Settings, table_name: str, folder: str, part: str
 ) -> tuple[str, int]:
     """Every batch (conformed to the table's schema) into one temporary Parquet file; (its path, rows)."""
     fs, _ = _fs_and_path(folder)
     fs.makedirs(folder, exist_ok=True)
-    tmp = paths.join(folder, f"{TMP_PREFIX}{uuid.uuid4().hex}.parquet")
+    tmp = _temp_path(folder, part)
     rows = 0
     try:
         with fs.open(tmp, "wb") as f, pq.ParquetWriter(
@@ -136,7 +154,8 @@ def write_partition(
     conformed = conform(table, table_name)
     folder = _partition_folder(settings, table_name, run_date, layer)
     target = paths.join(folder, _part_name(part))
-    tmp = _write_temp(conformed, settings, table_name, folder)
+    recover_partition(folder, part=part)
+    tmp = _write_temp(conformed, settings, folder, part)
     _move_into_place(tmp, target)
     log.info("wrote %d %s row(s) to %s", conformed.num_rows, table_name, target)
     return target
@@ -147,13 +166,13 @@ def replace_partition(
 ) -> str:
     """Replace the whole day (all its parts) with ``table``.
 
-    Order: write the new data to a temporary file; move every old part aside (``._old-*``); rename the
-    temporary file to ``data.parquet``; remove the old parts. A failure before the final rename puts the
-    old parts back, so a crash mid-write leaves the previous partition readable and intact.
+    See the module docstring: a kill before the commit rename leaves the previous partition as it was, a
+    kill after it leaves the new one (finished by the next write or reader-side interpretation).
     """
     conformed = conform(table, table_name)
     folder = _partition_folder(settings, table_name, run_date, layer)
-    tmp = _write_temp(conformed, settings, table_name, folder)
+    recover_partition(folder)
+    tmp = _write_temp(conformed, settings, folder, "data")
     target = _replace_with(tmp, folder)
     log.info("replaced %s partition %s with %d row(s)", table_name, folder, conformed.num_rows)
     return target
@@ -179,7 +198,8 @@ def write_partition_batches(
         part = "data"
     folder = _partition_folder(settings, table_name, run_date, layer)
     target = paths.join(folder, _part_name(part))  # a bad part name fails before any batch is consumed
-    tmp, rows = _write_temp_batches(batches, settings, table_name, folder)
+    recover_partition(folder, part=None if replace else part)
+    tmp, rows = _write_temp_batches(batches, settings, table_name, folder, part)
     if replace:
         _replace_with(tmp, folder)
         log.info("replaced %s partition %s with %d row(s)", table_name, folder, rows)
@@ -190,46 +210,144 @@ def write_partition_batches(
 
 
 def _replace_with(tmp: str, folder: str) -> str:
-    """Make the temporary file ``tmp`` the partition's only part (``data.parquet``); returns its path."""
+    """Make the finished temporary file ``tmp`` the partition's only part (``data.parquet``); its path."""
     fs, _ = _fs_and_path(folder)
-    target = paths.join(folder, _part_name("data"))
-    old_parts = _part_files(fs, folder)
-    moved: list[tuple[str, str]] = []
+    commit = paths.join(folder, f"{COMMIT_PREFIX}{time.time_ns():020d}-{uuid.uuid4().hex}.parquet")
     try:
-        for old in old_parts:
-            aside = paths.join(folder, f"{OLD_PREFIX}{uuid.uuid4().hex}-{old.rsplit('/', 1)[-1]}")
-            fs.mv(old, aside)
-            moved.append((old, aside))
-        fs.mv(tmp, target)
+        fs.mv(tmp, commit)  # the commit point
     except BaseException:
-        for old, aside in reversed(moved):
-            if fs.exists(aside):
-                fs.mv(aside, old)
-        if fs.exists(tmp):
-            fs.rm(tmp)
+        _remove_quietly(fs, tmp)
         raise
-    for _, aside in moved:
-        fs.rm(aside)
+    return _roll_forward(fs, folder, commit)
+
+
+def _roll_forward(fs: fsspec.AbstractFileSystem, folder: str, commit: str) -> str:
+    """Finish a committed replace: drop every other part, rename the commit file onto ``data.parquet``.
+
+    Idempotent and safe to repeat after a kill at any step (a missing file is a step already done).
+    """
+    target = paths.join(folder, _part_name("data"))
+    for old in _visible_parts(fs, folder):
+        if old != target:
+            _remove_quietly(fs, old)
+    try:
+        fs.mv(commit, target)
+    except FileNotFoundError:
+        if not fs.exists(target):
+            raise
     return target
 
 
-def _part_files(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
-    """Committed part files of a partition folder (temporary and moved-aside files excluded), sorted."""
+def _remove_quietly(fs: fsspec.AbstractFileSystem, path: str) -> None:
+    try:
+        fs.rm(path)
+    except FileNotFoundError:
+        pass
+
+
+def _names(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
     if not fs.exists(folder):
         return []
-    names = (entry.rstrip("/").rsplit("/", 1)[-1] for entry in fs.ls(folder, detail=False))
-    return sorted(paths.join(folder, n) for n in names if n.endswith(".parquet") and not n.startswith("."))
+    return sorted(entry.rstrip("/").rsplit("/", 1)[-1] for entry in fs.ls(folder, detail=False))
+
+
+def _visible_parts(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
+    return [paths.join(folder, n) for n in _names(fs, folder) if n.endswith(".parquet") and not n.startswith(".")]
+
+
+def _pending_commits(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
+    """Committed but not yet rolled-forward replaces, oldest first (normally none, at most one)."""
+    return [paths.join(folder, n) for n in _names(fs, folder) if n.startswith(COMMIT_PREFIX)]
+
+
+def _part_files(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
+    """The committed part files of a partition, sorted; temporary and moved-aside files never count.
+
+    A pending commit file (a replace killed after its commit point) is the partition's only part.
+    """
+    pending = _pending_commits(fs, folder)
+    if pending:
+        return [pending[-1]]
+    return _visible_parts(fs, folder)
+
+
+def committed_parts(settings: Settings, *, table_name: str, run_date: dt.date, layer: str = "lake") -> list[str]:
+    """Paths (or URLs) of the committed part files of one day's partition: what every reader reads."""
+    folder = _partition_folder(settings, table_name, run_date, layer)
+    fs, _ = _fs_and_path(folder)
+    return _part_files(fs, folder)
+
+
+def recover_partition(folder: str, *, part: str | None = None) -> list[str]:
+    """Finish or undo what a killed writer left in ``folder``; returns the leftovers handled.
+
+    Rolls a pending commit forward (the newest; older ones were superseded), puts parts moved aside by the
+    previous protocol back when the day has no committed part (else deletes them), and deletes temporary
+    files: only ``part``'s own when given (other parts may be written concurrently, e.g. one crawl task per
+    source), every one when the caller replaces the whole partition (``part=None``).
+    """
+    fs, _ = _fs_and_path(folder)
+    handled: list[str] = []
+    pending = _pending_commits(fs, folder)
+    for stale in pending[:-1]:
+        _remove_quietly(fs, stale)
+    if pending:
+        _roll_forward(fs, folder, pending[-1])
+    handled += pending
+    if part is None:
+        handled += _recover_moved_aside(fs, folder)
+    own_tmp = re.compile(rf"^{re.escape(TMP_PREFIX)}[0-9a-f]{{32}}-{re.escape(part)}\.parquet$") if part else None
+    for name in _names(fs, folder):
+        if name.startswith(TMP_PREFIX) and (own_tmp is None or own_tmp.match(name)):
+            _remove_quietly(fs, paths.join(folder, name))
+            handled.append(name)
+    if handled:
+        log.warning("recovered %s after an interrupted write: %s", folder,
+                    ", ".join(h.rsplit("/", 1)[-1] for h in handled))
+    return handled
+
+
+_LEGACY_TMP_RE = re.compile(r"^\._tmp-[0-9a-f]{32}\.parquet$")
+
+
+def _recover_moved_aside(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
+    """Undo or finish a swap of the previous protocol (old parts renamed ``._old-<uuid>-<name>``).
+
+    While its temporary file still exists the swap never reached its final rename: the old parts go
+    back. Otherwise the new ``data.parquet`` is in place and the old parts are deleted.
+    """
+    names = _names(fs, folder)
+    aside = [n for n in names if n.startswith(OLD_PREFIX)]
+    if not aside:
+        return []
+    unfinished = any(_LEGACY_TMP_RE.match(n) for n in names) or not _visible_parts(fs, folder)
+    for name in aside:
+        path = paths.join(folder, name)
+        original = paths.join(folder, name[len(OLD_PREFIX):].split("-", 1)[-1])
+        if unfinished:
+            fs.mv(path, original)
+        else:
+            _remove_quietly(fs, path)
+    return aside
 
 
 def _major(version: str) -> str:
     return version.split(".", 1)[0]
 
 
-def _read_part(fs: fsspec.AbstractFileSystem, path: str, table_name: str) -> pa.Table:
+def _read_part(fs: fsspec.AbstractFileSystem, path: str, table_name: str, *, check_nulls: bool = True) -> pa.Table:
     with fs.open(path, "rb") as f:
-        table = pq.read_table(f)
+        table = _parquet_call(path, pq.read_table, f)
     _check_part_schema(table.schema, path, table_name)
-    return conform(table.replace_schema_metadata(None), table_name)
+    return conform(table.replace_schema_metadata(None), table_name, check_nulls=check_nulls)
+
+
+def _parquet_call(path: str, read, *args, **kwargs):
+    """``read(*args)``, with a damaged file reported as one line naming it (not a bare ArrowInvalid)."""
+    try:
+        return read(*args, **kwargs)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise SchemaMismatch(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
 
 
 def _check_part_schema(file_schema: pa.Schema, path: str, table_name: str) -> None:
@@ -247,10 +365,15 @@ def _check_part_schema(file_schema: pa.Schema, path: str, table_name: str) -> No
 def read_partition(
     settings: Settings, *, table_name: str, run_date: dt.date, layer: str = "lake"
 ) -> pa.Table:
-    """All parts of one day's partition as one table (an empty table with the schema when none)."""
+    """All parts of one day's partition as one table (an empty table with the schema when none).
+
+    The ``staging`` layer is not validated yet: a null in a non-null column is left for validation to
+    quarantine (elsewhere it is a SchemaMismatch).
+    """
     folder = _partition_folder(settings, table_name, run_date, layer)
     fs, _ = _fs_and_path(folder)
-    parts = [_read_part(fs, p, table_name) for p in _part_files(fs, folder)]
+    check_nulls = layer != "staging"
+    parts = [_read_part(fs, p, table_name, check_nulls=check_nulls) for p in _part_files(fs, folder)]
     if not parts:
         return schema.empty_table(table_name)
     return pa.concat_tables(parts)
@@ -270,7 +393,7 @@ def iter_partition_batches(
     fs, _ = _fs_and_path(folder)
     for path in _part_files(fs, folder):
         with fs.open(path, "rb") as f:
-            parquet = pq.ParquetFile(f)
+            parquet = _parquet_call(path, pq.ParquetFile, f)
             _check_part_schema(parquet.schema_arrow, path, table_name)
             for batch in parquet.iter_batches(batch_size=batch_size):
                 table = pa.Table.from_batches([batch]).replace_schema_metadata(None)
@@ -284,7 +407,7 @@ def partition_row_count(settings: Settings, *, table_name: str, run_date: dt.dat
     total = 0
     for path in _part_files(fs, folder):
         with fs.open(path, "rb") as f:
-            parquet = pq.ParquetFile(f)
+            parquet = _parquet_call(path, pq.ParquetFile, f)
             _check_part_schema(parquet.schema_arrow, path, table_name)
             total += parquet.metadata.num_rows
     return total

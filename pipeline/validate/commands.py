@@ -42,15 +42,27 @@ def previous_row_counts(settings: Settings, *, table_name: str, before: dt.date,
     return [read_partition(settings, table_name=table_name, run_date=d).num_rows for d in days]
 
 
+def day_article_ids(settings: Settings, run_date: dt.date) -> list[str] | None:
+    """The day's article ids events must point to: the validated partition, else the lake's (None: neither)."""
+    from pipeline.store import committed_parts, read_partition
+
+    for layer in ("validated", "lake"):
+        if committed_parts(settings, table_name="articles", run_date=run_date, layer=layer):
+            table = read_partition(settings, table_name="articles", run_date=run_date, layer=layer)
+            return table.column("article_id").to_pylist()
+    return None
+
+
 def validate_command(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.store import read_partition, replace_partition, write_partition
     from pipeline.validate import validate_table
 
     run_id = args.run_id or f"cli-{args.date.isoformat()}"
     table = read_partition(settings, table_name=args.table, run_date=args.date, layer="staging")
-    article_count = None
+    article_count = article_ids = None
     if args.table == "events":
         article_count = read_partition(settings, table_name="articles", run_date=args.date, layer="staging").num_rows
+        article_ids = day_article_ids(settings, args.date)
     log.info("validating %d staged %s row(s) of %s", table.num_rows, args.table, args.date)
     result = validate_table(
         table,
@@ -60,6 +72,7 @@ def validate_command(args: argparse.Namespace, settings: Settings) -> int:
         run_date=args.date,
         history=previous_row_counts(settings, table_name=args.table, before=args.date),
         article_count=article_count,
+        article_ids=article_ids,
     )
     stats = result.statistics
     if args.json:

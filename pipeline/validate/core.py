@@ -15,25 +15,26 @@ import logging
 import statistics
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import paths, schema
 from pipeline.errors import ValidationFailed
 from pipeline.settings import Settings
 from pipeline.store.parquet import conform
-from pipeline.validate.frame import to_frame
+from pipeline.validate.frame import KEY_COLUMN, to_frame
 from pipeline.validate.suites import expectation_label, load_suite, parameters_for
 
 log = logging.getLogger(__name__)
 
 MAX_QUARANTINED_FRACTION = 0.5
 RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
-KEY_COLUMN = {"events": "event_id", "articles": "article_id"}
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,24 @@ def validate_table(
     run_date: dt.date,
     history: list[int] | None = None,
     article_count: int | None = None,
+    article_ids: Iterable[str] | None = None,
 ) -> ValidationResult:
     """Run ``expectations/<table_name>.json`` over ``table``.
 
     ``history``: row counts of previous runs of this table (for the row-count sanity check);
-    ``article_count``: articles fetched by this run (for the zero-events check of the events table).
+    ``article_count``: articles fetched by this run (for the zero-events check of the events table);
+    ``article_ids``: the run date's valid article ids (events only; default: the ``validated`` articles
+    partition of ``run_date``, which the pipeline writes before validating events).
     Raises SchemaMismatch when the table cannot be cast to its schema at all.
     """
     started = time.perf_counter()
     suite = load_suite(table_name)
     conformed = conform(table, table_name, check_nulls=False)
-    frame = to_frame(conformed, table_name)
+    known = None
+    if table_name == "events":
+        known = pa.array(sorted(set(article_ids)), pa.string()) if article_ids is not None else \
+            validated_article_ids(settings, run_date)
+    frame = to_frame(conformed, table_name, article_ids=known)
     docs_dir = _data_docs_dir(settings, run_id, table_name) if settings.validate.data_docs else None
     outcomes, docs_path = run_suite(frame, suite, parameters_for(settings, run_date), docs_dir=docs_dir)
     ge_seconds = time.perf_counter() - started
@@ -118,6 +126,17 @@ def validate_table(
         stats["rows_in"], table_name, stats["rows_valid"], stats["rows_quarantined"], len(batch_failures),
     )
     return ValidationResult(valid, quarantine, batch_failures, docs_path, stats)
+
+
+def validated_article_ids(settings: Settings, run_date: dt.date) -> pa.Array | None:
+    """Ids of the run date's validated articles; None (with a warning) when that partition does not exist."""
+    from pipeline.store import committed_parts, read_partition
+
+    if not committed_parts(settings, table_name="articles", run_date=run_date, layer="validated"):
+        log.warning("no validated articles for %s: events are not checked against their articles", run_date)
+        return None
+    articles = read_partition(settings, table_name="articles", run_date=run_date, layer="validated")
+    return pc.unique(articles.column("article_id").combine_chunks())
 
 
 def raise_for_batch_failures(result: ValidationResult) -> None:

@@ -95,6 +95,7 @@ def parameters_for(settings: Settings, run_date: dt.date) -> dict[str, Any]:
     return {
         "min_event_date": oldest,
         "max_fatalities_per_event": settings.validate.max_fatalities_per_event,
+        "max_event_date": pd.Timestamp(run_date + dt.timedelta(days=1)),
         "min_published_at": oldest,
         "max_published_at": pd.Timestamp(run_date + dt.timedelta(days=2)),
     }

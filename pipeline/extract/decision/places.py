@@ -107,8 +107,7 @@ def _row_at(row: dict[str, Any], place_text: str, gazetteer: Any, article_id: st
     geo = ({"country_code": place.country_code, "admin1": place.admin1, "admin2": place.admin2,
             "latitude": place.latitude, "longitude": place.longitude, "geonames_id": place.geonames_id,
             "geo_precision": place.geo_precision} if place is not None else
-           {"latitude": None, "longitude": None, "geonames_id": None, "admin2": None,
-            "geo_precision": "admin1" if row.get("admin1") else "country"})
+           {"latitude": None, "longitude": None, "geonames_id": None, "admin2": None, "geo_precision": None})
     new = dict(row, location_text=place_text, fatalities=None, **geo)
     new["event_id"] = event_id(article_id, new["char_start"], new["char_end"], new["action_type"], place_text)
     return new

@@ -1,0 +1,210 @@
+"""Fault injection: SIGKILL the store and load stages at many points, rerun with no manual step, and get
+exactly the rows of a clean run (https://issues.local/12, "kill -9 anywhere, nothing lost").
+
+The day already holds an older version (the lake and the warehouse have three extra "ghost" events, as
+after reprocessing a day that now yields fewer events): a kill must never resurrect them, lose the day or
+duplicate a row. Each kill point runs ``tests/fault_child.py`` (``run_store`` as the Airflow task calls it,
+then the real ``conflict-events load`` CLI) in a child process that SIGKILLs itself before a chosen line of
+the stage code; the rerun is the same command without the kill.
+
+``make test`` runs the named kill points below; ``make faults`` (FAULTS=all) adds kill points spread
+evenly over every line the two stages execute (about 5,000 line events), and kills whole runs (crawl ->
+extract -> validate -> store -> load from an empty data root) at points spread over crawl state, extract,
+validation, store and load code (about 16,000 line events); see README "Reliability".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from pipeline import paths, schema
+from pipeline.settings import Settings
+from pipeline.store import read_partition, replace_partition
+
+pytestmark = pytest.mark.slow
+
+PROJECT = Path(__file__).resolve().parents[1]
+SOURCES = str(PROJECT / "data" / "sources" / "sample.yaml")
+CHILD = str(PROJECT / "tests" / "fault_child.py")
+RUN_DATE = dt.date(2025, 3, 3)
+RUN_ID = "run-fault"
+KEYS = {"articles": "article_id", "events": "event_id", "quarantine": "quarantine_id", "sources": "source_id"}
+WAREHOUSE_KEYS = {"articles": "article_id", "event_mentions": "mention_id", "events": "event_id",
+                  "quarantine": "quarantine_id", "sources": "source_id"}
+# Named kill points: before the first line of the N-th call of a function of the store/load code.
+NAMED_POINTS = (
+    "_roll_forward@1",        # lake articles: replace committed (renamed to ._commit-*), nothing rolled forward
+    "_write_temp_batches@2",  # lake events: the temp file is being written, articles already replaced
+    "_load_table_days@2",     # load: inside the warehouse transaction, events being loaded
+    "create_views@1",         # load: every table loaded, not committed yet
+)
+FULL_RUN_POINTS = 60  # evenly spread line kill points added by `make faults`
+
+
+def _settings(root: Path) -> Settings:
+    return Settings.load(paths={"data_root": str(root), "sources_file": SOURCES}, validate={"data_docs": False})
+
+
+def _child(root: Path, spec: str, *stages: str) -> tuple[int, int]:
+    """(return code, line events executed) of one child run; -9 when it was killed."""
+    count = root.parent / f"{root.name}.count"
+    count.unlink(missing_ok=True)
+    proc = subprocess.run([sys.executable, CHILD, spec, str(count), str(root), RUN_DATE.isoformat(), RUN_ID,
+                           SOURCES, *stages], capture_output=True, text=True, timeout=600, cwd=PROJECT)
+    if proc.returncode not in (0, -signal.SIGKILL):
+        raise AssertionError(f"{spec}: exit {proc.returncode}\n{proc.stderr[-3000:]}")
+    return proc.returncode, int(count.read_text()) if count.exists() else -1
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The day crawled, extracted and validated; the lake and warehouse hold an older version of it."""
+    from pipeline.load import load_warehouse
+    from pipeline.run import run_crawl, run_extract
+    from pipeline.sources import load_registry, sources_table
+    from pipeline.store import write_partition_batches
+
+    root = tmp_path_factory.mktemp("faults") / "base"
+    settings = _settings(root)
+    run_crawl(settings, run_date=RUN_DATE, run_id=RUN_ID, progress=False)
+    run_extract(settings, run_date=RUN_DATE, run_id=RUN_ID)
+    for table in ("articles", "events"):  # validated = staged (the validate stage is not under test here)
+        staged = read_partition(settings, table_name=table, run_date=RUN_DATE, layer="staging")
+        write_partition_batches([staged], settings, table_name=table, run_date=RUN_DATE, layer="validated",
+                                replace=True)
+    assert _child(root, "none", "store", "load")[0] == 0
+    events = read_partition(settings, table_name="events", run_date=RUN_DATE)
+    ghosts = events.slice(0, 3).to_pylist()
+    for i, row in enumerate(ghosts):
+        row["event_id"] = f"ghost-{i}"
+    replace_partition(pa.concat_tables([events, schema.to_table(ghosts, "events")]), settings,
+                      table_name="events", run_date=RUN_DATE)
+    load_warehouse(settings, run_date=RUN_DATE, sources=sources_table(load_registry(SOURCES)))
+    return root
+
+
+def _copy(base: Path, dest: Path) -> Path:
+    shutil.copytree(base, dest)
+    return dest
+
+
+def snapshot(root: Path) -> dict[str, list]:
+    """Every row the day's lake and the warehouse hold (the runs table by key: its timings differ)."""
+    settings = _settings(root)
+    out: dict[str, list] = {}
+    for table in ("articles", "events", "quarantine"):
+        rows = read_partition(settings, table_name=table, run_date=RUN_DATE).to_pylist()
+        out[f"lake.{table}"] = sorted(rows, key=lambda r, k=KEYS[table]: r[k])
+    con = duckdb.connect(paths.warehouse_path(settings), read_only=True)
+    try:
+        for table, key in WAREHOUSE_KEYS.items():
+            out[f"warehouse.{table}"] = con.execute(f"select * from {table} order by {key}").fetchall()
+        out["warehouse.runs"] = con.execute("select run_id, stage, source_id from runs order by all").fetchall()
+    finally:
+        con.close()
+    return out
+
+
+def leftovers(root: Path) -> list[str]:
+    hidden = [str(p.relative_to(root)) for p in root.rglob("._*")]
+    return hidden + [p.name for p in (root / "warehouse").glob("*.building-*")]
+
+
+@pytest.fixture(scope="module")
+def clean(base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list], int]:
+    """The clean rerun of store + load over the older version: (its rows, line events it executed)."""
+    root = _copy(base, tmp_path_factory.mktemp("clean") / "data")
+    rc, lines = _child(root, "none", "store", "load")
+    assert rc == 0
+    rows = snapshot(root)
+    assert not [r for r in rows["warehouse.events"] if str(r[0]).startswith("ghost-")]
+    return rows, lines
+
+
+def _kill_points() -> list[str]:
+    if os.environ.get("FAULTS") != "all":
+        return list(NAMED_POINTS)
+    return list(NAMED_POINTS) + [f"line@{k}" for k in range(1, FULL_RUN_POINTS + 1)]  # scaled in the test
+
+
+@pytest.mark.parametrize("point", _kill_points())
+def test_kill_then_rerun_gives_the_clean_rows(point: str, base: Path, clean, tmp_path: Path) -> None:
+    expected, lines = clean
+    if point.startswith("line@"):  # spread evenly over the line events of a clean run
+        point = f"line@{max(1, int(point[5:]) * lines // (FULL_RUN_POINTS + 1))}"
+    root = _copy(base, tmp_path / "data")
+    rc, _ = _child(root, point, "store", "load")
+    assert rc == -signal.SIGKILL, f"{point} was never reached"
+    assert _child(root, "none", "store", "load")[0] == 0  # the rerun: no manual step
+    assert snapshot(root) == expected
+    assert leftovers(root) == []
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("select count(*) from event_mentions").fetchone()[0], flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_reader_held_open_across_store_and_load_blocks_nothing(base: Path, clean, tmp_path: Path) -> None:
+    """https://issues.local/12 item 2: with a notebook's read-only connection open, the day vanished."""
+    expected, _ = clean
+    root = _copy(base, tmp_path / "data")
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(root / "warehouse" / "events.duckdb")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        before = int(reader.stdout.readline())
+        assert _child(root, "none", "store", "load")[0] == 0
+        assert snapshot(root) == expected
+        assert before == len(expected["warehouse.event_mentions"]) + 3  # the reader saw the older version (3 ghosts)
+    finally:
+        reader.communicate("\n", timeout=30)
+    assert leftovers(root) == []
+
+
+CHAIN = ("crawl", "extract", "validate", "store", "load")
+CHAIN_NAMED_POINTS = (
+    "claim_article@5",   # crawl: the fifth article being recorded in the crawl state
+    "_extract_batch@1",  # extract: the first batch of articles being coded
+    "validate_table@2",  # validate: articles validated and stored in `validated`, events not yet
+    "_roll_forward@3",   # store: lake articles committed, events not
+)
+CHAIN_LINE_POINTS = 9
+
+
+@pytest.fixture(scope="module")
+def chain_clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list], int]:
+    root = tmp_path_factory.mktemp("chain") / "data"
+    rc, lines = _child(root, "none", *CHAIN)
+    assert rc == 0
+    return snapshot(root), lines
+
+
+def _chain_points() -> list[str]:
+    return list(CHAIN_NAMED_POINTS) + [f"line@{k}" for k in range(1, CHAIN_LINE_POINTS + 1)]
+
+
+@pytest.mark.skipif(os.environ.get("FAULTS") != "all", reason="make faults only (a whole run per kill point)")
+@pytest.mark.parametrize("point", _chain_points())
+def test_kill_a_whole_run_then_rerun_gives_the_clean_rows(point: str, chain_clean, tmp_path: Path) -> None:
+    expected, lines = chain_clean
+    if point.startswith("line@"):
+        point = f"line@{max(1, int(point[5:]) * lines // (CHAIN_LINE_POINTS + 1))}"
+    root = tmp_path / "data"
+    rc, _ = _child(root, point, *CHAIN)
+    assert rc == -signal.SIGKILL, f"{point} was never reached"
+    assert _child(root, "none", *CHAIN)[0] == 0
+    assert snapshot(root) == expected
+    assert leftovers(root) == []
