@@ -102,8 +102,11 @@ def test_installed_wheel_runs_the_sample_outside_the_checkout(wheel, tmp_path):
         cwd=workdir, capture_output=True, text=True, check=True,
     )
     assert str(venv) in where.stdout and str(PROJECT_ROOT) not in where.stdout
+    # The sample archive is outside the data root: the operator allows its folder (the crawler's warc allow-list).
+    config = workdir / "sample.toml"
+    config.write_text(f'[crawl]\nwarc_roots = ["{PROJECT_ROOT / "data" / "samples"}"]\n', encoding="utf-8")
     run = subprocess.run(
-        [str(venv / "bin" / "conflict-events"), "--data-root", str(workdir / "data"), "run",
+        [str(venv / "bin" / "conflict-events"), "--data-root", str(workdir / "data"), "--config", str(config), "run",
          "--sources", str(PROJECT_ROOT / "data" / "sources" / "sample.yaml"), "--date", "2025-03-03"],
         cwd=workdir, capture_output=True, text=True, timeout=900,
     )

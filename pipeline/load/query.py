@@ -44,7 +44,7 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
-        raise QueryFailed(_first_line(exc)) from exc
+        raise QueryFailed(f"SQL error: {_first_line(exc)}") from exc
     if len(statements) != 1:
         raise QueryFailed(f"one statement only, got {len(statements)}")
     kind = statements[0].type
@@ -59,7 +59,7 @@ def run_query(settings: Settings, sql: str) -> pa.Table:
         check_read_only(con, sql)
         return con.sql(sql).to_arrow_table()
     except duckdb.Error as exc:
-        raise QueryFailed(_first_line(exc)) from exc
+        raise QueryFailed(f"SQL error: {_first_line(exc)}") from exc
     finally:
         con.close()
 
