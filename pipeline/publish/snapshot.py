@@ -1,6 +1,6 @@
 """Immutable, versioned researcher releases built from the warehouse (validated data only).
 
-A release folder ``<snapshots>/<version>/`` holds events, event_mentions and articles (Parquet + CSV),
+A release folder ``<snapshots>/<version>/`` holds events, event_mentions and articles (Parquet, CSV, xlsx),
 events.geojson, codebook.md, datasheet.md, NOTICE, CITATION.cff, changes.json + CHANGES.md against the
 previous version, and manifest.json (checksummed by manifest.json.sha256). It is built in a hidden
 ``.<version>.<pid>.tmp`` folder and renamed into place; ``latest.json`` (a plain file) and the ``latest``
@@ -245,7 +245,10 @@ def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at
         # Article bodies belong to their publishers: researchers get the evidence sentences and the URLs.
         tables["articles"] = tables["articles"].drop_columns(["text"])
     tables["articles"] = strip_local_paths(tables["articles"], Path(settings.data_root))
-    names = [n for t, table in tables.items() for n in write_table(folder, t, table)]
+    names, workbooks = [], {}
+    for table_name, table in tables.items():
+        files, workbooks[f"{table_name}.xlsx"] = write_table(folder, table_name, table)
+        names += files
     names.append(write_geojson(folder, tables["events"]))
 
     root = folder.parent
@@ -262,6 +265,7 @@ def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at
         "filters": {k: str(v) for k, v in filters.items()},
         **_release_stats(tables),
         "row_counts": {name: t.num_rows for name, t in tables.items()},
+        "xlsx": workbooks,
         "sources": sources,
         "inputs": build_inputs(settings.extract.backend, settings.extract.decision_model),
         "changes": changes["counts"],
@@ -406,6 +410,11 @@ def verify_snapshot(path: str | Path) -> list[str]:
         file = folder / f"{table}.parquet"
         if file.is_file() and (rows := pq.ParquetFile(file).metadata.num_rows) != count:
             problems.append(f"{table}.parquet: {rows} rows, manifest says {count}")
+    for workbook, notes in (manifest.get("xlsx") or {}).items():
+        table = workbook.removesuffix(".xlsx")
+        if (sheet_rows := sum(notes.get("sheets", {}).values())) != manifest.get("row_counts", {}).get(table):
+            problems.append(f"{workbook}: {sheet_rows} rows in its sheets, manifest says "
+                            f"{manifest.get('row_counts', {}).get(table)}")
     listed = {*manifest.get("files", {}), MANIFEST, MANIFEST_SUM}
     problems += [f"{p.name}: not in the manifest" for p in sorted(folder.iterdir()) if p.name not in listed]
     return problems
