@@ -11,6 +11,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from pipeline.progress import Progress
+
 UTF8_BOM = b"\xef\xbb\xbf"
 # Excel's limits: 1,048,576 rows per sheet (one is the header) and 32,767 characters per cell.
 XLSX_MAX_ROWS = 1_048_576 - 1
@@ -59,7 +61,8 @@ def xlsx_cell(value: object, notes: dict[str, int]) -> object:
     return value
 
 
-def write_xlsx(table: pa.Table, path: Path, name: str, *, max_rows: int = XLSX_MAX_ROWS) -> dict:
+def write_xlsx(table: pa.Table, path: Path, name: str, *, max_rows: int = XLSX_MAX_ROWS,
+               progress: Progress | None = None) -> dict:
     """One workbook; a table longer than Excel's sheet limit continues on ``<name>_2``, ``<name>_3``, ...
 
     Returns what the manifest records: the sheets with their row counts, and the cells changed to fit
@@ -76,16 +79,20 @@ def write_xlsx(table: pa.Table, path: Path, name: str, *, max_rows: int = XLSX_M
         for batch in table.slice(i * max_rows, max_rows).to_batches(max_chunksize=10_000):
             for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
                 sheet.append([xlsx_cell(v, notes) for v in row])
+            if progress is not None:
+                progress.update(batch.num_rows)
     workbook.save(path)
     counts = [min(max_rows, table.num_rows - i * max_rows) for i in range(len(sheets))]
     return {"sheets": dict(zip(sheets, counts, strict=True)), **notes}
 
 
-def write_table(folder: Path, name: str, table: pa.Table) -> tuple[list[str], dict]:
-    """``<name>.parquet``, ``<name>.csv`` and ``<name>.xlsx``; returns the file names and the workbook's notes."""
+def write_table(folder: Path, name: str, table: pa.Table,
+                progress: Progress | None = None) -> tuple[list[str], dict]:
+    """``<name>.parquet``, ``<name>.csv`` and ``<name>.xlsx``; returns the file names and the workbook's notes.
+    ``progress`` counts the rows as the workbook (the slow part) is written."""
     pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
     write_csv_with_bom(table, folder / f"{name}.csv")
-    workbook = write_xlsx(table, folder / f"{name}.xlsx", name)
+    workbook = write_xlsx(table, folder / f"{name}.xlsx", name, progress=progress)
     return [f"{name}.parquet", f"{name}.csv", f"{name}.xlsx"], workbook
 
 

@@ -27,6 +27,7 @@ from pipeline.errors import ConfigError, SnapshotExists, ValidationFailed
 from pipeline.load import connect
 from pipeline.load.ddl import quote_ident
 from pipeline.paths import resource_dir
+from pipeline.progress import Progress
 from pipeline.publish.changes import changes_document, changes_markdown, diff_events, read_previous_events
 from pipeline.publish.codebook import PUBLISHED_TABLES, citation_cff, codebook_markdown
 from pipeline.publish.datasheet import NOTICE, datasheet_markdown, read_agreement, read_quality
@@ -246,9 +247,10 @@ def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at
         tables["articles"] = tables["articles"].drop_columns(["text"])
     tables["articles"] = strip_local_paths(tables["articles"], Path(settings.data_root))
     names, workbooks = [], {}
-    for table_name, table in tables.items():
-        files, workbooks[f"{table_name}.xlsx"] = write_table(folder, table_name, table)
-        names += files
+    with Progress("publish", total=sum(t.num_rows for t in tables.values()), unit="rows") as progress:
+        for table_name, table in tables.items():
+            files, workbooks[f"{table_name}.xlsx"] = write_table(folder, table_name, table, progress)
+            names += files
     names.append(write_geojson(folder, tables["events"]))
 
     root = folder.parent
