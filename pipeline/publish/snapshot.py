@@ -344,6 +344,11 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
     parse_version(version)
     created_at = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     check_not_future(version, created_at.date())
+    if paths.is_remote(paths.snapshots_dir(settings)):  # on an object store: pipeline.publish.remote_snapshot
+        from pipeline.publish.remote_snapshot import publish_remote_snapshot
+
+        filters = {"country": country.upper() if country else None, "date_from": date_from, "date_to": date_to}
+        return publish_remote_snapshot(settings, version=version, created_at=created_at, filters=filters)
     root = _snapshots_root(settings)
     root.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_folders(root)
@@ -398,6 +403,10 @@ def _manifest_problems(folder: Path) -> tuple[dict | None, list[str]]:
 
 def verify_snapshot(path: str | Path) -> list[str]:
     """Problems with a release folder: missing/changed/unlisted files, wrong row counts ([] when sound)."""
+    if paths.is_remote(str(path)):
+        from pipeline.publish.remote_snapshot import verify_remote_snapshot
+
+        return verify_remote_snapshot(str(path))
     folder = Path(path)
     manifest, problems = _manifest_problems(folder)
     if manifest is None:
