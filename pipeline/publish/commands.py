@@ -17,7 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     publish.add_argument("--to", dest="date_to", type=iso_date, help="subset release: event_date <= YYYY-MM-DD")
     publish.set_defaults(handler=publish_command)
     verify = subparsers.add_parser("verify-snapshot", help="re-check a snapshot's checksums and row counts")
-    verify.add_argument("path", help="snapshot folder, e.g. data/snapshots/latest")
+    verify.add_argument("path", help="snapshot folder or URL, e.g. data/snapshots/latest or "
+                        "s3://bucket/prefix/snapshots/latest")
     verify.set_defaults(handler=verify_command)
 
 
