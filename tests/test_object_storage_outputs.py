@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import socket
 from pathlib import Path
 
@@ -161,3 +162,13 @@ def test_report_and_data_docs_go_to_the_bucket(remote: Settings, bucket: str) ->
     assert report == f"s3://{bucket}/data/reports/{D2.isoformat()}/index.html"
     html = fs.cat(report).decode()
     assert f'href="../data_docs/{run_id}/events/index.html"' in html and "Headline" in html
+
+
+def test_local_build_folders_of_killed_publishes_are_removed(remote: Settings, bucket: str) -> None:
+    local = Path(paths.local_build_dir(remote, paths.snapshots_dir(remote)))
+    dead = local / ".remote-v2025.01.10.999999999"  # no such process
+    (dead / "v2025.01.10").mkdir(parents=True)
+    alive = local / f".remote-v2025.01.11.{os.getpid()}"
+    alive.mkdir()
+    _publish(remote)
+    assert not dead.exists() and alive.exists()

@@ -92,6 +92,19 @@ def point_remote_latest(root: str) -> str:
     return newest
 
 
+def remove_dead_work_folders(local_root: Path) -> list[str]:
+    """Delete the local build folders (``.remote-<version>.<pid>``) of killed publishes on this host."""
+    from pipeline.publish.snapshot import _pid_alive
+
+    removed = []
+    for folder in local_root.glob(".remote-*.*") if local_root.is_dir() else ():
+        pid = folder.name.rsplit(".", 1)[-1]
+        if folder.is_dir() and pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
 def copy_object(fs, source: str, target: str) -> None:
     """Server-side copy of one object (one request on S3; nothing goes through this host)."""
     fs.copy(source, target)
@@ -116,6 +129,7 @@ def publish_remote_snapshot(settings: Settings, *, version: str, created_at: dt.
     previous = older[-1] if older else None
 
     local_root = Path(paths.local_build_dir(settings, root))
+    remove_dead_work_folders(local_root)
     work = local_root / f".remote-{version}.{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     (work / version).mkdir(parents=True)
