@@ -116,3 +116,18 @@ def test_datasheet_says_where_a_workbook_was_split_or_cut() -> None:
         "articles.xlsx": {"sheets": {"articles": 3}, "cells_truncated": 2}}))
     assert "`event_mentions_2` (12 rows)" in text and "`events.xlsx`" not in text
     assert "`articles.xlsx`: 2 cell(s) cut" in text
+
+
+def test_no_xlsx_option_skips_the_workbooks(settings: Settings, capsys) -> None:
+    from pipeline.cli import main
+
+    build_known_lake(settings)
+    load_warehouse(settings, sources=sources_arrow())
+    assert main(["--data-root", settings.data_root, "publish", "--version", "v2025.01.14", "--no-xlsx"]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert not list(folder.glob("*.xlsx"))
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["xlsx"] == {} and not any(n.endswith(".xlsx") for n in manifest["files"])
+    datasheet = (folder / "datasheet.md").read_text(encoding="utf-8")
+    assert "no .xlsx workbooks" in datasheet and "(.parquet, .csv, .geojson)" in datasheet
+    assert verify_snapshot(folder) == []

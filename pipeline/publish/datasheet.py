@@ -207,6 +207,9 @@ def _codes_section() -> list[str]:
 
 def _spreadsheet_notes(workbooks: dict[str, dict]) -> list[str]:
     """How the .xlsx files differ from the Parquet/CSV ones: split sheets and cells changed to fit Excel."""
+    if not workbooks:
+        return ["Spreadsheets: the CSV files are UTF-8 with a byte-order mark. This release has no .xlsx "
+                "workbooks (published with `--no-xlsx`).", ""]
     lines = ["Spreadsheets: the CSV files are UTF-8 with a byte-order mark and the .xlsx workbooks hold the same "
              "rows (list columns as JSON arrays, timestamps in UTC without a zone)."]
     for name, notes in workbooks.items():
@@ -225,15 +228,16 @@ def _spreadsheet_notes(workbooks: dict[str, dict]) -> list[str]:
 
 def datasheet_markdown(con: duckdb.DuckDBPyConnection, *, title: str, manifest: dict,
                        quality: dict[str, dict], agreement: dict | None = None) -> str:
+    xl = ", .xlsx" if manifest.get("xlsx") else ""
     lines = [f"# {title}: datasheet ({manifest['version']})", "",
              "What this release is, how it was made and how far to trust it (after Gebru et al., "
              "*Datasheets for Datasets*). Every column is in codebook.md; changes since the previous release in "
              "CHANGES.md.", "",
              "## Contents", "",
-             "- `events` (.parquet, .csv, .xlsx, .geojson): one row per real-world event. **Count these.**",
-             "- `event_mentions` (.parquet, .csv, .xlsx): one row per coded sentence, with the `event_id` it "
+             f"- `events` (.parquet, .csv{xl}, .geojson): one row per real-world event. **Count these.**",
+             f"- `event_mentions` (.parquet, .csv{xl}): one row per coded sentence, with the `event_id` it "
              "belongs to.",
-             "- `articles` (.parquet, .csv, .xlsx): metadata of the articles the mentions come from.",
+             f"- `articles` (.parquet, .csv{xl}): metadata of the articles the mentions come from.",
              f"- Licence: data {DATA_LICENSE}, code MIT; third-party data in NOTICE.", "",
              *_spreadsheet_notes(manifest.get("xlsx") or {}),
              METHOD]

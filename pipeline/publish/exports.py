@@ -86,12 +86,16 @@ def write_xlsx(table: pa.Table, path: Path, name: str, *, max_rows: int = XLSX_M
     return {"sheets": dict(zip(sheets, counts, strict=True)), **notes}
 
 
-def write_table(folder: Path, name: str, table: pa.Table,
-                progress: Progress | None = None) -> tuple[list[str], dict]:
-    """``<name>.parquet``, ``<name>.csv`` and ``<name>.xlsx``; returns the file names and the workbook's notes.
-    ``progress`` counts the rows as the workbook (the slow part) is written."""
+def write_table(folder: Path, name: str, table: pa.Table, progress: Progress | None = None, *,
+                xlsx: bool = True) -> tuple[list[str], dict | None]:
+    """``<name>.parquet``, ``<name>.csv`` and (with ``xlsx``) ``<name>.xlsx``; returns the file names and the
+    workbook's notes (None without one). ``progress`` counts the rows as they are written."""
     pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
     write_csv_with_bom(table, folder / f"{name}.csv")
+    if not xlsx:
+        if progress is not None:
+            progress.update(table.num_rows)
+        return [f"{name}.parquet", f"{name}.csv"], None
     workbook = write_xlsx(table, folder / f"{name}.xlsx", name, progress=progress)
     return [f"{name}.parquet", f"{name}.csv", f"{name}.xlsx"], workbook
 

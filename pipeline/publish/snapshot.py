@@ -249,8 +249,10 @@ def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at
     names, workbooks = [], {}
     with Progress("publish", total=sum(t.num_rows for t in tables.values()), unit="rows") as progress:
         for table_name, table in tables.items():
-            files, workbooks[f"{table_name}.xlsx"] = write_table(folder, table_name, table, progress)
+            files, workbook = write_table(folder, table_name, table, progress, xlsx=settings.publish.xlsx)
             names += files
+            if workbook is not None:
+                workbooks[f"{table_name}.xlsx"] = workbook
     names.append(write_geojson(folder, tables["events"]))
 
     root = folder.parent
