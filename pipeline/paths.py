@@ -58,7 +58,8 @@ def lake_root(settings: Settings) -> str:
 
 def host_root(settings: Settings) -> str:
     """Root of the files that stay on the host that wrote them: WARC archives of fetched pages, the DuckDB
-    warehouse, reports, data docs and snapshots, and the local copy of a remote crawl state.
+    warehouse, the local copy of a remote crawl state, and the local builds of reports, data docs and
+    snapshots (published under ``lake_root`` when that is remote, see ``outputs_root``).
 
     ``paths.local_root`` when set, else ``data_root`` when that is a local folder, else ``data-local`` (a
     folder in the worker's working directory). Relative paths are taken from the process's working directory.
@@ -113,14 +114,27 @@ def warehouse_path(settings: Settings) -> str:
     return join(host_root(settings), settings.load.warehouse_file)
 
 
+def outputs_root(settings: Settings) -> str:
+    """Where reports, data docs and snapshots are published: ``lake_root`` when it is an object-store URL
+    (every host and reader sees them), else ``host_root``."""
+    return lake_root(settings) if is_remote(lake_root(settings)) else host_root(settings)
+
+
 def snapshots_dir(settings: Settings) -> str:
-    return join(host_root(settings), settings.publish.snapshot_dir)
+    return join(outputs_root(settings), settings.publish.snapshot_dir)
 
 
 def reports_dir(settings: Settings) -> str:
-    return join(host_root(settings), "reports")
+    return join(outputs_root(settings), "reports")
 
 
 def data_docs_dir(settings: Settings) -> str:
-    return join(host_root(settings), "reports", "data_docs")
+    return join(outputs_root(settings), "reports", "data_docs")
+
+
+def local_build_dir(settings: Settings, published: str) -> str:
+    """The local folder a report, data docs site or snapshot is built in before it goes to ``published``
+    (the same folder when nothing is remote): ``<host_root>/<published relative to outputs_root>``."""
+    relative = published[len(outputs_root(settings)):].strip("/")
+    return join(host_root(settings), relative) if relative else host_root(settings)
 

@@ -43,6 +43,10 @@ class Progress:
             parts.append(f"elapsed {format_eta(elapsed)}")
         return ", ".join(parts)
 
+    def add_total(self, n: int) -> None:
+        """Raise the total as more work is found (a crawl learns each source's links as it goes)."""
+        self.total = (self.total or 0) + n
+
     def update(self, n: int = 1) -> None:
         self.done += n
         now = self.clock()

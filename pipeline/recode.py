@@ -257,16 +257,22 @@ def recode_range(
     sources_file: str | None = None,
     echo: Callable[[str], None] = print,
 ) -> list[DayRecode]:
-    """``recode_day`` for every day of ``first..last``, oldest first, echoing one line per day as it finishes."""
+    """``recode_day`` for every day of ``first..last``, oldest first, echoing one line per day as it finishes
+    (and a progress line of the range's articles, with rate and ETA, on a terminal)."""
+    from pipeline.progress import Progress
     from pipeline.sources import load_registry
+    from pipeline.store import partition_row_count
 
     days = recode_days(settings, first, last)
     load_registry(sources_file or settings.paths.sources_file)  # a bad registry fails before a day is rewritten
+    total = sum(partition_row_count(settings, table_name="articles", run_date=day) for day in days)
     done = []
-    for n, day in enumerate(days, 1):
-        result = recode_day(settings, run_date=day, sources_file=sources_file)
-        echo(f"[{n}/{len(days)}] {format_day(result)}")
-        done.append(result)
+    with Progress("recode", total=total, unit="articles") as progress:
+        for n, day in enumerate(days, 1):
+            result = recode_day(settings, run_date=day, sources_file=sources_file)
+            echo(f"[{n}/{len(days)}] {format_day(result)}")
+            progress.update(result.articles)
+            done.append(result)
     return done
 
 

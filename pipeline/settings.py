@@ -77,6 +77,7 @@ class PublishSettings:
     snapshot_dir: str
     title: str
     include_article_text: bool
+    xlsx: bool
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -144,14 +144,14 @@ def test_asset_uris_follow_the_data_root(tmp_path, monkeypatch):
 
     common = _common()
     monkeypatch.chdir(tmp_path)
-    # A remote data root: the lake tables are Assets at their URLs; host-local files under the worker's folder.
+    # A remote data root: the lake tables and snapshots are Assets at their URLs; the warehouse is host-local.
     remote = Settings.load(None).replace(paths={"data_root": "s3://bucket/prod/"})
     events = OutletEventAccessors()
     aliases = (common.ARTICLES_ALIAS, common.EVENTS_ALIAS, common.WAREHOUSE_ALIAS, common.SNAPSHOTS_ALIAS)
     uris = common.emit_assets({"outlet_events": events}, remote, *aliases)
     assert uris[:2] == ["s3://bucket/prod/lake/articles", "s3://bucket/prod/lake/events"]
     assert uris[2] == (tmp_path / "data-local" / "warehouse" / "events.duckdb").as_uri()
-    assert uris[3].startswith((tmp_path / "data-local").as_uri() + "/")
+    assert uris[3] == "s3://bucket/prod/snapshots"
     recorded = {e.source_alias_name: e.dest_asset_key.uri for a in aliases for e in events[a].asset_alias_events}
     assert recorded == dict(zip([a.name for a in aliases], uris, strict=True))
     # A scratch run with another (relative, local) data root updates other Assets than production.

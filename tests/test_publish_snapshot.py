@@ -27,9 +27,9 @@ from pipeline.settings import Settings
 
 CREATED = dt.datetime(2025, 1, 14, 6, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2025, 2, 1, 6, 0, tzinfo=dt.UTC)
-FILES = ["CHANGES.md", "CITATION.cff", "NOTICE", "articles.csv", "articles.parquet", "changes.json", "codebook.md",
-         "datasheet.md", "event_mentions.csv", "event_mentions.parquet", "events.csv", "events.geojson",
-         "events.parquet", "manifest.json", "manifest.json.sha256"]
+FILES = ["CHANGES.md", "CITATION.cff", "NOTICE", "articles.csv", "articles.parquet", "articles.xlsx", "changes.json",
+         "codebook.md", "datasheet.md", "event_mentions.csv", "event_mentions.parquet", "event_mentions.xlsx",
+         "events.csv", "events.geojson", "events.parquet", "events.xlsx", "manifest.json", "manifest.json.sha256"]
 
 
 @pytest.fixture

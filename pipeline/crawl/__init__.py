@@ -166,17 +166,19 @@ async def _crawl_all(
     from pipeline.crawl.addresses import GuardedResolver
     from pipeline.crawl.fetch import Fetcher
     from pipeline.crawl.source_crawl import CrawlContext, crawl_source
+    from pipeline.progress import Progress
 
     resolver = GuardedResolver()
     connector = aiohttp.TCPConnector(limit=settings.crawl.max_concurrency_total, ttl_dns_cache=300, resolver=resolver)
     async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
         fetcher = Fetcher(settings.crawl, session, resolver)
-        ctx = CrawlContext(settings=settings, state=state, fetcher=fetcher, run_id=run_id,
-                           run_date=run_date, raw_dir=raw_dir, window=window, progress=progress,
-                           pool=pool)
         if progress:
             logger.info("crawling %d source(s) for %s (run %s)", len(sources), run_date, run_id)
-        return list(await asyncio.gather(*(crawl_source(ctx, s) for s in sources)))
+        with Progress("crawl", unit="pages", enabled=None if progress else False) as pages:
+            ctx = CrawlContext(settings=settings, state=state, fetcher=fetcher, run_id=run_id,
+                               run_date=run_date, raw_dir=raw_dir, window=window, progress=progress,
+                               pool=pool, pages=pages)
+            return list(await asyncio.gather(*(crawl_source(ctx, s) for s in sources)))
 
 
 def runs_table(

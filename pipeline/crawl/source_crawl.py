@@ -33,6 +33,7 @@ from pipeline.crawl.state import CrawlState
 from pipeline.crawl.text import AnalyzedPage, analyze_page, analyze_pages, decode_html
 from pipeline.crawl.urls import article_id_for, canonicalize_url, host_of
 from pipeline.errors import FetchFailed, UnsafeXML
+from pipeline.progress import Progress
 from pipeline.settings import Settings
 from pipeline.sources import EntryPoint, Source
 
@@ -88,6 +89,8 @@ class CrawlContext:
     progress: bool
     # Worker processes for page analysis (WARC ingest); None = a thread of this process.
     pool: Executor | None = None
+    # The crawl's progress line (pages fetched or read from WARC files); None = no line.
+    pages: Progress | None = None
 
 
 async def crawl_source(ctx: CrawlContext, source: Source) -> SourceReport:
@@ -190,6 +193,8 @@ async def fetch_articles(
         todo = todo[:limit]
     if ctx.progress:
         logger.info("%s: %d links, %d already seen, fetching %d", source.id, len(on_site), len(seen), len(todo))
+    if ctx.pages is not None:
+        ctx.pages.add_total(len(todo))
     politeness = _politeness(source)
 
     async def one(link: Link) -> None:
@@ -199,12 +204,16 @@ async def fetch_articles(
             _fail(ctx, source, report, link.url, exc.kind, str(exc))
             transient = exc.kind.startswith(TRANSIENT_KINDS)
             ctx.state.set_pending(link.url, source_id=source.id, kind=exc.kind if transient else None)
+            if ctx.pages is not None:
+                ctx.pages.update()
             return
         report.fetched += 1
         ctx.state.set_pending(link.url, source_id=source.id, kind=None)
         await ingest_page(ctx, source, report, url=link.url, final_url=response.final_url, body=response.body,
                           content_type=response.content_type, fetched_at=response.fetched_at, hint=link,
                           warc=(response.warc_path, response.warc_offset))
+        if ctx.pages is not None:
+            ctx.pages.update()
         if ctx.progress and report.fetched % PROGRESS_EVERY == 0:
             logger.info("%s: fetched %d/%d", source.id, report.fetched, len(todo))
 
@@ -270,6 +279,8 @@ async def _record_warc_chunk(
             record_page(ctx, source, report, page, url=url, final_url=url, fetched_at=record.fetched_at or _now(),
                         hint=Link(url), warc=(record.warc_path, record.warc_offset))
     done = recorded + len(chunk)
+    if ctx.pages is not None:
+        ctx.pages.update(len(chunk))
     if ctx.progress and done // WARC_PROGRESS_EVERY > recorded // WARC_PROGRESS_EVERY:
         logger.info("%s: %d pages recorded (%d new articles)", source.id, done, report.new_articles)
     return done

@@ -258,6 +258,10 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def load_into(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_date: dt.date | None = None,
               sources: pa.Table | None = None) -> dict[str, int]:
     """Migrate, load and create views on an open connection, in one transaction."""
+    from pipeline.progress import Progress
+
+    # Steps: one per lake table, then the events rebuild, then the views.
+    progress = Progress("load", total=len(paths.LAKE_TABLES) + 2, unit="steps")
     _register_lake_filesystem(con, settings)
     con.execute("begin transaction")
     try:
@@ -265,11 +269,15 @@ def load_into(con: duckdb.DuckDBPyConnection, settings: Settings, *, run_date: d
         con.execute(read_sql("ddl/loaded_partitions.sql"))
         for table in paths.LAKE_TABLES:
             _load_table_days(con, settings, table, run_date)
+            progress.update()
         if sources is not None:
             _load_sources(con, sources)
         rebuild_events(con)
+        progress.update()
         create_views(con)
         counts = table_counts(con)
+        progress.update()
+        progress.close()
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -15,9 +15,9 @@ DOCS_CODEBOOK = Path(__file__).resolve().parents[2] / "docs" / "codebook.md"
 
 PUBLISHED_TABLES: tuple[str, ...] = ("events", "event_mentions", "articles")
 FILES_OF: dict[str, str] = {
-    "events": "events.parquet, events.csv, events.geojson",
-    "event_mentions": "event_mentions.parquet, event_mentions.csv",
-    "articles": "articles.parquet, articles.csv",
+    "events": "events.parquet, events.csv, events.xlsx, events.geojson",
+    "event_mentions": "event_mentions.parquet, event_mentions.csv, event_mentions.xlsx",
+    "articles": "articles.parquet, articles.csv, articles.xlsx",
 }
 COUNTING = (
     "**Count `events`, not mentions.** An `events` row is one real-world happening; `event_mentions` has one "
@@ -85,7 +85,9 @@ def codebook_markdown(*, title: str, version: str, article_text_included: bool =
     lines += ["### `event_type` / `sub_event_type` (ACLED-style) by `action_type`", "",
               "| action_type | event_type | default sub_event_type |", "|---|---|---|"]
     lines += [f"| `{a}` | {e} | {s} |" for a, (e, s) in schema.ACTION_TO_ACLED.items()]
-    lines += ["", "CSV files: list columns are JSON arrays; timestamps are ISO 8601 in UTC.", ""]
+    lines += ["", "CSV and .xlsx files: list columns are JSON arrays; timestamps are in UTC (ISO 8601 in CSV). "
+              "A table longer than an Excel sheet (1,048,575 rows) continues on sheets `<table>_2`, `<table>_3`, "
+              "...", ""]
     return "\n".join(lines)
 
 

@@ -15,10 +15,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     publish.add_argument("--country", help="subset release: events in this ISO-3166 alpha-2 country only")
     publish.add_argument("--from", dest="date_from", type=iso_date, help="subset release: event_date >= YYYY-MM-DD")
     publish.add_argument("--to", dest="date_to", type=iso_date, help="subset release: event_date <= YYYY-MM-DD")
-    publish.set_defaults(handler=publish_command)
+    publish.add_argument("--no-xlsx", action="store_true",
+                         help="skip the .xlsx workbooks (they take minutes per million rows; setting publish.xlsx)")
+    publish.set_defaults(handler=publish_command, settings_overrides=_overrides)
     verify = subparsers.add_parser("verify-snapshot", help="re-check a snapshot's checksums and row counts")
-    verify.add_argument("path", help="snapshot folder, e.g. data/snapshots/latest")
+    verify.add_argument("path", help="snapshot folder or URL, e.g. data/snapshots/latest or "
+                        "s3://bucket/prefix/snapshots/latest")
     verify.set_defaults(handler=verify_command)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, dict]:
+    return {"publish": {"xlsx": False}} if args.no_xlsx else {}
 
 
 def publish_command(args: argparse.Namespace, settings: Settings) -> int:

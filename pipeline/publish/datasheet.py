@@ -205,17 +205,41 @@ def _codes_section() -> list[str]:
     return lines
 
 
+def _spreadsheet_notes(workbooks: dict[str, dict]) -> list[str]:
+    """How the .xlsx files differ from the Parquet/CSV ones: split sheets and cells changed to fit Excel."""
+    if not workbooks:
+        return ["Spreadsheets: the CSV files are UTF-8 with a byte-order mark. This release has no .xlsx "
+                "workbooks (published with `--no-xlsx`).", ""]
+    lines = ["Spreadsheets: the CSV files are UTF-8 with a byte-order mark and the .xlsx workbooks hold the same "
+             "rows (list columns as JSON arrays, timestamps in UTC without a zone)."]
+    for name, notes in workbooks.items():
+        sheets = notes.get("sheets", {})
+        if len(sheets) > 1:
+            lines.append(f"- `{name}`: more rows than an Excel sheet holds (1,048,575), split over the sheets "
+                         + ", ".join(f"`{s}` ({n:,} rows)" for s, n in sheets.items()) + ".")
+        if notes.get("cells_truncated"):
+            lines.append(f"- `{name}`: {notes['cells_truncated']:,} cell(s) cut to Excel's 32,767 characters; "
+                         "the Parquet and CSV files have the full text.")
+        if notes.get("control_characters_removed"):
+            lines.append(f"- `{name}`: control characters Excel cannot store removed from "
+                         f"{notes['control_characters_removed']:,} cell(s); the Parquet and CSV files keep them.")
+    return [*lines, ""]
+
+
 def datasheet_markdown(con: duckdb.DuckDBPyConnection, *, title: str, manifest: dict,
                        quality: dict[str, dict], agreement: dict | None = None) -> str:
+    xl = ", .xlsx" if manifest.get("xlsx") else ""
     lines = [f"# {title}: datasheet ({manifest['version']})", "",
              "What this release is, how it was made and how far to trust it (after Gebru et al., "
              "*Datasheets for Datasets*). Every column is in codebook.md; changes since the previous release in "
              "CHANGES.md.", "",
              "## Contents", "",
-             "- `events` (.parquet, .csv, .geojson): one row per real-world event. **Count these.**",
-             "- `event_mentions` (.parquet, .csv): one row per coded sentence, with the `event_id` it belongs to.",
-             "- `articles` (.parquet, .csv): metadata of the articles the mentions come from.",
+             f"- `events` (.parquet, .csv{xl}, .geojson): one row per real-world event. **Count these.**",
+             f"- `event_mentions` (.parquet, .csv{xl}): one row per coded sentence, with the `event_id` it "
+             "belongs to.",
+             f"- `articles` (.parquet, .csv{xl}): metadata of the articles the mentions come from.",
              f"- Licence: data {DATA_LICENSE}, code MIT; third-party data in NOTICE.", "",
+             *_spreadsheet_notes(manifest.get("xlsx") or {}),
              METHOD]
     lines += _quality_section(quality, agreement)
     lines += _coverage_section(con, manifest)

@@ -1,4 +1,5 @@
-"""The released files of one table: Parquet, CSV (UTF-8 with BOM, for spreadsheets) and GeoJSON of events."""
+"""The released files of one table: Parquet, CSV (UTF-8 with BOM, for spreadsheets), an Excel workbook and
+GeoJSON of events."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from pipeline.progress import Progress
+
 UTF8_BOM = b"\xef\xbb\xbf"
+# Excel's limits: 1,048,576 rows per sheet (one is the header) and 32,767 characters per cell.
+XLSX_MAX_ROWS = 1_048_576 - 1
+XLSX_MAX_CELL_CHARS = 32_767
 
 
 def csv_ready(table: pa.Table) -> pa.Table:
@@ -29,11 +35,69 @@ def write_csv_with_bom(table: pa.Table, path: Path) -> None:
         pacsv.write_csv(csv_ready(table), f)
 
 
-def write_table(folder: Path, name: str, table: pa.Table) -> list[str]:
-    """``<name>.parquet`` and ``<name>.csv``; returns the file names."""
+def sheet_names(name: str, rows: int, max_rows: int = XLSX_MAX_ROWS) -> list[str]:
+    """``events`` for a table that fits one sheet, else ``events``, ``events_2``, ... of ``max_rows`` rows each."""
+    sheets = max(1, -(-rows // max_rows))
+    return [name] + [f"{name}_{i}"[:31] for i in range(2, sheets + 1)]
+
+
+def xlsx_cell(value: object, notes: dict[str, int]) -> object:
+    """A value as Excel can hold it: lists as JSON, UTC timestamps without their zone (Excel has none),
+    text without the control characters XML forbids and cut to Excel's cell limit (counted in ``notes``)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, list):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    if isinstance(value, str):
+        cleaned = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if cleaned != value:
+            notes["control_characters_removed"] = notes.get("control_characters_removed", 0) + 1
+        if len(cleaned) > XLSX_MAX_CELL_CHARS:
+            notes["cells_truncated"] = notes.get("cells_truncated", 0) + 1
+            cleaned = cleaned[:XLSX_MAX_CELL_CHARS]
+        return cleaned
+    return value
+
+
+def write_xlsx(table: pa.Table, path: Path, name: str, *, max_rows: int = XLSX_MAX_ROWS,
+               progress: Progress | None = None) -> dict:
+    """One workbook; a table longer than Excel's sheet limit continues on ``<name>_2``, ``<name>_3``, ...
+
+    Returns what the manifest records: the sheets with their row counts, and the cells changed to fit
+    Excel (text over 32,767 characters cut, XML-forbidden control characters dropped; Parquet and CSV keep them).
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    notes: dict[str, int] = {}
+    sheets = sheet_names(name, table.num_rows, max_rows)
+    for i, sheet_name in enumerate(sheets):
+        sheet = workbook.create_sheet(sheet_name)
+        sheet.append(table.column_names)
+        for batch in table.slice(i * max_rows, max_rows).to_batches(max_chunksize=10_000):
+            for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+                sheet.append([xlsx_cell(v, notes) for v in row])
+            if progress is not None:
+                progress.update(batch.num_rows)
+    workbook.save(path)
+    counts = [min(max_rows, table.num_rows - i * max_rows) for i in range(len(sheets))]
+    return {"sheets": dict(zip(sheets, counts, strict=True)), **notes}
+
+
+def write_table(folder: Path, name: str, table: pa.Table, progress: Progress | None = None, *,
+                xlsx: bool = True) -> tuple[list[str], dict | None]:
+    """``<name>.parquet``, ``<name>.csv`` and (with ``xlsx``) ``<name>.xlsx``; returns the file names and the
+    workbook's notes (None without one). ``progress`` counts the rows as they are written."""
     pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
     write_csv_with_bom(table, folder / f"{name}.csv")
-    return [f"{name}.parquet", f"{name}.csv"]
+    if not xlsx:
+        if progress is not None:
+            progress.update(table.num_rows)
+        return [f"{name}.parquet", f"{name}.csv"], None
+    workbook = write_xlsx(table, folder / f"{name}.xlsx", name, progress=progress)
+    return [f"{name}.parquet", f"{name}.csv", f"{name}.xlsx"], workbook
 
 
 def _json_value(value: object) -> object:

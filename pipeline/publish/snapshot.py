@@ -1,6 +1,6 @@
 """Immutable, versioned researcher releases built from the warehouse (validated data only).
 
-A release folder ``<snapshots>/<version>/`` holds events, event_mentions and articles (Parquet + CSV),
+A release folder ``<snapshots>/<version>/`` holds events, event_mentions and articles (Parquet, CSV, xlsx),
 events.geojson, codebook.md, datasheet.md, NOTICE, CITATION.cff, changes.json + CHANGES.md against the
 previous version, and manifest.json (checksummed by manifest.json.sha256). It is built in a hidden
 ``.<version>.<pid>.tmp`` folder and renamed into place; ``latest.json`` (a plain file) and the ``latest``
@@ -27,6 +27,7 @@ from pipeline.errors import ConfigError, SnapshotExists, ValidationFailed
 from pipeline.load import connect
 from pipeline.load.ddl import quote_ident
 from pipeline.paths import resource_dir
+from pipeline.progress import Progress
 from pipeline.publish.changes import changes_document, changes_markdown, diff_events, read_previous_events
 from pipeline.publish.codebook import PUBLISHED_TABLES, citation_cff, codebook_markdown
 from pipeline.publish.datasheet import NOTICE, datasheet_markdown, read_agreement, read_quality
@@ -245,7 +246,13 @@ def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at
         # Article bodies belong to their publishers: researchers get the evidence sentences and the URLs.
         tables["articles"] = tables["articles"].drop_columns(["text"])
     tables["articles"] = strip_local_paths(tables["articles"], Path(settings.data_root))
-    names = [n for t, table in tables.items() for n in write_table(folder, t, table)]
+    names, workbooks = [], {}
+    with Progress("publish", total=sum(t.num_rows for t in tables.values()), unit="rows") as progress:
+        for table_name, table in tables.items():
+            files, workbook = write_table(folder, table_name, table, progress, xlsx=settings.publish.xlsx)
+            names += files
+            if workbook is not None:
+                workbooks[f"{table_name}.xlsx"] = workbook
     names.append(write_geojson(folder, tables["events"]))
 
     root = folder.parent
@@ -262,6 +269,7 @@ def build_snapshot(settings: Settings, folder: Path, *, version: str, created_at
         "filters": {k: str(v) for k, v in filters.items()},
         **_release_stats(tables),
         "row_counts": {name: t.num_rows for name, t in tables.items()},
+        "xlsx": workbooks,
         "sources": sources,
         "inputs": build_inputs(settings.extract.backend, settings.extract.decision_model),
         "changes": changes["counts"],
@@ -338,6 +346,11 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
     parse_version(version)
     created_at = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     check_not_future(version, created_at.date())
+    if paths.is_remote(paths.snapshots_dir(settings)):  # on an object store: pipeline.publish.remote_snapshot
+        from pipeline.publish.remote_snapshot import publish_remote_snapshot
+
+        filters = {"country": country.upper() if country else None, "date_from": date_from, "date_to": date_to}
+        return publish_remote_snapshot(settings, version=version, created_at=created_at, filters=filters)
     root = _snapshots_root(settings)
     root.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_folders(root)
@@ -392,6 +405,10 @@ def _manifest_problems(folder: Path) -> tuple[dict | None, list[str]]:
 
 def verify_snapshot(path: str | Path) -> list[str]:
     """Problems with a release folder: missing/changed/unlisted files, wrong row counts ([] when sound)."""
+    if paths.is_remote(str(path)):
+        from pipeline.publish.remote_snapshot import verify_remote_snapshot
+
+        return verify_remote_snapshot(str(path))
     folder = Path(path)
     manifest, problems = _manifest_problems(folder)
     if manifest is None:
@@ -406,6 +423,11 @@ def verify_snapshot(path: str | Path) -> list[str]:
         file = folder / f"{table}.parquet"
         if file.is_file() and (rows := pq.ParquetFile(file).metadata.num_rows) != count:
             problems.append(f"{table}.parquet: {rows} rows, manifest says {count}")
+    for workbook, notes in (manifest.get("xlsx") or {}).items():
+        table = workbook.removesuffix(".xlsx")
+        if (sheet_rows := sum(notes.get("sheets", {}).values())) != manifest.get("row_counts", {}).get(table):
+            problems.append(f"{workbook}: {sheet_rows} rows in its sheets, manifest says "
+                            f"{manifest.get('row_counts', {}).get(table)}")
     listed = {*manifest.get("files", {}), MANIFEST, MANIFEST_SUM}
     problems += [f"{p.name}: not in the manifest" for p in sorted(folder.iterdir()) if p.name not in listed]
     return problems

@@ -5,6 +5,10 @@ the index's validation list stays empty. ``make_offline`` rewrites every page of
 copies vendored in ``pipeline/report/static/vendor`` (see its NOTICE), copied once to
 ``<data_docs>/_vendor``, and drops the remote assets the pages work without (vega charts, brand icons, logos).
 Idempotent: a rewritten page has no remote asset left.
+
+``publish_data_docs`` does that right after validation builds a site, and uploads the site with the shared
+assets when the data docs are published on an object store (``paths.data_docs_dir``), so the run report,
+written on another host, links to them there.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ import os
 import re
 import shutil
 from pathlib import Path
+
+from pipeline import paths
+from pipeline.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +106,19 @@ def make_offline(site: Path, docs_root: Path) -> int:
     if changed:
         logger.info("data docs %s: %d file(s) made to work offline", site, changed)
     return changed
+
+
+def publish_data_docs(settings: Settings, run_id: str, table_name: str) -> str:
+    """Make the run's data docs site of ``table_name`` (built under the local build folder) work offline and,
+    when the data docs are published on an object store, upload it and the shared assets there; returns the
+    published ``index.html``."""
+    from pipeline.publish.object_store import upload_folder
+
+    published = paths.data_docs_dir(settings)
+    docs_root = Path(paths.local_build_dir(settings, published)).resolve()
+    site = docs_root / run_id / table_name
+    make_offline(site, docs_root)
+    if paths.is_remote(published):
+        upload_folder(docs_root / SHARED_DIR_NAME, paths.join(published, SHARED_DIR_NAME), unchanged_by_size=True)
+        upload_folder(site, paths.join(published, run_id, table_name))
+    return paths.join(published if paths.is_remote(published) else str(docs_root), run_id, table_name, "index.html")

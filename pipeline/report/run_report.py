@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import os
+import posixpath
 import re
 from html import escape
 from pathlib import Path
@@ -249,22 +250,36 @@ def _lake_runs(settings: Settings, run_id: str, run_date: dt.date) -> list[dict]
     return [r for r in rows if r["run_id"] == run_id]
 
 
+def data_docs_links(settings: Settings, run_id: str, run_date: dt.date) -> dict[str, str]:
+    """Table -> link from the report to the run's data docs site, for the sites that were published (on the
+    object store when the outputs are remote: the report is written by another task, maybe on another host).
+    Both are published under the same root, so the link is relative and works on disk and in a bucket."""
+    from pipeline.publish.object_store import exists
+
+    report_folder = paths.join(paths.reports_dir(settings), run_date.isoformat())
+    docs_root = paths.data_docs_dir(settings)
+    remote = paths.is_remote(docs_root)
+    links = {}
+    for table in ("articles", "events"):
+        index = paths.join(docs_root, run_id, table, "index.html")
+        if exists(index) if remote else Path(index).exists():
+            links[table] = posixpath.relpath(index.split("://", 1)[-1], report_folder.split("://", 1)[-1])
+            if not remote:  # sites built before validation made them offline itself
+                make_offline(Path(docs_root) / run_id / table, Path(docs_root))
+    return links
+
+
 def write_run_report(settings: Settings, *, run_id: str, run_date: dt.date) -> str:
-    """Write ``<data_root>/reports/<run_date>/index.html`` and return its path."""
-    root = paths.reports_dir(settings)
-    if "://" in root:
-        raise ConfigError(f"reports are written to a local folder, got {root}")
-    folder = Path(root) / run_date.isoformat()
+    """Write ``<reports>/<run_date>/index.html`` and return its path (a URL when the outputs are on an object
+    store: built in the local build folder, then uploaded)."""
+    from pipeline.publish.object_store import upload_file
+
+    published = paths.join(paths.reports_dir(settings), run_date.isoformat())
+    folder = Path(paths.local_build_dir(settings, published))
+    if paths.is_remote(str(folder)):
+        raise ConfigError(f"reports are built in a local folder, got {folder}")
     folder.mkdir(parents=True, exist_ok=True)
-    docs_root = Path(paths.data_docs_dir(settings))
-    run_docs = docs_root / run_id
-    link = {
-        table: os.path.relpath(run_docs / table / "index.html", folder)
-        for table in ("articles", "events")
-        if (run_docs / table / "index.html").exists()
-    }
-    for table in link:
-        make_offline(run_docs / table, docs_root)
+    link = data_docs_links(settings, run_id, run_date)
     try:
         con = connect(settings, read_only=True)
     except WarehouseMissing:
@@ -279,5 +294,8 @@ def write_run_report(settings: Settings, *, run_id: str, run_date: dt.date) -> s
     tmp = folder / ".index.html.tmp"
     tmp.write_text(render(data, run_id=run_id, run_date=run_date, data_docs=link), encoding="utf-8")
     os.replace(tmp, out)
+    if paths.is_remote(published):
+        upload_file(out, paths.join(published, "index.html"))  # one object: readers see the old or the new
+        out = paths.join(published, "index.html")
     logger.info("run report: %s", out)
     return str(out)

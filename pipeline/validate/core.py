@@ -89,6 +89,10 @@ def validate_table(
     frame = to_frame(conformed, table_name, article_ids=known)
     docs_dir = _data_docs_dir(settings, run_id, table_name) if settings.validate.data_docs else None
     outcomes, docs_path = run_suite(frame, suite, parameters_for(settings, run_date), docs_dir=docs_dir)
+    if docs_path is not None:
+        from pipeline.report.data_docs import publish_data_docs
+
+        docs_path = publish_data_docs(settings, run_id, table_name)
     ge_seconds = time.perf_counter() - started
 
     failed_by_row = _failures_by_row(outcomes)
@@ -297,7 +301,7 @@ def build_quarantine(
 
 
 def _data_docs_dir(settings: Settings, run_id: str, table_name: str) -> str | None:
-    root = paths.data_docs_dir(settings)
+    root = paths.local_build_dir(settings, paths.data_docs_dir(settings))  # uploaded by publish_data_docs
     if "://" in root and not root.startswith("file://"):
         log.warning("data docs are only built on local disk; skipping for %s", root)
         return None

@@ -1,0 +1,218 @@
+"""Snapshots on an object store (``s3://...``, any fsspec URL): publishing that readers see whole or not at
+all, and ``verify-snapshot URL``.
+
+An object store has no folder rename, so a release is committed by its manifest. ``publish`` builds the
+release on local disk (``paths.local_build_dir``), uploads it under a hidden temp prefix
+``<snapshots>/.<version>.<token>.tmp/`` and verifies the uploaded objects there (checksums, row counts);
+then it copies the data files to ``<snapshots>/<version>/``, checks their sizes, writes
+``manifest.json.sha256`` and, last, ``manifest.json``: a version exists for readers (``published_versions``,
+``verify-snapshot``) only once its manifest does. ``latest.json``, one object written after the manifest,
+names the newest full release (an object store has no ``latest`` symlink). A publish killed before the
+manifest leaves no version (its rerun overwrites the files); one killed after it is completed by its rerun.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import posixpath
+import shutil
+import uuid
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from pipeline import paths
+from pipeline.errors import SnapshotExists, ValidationFailed
+from pipeline.publish.object_store import filesystem, upload_folder
+from pipeline.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def _sha256(fs, path: str) -> str:
+    digest = hashlib.sha256()
+    with fs.open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_json(fs, path: str) -> dict | None:
+    try:
+        with fs.open(path, "rb") as f:
+            return json.loads(f.read())
+    except (OSError, ValueError):
+        return None
+
+
+def remote_versions(root: str) -> list[str]:
+    """Committed releases under ``root`` (their manifest exists), oldest first."""
+    from pipeline.publish.snapshot import MANIFEST, VERSION_RE, parse_version
+
+    fs, base = filesystem(root)
+    if not fs.exists(base):
+        return []
+    names = [posixpath.basename(p.rstrip("/")) for p in fs.ls(base, detail=False, refresh=True)]
+    found = [n for n in names if VERSION_RE.match(n) and fs.exists(f"{base}/{n}/{MANIFEST}")]
+    return sorted(found, key=parse_version)
+
+
+def _filters(root: str, version: str) -> dict:
+    from pipeline.publish.snapshot import MANIFEST
+
+    fs, base = filesystem(root)
+    return (_read_json(fs, f"{base}/{version}/{MANIFEST}") or {}).get("filters") or {}
+
+
+def _newest_full(root: str) -> str | None:
+    versions = remote_versions(root)
+    full = [v for v in versions if not _filters(root, v)]
+    return (full or versions or [None])[-1]
+
+
+def read_remote_latest(root: str) -> str | None:
+    from pipeline.publish.snapshot import LATEST_JSON
+
+    fs, base = filesystem(root)
+    return (_read_json(fs, f"{base}/{LATEST_JSON}") or {}).get("version")
+
+
+def point_remote_latest(root: str) -> str:
+    """Write ``latest.json`` naming the newest full release (one object: readers see the old or the new)."""
+    from pipeline.publish.snapshot import LATEST_JSON, MANIFEST
+
+    fs, base = filesystem(root)
+    newest = _newest_full(root)
+    pointer = {"version": newest, "path": newest, "manifest_sha256": _sha256(fs, f"{base}/{newest}/{MANIFEST}")}
+    fs.pipe_file(f"{base}/{LATEST_JSON}", (json.dumps(pointer, indent=2) + "\n").encode())
+    return newest
+
+
+def remove_dead_work_folders(local_root: Path) -> list[str]:
+    """Delete the local build folders (``.remote-<version>.<pid>``) of killed publishes on this host."""
+    from pipeline.publish.snapshot import _pid_alive
+
+    removed = []
+    for folder in local_root.glob(".remote-*.*") if local_root.is_dir() else ():
+        pid = folder.name.rsplit(".", 1)[-1]
+        if folder.is_dir() and pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
+def copy_object(fs, source: str, target: str) -> None:
+    """Server-side copy of one object (one request on S3; nothing goes through this host)."""
+    fs.copy(source, target)
+
+
+def publish_remote_snapshot(settings: Settings, *, version: str, created_at: dt.datetime, filters: dict) -> str:
+    """Build the release locally, upload it and commit it as described in the module docstring."""
+    from pipeline.publish.snapshot import MANIFEST, MANIFEST_SUM, build_snapshot, parse_version
+
+    root = paths.snapshots_dir(settings)
+    fs, base = filesystem(root)
+    target = f"{base}/{version}"
+    if fs.exists(f"{target}/{MANIFEST}"):
+        if read_remote_latest(root) != _newest_full(root) and not verify_remote_snapshot(paths.join(root, version)):
+            logger.info("completing the interrupted publish of %s: latest -> %s", version, point_remote_latest(root))
+            return paths.join(root, version)
+        raise SnapshotExists(f"snapshot {version} already exists at {paths.join(root, version)}; versions are "
+                             "immutable")
+    wanted = {k: str(v) for k, v in filters.items() if v is not None}
+    older = [v for v in remote_versions(root) if parse_version(v) < parse_version(version)
+             and _filters(root, v) == wanted]
+    previous = older[-1] if older else None
+
+    local_root = Path(paths.local_build_dir(settings, root))
+    remove_dead_work_folders(local_root)
+    work = local_root / f".remote-{version}.{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / version).mkdir(parents=True)
+    temp = f"{base}/.{version}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        if previous:  # the changes are computed against the previous release's events
+            (work / previous).mkdir()
+            fs.get_file(f"{base}/{previous}/events.parquet", str(work / previous / "events.parquet"))
+        manifest = build_snapshot(settings, work / version, version=version, created_at=created_at,
+                                  previous=previous, filters=filters)
+        protocol = root.split("://", 1)[0]
+        upload_folder(work / version, f"{protocol}://{temp}")
+        problems = verify_remote_snapshot(f"{protocol}://{temp}")
+        if problems:
+            raise ValidationFailed(f"snapshot {version} uploaded with problems: {'; '.join(problems)}")
+        for name in manifest["files"]:
+            copy_object(fs, f"{temp}/{name}", f"{target}/{name}")
+        wrong = [n for n in manifest["files"] if fs.size(f"{target}/{n}") != (work / version / n).stat().st_size]
+        if wrong:
+            raise ValidationFailed(f"snapshot {version}: copies of {wrong} differ from the upload")
+        if fs.exists(f"{target}/{MANIFEST}"):
+            raise SnapshotExists(f"snapshot {version} was published by another process meanwhile")
+        copy_object(fs, f"{temp}/{MANIFEST_SUM}", f"{target}/{MANIFEST_SUM}")
+        copy_object(fs, f"{temp}/{MANIFEST}", f"{target}/{MANIFEST}")  # the commit marker, last
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if fs.exists(temp):
+            fs.rm(temp, recursive=True)
+    latest = point_remote_latest(root)
+    published = paths.join(root, version)
+    logger.info("published %s (%s events, %s mentions); latest -> %s", published, manifest["row_counts"]["events"],
+                manifest["row_counts"]["event_mentions"], latest)
+    return published
+
+
+def resolve_latest(url: str) -> str:
+    """``<snapshots>/latest`` -> the version ``<snapshots>/latest.json`` names (no symlinks in a bucket)."""
+    parent, name = url.rstrip("/").rsplit("/", 1)
+    if name != "latest":
+        return url
+    version = read_remote_latest(parent)
+    return f"{parent}/{version}" if version else url
+
+
+def verify_remote_snapshot(url: str) -> list[str]:
+    """``verify_snapshot`` for a release on an object store: the manifest's checksum, every listed file's
+    sha256, Parquet row counts, workbook sheet counts, unlisted objects ([] when sound)."""
+    from pipeline.publish.snapshot import MANIFEST, MANIFEST_SUM, VERSION_RE
+
+    url = resolve_latest(url)
+    fs, folder = filesystem(url)
+    folder = folder.rstrip("/")
+    manifest = _read_json(fs, f"{folder}/{MANIFEST}")
+    if manifest is None:
+        return [f"{MANIFEST}: unreadable or missing at {url}"]
+    problems = []
+    try:
+        with fs.open(f"{folder}/{MANIFEST_SUM}", "rb") as f:
+            recorded = f.read().decode().split()[0]
+    except (OSError, IndexError):
+        problems.append(f"{MANIFEST_SUM}: missing (the manifest cannot be checked)")
+    else:
+        if recorded != _sha256(fs, f"{folder}/{MANIFEST}"):
+            problems.append(f"{MANIFEST}: sha256 mismatch (manifest edited after publishing)")
+    name = posixpath.basename(folder)
+    if VERSION_RE.match(name) and manifest.get("version") != name:
+        problems.append(f"{MANIFEST}: version {manifest.get('version')!r} but the folder is {name}")
+    present = {posixpath.basename(p) for p in fs.ls(folder, detail=False, refresh=True)}
+    for file, digest in manifest.get("files", {}).items():
+        if file not in present:
+            problems.append(f"{file}: missing")
+        elif _sha256(fs, f"{folder}/{file}") != digest:
+            problems.append(f"{file}: sha256 mismatch (file changed after publishing)")
+    counts = manifest.get("row_counts", {})
+    for table, count in counts.items():
+        if f"{table}.parquet" in present:
+            with fs.open(f"{folder}/{table}.parquet", "rb") as f:
+                if (rows := pq.ParquetFile(f).metadata.num_rows) != count:
+                    problems.append(f"{table}.parquet: {rows} rows, manifest says {count}")
+    for workbook, notes in (manifest.get("xlsx") or {}).items():
+        table = workbook.removesuffix(".xlsx")
+        if (sheet_rows := sum(notes.get("sheets", {}).values())) != counts.get(table):
+            problems.append(f"{workbook}: {sheet_rows} rows in its sheets, manifest says {counts.get(table)}")
+    listed = {*manifest.get("files", {}), MANIFEST, MANIFEST_SUM}
+    problems += [f"{p}: not in the manifest" for p in sorted(present - listed)]
+    return problems
