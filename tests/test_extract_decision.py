@@ -44,12 +44,18 @@ def row(start: int, end: int, action: str = "attack", modality: str = "asserted"
             "extractor_version": "ar-lex-0.1.0"}
 
 
-def model(event_feature: str, type_winner: str = "attack", keep: float = 0.5) -> DecisionModel:
+DETECTOR_CLASSES = ("none", "attack", "protest")
+SILENT = constant(DETECTOR_CLASSES, "never", "protest")  # "none" always wins
+
+
+def model(event_feature: str, type_winner: str = "attack", keep: float = 0.5, *,
+          detector: LinearModel = SILENT, detect_threshold: float = 0.5) -> DecisionModel:
     return DecisionModel(
         version="dl-test", sentence=constant(("no", "yes"), "never", "yes"),
         event=constant(("no", "yes"), event_feature, "yes", weight=8.0),
         types=constant(("attack", "riot"), "act=attack", type_winner), calibration=(1.0, 0.0),
-        keep_threshold=keep, reread_threshold=0.99)
+        keep_threshold=keep, reread_threshold=0.99, detector=detector, detect_threshold=detect_threshold,
+        detect_calibration=(1.0, 0.0))
 
 
 def no_reread(_sentence, _published, _country):  # pragma: no cover - the gate keeps nothing here
@@ -116,7 +122,8 @@ def test_non_asserted_rows_pass_unchanged(engine):
 def test_uncovered_sentences_are_reread_when_the_gate_opens(engine):
     m = DecisionModel(version="dl-test", sentence=constant(("no", "yes"), "lead", "yes"),
                       event=constant(("no", "yes"), "reread", "yes"), types=constant(("attack", "riot"), "x", "attack"),
-                      calibration=(1.0, 0.0), keep_threshold=0.5, reread_threshold=0.5)
+                      calibration=(1.0, 0.0), keep_threshold=0.5, reread_threshold=0.5, detector=SILENT,
+                      detect_threshold=0.5, detect_calibration=(1.0, 0.0))
     seen = []
 
     def reread(sentence, published, country):

@@ -4,6 +4,7 @@ reported as news and which action_type it is, and gives it a calibrated confiden
 - ``features``: what the model reads; ``linear``: softmax regression (numpy/scipy); ``model``: the versioned
   model file under data/models/; ``layer``: the decision itself; ``train``: `conflict-events train`;
   ``calibration``: the reliability table.
+- ``detected``: the rows of events the sentence detector finds where the rules coded none.
 - ``LearnedDecision`` is the engine component (after ``rows``) that applies it.
 """
 
@@ -15,16 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pipeline.extract.components import insert_after
+from pipeline.extract.candidate import ArticleContext
+from pipeline.extract.components import Component, insert_after
+from pipeline.extract.decision.detected import DetectedRows
 from pipeline.extract.decision.layer import DecisionLayer, Reread
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.engine import Engine
 from pipeline.extract.lexicon import Lexicons
+from pipeline.extract.places import article_country
+from pipeline.extract.resources import Resources
 from pipeline.paths import resource_dir
 
 MODEL_FILE = "decision.json.gz"
-__all__ = ["MODEL_FILE", "DecisionModel", "LearnedDecision", "code_digest", "rule_reread",
+__all__ = ["MODEL_FILE", "DecisionModel", "GivenCountry", "LearnedDecision", "code_digest", "rule_reread",
            "bundled_model_path", "rules_digest", "with_model"]
 
 
@@ -33,12 +38,41 @@ def bundled_model_path() -> Path:
     return resource_dir("data/models") / MODEL_FILE
 
 
-def rule_reread(rules: Any) -> Reread:
+@dataclass(frozen=True)
+class GivenCountry:
+    """Component ``country`` for a sentence read on its own: the article's country when known (the article
+    pass already voted over all its sentences), else the vote of ``ArticleCountry``."""
+
+    res: Resources
+    name: ClassVar[str] = "country"
+    reads: ClassVar[tuple[str, ...]] = ("sentences", "source_country")
+    writes: ClassVar[tuple[str, ...]] = ("context",)
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        country = doc.source_country or article_country(self.res, doc.sentences, None)
+        doc.context = ArticleContext(doc.article_id, doc.published, country)
+
+
+def reread_components(rules: Engine) -> list[Component]:
+    """The rule components for one sentence of an article already read: no domain gate (the article passed
+    it; one sentence never holds three domain cues) and the article's country (``GivenCountry``)."""
+    out: list[Component] = []
+    for c in rules.components:
+        if c.name == "domain":
+            continue
+        out.append(GivenCountry(rules.resources) if c.name == "country" else c)
+    return out
+
+
+def rule_reread(rules: Engine) -> Reread:
     """Code one sentence on its own with the rule engine (offsets relative to the sentence)."""
+    engine = Engine(rules.lex, rules.gaz, use_dateparser_fallback=rules.use_fallback,
+                    min_confidence=rules.min_confidence, morph_forms=rules.morph,
+                    components=reread_components(rules))
 
     def reread(sentence: str, published: dt.date, country: str | None) -> list[dict[str, Any]]:
-        return rules.extract(article_id="reread", text=sentence, title=None, published=published,
-                             source_country=country)
+        return engine.extract(article_id="reread", text=sentence, title=None, published=published,
+                              source_country=country)
 
     return reread
 
@@ -46,7 +80,7 @@ def rule_reread(rules: Any) -> Reread:
 def code_digest() -> str:
     """Hash of the feature and model code: a model trained by other code gets another version."""
     h = hashlib.sha256()
-    for name in ("features.py", "linear.py", "layer.py", "train.py"):
+    for name in ("__init__.py", "features.py", "linear.py", "layer.py", "train.py", "detected.py"):
         h.update((Path(__file__).parent / name).read_bytes())
     return h.hexdigest()
 
@@ -66,20 +100,26 @@ class LearnedDecision:
     """Component ``learned_decision``: the rules' rows -> the rows the model accepts, typed and calibrated.
 
     ``reread`` codes a sentence alone with the rule components (for sentences the article pass coded nothing
-    from); rows get ``extractor_version`` "<rules>+<model version>".
+    from); ``detected`` builds the rows of events the sentence detector finds in the document's clauses (none
+    when it is None); rows get ``extractor_version`` "<rules>+<model version>".
     """
 
     model: DecisionModel
     reread: Reread
     lexicons: Lexicons
     gazetteer: Any = None
+    detected: DetectedRows | None = None
     name: ClassVar[str] = "learned_decision"
-    reads: ClassVar[tuple[str, ...]] = ("text", "title", "published", "rows")
+    reads: ClassVar[tuple[str, ...]] = ("text", "title", "published", "sentences", "context", "rows")
     writes: ClassVar[tuple[str, ...]] = ("rows",)
 
     def __call__(self, doc: ArticleDoc) -> None:
         layer = DecisionLayer(self.model, self.reread, self.lexicons, self.gazetteer)
-        rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published)
+        detected = self.detected
+        propose = None if detected is None else (
+            lambda start, end, action, conf, kept: detected(doc, start, end, action, conf, kept))
+        rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published,
+                     propose=propose)
         for r in rows:
             r["extractor_version"] = f"{r['extractor_version'].split('+')[0]}+{self.model.version}"
         doc.rows = rows
@@ -87,7 +127,7 @@ class LearnedDecision:
 
 def with_model(rules: Engine, model: DecisionModel) -> Engine:
     """An engine running ``rules``' components, then ``LearnedDecision`` with ``model`` after ``rows``."""
-    learned = LearnedDecision(model, rule_reread(rules), rules.lex, rules.gaz)
+    learned = LearnedDecision(model, rule_reread(rules), rules.lex, rules.gaz, DetectedRows.build(rules.resources))
     return Engine(rules.lex, rules.gaz, use_dateparser_fallback=rules.use_fallback,
                   min_confidence=rules.min_confidence, morph_forms=rules.morph,
                   components=insert_after(rules.components, "rows", learned))

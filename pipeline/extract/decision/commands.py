@@ -93,12 +93,33 @@ def _score(engine: Any, gold_dir: Path, name: str) -> dict[str, Any]:
     return result
 
 
+def _oof_table(oof: dict[str, Any]) -> list[str]:
+    """Out-of-fold strict event scores without and with the detector, overall and per action type."""
+    if not oof:
+        return []
+    before, after = oof["without_detector"], oof["with_detector"]
+    lines = ["## Out of fold (strict event matching, calibration sets)", "",
+             f"- without the detector: F1 {before['f1']:.3f} (P {before['precision']:.3f} / R {before['recall']:.3f}), "
+             f"{before['events_per_negative_article']:.3f} events per negative article",
+             f"- with the detector: F1 {after['f1']:.3f} (P {after['precision']:.3f} / R {after['recall']:.3f}), "
+             f"{after['events_per_negative_article']:.3f} events per negative article; {after['detected']} rows "
+             f"detected, {after['detected_correct']} of them correct", "",
+             "| action type | gold | F1 without | F1 with |", "|---|---|---|---|"]
+    for t, s in after["per_type"].items():
+        b = before["per_type"].get(t, {"f1": 0.0})
+        lines.append(f"| {t} | {s['gold']} | {b['f1']:.3f} | {s['f1']:.3f} |")
+    return [*lines, ""]
+
+
 def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
     c = model.card
     lines = [f"# Decision model {model.version}", "",
              "Decides, per rule candidate, whether it is a specific event reported as news and its action_type;",
-             "its calibrated probability becomes `confidence`. Built by `conflict-events train` (deterministic:",
-             "the same gold data and code give the same file). See pipeline/extract/decision/.", "",
+             "its calibrated probability becomes `confidence`. A sentence detector then proposes the events the",
+             "rules did not code: in an article with a kept event, a sentence whose P(evidence of an event of type",
+             "t) reaches the detect threshold and holds no kept row of type t becomes a row of type t (fields",
+             "from the rules' readers: place, first actor, date, toll). Built by `conflict-events train`",
+             "(deterministic: the same gold data and code give the same file). See pipeline/extract/decision/.", "",
              "## Data", f"- training sets (articles): {c['trained_on']}; {c['gold_events']} gold events",
              f"- candidates from the rules (article pass + re-read sentences): {c['candidates']}, "
              f"{c['candidates_matched']} matching a gold event; {c['sentences']} sentences for the gate",
@@ -111,11 +132,17 @@ def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
              "trigger, other trigger types in the sentence, sentence position, title words, the rules' type,",
              "modality, date precision, own date/place/admin1/target/toll, and how the candidate relates to the",
              "article's other candidates (same sentence, same type before/after, same place).",
+             "Detector (softmax over 'none' and the action types, per sentence): the sentence's words, bigrams,",
+             "suffixes, character 4-grams, cue kinds, trigger types, frame words, position, length, quote and",
+             "digits, headline overlap, and the action types and modalities the rules' article pass coded from it.",
              f"Vocabulary sizes: {c['features']}; L2 {c['l2']}.", "",
              "## Decisions", f"- keep threshold (calibrated confidence): {model.keep_threshold}",
              f"- sentence gate for re-reading uncovered sentences: {model.reread_threshold}",
              f"- Platt calibration (a, b): ({model.calibration[0]:.4f}, {model.calibration[1]:.4f})",
-             f"- out-of-fold on the calibration sets: {c['out_of_fold']}", "", "## Scores", "",
+             f"- out-of-fold on the calibration sets (candidates): {c['out_of_fold']}",
+             f"- detect threshold (detector probability): {model.detect_threshold}; Platt calibration of detected "
+             f"rows (a, b): ({model.detect_calibration[0]:.4f}, {model.detect_calibration[1]:.4f})", "",
+             *_oof_table(c.get("out_of_fold_events", {})), "## Scores", "",
              "| set | rules F1 (P/R) | with model F1 (P/R) | events in negative articles (rules -> model) | ECE |",
              "|---|---|---|---|---|"]
     for name, s in scores.items():

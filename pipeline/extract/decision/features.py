@@ -54,6 +54,13 @@ class ArticleView:
     sentences: tuple[SentenceView, ...]
     lexicons: Lexicons
     _cues: dict[int, SentenceCues] = field(default_factory=dict, compare=False, repr=False)
+    _features: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def features(self, i: int) -> list[str]:
+        """``sentence_features`` of sentence ``i`` (computed once: the gate, candidates and detector share it)."""
+        if i not in self._features:
+            self._features[i] = tuple(sentence_features(self.sentences[i], self.cues(i), i, len(self.sentences)))
+        return list(self._features[i])
 
     def cues(self, i: int) -> SentenceCues:
         """Cue kinds and triggers of sentence ``i`` (lexicon lookups run only for sentences that need them)."""
@@ -124,6 +131,25 @@ def sentence_features(sv: SentenceView, cues: SentenceCues, idx: int, n_sentence
     return feats
 
 
+def detector_features(article: ArticleView, idx: int, rule_rows: list[tuple[str, str]]) -> list[str]:
+    """Features of one sentence for the event detector: does it report an event of which action_type?
+
+    The sentence's own features, how much of the headline it repeats, and what the rules' article pass
+    coded from it (``rule_rows``: (action_type, modality) of its rows; the detector learns where they fall
+    short), and character 4-grams of its light-stemmed words (verb forms and spellings the word bag splits).
+    """
+    sv, title_words = article.sentences[idx], article.title_words
+    feats = article.features(idx)
+    joined = " ".join(sv.words)
+    feats += [f"c4={joined[k:k + 4]}" for k in range(len(joined) - 3)]
+    if title_words:
+        share = sum(w in title_words for w in sv.words) / max(len(sv.words), 1)
+        feats.append(f"title_share={int(share * 4)}")
+    feats += sorted({f"rulecand={a}" for a, _m in rule_rows}) or ["rulecand=none"]
+    feats += sorted({f"rulemod={m}" for _a, m in rule_rows})
+    return feats
+
+
 def _trigger_window(sentence_words: list[str], trigger_words: list[str]) -> list[str]:
     if not trigger_words:
         return ["trig=none"]
@@ -159,7 +185,7 @@ def candidate_features(row: dict[str, Any], article: ArticleView, *, reread: boo
         cues = SentenceCues((), ())
     action = row["action_type"]
     toks = list(sv.words)
-    feats = sentence_features(sv, cues, max(idx, 0), len(article.sentences))
+    feats = article.features(idx) if idx >= 0 else sentence_features(sv, cues, 0, len(article.sentences))
     feats += [f"act={action}", f"mod={row['modality']}", f"prec={row['date_precision']}",
               f"a1type={row.get('actor1_type') or 'none'}", f"a1type_act={row.get('actor1_type')}_{action}",
               "reread" if reread else "article_pass", f"same_sentence={min(neighbours.same_sentence, 3)}",

@@ -7,6 +7,10 @@
    trigger and its neighbours, tense and framing words, position, own date/place/toll, ...).
 3. The calibrated confidence P(row is a correct event) decides: below ``keep_threshold`` the row is dropped;
    above, the row takes the model's action type. Non-asserted rows (negated, threat, ...) pass unchanged.
+4. The sentence detector proposes what the rules missed: in an article with at least one kept event, every
+   sentence gets P(it is the evidence of an event of type t); where that reaches ``detect_threshold`` and no
+   kept row of type t lies in the sentence, ``propose`` builds a row of type t with the sentence as its
+   evidence (pipeline.extract.decision.detected), its confidence the calibrated detector probability.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from pipeline.extract.decision.features import (
     ArticleView,
     Neighbours,
     candidate_features,
+    detector_features,
     read_sentence,
-    sentence_features,
     words,
 )
 from pipeline.extract.decision.model import DecisionModel
@@ -34,6 +38,8 @@ from pipeline.schema import ACTION_TO_ACLED
 
 # (sentence text, published, article country) -> rows coded from that sentence alone (offsets in the sentence)
 Reread = Callable[[str, dt.date, str | None], list[dict[str, Any]]]
+# (evidence start, end, action_type, confidence, kept rows) -> the detected event's row (None: cannot build)
+Propose = Callable[[int, int, str, float, list[dict[str, Any]]], dict[str, Any] | None]
 
 
 @dataclass
@@ -83,13 +89,44 @@ def neighbours(row: dict[str, Any], found: list[tuple[dict[str, Any], bool]], ar
 
 
 def sentence_gate(model: DecisionModel, article: ArticleView) -> Callable[[int], bool]:
-    n = len(article.sentences)
-
     def keep(i: int) -> bool:
-        feats = sentence_features(article.sentences[i], article.cues(i), i, n)
-        return model.sentence.proba(feats)["yes"] >= model.reread_threshold
+        return model.sentence.proba(article.features(i))["yes"] >= model.reread_threshold
 
     return keep
+
+
+def sentence_rule_rows(article: ArticleView, rows: list[dict[str, Any]]) -> list[list[tuple[str, str]]]:
+    """Per sentence, (action_type, modality) of the rules' article-pass rows coded from it."""
+    out: list[list[tuple[str, str]]] = [[] for _ in article.sentences]
+    for r in rows:
+        i = article.sentence_index(r["char_start"], r["char_end"])
+        if i >= 0:
+            out[i].append((r["action_type"], r["modality"]))
+    return out
+
+
+def detector_inputs(article: ArticleView, rows: list[dict[str, Any]]) -> list[list[str]]:
+    """Detector features of every sentence of the article (``rows``: the rules' article pass)."""
+    per_sentence = sentence_rule_rows(article, rows)
+    return [detector_features(article, i, per_sentence[i]) for i in range(len(article.sentences))]
+
+
+def detections(probs: list[dict[str, float]], article: ArticleView, kept: list[dict[str, Any]],
+               threshold: float) -> list[tuple[int, str, float]]:
+    """(sentence, action_type, probability) the detector reports at ``threshold`` with no kept row of that
+    type in the sentence; nothing in an article where no event was kept."""
+    if not kept:
+        return []
+    out = []
+    for i, (sv, p) in enumerate(zip(article.sentences, probs, strict=True)):
+        for action, prob in sorted(p.items()):
+            if action == "none" or prob < threshold:
+                continue
+            if any(r["action_type"] == action and min(r["char_end"], sv.end) > max(r["char_start"], sv.start)
+                   for r in kept):
+                continue
+            out.append((i, action, prob))
+    return out
 
 
 def retype(row: dict[str, Any], action: str, article_id: str) -> dict[str, Any]:
@@ -113,7 +150,7 @@ class DecisionLayer:
         self.split_places = split_places
 
     def __call__(self, rows: list[dict[str, Any]], *, article_id: str, text: str, title: str | None,
-                 published: dt.date) -> list[dict[str, Any]]:
+                 published: dt.date, propose: Propose | None = None) -> list[dict[str, Any]]:
         article = article_view(text, title, self.lexicons)
         others = [r for r in rows if r["modality"] != "asserted"]
         scored = gather_candidates(rows, article, published=published, reread=self.reread,
@@ -134,4 +171,20 @@ class DecisionLayer:
         if self.split_places:
             spans = [(sv.start, sv.end) for sv in article.sentences]
             decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
+        if propose is not None and decided:
+            decided += self.detected(article, rows, decided, propose, article_id)
         return sorted(decided, key=lambda r: (r["char_start"], r["action_type"], r["location_text"] or "")) + others
+
+    def detected(self, article: ArticleView, rows: list[dict[str, Any]], kept: list[dict[str, Any]],
+                 propose: Propose, article_id: str) -> list[dict[str, Any]]:
+        """Rows for the events the sentence detector finds where no kept row of their type is (``rows``: the
+        rules' article pass, which the detector reads)."""
+        detector = self.model.detector
+        probs = [detector.proba(f) for f in detector_inputs(article, rows)]
+        out = []
+        for i, action, prob in detections(probs, article, kept, self.model.detect_threshold):
+            sv = article.sentences[i]
+            row = propose(sv.start, sv.end, action, round(self.model.detect_confidence(prob), 4), kept)
+            if row is not None:
+                out.append(dict(row, article_id=article_id))
+        return out

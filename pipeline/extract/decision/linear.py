@@ -25,7 +25,8 @@ class LinearModel:
     bias: np.ndarray
 
     def logits(self, features: Sequence[str]) -> np.ndarray:
-        cols = [self.vocab[f] for f in features if f in self.vocab]
+        """Bias plus the weights of the distinct known features (a feature counts once, as in training)."""
+        cols = sorted({c for c in map(self.vocab.get, features) if c is not None})
         out = self.bias.astype(np.float64).copy()
         if cols:
             out += self.weights[cols].sum(axis=0)

@@ -1,4 +1,4 @@
-"""The decision model file: three linear models, a calibration and two thresholds, versioned.
+"""The decision model file: four linear models, a calibration and two thresholds, versioned.
 
 Stored as gzip'd JSON (mtime 0, sorted keys, weights rounded) so the same training run writes the same bytes
 and a diff of two versions is readable.
@@ -18,8 +18,9 @@ import numpy as np
 from pipeline.errors import InputFormatError
 from pipeline.extract.decision.linear import LinearModel, logit, sigmoid
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 _DECIMALS = 5
+_MODELS = ("sentence", "event", "types", "detector")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class DecisionModel:
     - ``types``: P(action_type | candidate).
     - ``calibration``: Platt (a, b) mapping logit(P(event) * P(type)) to P(the row is a correct event).
     - ``keep_threshold``: rows whose calibrated confidence is below it are dropped.
+    - ``detector``: P(a sentence is the evidence of an event of each action_type, or of "none");
+      ``detect_threshold`` on it proposes an event the rules did not code, ``detect_calibration`` (Platt on
+      the logit of that probability) gives its confidence.
     """
 
     version: str
@@ -41,18 +45,25 @@ class DecisionModel:
     calibration: tuple[float, float]
     keep_threshold: float
     reread_threshold: float
+    detector: LinearModel
+    detect_threshold: float
+    detect_calibration: tuple[float, float]
     card: dict[str, Any] = field(default_factory=dict)
 
     def confidence(self, p_event: float, p_type: float) -> float:
         a, b = self.calibration
         return sigmoid(a * logit(p_event * p_type) + b)
 
+    def detect_confidence(self, p_detect: float) -> float:
+        a, b = self.detect_calibration
+        return sigmoid(a * logit(p_detect) + b)
+
     def save(self, path: Path) -> str:
         """Write the model file; returns its sha256."""
         doc = {"format": MODEL_FORMAT, "version": self.version, "calibration": list(self.calibration),
                "keep_threshold": self.keep_threshold, "reread_threshold": self.reread_threshold,
-               "card": self.card, "models": {name: _dump(getattr(self, name))
-                                             for name in ("sentence", "event", "types")}}
+               "detect_threshold": self.detect_threshold, "detect_calibration": list(self.detect_calibration),
+               "card": self.card, "models": {name: _dump(getattr(self, name)) for name in _MODELS}}
         raw = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
@@ -72,9 +83,10 @@ class DecisionModel:
             raise InputFormatError(f"{p}: not a decision model file ({exc})") from exc
         if doc.get("format") != MODEL_FORMAT:
             raise InputFormatError(f"{p}: model format {doc.get('format')!r}, expected {MODEL_FORMAT}")
-        models = {name: _undump(doc["models"][name]) for name in ("sentence", "event", "types")}
+        models = {name: _undump(doc["models"][name]) for name in _MODELS}
         return cls(version=doc["version"], calibration=tuple(doc["calibration"]),
                    keep_threshold=doc["keep_threshold"], reread_threshold=doc["reread_threshold"],
+                   detect_threshold=doc["detect_threshold"], detect_calibration=tuple(doc["detect_calibration"]),
                    card=doc.get("card", {}), **models)
 
 

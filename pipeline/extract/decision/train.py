@@ -3,8 +3,11 @@
 Examples come from running the rules over the gold articles exactly as the nightly path does (the article
 pass, then every sentence it coded nothing from read again alone). A candidate is labelled with the gold
 event it matches (same article, overlapping evidence; one-to-one, same type first, then larger overlap) or as
-no event. Five article-grouped folds give out-of-fold probabilities, on which the calibration, the keep
-threshold and the sentence gate's threshold are chosen; the final models are then fitted on everything.
+no event. Every sentence is labelled with the action types of the gold events whose evidence it overlaps
+(none: "none"), for the sentence detector. Five article-grouped folds give out-of-fold probabilities, on
+which the calibration, the keep threshold, the sentence gate's threshold and the detector's threshold and
+calibration are chosen (the detector's on the events the whole decision keeps, scored like the scorer
+does); the final models are then fitted on everything.
 """
 
 from __future__ import annotations
@@ -21,16 +24,28 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.extract.decision.features import ArticleView, sentence_features
-from pipeline.extract.decision.layer import Reread, Scored, article_view, gather_candidates
+from pipeline.extract.decision.layer import (
+    Reread,
+    Scored,
+    article_view,
+    detections,
+    detector_inputs,
+    gather_candidates,
+)
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt, logit, sigmoid
 from pipeline.extract.decision.model import DecisionModel
+from pipeline.extract.evaluate import match_events
 from pipeline.extract.lexicon import Lexicons
 
 logger = logging.getLogger(__name__)
 MODEL_MAJOR = 1
 FOLDS = 5
-L2 = {"sentence": 2.0, "event": 6.0, "types": 3.0}  # out of fold: F1 flat from (2, 1) to (15, 5)
+# out of fold: F1 flat from (2, 1) to (15, 5) for event/types; the detector a little better at 4 than 1-2
+L2 = {"sentence": 2.0, "event": 6.0, "types": 3.0, "detector": 4.0}
 GATE_RECALL = 0.8  # share of useful uncovered sentences the gate must let through (out of fold)
+DETECT_GRID = tuple(round(0.1 + 0.025 * k, 3) for k in range(33))  # detector thresholds tried, 0.1 .. 0.9
+DETECT_FLOOR = 0.05  # detector proposals from this probability up calibrate its confidence
+DETECT_MIN_COUNT = 3  # features seen in fewer sentences are left out (a smaller model file, same F1)
 
 
 @dataclass
@@ -43,6 +58,10 @@ class ArticleExamples:
     sentence_labels: list[bool]
     reread_useful: list[bool]  # per sentence: re-reading it gave a matched candidate
     n_gold: int
+    view: ArticleView
+    gold: list[dict[str, Any]]
+    detector_feats: list[list[str]]
+    sentence_types: list[list[str]]  # per sentence: action types of the gold events it is the evidence of
 
 
 def _span(text: str, evidence: str) -> tuple[int, int]:
@@ -87,17 +106,20 @@ def collect(articles: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]],
         view = article_view(text, a.get("title"), lexicons)
         golds = by_article.get(a["id"], [])
         published = dt.date.fromisoformat(a["published"][:10])
-        cands = gather_candidates(rule_rows(a), view, published=published, reread=reread,
-                                  keep_sentence=lambda _i: True)
+        rows = rule_rows(a)
+        cands = gather_candidates(rows, view, published=published, reread=reread, keep_sentence=lambda _i: True)
         labels = match_gold([c.row for c in cands], golds, text)
         spans = [_span(text, g["evidence"]) for g in golds]
         s_labels = [any(min(ge, sv.end) - max(gs, sv.start) > 0 for gs, ge in spans) for sv in view.sentences]
+        s_types = [sorted({g["action_type"] for g, (gs, ge) in zip(golds, spans, strict=True)
+                           if min(ge, sv.end) - max(gs, sv.start) > 0}) for sv in view.sentences]
         useful = [False] * len(view.sentences)
         for c, lab in zip(cands, labels, strict=True):
             if c.reread and lab is not None:
                 useful[view.sentence_index(c.row["char_start"], c.row["char_end"])] = True
         out.append(ArticleExamples(a["id"], fold_of(a["id"]), cands, labels, _sentence_examples(view), s_labels,
-                                   useful, len(golds)))
+                                   useful, len(golds), view, [dict(g, article_id=a["id"]) for g in golds],
+                                   detector_inputs(view, rows), s_types))
         if n % 50 == 0 or n == len(articles):
             logger.info("train: read %d/%d articles (%.0f/s)", n, len(articles), n / (time.monotonic() - t0))
     return out
@@ -106,6 +128,18 @@ def collect(articles: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]],
 def _sentence_examples(view: ArticleView) -> list[list[str]]:
     n = len(view.sentences)
     return [sentence_features(sv, view.cues(i), i, n) for i, sv in enumerate(view.sentences)]
+
+
+def _fit_detector(data: Sequence[ArticleExamples]) -> LinearModel:
+    """Softmax over "none" and the action types; a sentence with k gold types is k examples of weight 1/k."""
+    x, y, w = [], [], []
+    for a in data:
+        for feats, types in zip(a.detector_feats, a.sentence_types, strict=True):
+            for t in types or ["none"]:
+                x.append(feats)
+                y.append(t)
+                w.append(1.0 / max(len(types), 1))
+    return fit(x, y, l2=L2["detector"], sample_weight=w, min_count=DETECT_MIN_COUNT)
 
 
 def _fit_models(data: Sequence[ArticleExamples]) -> tuple[LinearModel, LinearModel, LinearModel]:
@@ -122,26 +156,41 @@ def _fit_models(data: Sequence[ArticleExamples]) -> tuple[LinearModel, LinearMod
 
 
 @dataclass
+class HeldOut:
+    """One held-out article's out-of-fold predictions."""
+
+    article: ArticleExamples
+    candidates: list[tuple[float, str]]  # (P(event) * P(chosen type), chosen type) per candidate
+    detector: list[dict[str, float]]  # per sentence
+
+
+@dataclass
 class OutOfFold:
     raw: list[float]  # P(event) * P(chosen type)
     correct: list[int]  # the chosen type equals the matched gold type
     gate: list[float]  # sentence-gate probability of useful re-read sentences
     n_gold: int
+    held: list[HeldOut]
 
 
 def out_of_fold(data: Sequence[ArticleExamples], scored: Sequence[bool]) -> OutOfFold:
     """Out-of-fold predictions for the articles flagged in ``scored`` (the others are always fitted on)."""
-    oof = OutOfFold([], [], [], sum(a.n_gold for a, s in zip(data, scored, strict=True) if s))
+    oof = OutOfFold([], [], [], sum(a.n_gold for a, s in zip(data, scored, strict=True) if s), [])
     for k in range(FOLDS):
         fit_on = [a for a, s in zip(data, scored, strict=True) if not s or a.fold != k]
         held = [a for a, s in zip(data, scored, strict=True) if s and a.fold == k]
         sentence, event, types = _fit_models(fit_on)
+        detector = _fit_detector(fit_on)
         for a in held:
+            chosen = []
+            probs = [detector.proba(f) for f in a.detector_feats]
             for c, lab in zip(a.candidates, a.labels, strict=True):
                 pt = types.proba(c.features)
                 action = max(pt, key=pt.__getitem__)
-                oof.raw.append(event.proba(c.features)["yes"] * pt[action])
+                chosen.append((event.proba(c.features)["yes"] * pt[action], action))
+                oof.raw.append(chosen[-1][0])
                 oof.correct.append(int(lab == action))
+            oof.held.append(HeldOut(a, chosen, probs))
             oof.gate += [sentence.proba(f)["yes"] for f, useful in zip(a.sentence_feats, a.reread_useful,
                                                                         strict=True) if useful]
         logger.info("train: fold %d/%d done", k + 1, FOLDS)
@@ -161,6 +210,83 @@ def best_threshold(conf: Sequence[float], correct: Sequence[int], n_gold: int) -
             nxt = conf[order[kept]] if kept < len(order) else 0.0
             best = (f1, (conf[i] + nxt) / 2, {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)})
     return round(best[1], 4), best[2]
+
+
+def kept_rows(h: HeldOut, confidence: Callable[[float], float], keep: float) -> list[dict[str, Any]]:
+    """The held-out article's candidates the decision keeps (one per sentence, type and place), as the layer
+    does before the place split."""
+    kept: dict[tuple[int, str, str | None], dict[str, Any]] = {}
+    for c, (raw, action) in zip(h.article.candidates, h.candidates, strict=True):
+        conf = confidence(raw)
+        if conf < keep:
+            continue
+        r = c.row
+        key = (h.article.view.sentence_index(r["char_start"], r["char_end"]), action, r["location_text"])
+        if key not in kept or kept[key]["confidence"] < conf:
+            kept[key] = {"article_id": h.article.article_id, "action_type": action, "char_start": r["char_start"],
+                         "char_end": r["char_end"], "confidence": conf, "source": "rules"}
+    return list(kept.values())
+
+
+def with_detections(h: HeldOut, kept: list[dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
+    rows = list(kept)
+    for i, action, prob in detections(h.detector, h.article.view, kept, threshold):
+        sv = h.article.view.sentences[i]
+        rows.append({"article_id": h.article.article_id, "action_type": action, "char_start": sv.start,
+                     "char_end": sv.end, "confidence": prob, "source": "detector"})
+    return rows
+
+
+def event_scores(held: Sequence[HeldOut], predicted: Sequence[list[dict[str, Any]]]) -> dict[str, Any]:
+    """Strict event P/R/F1 (the scorer's matching), per action type too, and events per negative article."""
+    pred = [r for rows in predicted for r in rows]
+    gold = [g for h in held for g in h.article.gold]
+    pairs = []  # matched per article (the scorer's rule; articles never match each other)
+    n_pred = n_gold = 0
+    for h, rows in zip(held, predicted, strict=True):
+        texts = {h.article.article_id: h.article.view.text}
+        pairs += [(n_gold + gi, n_pred + pi) for gi, pi in match_events(rows, h.article.gold, texts)]
+        n_pred += len(rows)
+        n_gold += len(h.article.gold)
+    negative = [rows for h, rows in zip(held, predicted, strict=True) if not h.article.gold]
+
+    def prf(n_pred: int, n_gold: int, tp: int) -> dict[str, float]:
+        p, r = tp / max(n_pred, 1), tp / max(n_gold, 1)
+        return {"f1": round(2 * p * r / (p + r) if p + r else 0.0, 4), "precision": round(p, 4),
+                "recall": round(r, 4)}
+
+    types = sorted({g["action_type"] for g in gold} | {p["action_type"] for p in pred})
+    per_type = {t: dict(prf(sum(p["action_type"] == t for p in pred), sum(g["action_type"] == t for g in gold),
+                            sum(gold[gi]["action_type"] == t for gi, _pi in pairs)),
+                        gold=sum(g["action_type"] == t for g in gold)) for t in types}
+    matched = {pi for _gi, pi in pairs}
+    return {**prf(len(pred), len(gold), len(pairs)), "per_type": per_type,
+            "events_per_negative_article": round(sum(map(len, negative)) / max(len(negative), 1), 3),
+            "detected": sum(p["source"] == "detector" for p in pred),
+            "detected_correct": sum(p["source"] == "detector" for i, p in enumerate(pred) if i in matched),
+            "correct": [i in matched for i in range(len(pred))], "pred": pred}
+
+
+def choose_detector(held: Sequence[HeldOut], kept: Sequence[list[dict[str, Any]]]
+                    ) -> tuple[float, tuple[float, float], dict[str, Any]]:
+    """The detector threshold that maximises out-of-fold event F1 of the whole decision (the highest among
+    equals), the Platt calibration of its proposals, and the scores at that threshold."""
+    best: tuple[float, float, dict[str, Any]] | None = None
+    for threshold in DETECT_GRID:
+        s = event_scores(held, [with_detections(h, k, threshold) for h, k in zip(held, kept, strict=True)])
+        if best is None or s["f1"] >= best[0]:
+            best = (s["f1"], threshold, s)
+    assert best is not None
+    low = event_scores(held, [with_detections(h, k, DETECT_FLOOR) for h, k in zip(held, kept, strict=True)])
+    proposals = [(p["confidence"], ok) for p, ok in zip(low["pred"], low["correct"], strict=True)
+                 if p["source"] == "detector"]
+    calibration = fit_platt([logit(p) for p, _ in proposals], [int(ok) for _, ok in proposals]) \
+        if proposals else (1.0, 0.0)
+    return best[1], (round(calibration[0], 4), round(calibration[1], 4)), best[2]
+
+
+def _summary(s: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in s.items() if k not in ("correct", "pred")}
 
 
 def gate_threshold(gate_probs: Sequence[float]) -> float:
@@ -197,7 +323,13 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     a, b = fit_platt([logit(r) for r in oof.raw], oof.correct)
     conf = [sigmoid(a * logit(r) + b) for r in oof.raw]
     keep, oof_scores = best_threshold(conf, oof.correct, oof.n_gold)
+    kept = [kept_rows(h, lambda r: sigmoid(a * logit(r) + b), keep) for h in oof.held]
+    before = event_scores(oof.held, kept)
+    detect_threshold, detect_calibration, after = choose_detector(oof.held, kept)
+    logger.info("train: out of fold F1 %.4f -> %.4f with the detector (threshold %.3f)", before["f1"],
+                after["f1"], detect_threshold)
     sentence, event, types = _fit_models(data)
+    detector = _fit_detector(data)
     digest = data_digest([p for _n, ap, gp in sets for p in (ap, gp)])
     version = f"dl{MODEL_MAJOR}-{hashlib.sha256((digest + code_digest + rules_digest).encode()).hexdigest()[:10]}"
     card = {
@@ -207,12 +339,15 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
         "candidates": sum(len(x.candidates) for x in data),
         "candidates_matched": sum(lab is not None for x in data for lab in x.labels),
         "sentences": sum(len(x.sentence_labels) for x in data),
-        "features": {"sentence": len(sentence.vocab), "event": len(event.vocab), "types": len(types.vocab)},
+        "features": {"sentence": len(sentence.vocab), "event": len(event.vocab), "types": len(types.vocab),
+                     "detector": len(detector.vocab)},
         "l2": L2, "folds": FOLDS, "calibrated_on": list(calibrate_on), "out_of_fold": oof_scores,
+        "out_of_fold_events": {"without_detector": _summary(before), "with_detector": _summary(after)},
         "data_sha256": digest, "code_sha256": code_digest, "rules_sha256": rules_digest,
     }
     return DecisionModel(version=version, sentence=sentence, event=event, types=types, calibration=(a, b),
-                         keep_threshold=keep, reread_threshold=gate_threshold(oof.gate), card=card)
+                         keep_threshold=keep, reread_threshold=gate_threshold(oof.gate), detector=detector,
+                         detect_threshold=detect_threshold, detect_calibration=detect_calibration, card=card)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -1,0 +1,113 @@
+"""Rows for events the sentence detector finds where the rules coded none of that type.
+
+The detector gives a sentence and an action_type; the arguments come from the rule engine's own readers over
+the sentence's clauses (already tokenised, with their cues and actors, by the article pass): the first actor
+named, the earliest stated date (else the publication date, as the rules do), the toll, and the most
+specific plausible place the gazetteer finds in the sentence, else the place of the article's nearest kept
+event before it (else its first). The row itself is made by the rules' ``event_row``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.extract.candidate import Candidate
+from pipeline.extract.components.rows import event_row
+from pipeline.extract.dates import find_dates
+from pipeline.extract.document import ArticleDoc, Sentence
+from pipeline.extract.lexicon import Lexicons, Trigger
+from pipeline.extract.places import foreign_origin, place_mentions, plausible_place
+from pipeline.extract.resources import Resources
+from pipeline.extract.tolls import read_toll
+from pipeline.extract.triggers import event_date
+
+GEO_COLUMNS = ("location_text", "country_code", "admin1", "admin2", "latitude", "longitude", "geonames_id",
+               "geo_precision")
+_PRECISION_RANK = {"country": 0, "admin1": 1, "admin2": 2}
+
+
+def action_triggers(lex: Lexicons) -> dict[str, Trigger]:
+    """Per action_type, a pattern-less trigger carrying the CAMEO code most of its lexicon triggers have."""
+    codes: dict[str, Counter[str]] = {}
+    for entries in lex.triggers.by_first.values():
+        for _pattern, entry in entries:
+            if isinstance(entry, Trigger):
+                codes.setdefault(entry.action_type, Counter())[entry.cameo_code] += 1
+    return {action: Trigger((), action, None, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0], 0.0)
+            for action, c in sorted(codes.items())}
+
+
+@dataclass(frozen=True)
+class DetectedRows:
+    """Builds the row of a detected event of ``action`` whose evidence is the sentence [start, end)."""
+
+    res: Resources
+    triggers: dict[str, Trigger]
+
+    @classmethod
+    def build(cls, res: Resources) -> DetectedRows:
+        return cls(res, action_triggers(res.lex))
+
+    def __call__(self, doc: ArticleDoc, start: int, end: int, action: str, confidence: float,
+                 kept: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The row, or None when the sentence is boilerplate (no clause of the article pass) or the action
+        has no trigger in the lexicon."""
+        clauses = [s for s in doc.sentences if s.start < end and s.end > start]
+        trigger = self.triggers.get(action)
+        if not clauses or trigger is None or doc.context is None:
+            return None
+        ctx = doc.ctx
+        actor = next((s.actors[0] for s in clauses if s.actors), None)
+        date, precision, date_text = self._date(doc, clauses)
+        toll = next((t for t in (read_toll(self.res, s.tokens, s.cues) for s in clauses)
+                     if t.fatalities or t.vague or t.unnumbered or t.injured), None)
+        place_text, place = self._place(doc, clauses)
+        cand = Candidate(
+            action_type=action, trigger=trigger, trigger_text=None, sentence_idx=clauses[0].idx, start=start,
+            end=end, evidence=doc.text[start:end], modality="asserted", date=date, date_precision=precision,
+            date_text=date_text, date_from_cue=date_text is not None,
+            actor1=(actor[1], actor[2], actor[3]) if actor else None, actor2=None, location_text=place_text,
+            place=place, fatalities=list(toll.fatalities) if toll else [],
+            fatalities_vague=list(toll.vague) if toll else [],
+            fatalities_unnumbered=toll.unnumbered if toll else False,
+            injured=list(toll.injured) if toll else [], fatalities_attackers=list(toll.attackers) if toll else [],
+            confidence=confidence, own_location=place is not None)
+        row = event_row(self.res.lex, ctx, cand)
+        if place is None:
+            ref = _article_place(kept, start)
+            if ref is not None:
+                row.update({k: ref[k] for k in GEO_COLUMNS})
+        return row
+
+    def _date(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[Any, str, str | None]:
+        for s in clauses:
+            dates = find_dates(s.norm, doc.published, use_fallback=self.res.use_fallback)
+            if any(not d.future for d in dates):
+                date, precision, _text, _cue = event_date(doc.ctx, dates, [], s.norm, separate=True)
+                d = min((x for x in dates if not x.future), key=lambda x: x.date)
+                return date, precision, s.source(doc.text, d.start, d.end)
+        date, precision, _text, _cue = event_date(doc.ctx, [], [], "", separate=True)
+        return date, precision, None
+
+    def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
+        ctx = doc.ctx
+        found = []
+        for s in clauses:
+            for pm in place_mentions(self.res, s.norm, ctx.country):
+                if plausible_place(pm, ctx) and not foreign_origin(pm, s.norm, ctx.country):
+                    found.append((_PRECISION_RANK.get(pm.place.geo_precision, 3), s, pm))
+        if not found:
+            return None, None
+        _rank, s, pm = max(found, key=lambda x: x[0])  # the most specific; the first among equals
+        return s.source(doc.text, pm.start, pm.end), pm.place
+
+
+def _article_place(kept: list[dict[str, Any]], start: int) -> dict[str, Any] | None:
+    """The kept event with a place nearest before ``start`` (else the first with a place)."""
+    placed = [r for r in kept if r.get("location_text")]
+    before = [r for r in placed if r["char_start"] <= start]
+    if before:
+        return max(before, key=lambda r: r["char_start"])
+    return min(placed, key=lambda r: r["char_start"]) if placed else None

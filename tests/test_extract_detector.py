@@ -1,0 +1,182 @@
+"""The sentence detector of the decision layer: what it proposes, the rows it builds, how it is trained."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from pipeline import schema
+from pipeline.extract.decision import DetectedRows, reread_components, rule_reread
+from pipeline.extract.decision.layer import DecisionLayer, article_view, detections, detector_inputs
+from pipeline.extract.decision.linear import LinearModel, fit
+from pipeline.extract.decision.model import DecisionModel
+from pipeline.extract.decision.train import choose_detector, event_scores, kept_rows, with_detections
+
+PUBLISHED = dt.date(2025, 3, 3)
+LEAD = "قتل ثلاثة جنود في هجوم شنه مسلحون على نقطة للجيش في بلدة المقدادية اليوم."
+# No rule trigger: the rules code nothing from it, but it reports a protest.
+MARCH = "وخرج آلاف المواطنين إلى شوارع مدينة الموصل رافعين لافتات تطالب بمحاسبة المسؤولين، وأصيب اثنان منهم."
+RECAP = "وكانت المدينة قد شهدت أحداثا مماثلة العام الماضي."
+ARTICLE = f"{LEAD}\n{MARCH}\n{RECAP}"
+CLASSES = ("none", "attack", "protest")
+
+
+def voting(feature: str, winner: str) -> LinearModel:
+    """A detector whose feature ``feature`` votes for ``winner``; "none" wins otherwise."""
+    w = np.zeros((1, len(CLASSES)), dtype=np.float32)
+    w[0, CLASSES.index(winner)] = 6.0
+    bias = np.zeros(len(CLASSES), dtype=np.float32)
+    bias[0] = 1.0
+    return LinearModel(CLASSES, {feature: 0}, w, bias)
+
+
+def keep_all() -> LinearModel:
+    return LinearModel(("no", "yes"), {}, np.zeros((0, 2), dtype=np.float32), np.array([0.0, 5.0], np.float32))
+
+
+def types_attack() -> LinearModel:
+    return LinearModel(("attack", "protest"), {}, np.zeros((0, 2), dtype=np.float32),
+                       np.array([5.0, 0.0], np.float32))
+
+
+def model(detector: LinearModel, threshold: float = 0.5) -> DecisionModel:
+    return DecisionModel(version="dl-test", sentence=voting("never", "attack"), event=keep_all(), types=types_attack(),
+                         calibration=(1.0, 0.0), keep_threshold=0.3, reread_threshold=0.99, detector=detector,
+                         detect_threshold=threshold, detect_calibration=(1.0, 0.0))
+
+
+def layer_rows(engine, m: DecisionModel, text: str = ARTICLE) -> list[dict]:
+    doc = engine.process(article_id="a", text=text, title=None, published=PUBLISHED)
+    detected = DetectedRows.build(engine.resources)
+    return DecisionLayer(m, rule_reread(engine), engine.lex, engine.gaz)(
+        doc.rows, article_id="a", text=text, title=None, published=PUBLISHED,
+        propose=lambda s, e, a, c, kept: detected(doc, s, e, a, c, kept))
+
+
+def test_the_rules_code_nothing_from_the_march(engine):
+    rows = engine.extract(article_id="a", text=ARTICLE, title=None, published=PUBLISHED)
+    start = ARTICLE.index(MARCH)
+    assert rows and all(r["char_end"] <= start or r["char_start"] >= start + len(MARCH) for r in rows)
+
+
+def test_detector_proposes_a_row_for_a_sentence_without_trigger(engine):
+    rows = layer_rows(engine, model(voting("w=شوارع", "protest")))
+    start = ARTICLE.index(MARCH)
+    protest = [r for r in rows if r["action_type"] == "protest"]
+    assert len(protest) == 1
+    r = protest[0]
+    assert (r["char_start"], r["char_end"]) == (start, start + len(MARCH)) and r["evidence"] == MARCH
+    assert r["modality"] == "asserted" and r["article_id"] == "a" and 0.5 < r["confidence"] < 1.0
+    assert (r["event_type"], r["sub_event_type"]) == schema.ACTION_TO_ACLED["protest"]
+    assert r["location_text"] and "الموصل" in r["location_text"] and r["country_code"] == "IQ"
+    assert r["admin1"] == "Nineveh"
+    assert r["injured"] == 2 and r["fatalities"] == 0
+    assert r["event_date"] == PUBLISHED and r["date_precision"] == "month"  # no date stated: the rules' default
+    coded = {f.name: f.allowed for f in schema.TABLE_FIELDS["events"] if f.allowed}
+    assert [(k, r[k]) for k, allowed in coded.items() if r.get(k) is not None and r[k] not in allowed] == []
+    assert any(x["action_type"] == "attack" and x["char_start"] == 0 for x in rows)  # the rules' event stays
+
+
+def test_negative_sentences_and_covered_types_get_no_detected_row(engine):
+    start = ARTICLE.index(MARCH)
+    silent = layer_rows(engine, model(voting("never", "protest")))
+    assert not any(r["char_start"] == start for r in silent)
+    # the lead already has a kept attack row: the detector's attack there adds nothing
+    rows = layer_rows(engine, model(voting("w=جنود", "attack")))
+    assert sum(r["action_type"] == "attack" and r["char_start"] == 0 for r in rows) == 1
+
+
+def test_no_detected_row_in_an_article_where_nothing_was_kept(engine):
+    text = f"{MARCH}\n{RECAP}"
+    assert layer_rows(engine, model(voting("w=شوارع", "protest")), text) == []
+
+
+def test_a_detected_row_without_a_place_takes_the_article_event_place(engine):
+    text = f"{LEAD}\nوخرج آلاف المواطنين رافعين لافتات تطالب بمحاسبة المسؤولين."
+    rows = layer_rows(engine, model(voting("w=لافتات", "protest")), text)
+    lead = next(r for r in rows if r["action_type"] == "attack")
+    protest = next(r for r in rows if r["action_type"] == "protest")
+    assert protest["location_text"] == lead["location_text"] and protest["admin1"] == lead["admin1"]
+
+
+def test_detections_respect_the_threshold_and_kept_types(engine):
+    view = article_view(ARTICLE, None, engine.lex)
+    probs = [{"none": 0.2, "attack": 0.7, "protest": 0.1}, {"none": 0.3, "protest": 0.6, "attack": 0.1},
+             {"none": 0.9, "attack": 0.05, "protest": 0.05}]
+    kept = [{"action_type": "attack", "char_start": 0, "char_end": len(LEAD)}]
+    assert detections(probs, view, kept, 0.5) == [(1, "protest", 0.6)]
+    assert detections(probs, view, kept, 0.65) == []
+    assert detections(probs, view, [], 0.5) == []
+
+
+def test_detector_features_read_what_the_rules_coded(engine):
+    view = article_view(ARTICLE, "احتجاجات في الموصل", engine.lex)
+    rows = engine.extract(article_id="a", text=ARTICLE, title=None, published=PUBLISHED)
+    feats = detector_inputs(view, rows)
+    assert len(feats) == len(view.sentences) == 3
+    assert "rulecand=attack" in feats[0] and "rulecand=none" in feats[1]
+    assert any(f.startswith("c4=") for f in feats[1]) and any(f.startswith("title_share=") for f in feats[1])
+
+
+def test_prediction_counts_a_feature_once_as_training_does():
+    m = fit([["a", "b"], ["a"], ["c"], ["c", "b"]] * 3, ["x", "x", "y", "y"] * 3, l2=0.5, min_count=1)
+    assert m.proba(["a", "a", "a", "b"]) == m.proba(["a", "b"])
+
+
+def test_reread_skips_the_domain_gate_and_takes_the_article_country(engine):
+    names = [c.name for c in reread_components(engine)]
+    assert "domain" not in names and "country" in names and names[-1] == "rows"
+    rows = rule_reread(engine)("قصفت الطائرات بلدة سرمان اليوم.", PUBLISHED, "SY")
+    assert rows and rows[0]["country_code"] == "SY"
+
+
+class _Article:
+    def __init__(self, article_id: str, view, gold):
+        self.article_id, self.view, self.gold = article_id, view, gold
+        self.candidates = []
+
+
+class _Held:
+    def __init__(self, article, detector):
+        self.article, self.candidates, self.detector = article, [], detector
+
+
+def test_detector_threshold_is_chosen_on_strict_event_f1(engine):
+    """Out of fold, the detector's threshold is the one that maximises the scorer's event F1."""
+    view = article_view(ARTICLE, None, engine.lex)
+    gold = [{"article_id": "a", "action_type": "attack", "evidence": LEAD},
+            {"article_id": "a", "action_type": "protest", "evidence": MARCH}]
+    art = _Article("a", view, gold)
+    held = [_Held(art, [{"none": 0.9, "attack": 0.1}, {"none": 0.4, "protest": 0.6},
+                        {"none": 0.55, "protest": 0.45}])]
+    kept = [[{"article_id": "a", "action_type": "attack", "char_start": 0, "char_end": len(LEAD),
+              "confidence": 0.9, "source": "rules"}]]
+    assert event_scores(held, kept)["recall"] == 0.5
+    threshold, (a, _b), scores = choose_detector(held, kept)
+    assert 0.45 < threshold <= 0.6 and scores["f1"] == 1.0 and scores["detected"] == 1
+    assert a > 0  # calibration: higher detector probability, more often right
+    rows = with_detections(held[0], kept[0], 0.4)
+    assert [r["source"] for r in rows] == ["rules", "detector", "detector"]
+    assert kept_rows(held[0], lambda r: r, 0.5) == []
+
+
+@pytest.mark.parametrize("gold_set", ["train_blind"])
+def test_bundled_detector_rows_come_from_sentences_with_no_kept_row_of_their_type(deciding_engine, gold_set):
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "gold" / gold_set / "articles.jsonl"
+    detected = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        art = json.loads(line)
+        rows = deciding_engine.extract(article_id=art["id"], text=art["text"], title=art.get("title"),
+                                       published=dt.date.fromisoformat(art["published"][:10]))
+        for r in rows:
+            if r["trigger_text"] is None and r["modality"] == "asserted":
+                detected += 1
+                same = [x for x in rows if x is not r and x["action_type"] == r["action_type"]
+                        and x["char_start"] < r["char_end"] and r["char_start"] < x["char_end"]]
+                assert same == [] and r["evidence"] == art["text"][r["char_start"]:r["char_end"]]
+    assert detected > 0  # the bundled detector proposes events on blind-coded news
