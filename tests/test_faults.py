@@ -16,6 +16,7 @@ validation, store and load code (about 16,000 line events); see README "Reliabil
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import signal
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline import paths, schema
@@ -94,7 +96,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _copy(base: Path, dest: Path) -> Path:
-    shutil.copytree(base, dest)
+    shutil.copytree(base, dest, symlinks=True)  # `latest` stays a symlink
     return dest
 
 
@@ -117,7 +119,8 @@ def snapshot(root: Path) -> dict[str, list]:
 
 def leftovers(root: Path) -> list[str]:
     hidden = [str(p.relative_to(root)) for p in root.rglob("._*")]
-    return hidden + [p.name for p in (root / "warehouse").glob("*.building-*")]
+    building = [p.name for p in (root / "warehouse").glob("*.building-*")]
+    return hidden + building + [p.name for p in (root / "snapshots").glob(".*")]  # build folders, pointer temps
 
 
 @pytest.fixture(scope="module")
@@ -206,5 +209,160 @@ def test_kill_a_whole_run_then_rerun_gives_the_clean_rows(point: str, chain_clea
     rc, _ = _child(root, point, *CHAIN)
     assert rc == -signal.SIGKILL, f"{point} was never reached"
     assert _child(root, "none", *CHAIN)[0] == 0
+    assert snapshot(root) == expected
+    assert leftovers(root) == []
+
+
+# --- publish -------------------------------------------------------------------------------------------------
+# A previous release (v2025.03.04, published while the warehouse still held the 3 ghost events) and the clean
+# warehouse: `publish --version v2025.03.05` writes a release whose changes.json lists the events the 3 ghost
+# mentions no longer count in.
+PREVIOUS, VERSION = "v2025.03.04", "v2025.03.05"
+PUBLISH = f"publish={VERSION}"
+PUBLISH_NAMED_POINTS = (  # (kill point, where the killed publish stopped: see _kill_window)
+    ("write_csv_with_bom@2", "building"),   # inside the build folder: events written, mentions' CSV next
+    ("_write_text@1", "building"),          # data files written, changes.json about to be written
+    ("changes_markdown@1", "building"),     # changes.json written, CHANGES.md next
+    ("point_latest@1", "renamed"),          # release folder renamed into place, latest not repointed
+    ("point_latest@1+57", "renamed"),       # latest.json's temp file written, not renamed over latest.json
+    ("point_latest@1+59", "latest.json"),   # latest.json repointed, the latest symlink not yet
+    ("point_latest@1+62", "latest.json"),   # the new symlink made under a temp name, not renamed yet
+    ("point_latest@1+66", "done"),          # everything done, killed before reporting success
+)
+PUBLISH_TEST_POINTS = ("write_csv_with_bom@2", "point_latest@1", "point_latest@1+57", "point_latest@1+66")
+PUBLISH_LINE_POINTS = 24
+# manifest.json records when the release was built: the only field a rerun may change (and so the checksum
+# in manifest.json.sha256 and latest.json's manifest_sha256). Every other file is byte-identical.
+MANIFEST_TIME_FIELDS = ("created_at",)
+
+
+@pytest.fixture(scope="module")
+def publish_base(base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from pipeline.publish import publish_snapshot
+
+    root = _copy(base, tmp_path_factory.mktemp("publish") / "data")
+    publish_snapshot(_settings(root), version=PREVIOUS)
+    assert _child(root, "none", "store", "load")[0] == 0
+    return root
+
+
+def release(root: Path) -> dict[str, object]:
+    """What `publish` left: the new release's files (Parquet row by row, manifest without its time fields),
+    verify-snapshot's verdict, the pointers, the previous release and any other entry of the snapshots root."""
+    from pipeline.cli import main as cli_main
+
+    snapshots = root / "snapshots"
+    folder = snapshots / VERSION
+    out: dict[str, object] = {"verify": cli_main(["verify-snapshot", str(folder)]),
+                              "verify_previous": cli_main(["verify-snapshot", str(snapshots / PREVIOUS)])}
+    for file in sorted(folder.iterdir()):
+        if file.suffix == ".parquet":
+            out[file.name] = pq.read_table(file).to_pylist()
+        elif file.name == "manifest.json":
+            manifest = json.loads(file.read_text(encoding="utf-8"))
+            out[file.name] = {k: v for k, v in manifest.items() if k not in MANIFEST_TIME_FIELDS}
+        elif file.name != "manifest.json.sha256":
+            out[file.name] = file.read_bytes()
+    latest = json.loads((snapshots / "latest.json").read_text(encoding="utf-8"))
+    out["latest.json"] = (latest["version"], latest["path"])
+    out["latest"] = os.readlink(snapshots / "latest")
+    out["snapshots"] = sorted(p.name for p in snapshots.iterdir())
+    return out
+
+
+@pytest.fixture(scope="module")
+def publish_clean(publish_base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], int]:
+    root = _copy(publish_base, tmp_path_factory.mktemp("publish-clean") / "data")
+    rc, lines = _child(root, "none", PUBLISH)
+    assert rc == 0
+    out = release(root)
+    assert out["verify"] == 0 and out["latest.json"] == (VERSION, VERSION) and out["latest"] == VERSION
+    assert out["snapshots"] == ["latest", "latest.json", PREVIOUS, VERSION]
+    changes = json.loads(out["changes.json"])
+    assert changes["previous_version"] == PREVIOUS and changes["counts"]["changed"]  # the ghosts' events
+    return out, lines
+
+
+def _kill_window(root: Path) -> str:
+    """Where a killed publish stopped: building, renamed into place, latest.json repointed, or both pointers."""
+    snapshots = root / "snapshots"
+    if not (snapshots / VERSION).exists():
+        return "building"
+    if json.loads((snapshots / "latest.json").read_text())["version"] != VERSION:
+        return "renamed"
+    return "done" if os.readlink(snapshots / "latest") == VERSION else "latest.json"
+
+
+def _publish_points() -> list[str]:
+    named = [point for point, _ in PUBLISH_NAMED_POINTS]
+    if os.environ.get("FAULTS") != "all":
+        return [p for p in named if p in PUBLISH_TEST_POINTS]
+    return named + [f"line@{k}" for k in range(1, PUBLISH_LINE_POINTS + 1)]
+
+
+@pytest.mark.parametrize("point", _publish_points())
+def test_kill_publish_then_rerun_completes_the_release(point: str, publish_base: Path, publish_clean,
+                                                        tmp_path: Path) -> None:
+    expected, lines = publish_clean
+    if point.startswith("line@"):
+        point = f"line@{max(1, int(point[5:]) * lines // (PUBLISH_LINE_POINTS + 1))}"
+    root = _copy(publish_base, tmp_path / "data")
+    rc, _ = _child(root, point, PUBLISH)
+    assert rc == -signal.SIGKILL, f"{point} was never reached"
+    window = dict(PUBLISH_NAMED_POINTS).get(point)
+    if window:
+        assert _kill_window(root) == window
+    assert _child(root, "none", PUBLISH)[0] == 0  # the rerun of the same command: no manual step
+    assert release(root) == expected
+    assert leftovers(root) == []
+
+
+# --- recode --------------------------------------------------------------------------------------------------
+# `recode --from D --to D` over the day whose lake and warehouse hold an older coding (3 more events): the
+# re-extraction replaces it, as with a changed lexicon.
+RECODE_NAMED_POINTS = (
+    "_extract_batch@1",     # re-extraction: the stored articles staged, the first batch being coded
+    "_roll_forward@6",      # partition replace: lake articles replaced, the events' replace committed only
+    "_load_table_days@2",   # reload: inside the warehouse transaction, events being loaded
+)
+RECODE_LINE_POINTS = 24
+
+
+def _fault_config(folder: Path) -> None:
+    """fault.toml for the CLI stages: the settings the in-process stages use (no GE data docs)."""
+    (folder / "fault.toml").write_text("[validate]\ndata_docs = false\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def recode_clean(base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list], int]:
+    folder = tmp_path_factory.mktemp("recode-clean")
+    _fault_config(folder)
+    root = _copy(base, folder / "data")
+    rc, lines = _child(root, "none", "recode")
+    assert rc == 0
+    rows = snapshot(root)
+    assert not [r for r in rows["warehouse.events"] if str(r[0]).startswith("ghost-")]
+    recode_run = rows["lake.events"][0]["run_id"]
+    assert recode_run.startswith("recode-") and \
+        {r[0] for r in rows["warehouse.runs"] if r[1] == "store"} == {recode_run}
+    return rows, lines
+
+
+def _recode_points() -> list[str]:
+    if os.environ.get("FAULTS") != "all":
+        return list(RECODE_NAMED_POINTS)
+    return list(RECODE_NAMED_POINTS) + [f"line@{k}" for k in range(1, RECODE_LINE_POINTS + 1)]
+
+
+@pytest.mark.parametrize("point", _recode_points())
+def test_kill_recode_then_rerun_gives_the_clean_rows(point: str, base: Path, recode_clean, tmp_path: Path) -> None:
+    expected, lines = recode_clean
+    if point.startswith("line@"):
+        point = f"line@{max(1, int(point[5:]) * lines // (RECODE_LINE_POINTS + 1))}"
+    _fault_config(tmp_path)
+    root = _copy(base, tmp_path / "data")
+    rc, _ = _child(root, point, "recode")
+    assert rc == -signal.SIGKILL, f"{point} was never reached"
+    assert _child(root, "none", "recode")[0] == 0
     assert snapshot(root) == expected
     assert leftovers(root) == []
