@@ -320,10 +320,10 @@ def test_kill_publish_then_rerun_completes_the_release(point: str, publish_base:
 # --- recode --------------------------------------------------------------------------------------------------
 # `recode --from D --to D` over the day whose lake and warehouse hold an older coding (3 more events): the
 # re-extraction replaces it, as with a changed lexicon.
-RECODE_NAMED_POINTS = (
-    "_extract_batch@1",     # re-extraction: the stored articles staged, the first batch being coded
-    "_roll_forward@6",      # partition replace: lake articles replaced, the events' replace committed only
-    "_load_table_days@2",   # reload: inside the warehouse transaction, events being loaded
+RECODE_NAMED_POINTS = (  # (kill point, where the killed recode stopped: see _recode_window)
+    ("_extract_batch@1", "extracting"),    # the stored articles staged, the first batch being coded again
+    ("_roll_forward@6", "replacing"),      # lake articles replaced, the events' replace committed, not rolled forward
+    ("_load_table_days@2", "reloading"),   # the lake recoded; inside the warehouse transaction, events loading
 )
 RECODE_LINE_POINTS = 24
 
@@ -348,10 +348,28 @@ def recode_clean(base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     return rows, lines
 
 
+def _recode_window(root: Path) -> str:
+    """Where a killed recode stopped, from the ghost events of the older coding and the lake's commit files."""
+    settings = _settings(root)
+    lake_ghosts = any(i.startswith("ghost-") for i in read_partition(
+        settings, table_name="events", run_date=RUN_DATE).column("event_id").to_pylist())
+    if list((root / "lake" / "events" / f"dt={RUN_DATE}").glob("._commit-*")):
+        return "replacing"
+    if lake_ghosts:
+        return "extracting"
+    con = duckdb.connect(paths.warehouse_path(settings), read_only=True)
+    try:
+        ghosts = con.execute("select count(*) from event_mentions where mention_id like 'ghost-%'").fetchone()[0]
+    finally:
+        con.close()
+    return "reloading" if ghosts else "done"
+
+
 def _recode_points() -> list[str]:
+    named = [point for point, _ in RECODE_NAMED_POINTS]
     if os.environ.get("FAULTS") != "all":
-        return list(RECODE_NAMED_POINTS)
-    return list(RECODE_NAMED_POINTS) + [f"line@{k}" for k in range(1, RECODE_LINE_POINTS + 1)]
+        return named
+    return named + [f"line@{k}" for k in range(1, RECODE_LINE_POINTS + 1)]
 
 
 @pytest.mark.parametrize("point", _recode_points())
@@ -363,6 +381,9 @@ def test_kill_recode_then_rerun_gives_the_clean_rows(point: str, base: Path, rec
     root = _copy(base, tmp_path / "data")
     rc, _ = _child(root, point, "recode")
     assert rc == -signal.SIGKILL, f"{point} was never reached"
+    window = dict(RECODE_NAMED_POINTS).get(point)
+    if window:
+        assert _recode_window(root) == window
     assert _child(root, "none", "recode")[0] == 0
     assert snapshot(root) == expected
     assert leftovers(root) == []
