@@ -1,5 +1,5 @@
-"""Fault injection: SIGKILL the store and load stages at many points, rerun with no manual step, and get
-exactly the rows of a clean run (https://issues.local/12, "kill -9 anywhere, nothing lost").
+"""Fault injection: SIGKILL the store, load, publish and recode stages at many points, rerun with no manual
+step, and get exactly the rows of a clean run (https://issues.local/12, "kill -9 anywhere, nothing lost").
 
 The day already holds an older version (the lake and the warehouse have three extra "ghost" events, as
 after reprocessing a day that now yields fewer events): a kill must never resurrect them, lose the day or
@@ -11,6 +11,11 @@ the stage code; the rerun is the same command without the kill.
 evenly over every line the two stages execute (about 5,000 line events), and kills whole runs (crawl ->
 extract -> validate -> store -> load from an empty data root) at points spread over crawl state, extract,
 validation, store and load code (about 16,000 line events); see README "Reliability".
+
+``conflict-events publish`` (over a previous release) and ``conflict-events recode --from D --to D`` (over a
+day whose older coding had the ghosts) are killed the same way, at named points (a few in ``make test``) and
+at points spread over the lines they execute (``make faults``): the rerun of the same command must give the
+clean run's release (file by file) or the clean recode's lake and warehouse rows.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -232,7 +238,8 @@ PUBLISH_NAMED_POINTS = (  # (kill point, where the killed publish stopped: see _
 PUBLISH_TEST_POINTS = ("write_csv_with_bom@2", "point_latest@1", "point_latest@1+57", "point_latest@1+66")
 PUBLISH_LINE_POINTS = 24
 # manifest.json records when the release was built: the only field a rerun may change (and so the checksum
-# in manifest.json.sha256 and latest.json's manifest_sha256). Every other file is byte-identical.
+# in manifest.json.sha256 and latest.json's manifest_sha256). Every other file is byte-identical (a
+# spreadsheet except the write time in its docProps/core.xml, and so its checksum in the manifest).
 MANIFEST_TIME_FIELDS = ("created_at",)
 
 
@@ -261,6 +268,10 @@ def release(root: Path) -> dict[str, object]:
         elif file.name == "manifest.json":
             manifest = json.loads(file.read_text(encoding="utf-8"))
             out[file.name] = {k: v for k, v in manifest.items() if k not in MANIFEST_TIME_FIELDS}
+            out[file.name]["files"] = {n: h for n, h in manifest["files"].items() if not n.endswith(".xlsx")}
+        elif file.suffix == ".xlsx":  # a zip whose docProps/core.xml records when it was written
+            with zipfile.ZipFile(file) as book:
+                out[file.name] = {n: book.read(n) for n in book.namelist() if n != "docProps/core.xml"}
         elif file.name != "manifest.json.sha256":
             out[file.name] = file.read_bytes()
     latest = json.loads((snapshots / "latest.json").read_text(encoding="utf-8"))

@@ -3,7 +3,9 @@
 - A publish killed inside ``point_latest`` left ``.latest.json.<pid>`` or ``.latest.<pid>`` in the snapshots
   folder for ever: the cleanup knew build folders only.
 - A publish killed after its last step (or killed after the rename of a subset release, which ``latest``
-  never names) was refused on its rerun (SnapshotExists): an Airflow retry failed for a release that exists.
+  never names) was refused on its rerun: ``error: ... already exists``, exit 2, for a release that was
+  complete. It is now told SnapshotUnchanged when the release holds the rows it would write (the CLI exits
+  0; the snapshot DAG skips the task as before); other rows or filters are still refused.
 - A build folder carrying the cleaning process's own pid (containers start every publish with the same pid)
   counted as a live publisher's and was never removed.
 """
@@ -20,7 +22,8 @@ from pathlib import Path
 import pytest
 from load_fixtures import build_known_lake, event, known_events, sources_arrow, write_lake
 
-from pipeline.errors import SnapshotExists
+from pipeline.cli import main
+from pipeline.errors import SnapshotExists, SnapshotUnchanged
 from pipeline.load import load_warehouse
 from pipeline.publish import publish_snapshot, verify_snapshot
 from pipeline.settings import Settings
@@ -65,10 +68,15 @@ def test_a_build_folder_with_this_process_id_is_not_a_live_publishers(warehouse:
     assert not [p.name for p in root.iterdir() if p.name.startswith(".")]
 
 
-def test_rerun_of_a_finished_publish_with_the_same_rows_succeeds_and_rewrites_nothing(warehouse: Settings) -> None:
+def test_rerun_of_a_finished_publish_with_the_same_rows_succeeds_and_rewrites_nothing(
+        warehouse: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     folder = Path(publish_snapshot(warehouse, version="v2025.01.14", created_at=CREATED))
     before = _tree(folder)
-    assert publish_snapshot(warehouse, version="v2025.01.14", created_at=RERUN) == str(folder)
+    with pytest.raises(SnapshotUnchanged) as unchanged:
+        publish_snapshot(warehouse, version="v2025.01.14", created_at=RERUN)
+    assert unchanged.value.path == str(folder)
+    assert main(["--data-root", warehouse.data_root, "publish", "--version", "v2025.01.14"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == str(folder)
     assert _tree(folder) == before and verify_snapshot(folder) == []
     assert json.loads((folder / "manifest.json").read_text())["created_at"] == CREATED.isoformat()
     assert not [p.name for p in folder.parent.iterdir() if p.name.startswith(".")]  # the compared build: gone
@@ -83,20 +91,23 @@ def test_rerun_of_a_subset_release_killed_after_its_rename_succeeds(warehouse: S
     with pytest.raises(KeyboardInterrupt):
         publish_snapshot(warehouse, version="v2025.01.14", created_at=CREATED, country="sy")
     monkeypatch.undo()
-    folder = publish_snapshot(warehouse, version="v2025.01.14", created_at=RERUN, country="sy")
-    assert json.loads((Path(folder) / "manifest.json").read_text())["filters"] == {"country": "SY"}
+    with pytest.raises(SnapshotUnchanged) as unchanged:
+        publish_snapshot(warehouse, version="v2025.01.14", created_at=RERUN, country="sy")
+    assert json.loads((Path(unchanged.value.path) / "manifest.json").read_text())["filters"] == {"country": "SY"}
 
 
 def test_an_existing_version_with_other_rows_or_filters_is_still_refused(warehouse: Settings) -> None:
     publish_snapshot(warehouse, version="v2025.01.14", created_at=CREATED)
-    with pytest.raises(SnapshotExists):
+    with pytest.raises(SnapshotExists) as refused:
         publish_snapshot(warehouse, version="v2025.01.14", created_at=RERUN, country="sy")
+    assert not isinstance(refused.value, SnapshotUnchanged)
     rows = known_events() + [event("e9", "a1", "alpha", dt.date(2025, 1, 10), dt.date(2025, 1, 11),
                                    evidence="قصف جديد", char_start=30, char_end=38)]
     write_lake(warehouse, "events", [r for r in rows if r["run_date"] == dt.date(2025, 1, 11)],
                dt.date(2025, 1, 11))
     load_warehouse(warehouse)
-    with pytest.raises(SnapshotExists):
+    with pytest.raises(SnapshotExists) as refused:
         publish_snapshot(warehouse, version="v2025.01.14", created_at=RERUN)
+    assert not isinstance(refused.value, SnapshotUnchanged)
     root = Path(warehouse.data_root) / "snapshots"
     assert not [p.name for p in root.iterdir() if p.name.startswith(".")]

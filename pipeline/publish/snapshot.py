@@ -5,8 +5,9 @@ events.geojson, codebook.md, datasheet.md, NOTICE, CITATION.cff, changes.json + 
 previous version, and manifest.json (checksummed by manifest.json.sha256). It is built in a hidden
 ``.<version>.<pid>.tmp`` folder and renamed into place; ``latest.json`` (a plain file) and the ``latest``
 symlink then name the newest version. A publish killed after the rename is completed by its rerun, and the
-rerun of a publish that finished (killed before it could report it) succeeds when the release holds the rows
-it would write now; build folders and pointer temp files of dead publishers are removed by the next publish.
+rerun of a publish that finished (killed before it could report it) is told SnapshotUnchanged when the release
+holds the rows it would write now (the CLI then exits 0); build folders and pointer temp files of dead
+publishers are removed by the next publish.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import paths, schema
-from pipeline.errors import ConfigError, SnapshotExists, ValidationFailed
+from pipeline.errors import ConfigError, SnapshotExists, SnapshotUnchanged, ValidationFailed
 from pipeline.load import connect
 from pipeline.load.ddl import quote_ident
 from pipeline.paths import resource_dir
@@ -371,9 +372,10 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
                      date_to: dt.date | None = None) -> str:
     """Publish the warehouse (or a subset) as ``<snapshots>/<version>/``; returns its path.
 
-    An existing version is refused (SnapshotExists) unless it is the same release: its publish was
-    interrupted before ``latest`` was updated, or it holds exactly the rows this publish would write (the
-    rerun of a publish killed after its last step). The rerun then completes it; nothing is rewritten.
+    An existing version is refused (SnapshotExists; versions are immutable) unless its publish was
+    interrupted before ``latest`` was updated: the rerun then completes it. When the existing release is
+    complete and holds exactly the rows this publish would write (the rerun of a publish killed after its
+    last step, or a repeated command), SnapshotUnchanged says so: nothing to do, nothing rewritten.
     """
     parse_version(version)
     created_at = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -384,11 +386,14 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
     target = root / version
     filters = {"country": country.upper() if country else None, "date_from": date_from, "date_to": date_to}
     if target.exists():
-        if not verify_snapshot(target) and (not latest_is_current(root) or
-                                            _holds_same_rows(settings, target, filters, created_at)):
-            # The rerun of a publish killed after its rename (latest not repointed yet) or after its last step.
+        sound = not verify_snapshot(target)
+        if sound and not latest_is_current(root):
+            # The rerun of a publish killed between its rename and repointing latest.
             logger.info("completing the publish of %s: latest -> %s", version, point_latest(root))
             return str(target)
+        if sound and _holds_same_rows(settings, target, filters, created_at):
+            raise SnapshotUnchanged(f"snapshot {version} is already published at {target} with these rows",
+                                    str(target))
         raise SnapshotExists(f"snapshot {version} already exists at {target}; versions are immutable")
     tmp = _build_folder(root, version)
     try:
