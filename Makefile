@@ -30,7 +30,7 @@ lint: env
 	$(BIN)/ruff check pipeline dags tests bench
 
 ## Fault injection, full run (~60 min): SIGKILL store/load at 64 points, whole runs at 13, publish at 32 and
-## recode at 27, rerun, compare every row with a clean run (`make test` runs 11 named kill points). README "Reliability".
+## recode at 27, rerun, compare every row with a clean run (`make test`: 10 named points). README "Reliability".
 faults: env
 	FAULTS=all $(BIN)/pytest -p no:cacheprovider tests/test_faults.py
 

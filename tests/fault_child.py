@@ -7,7 +7,9 @@ tasks call) and, through the real CLI, ``load`` (``conflict-events load --date D
 (``conflict-events recode --from D --to D``) and ``publish=VERSION`` (``conflict-events publish --version
 VERSION``). SPEC picks the kill point among the line events Python executes in the stage code (``TRACED``
 files): ``line@K`` = before the K-th line, ``FUNC@N`` = before the first line of the N-th call of function
-FUNC, ``FUNC@N+K`` = before the K-th line executed from that call on, ``none`` = no kill (the number of
+FUNC, ``FUNC@N+K`` = before the K-th line executed from that call on, ``at=TEXT@N`` = before the N-th
+execution of a line whose source starts with TEXT (a window between two statements that survives edits
+elsewhere in the file), ``none`` = no kill (the number of
 line events is written to COUNT_FILE, so a test can spread kill points over them). The CLI stages read
 the settings file ``fault.toml`` next to DATA_ROOT when it exists. The kill is a real
 SIGKILL: no ``finally``, no ``except``, no atexit handler runs, exactly as under ``kill -9`` or the OOM
@@ -17,6 +19,7 @@ killer.
 from __future__ import annotations
 
 import datetime as dt
+import linecache
 import os
 import signal
 import sys
@@ -30,9 +33,10 @@ TRACED = ("pipeline/store/parquet.py", "pipeline/load/warehouse.py", "pipeline/r
 
 class KillSwitch:
     def __init__(self, spec: str) -> None:
-        kind, _, n = spec.partition("@")
+        kind, _, n = spec.rpartition("@") if "@" in spec else (spec, "", "")
         n, _, after = n.partition("+")
-        self.func = None if kind in ("line", "none") else kind
+        self.text = kind[3:] if kind.startswith("at=") else None  # at=TEXT@N: the N-th run of that line
+        self.func = None if kind in ("line", "none") or self.text else kind
         self.at = int(n) if n else 0
         self.after = int(after) if after else 0  # FUNC@N+K: lines to run after entering the call
         self.lines = 0
@@ -53,7 +57,12 @@ class KillSwitch:
     def local_trace(self, frame, event, arg):
         if event == "line":
             self.lines += 1
-            if self.func is None and self.lines == self.at:
+            if self.text is not None:
+                if linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip().startswith(self.text):
+                    self.calls += 1
+                    if self.calls == self.at:
+                        self.kill()
+            elif self.func is None and self.lines == self.at:
                 self.kill()
             if self.entered_at is not None and self.lines - self.entered_at == self.after:
                 self.kill()
