@@ -111,3 +111,13 @@ def test_an_existing_version_with_other_rows_or_filters_is_still_refused(warehou
     assert not isinstance(refused.value, SnapshotUnchanged)
     root = Path(warehouse.data_root) / "snapshots"
     assert not [p.name for p in root.iterdir() if p.name.startswith(".")]
+
+
+def test_an_existing_version_without_a_warehouse_is_refused_as_existing(warehouse: Settings) -> None:
+    from pipeline import paths
+
+    publish_snapshot(warehouse, version="v2025.01.14", created_at=CREATED)
+    Path(paths.warehouse_path(warehouse)).unlink()
+    with pytest.raises(SnapshotExists) as refused:
+        publish_snapshot(warehouse, version="v2025.01.14", created_at=RERUN)
+    assert not isinstance(refused.value, SnapshotUnchanged)

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import paths, schema
-from pipeline.errors import ConfigError, SnapshotExists, SnapshotUnchanged, ValidationFailed
+from pipeline.errors import ConfigError, SnapshotExists, SnapshotUnchanged, ValidationFailed, WarehouseMissing
 from pipeline.load import connect
 from pipeline.load.ddl import quote_ident
 from pipeline.paths import resource_dir
@@ -360,7 +360,7 @@ def _holds_same_rows(settings: Settings, target: Path, filters: dict, created_at
     try:
         manifest = build_snapshot(settings, tmp, version=target.name, created_at=created_at,
                                   previous=existing.get("previous_version"), filters=filters)
-    except ValidationFailed:  # nothing to publish now
+    except (ValidationFailed, WarehouseMissing):  # nothing to publish now: not the same release
         return False
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
