@@ -29,8 +29,8 @@ test: env
 lint: env
 	$(BIN)/ruff check pipeline dags tests bench
 
-## Fault injection, full run (~35 min): SIGKILL store/load at 64 points and whole runs at 13 points, rerun,
-## compare every row with a clean run (`make test` runs the 4 named kill points only). README "Reliability".
+## Fault injection, full run (~60 min): SIGKILL store/load at 64 points, whole runs at 13, publish at 32 and
+## recode at 27, rerun, compare every row with a clean run (`make test`: 10 named points). README "Reliability".
 faults: env
 	FAULTS=all $(BIN)/pytest -p no:cacheprovider tests/test_faults.py
 

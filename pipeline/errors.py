@@ -67,6 +67,15 @@ class SnapshotExists(PipelineError):
     """A snapshot version already exists; published versions are immutable."""
 
 
+class SnapshotUnchanged(SnapshotExists):
+    """The version is already published, complete, with exactly the rows this publish would write (the rerun
+    of a publish killed after its last step): nothing to do. ``path`` is the release folder."""
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class WarehouseBusy(PipelineError):
     """Another process holds the DuckDB warehouse open for writing (or another load runs) past the wait."""
 

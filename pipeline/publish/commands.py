@@ -29,10 +29,18 @@ def _overrides(args: argparse.Namespace) -> dict[str, dict]:
 
 
 def publish_command(args: argparse.Namespace, settings: Settings) -> int:
+    import sys
+
+    from pipeline.errors import SnapshotUnchanged
     from pipeline.publish import publish_snapshot
 
-    print(publish_snapshot(settings, version=args.version, country=args.country, date_from=args.date_from,
-                           date_to=args.date_to))
+    try:
+        path = publish_snapshot(settings, version=args.version, country=args.country, date_from=args.date_from,
+                                date_to=args.date_to)
+    except SnapshotUnchanged as exc:  # a rerun after the publish finished: done already, not an error
+        print(exc, file=sys.stderr)
+        path = exc.path
+    print(path)
     return 0
 
 

@@ -4,8 +4,10 @@ A release folder ``<snapshots>/<version>/`` holds events, event_mentions and art
 events.geojson, codebook.md, datasheet.md, NOTICE, CITATION.cff, changes.json + CHANGES.md against the
 previous version, and manifest.json (checksummed by manifest.json.sha256). It is built in a hidden
 ``.<version>.<pid>.tmp`` folder and renamed into place; ``latest.json`` (a plain file) and the ``latest``
-symlink then name the newest version. A publish killed after the rename is completed by its rerun; temp
-folders of dead publishers are removed by the next publish.
+symlink then name the newest version. A publish killed after the rename is completed by its rerun, and the
+rerun of a publish that finished (killed before it could report it) is told SnapshotUnchanged when the release
+holds the rows it would write now (the CLI then exits 0); build folders and pointer temp files of dead
+publishers are removed by the next publish.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import paths, schema
-from pipeline.errors import ConfigError, SnapshotExists, ValidationFailed
+from pipeline.errors import ConfigError, SnapshotExists, SnapshotUnchanged, ValidationFailed, WarehouseMissing
 from pipeline.load import connect
 from pipeline.load.ddl import quote_ident
 from pipeline.paths import resource_dir
@@ -40,6 +42,7 @@ logger = logging.getLogger(__name__)
 # vYYYY.MM.DD, or vYYYY.MM.DD.N with N >= 1 (".0" would duplicate the plain date); nothing after it.
 VERSION_RE = re.compile(r"\Av(\d{4})\.(\d{2})\.(\d{2})(?:\.([1-9]\d{0,3}))?\Z")
 _TEMP_RE = re.compile(r"\A\.(v[0-9.]+)\.(\d+)\.tmp\Z")
+_POINTER_TEMP_RE = re.compile(r"\A\.latest(?:\.json)?\.(\d+)\Z")  # point_latest's temp file and symlink
 MANIFEST = "manifest.json"
 MANIFEST_SUM = "manifest.json.sha256"
 LATEST = "latest"
@@ -114,6 +117,10 @@ def newest_full_release(root: Path) -> str:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether another process ``pid`` runs (this process builds nothing yet when it cleans up: in a container
+    every publish may get the same pid, and its dead predecessor's folders carry it)."""
+    if pid == os.getpid():
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -124,13 +131,18 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_temp_folders(root: Path) -> list[str]:
-    """Delete build folders left by killed publishes (their process is gone); returns their names."""
+    """Delete build folders and ``latest`` pointer temp files left by killed publishes (their process is
+    gone); returns their names."""
     removed = []
     for p in root.iterdir() if root.is_dir() else ():
         match = _TEMP_RE.match(p.name)
         legacy = p.name.startswith(".v") and not match  # mkdtemp folders of earlier versions of this code
-        if p.is_dir() and (legacy or (match and not _pid_alive(int(match.group(2))))):
+        pointer = _POINTER_TEMP_RE.match(p.name)
+        if p.is_dir() and not p.is_symlink() and (legacy or (match and not _pid_alive(int(match.group(2))))):
             shutil.rmtree(p, ignore_errors=True)
+            removed.append(p.name)
+        elif pointer and not _pid_alive(int(pointer.group(1))):
+            p.unlink(missing_ok=True)
             removed.append(p.name)
     if removed:
         logger.info("removed %d unfinished snapshot folder(s): %s", len(removed), ", ".join(removed))
@@ -335,13 +347,43 @@ def point_latest(root: Path) -> str:
     return newest
 
 
+def _build_folder(root: Path, version: str) -> Path:
+    """A fresh hidden build folder ``.<version>.<pid>.tmp`` (removed by the next publish if this one dies)."""
+    tmp = root / f".{version}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    return tmp
+
+
+def _row_files(manifest: dict) -> dict[str, str]:
+    """Checksums of the released Parquet files: the rows (the other files also carry build times and inputs)."""
+    return {name: digest for name, digest in manifest.get("files", {}).items() if name.endswith(".parquet")}
+
+
+def _holds_same_rows(settings: Settings, target: Path, filters: dict, created_at: dt.datetime) -> bool:
+    """Whether the published folder ``target`` holds the rows publishing it now would write (same filters,
+    byte-identical Parquet files): the release is built aside and compared, then the build is deleted."""
+    existing = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    tmp = _build_folder(target.parent, target.name)
+    try:
+        manifest = build_snapshot(settings, tmp, version=target.name, created_at=created_at,
+                                  previous=existing.get("previous_version"), filters=filters)
+    except (ValidationFailed, WarehouseMissing):  # nothing to publish now: not the same release
+        return False
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return manifest["filters"] == existing.get("filters") and _row_files(manifest) == _row_files(existing)
+
+
 def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetime | None = None,
                      country: str | None = None, date_from: dt.date | None = None,
                      date_to: dt.date | None = None) -> str:
     """Publish the warehouse (or a subset) as ``<snapshots>/<version>/``; returns its path.
 
-    An existing version is refused (SnapshotExists) unless its publish was interrupted before ``latest``
-    was updated: the rerun then completes it.
+    An existing version is refused (SnapshotExists; versions are immutable) unless its publish was
+    interrupted before ``latest`` was updated: the rerun then completes it. When the existing release is
+    complete and holds exactly the rows this publish would write (the rerun of a publish killed after its
+    last step, or a repeated command), SnapshotUnchanged says so: nothing to do, nothing rewritten.
     """
     parse_version(version)
     created_at = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -355,16 +397,19 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
     root.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_folders(root)
     target = root / version
+    filters = {"country": country.upper() if country else None, "date_from": date_from, "date_to": date_to}
     if target.exists():
-        if not latest_is_current(root) and not verify_snapshot(target):
-            logger.info("completing the interrupted publish of %s: latest -> %s", version, point_latest(root))
+        sound = not verify_snapshot(target)
+        if sound and not latest_is_current(root):
+            # The rerun of a publish killed between its rename and repointing latest.
+            logger.info("completing the publish of %s: latest -> %s", version, point_latest(root))
             return str(target)
+        if sound and _holds_same_rows(settings, target, filters, created_at):
+            raise SnapshotUnchanged(f"snapshot {version} is already published at {target} with these rows",
+                                    str(target))
         raise SnapshotExists(f"snapshot {version} already exists at {target}; versions are immutable")
-    tmp = root / f".{version}.{os.getpid()}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    tmp = _build_folder(root, version)
     try:
-        filters = {"country": country.upper() if country else None, "date_from": date_from, "date_to": date_to}
         manifest = build_snapshot(settings, tmp, version=version, created_at=created_at,
                                   previous=previous_version(root, version, filters), filters=filters)
         tmp.chmod(0o755)
