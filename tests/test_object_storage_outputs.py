@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import socket
+import subprocess
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -168,7 +168,12 @@ def test_local_build_folders_of_killed_publishes_are_removed(remote: Settings, b
     local = Path(paths.local_build_dir(remote, paths.snapshots_dir(remote)))
     dead = local / ".remote-v2025.01.10.999999999"  # no such process
     (dead / "v2025.01.10").mkdir(parents=True)
-    alive = local / f".remote-v2025.01.11.{os.getpid()}"
-    alive.mkdir()
-    _publish(remote)
-    assert not dead.exists() and alive.exists()
+    other = subprocess.Popen(["sleep", "120"])  # another live publisher (the publishing process's own pid
+    try:                                          # counts as dead: in a container every run may get the same one)
+        alive = local / f".remote-v2025.01.11.{other.pid}"
+        alive.mkdir()
+        _publish(remote)
+        assert not dead.exists() and alive.exists()
+    finally:
+        other.kill()
+        other.wait()
