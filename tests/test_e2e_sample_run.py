@@ -57,9 +57,10 @@ def test_summary_names_counts_and_files(sample_run):
     assert "not asserted as fact" in out
 
 
-@pytest.mark.xfail(strict=True, reason="known miss of the decision model dl1-2170e043a4: the rules code the seed's "
-                   "Diyala security operation (tests/test_extract_engine.py) but the model rejects it (P(event) "
-                   "0.006; security_operation has 17 training events); strict: passes again -> remove this mark")
+@pytest.mark.xfail(strict=True, reason="known miss of the decision model (first seen with dl1-2170e043a4, still so with "
+                   "dl1-e1c6c71000): the rules code the seed's Diyala security operation "
+                   "(tests/test_extract_engine.py) but the model rejects it (security_operation is a thin type in "
+                   "training); strict: passes again -> remove this mark")
 def test_seed_article_yields_the_diyala_security_operation(sample_run):
     data_root, _ = sample_run
     rows = _query(
