@@ -19,16 +19,18 @@ import datetime as dt
 from typing import Any
 
 import pendulum
-from airflow.sdk import Param, dag, task, task_group
+from airflow.sdk import dag, task, task_group
 from conflict_events_common import (
     ARTICLES_ALIAS,
     CRAWL_POOL,
+    DAY_LABEL,
     DEFAULT_ARGS,
     EVENTS_ALIAS,
     WAREHOUSE_ALIAS,
     WAREHOUSE_POOL,
     WAREHOUSE_QUEUE,
     config_params,
+    day_range_params,
     day_window,
     emit_assets,
     stage_kwargs,
@@ -37,8 +39,6 @@ from conflict_events_common import (
 )
 
 MAX_DAYS = 366
-# Mapped tasks show their day in the UI (the n-th mapped group is start_date + n days), not an index.
-DAY_LABEL = "{{ macros.ds_add(params.start_date, ti.map_index) }}"
 
 
 @dag(
@@ -55,8 +55,7 @@ DAY_LABEL = "{{ macros.ds_add(params.start_date, ti.map_index) }}"
         # Days run in parallel, so a day's row-count history depends on which others finished first; and an
         # archive has quiet days. The check is off by default here (set it to false to keep it).
         **validation_params(allow_row_count_drop=True),
-        "start_date": Param("2025-03-03", type="string", format="date", description="first day (UTC)"),
-        "end_date": Param("2025-03-04", type="string", format="date", description="last day, inclusive"),
+        **day_range_params("2025-03-03", "2025-03-04"),
     },
 )
 def conflict_events_backfill_warc() -> None:

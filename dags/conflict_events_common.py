@@ -90,6 +90,18 @@ def config_params() -> dict[str, Param]:
     }
 
 
+# Mapped tasks over a day range show their day in the UI (the n-th is start_date + n days), not an index.
+DAY_LABEL = "{{ macros.ds_add(params.start_date, ti.map_index) }}"
+
+
+def day_range_params(first: str, last: str) -> dict[str, Param]:
+    """The ``start_date`` / ``end_date`` params of a DAG mapped over a range of days (defaults as given)."""
+    return {
+        "start_date": Param(first, type="string", format="date", description="first day (UTC)"),
+        "end_date": Param(last, type="string", format="date", description="last day, inclusive"),
+    }
+
+
 def validation_params(*, allow_row_count_drop: bool) -> dict[str, Param]:
     """The param that lets a quiet day (outage, holiday, an archive's sparse day) pass the row-count check."""
     return {

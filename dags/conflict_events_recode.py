@@ -19,23 +19,22 @@ import datetime as dt
 from typing import Any
 
 import pendulum
-from airflow.sdk import Param, dag, task
+from airflow.sdk import dag, task
 from conflict_events_common import (
     ARTICLES_ALIAS,
+    DAY_LABEL,
     DEFAULT_ARGS,
     EVENTS_ALIAS,
     WAREHOUSE_ALIAS,
     WAREHOUSE_POOL,
     WAREHOUSE_QUEUE,
     config_params,
+    day_range_params,
     emit_assets,
     pipeline_settings,
     row_count_drop_allowed,
     validation_params,
 )
-
-# Mapped tasks show their day in the UI (the n-th mapped task is start_date + n days), not an index.
-DAY_LABEL = "{{ macros.ds_add(params.start_date, ti.map_index) }}"
 
 
 @dag(
@@ -51,8 +50,7 @@ DAY_LABEL = "{{ macros.ds_add(params.start_date, ti.map_index) }}"
         **config_params(),
         # Off by default: a new extractor that codes far fewer events than the days before should stop here.
         **validation_params(allow_row_count_drop=False),
-        "start_date": Param("2025-03-04", type="string", format="date", description="first day (UTC)"),
-        "end_date": Param("2025-03-04", type="string", format="date", description="last day, inclusive"),
+        **day_range_params("2025-03-04", "2025-03-04"),
     },
 )
 def conflict_events_recode() -> None:
