@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -140,13 +141,15 @@ def clean(base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[st
     return rows, lines
 
 
-def _kill_points() -> list[str]:
+def kill_points(named: Sequence[str], line_points: int, *, in_make_test: Sequence[str] | None = None) -> list[str]:
+    """The named kill points (under `make test` only those in ``in_make_test``, when given), plus
+    ``line_points`` evenly spread ``line@K`` points under `make faults` (scaled to the stage in the test)."""
     if os.environ.get("FAULTS") != "all":
-        return list(NAMED_POINTS)
-    return list(NAMED_POINTS) + [f"line@{k}" for k in range(1, FULL_RUN_POINTS + 1)]  # scaled in the test
+        return [p for p in named if in_make_test is None or p in in_make_test]
+    return list(named) + [f"line@{k}" for k in range(1, line_points + 1)]
 
 
-@pytest.mark.parametrize("point", _kill_points())
+@pytest.mark.parametrize("point", kill_points(NAMED_POINTS, FULL_RUN_POINTS))
 def test_kill_then_rerun_gives_the_clean_rows(point: str, base: Path, clean, tmp_path: Path) -> None:
     expected, lines = clean
     if point.startswith("line@"):  # spread evenly over the line events of a clean run
@@ -307,14 +310,8 @@ def _kill_window(root: Path) -> str:
     return "done" if os.readlink(snapshots / "latest") == VERSION else "latest.json"
 
 
-def _publish_points() -> list[str]:
-    named = [point for point, _ in PUBLISH_NAMED_POINTS]
-    if os.environ.get("FAULTS") != "all":
-        return [p for p in named if p in PUBLISH_TEST_POINTS]
-    return named + [f"line@{k}" for k in range(1, PUBLISH_LINE_POINTS + 1)]
-
-
-@pytest.mark.parametrize("point", _publish_points())
+@pytest.mark.parametrize("point", kill_points([p for p, _ in PUBLISH_NAMED_POINTS], PUBLISH_LINE_POINTS,
+                                              in_make_test=PUBLISH_TEST_POINTS))
 def test_kill_publish_then_rerun_completes_the_release(point: str, publish_base: Path, publish_clean,
                                                         tmp_path: Path) -> None:
     expected, lines = publish_clean
@@ -382,14 +379,8 @@ def _recode_window(root: Path) -> str:
 RECODE_TEST_POINTS = ("_extract_batch@1", "_roll_forward@6")  # `make test` (its reload: like store/load's)
 
 
-def _recode_points() -> list[str]:
-    named = [point for point, _ in RECODE_NAMED_POINTS]
-    if os.environ.get("FAULTS") != "all":
-        return [p for p in named if p in RECODE_TEST_POINTS]
-    return named + [f"line@{k}" for k in range(1, RECODE_LINE_POINTS + 1)]
-
-
-@pytest.mark.parametrize("point", _recode_points())
+@pytest.mark.parametrize("point", kill_points([p for p, _ in RECODE_NAMED_POINTS], RECODE_LINE_POINTS,
+                                              in_make_test=RECODE_TEST_POINTS))
 def test_kill_recode_then_rerun_gives_the_clean_rows(point: str, base: Path, recode_clean, tmp_path: Path) -> None:
     expected, lines = recode_clean
     if point.startswith("line@"):
