@@ -73,18 +73,23 @@ def connect(settings: Settings, *, read_only: bool = True) -> duckdb.DuckDBPyCon
     return duckdb.connect(str(path))
 
 
-def lake_files(settings: Settings, table: str, run_date: dt.date | None = None) -> list[str]:
-    """Committed Parquet parts of a lake table: every partition, or only ``run_date``'s.
+def lake_parts(settings: Settings, table: str, run_date: dt.date | None = None) -> dict[dt.date, list[str]]:
+    """Committed Parquet parts of a lake table per day: every partition, or only ``run_date``'s.
 
     The store's own listing, so hidden temporary files and parts of an interrupted swap are never loaded.
     """
     from pipeline.store import committed_parts, list_partitions
 
     dates = [run_date] if run_date else list_partitions(settings, table_name=table)
-    found = [p for d in dates for p in committed_parts(settings, table_name=table, run_date=d)]
     fs, _ = fsspec.core.url_to_fs(paths.lake_dir(settings, table))
     protocol = _protocol(fs)
-    return [f if protocol in ("file", "local") or "://" in f else f"{protocol}://{f.lstrip('/')}" for f in found]
+    return {d: [f if protocol in ("file", "local") or "://" in f else f"{protocol}://{f.lstrip('/')}"
+                for f in committed_parts(settings, table_name=table, run_date=d)] for d in dates}
+
+
+def lake_files(settings: Settings, table: str, run_date: dt.date | None = None) -> list[str]:
+    """Committed Parquet parts of a lake table: every partition, or only ``run_date``'s."""
+    return [f for day_parts in lake_parts(settings, table, run_date).values() for f in day_parts]
 
 
 def _protocol(fs: fsspec.AbstractFileSystem) -> str:
@@ -156,13 +161,9 @@ def _merge_staged(con: duckdb.DuckDBPyConnection, table: str, stage: str, *, rep
     return inserted
 
 
-def _load_lake_table(con: duckdb.DuckDBPyConnection, settings: Settings, table: str,
+def _load_lake_table(con: duckdb.DuckDBPyConnection, table: str, files: list[str],
                      run_dates: list[dt.date] | None) -> int:
-    """Load ``run_dates``' committed parts of ``table`` (replacing those days), or every day (``None``)."""
-    if run_dates is None:
-        files = lake_files(settings, table)
-    else:
-        files = [f for d in run_dates for f in lake_files(settings, table, d)]
+    """Load the committed parts ``files`` of ``table``: replacing ``run_dates``, or every day (``None``)."""
     if not files:
         logger.info("%s: no lake files%s", table, f" for {run_dates}" if run_dates else "")
         return 0
@@ -181,19 +182,17 @@ def _load_lake_table(con: duckdb.DuckDBPyConnection, settings: Settings, table: 
     return inserted
 
 
-def lake_fingerprints(settings: Settings, table: str) -> dict[dt.date, str]:
-    """Per lake day of ``table``: a fingerprint of its committed parts (names, sizes, modification times)."""
-    from pipeline.store import committed_parts, list_partitions
-
+def lake_fingerprints(settings: Settings, table: str, parts: dict[dt.date, list[str]]) -> dict[dt.date, str]:
+    """Per lake day of ``table``: a fingerprint of its committed ``parts`` (names, sizes, modification times)."""
     fs, _ = fsspec.core.url_to_fs(paths.lake_dir(settings, table))
     found = {}
-    for day in list_partitions(settings, table_name=table):
-        parts = []
-        for path in committed_parts(settings, table_name=table, run_date=day):
+    for day, day_parts in parts.items():
+        stamped = []
+        for path in day_parts:
             info = fs.info(path)
             stamp = info.get("mtime") or info.get("LastModified") or info.get("created") or ""
-            parts.append(f"{path.rsplit('/', 1)[-1]}:{info.get('size')}:{stamp}")
-        found[day] = ";".join(parts)
+            stamped.append(f"{path.rsplit('/', 1)[-1]}:{info.get('size')}:{stamp}")
+        found[day] = ";".join(stamped)
     return found
 
 
@@ -219,10 +218,13 @@ def _record_fingerprints(con: duckdb.DuckDBPyConnection, table: str, lake: dict[
 
 def _load_table_days(con: duckdb.DuckDBPyConnection, settings: Settings, table: str,
                      run_date: dt.date | None) -> int:
-    """Load one lake table: every day (full load) or the run's day plus the days the warehouse lacks."""
-    lake = lake_fingerprints(settings, table)
+    """Load one lake table: every day (full load) or the run's day plus the days the warehouse lacks.
+
+    The lake is listed once: the parts fingerprinted are the parts loaded."""
+    parts = lake_parts(settings, table)
+    lake = lake_fingerprints(settings, table, parts)
     if run_date is None:
-        inserted = _load_lake_table(con, settings, table, None)
+        inserted = _load_lake_table(con, table, [f for day_parts in parts.values() for f in day_parts], None)
         _record_fingerprints(con, table, lake, full=True)
         return inserted
     days = days_to_load(lake, _loaded_fingerprints(con, table), run_date)
@@ -230,7 +232,7 @@ def _load_table_days(con: duckdb.DuckDBPyConnection, settings: Settings, table: 
     if missed:
         logger.warning("%s: catching up %d day(s) the warehouse lacks or holds an older version of: %s",
                        table, len(missed), ", ".join(missed))
-    inserted = _load_lake_table(con, settings, table, days) if days else 0
+    inserted = _load_lake_table(con, table, [f for d in days for f in parts[d]], days) if days else 0
     _record_fingerprints(con, table, {d: lake[d] for d in days}, full=False)
     return inserted
 
