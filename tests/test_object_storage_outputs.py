@@ -177,3 +177,38 @@ def test_local_build_folders_of_killed_publishes_are_removed(remote: Settings, b
     finally:
         other.kill()
         other.wait()
+
+
+def test_temp_prefixes_of_killed_publishes_are_removed_once_stale(remote: Settings, bucket: str,
+                                                                   monkeypatch) -> None:
+    """A publish killed (-9) after its upload leaves ``.<version>.<token>.tmp/``; the next publish deletes it
+    once it is older than STALE_TEMP_AGE, and leaves a fresh one (a live publisher on another host) alone."""
+    fs = _fs()
+    snapshots = f"{bucket}/data/snapshots"
+    killed = f"{snapshots}/.v2025.01.10.0123456789ab.tmp"
+    fs.pipe_file(f"{killed}/events.parquet", b"partial upload")
+    fs.pipe_file(f"{snapshots}/.notes.txt", b"not a temp prefix")
+    _publish(remote)
+    assert fs.exists(f"{killed}/events.parquet")  # fresh: may belong to a publish still running
+    monkeypatch.setattr(remote_snapshot, "STALE_TEMP_AGE", dt.timedelta(seconds=0))
+    _publish(remote, "v2025.02.01", LATER)
+    fs = _fs()
+    assert not fs.exists(killed) and fs.exists(f"{snapshots}/.notes.txt")
+    assert remote_snapshot.remote_versions(paths.snapshots_dir(remote)) == ["v2025.01.14", "v2025.02.01"]
+    assert verify_snapshot(f"s3://{snapshots}/latest") == []
+
+
+def test_local_and_bucket_releases_are_checked_by_the_same_rules(remote: Settings, bucket: str,
+                                                                 tmp_path: Path) -> None:
+    """verify-snapshot reports the same problems for the same damage, on disk and in the bucket."""
+    url = _publish(remote)
+    fs = _fs()
+    local = tmp_path / "v2025.01.14"
+    fs.get(url.removeprefix("s3://"), str(local), recursive=True)
+    assert verify_snapshot(local) == [] == verify_snapshot(url)
+    for damage in ("events.csv", "manifest.json.sha256"):
+        fs.pipe_file(f"{url.removeprefix('s3://')}/{damage}", b"changed")
+        (local / damage).write_bytes(b"changed")
+    assert verify_snapshot(local) == verify_snapshot(url) == [
+        "manifest.json: sha256 mismatch (manifest edited after publishing)",
+        "events.csv: sha256 mismatch (file changed after publishing)"]

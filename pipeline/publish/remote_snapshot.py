@@ -8,37 +8,31 @@ then it copies the data files to ``<snapshots>/<version>/``, checks their sizes,
 ``manifest.json.sha256`` and, last, ``manifest.json``: a version exists for readers (``published_versions``,
 ``verify-snapshot``) only once its manifest does. ``latest.json``, one object written after the manifest,
 names the newest full release (an object store has no ``latest`` symlink). A publish killed before the
-manifest leaves no version (its rerun overwrites the files); one killed after it is completed by its rerun.
+manifest leaves no version (its rerun overwrites the files) and a temp prefix, which a later publish deletes
+once it is ``STALE_TEMP_AGE`` old; one killed after the manifest is completed by its rerun.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
 import posixpath
+import re
 import shutil
 import uuid
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from pipeline import paths
 from pipeline.errors import SnapshotExists, ValidationFailed
 from pipeline.publish.object_store import filesystem, upload_folder
+from pipeline.publish.verify import release_problems, sha256_of
 from pipeline.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-
-def _sha256(fs, path: str) -> str:
-    digest = hashlib.sha256()
-    with fs.open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+_REMOTE_TEMP_RE = re.compile(r"\A\.(v[0-9.]+)\.[0-9a-f]{12}\.tmp\Z")  # publish_remote_snapshot's temp prefix
+STALE_TEMP_AGE = dt.timedelta(hours=6)  # a temp prefix untouched this long belongs to a killed publish
 
 
 def _read_json(fs, path: str) -> dict | None:
@@ -87,7 +81,7 @@ def point_remote_latest(root: str) -> str:
 
     fs, base = filesystem(root)
     newest = _newest_full(root)
-    pointer = {"version": newest, "path": newest, "manifest_sha256": _sha256(fs, f"{base}/{newest}/{MANIFEST}")}
+    pointer = {"version": newest, "path": newest, "manifest_sha256": sha256_of(fs, f"{base}/{newest}/{MANIFEST}")}
     fs.pipe_file(f"{base}/{LATEST_JSON}", (json.dumps(pointer, indent=2) + "\n").encode())
     return newest
 
@@ -103,6 +97,38 @@ def remove_dead_work_folders(local_root: Path) -> list[str]:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder.name)
     return removed
+
+
+def remove_stale_temp_prefixes(fs, base: str, *, now: dt.datetime | None = None) -> list[str]:
+    """Delete the temp prefixes (``.<version>.<token>.tmp/``) of publishes killed on any host: those whose
+    newest object is older than ``STALE_TEMP_AGE`` (a live publish writes its temp prefix within minutes)."""
+    from pipeline.publish.snapshot import VERSION_RE
+
+    now = now or dt.datetime.now(dt.UTC)
+    removed = []
+    names = [posixpath.basename(p.rstrip("/")) for p in fs.ls(base, detail=False, refresh=True)]
+    for name in names:
+        match = _REMOTE_TEMP_RE.match(name)
+        if not match or not VERSION_RE.match(match.group(1)):
+            continue
+        stamps = [_modified(info) for info in fs.find(f"{base}/{name}", detail=True).values()]
+        stamps = [s for s in stamps if s is not None]
+        if stamps and now - max(stamps) < STALE_TEMP_AGE:
+            continue
+        fs.rm(f"{base}/{name}", recursive=True)
+        removed.append(name)
+    if removed:
+        logger.info("removed the temp prefixes of killed publishes: %s", ", ".join(removed))
+    return removed
+
+
+def _modified(info: dict) -> dt.datetime | None:
+    stamp = info.get("LastModified") or info.get("mtime") or info.get("last_modified")
+    if isinstance(stamp, int | float):
+        return dt.datetime.fromtimestamp(stamp, dt.UTC)
+    if isinstance(stamp, dt.datetime):
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+    return None
 
 
 def copy_object(fs, source: str, target: str) -> None:
@@ -130,6 +156,8 @@ def publish_remote_snapshot(settings: Settings, *, version: str, created_at: dt.
 
     local_root = Path(paths.local_build_dir(settings, root))
     remove_dead_work_folders(local_root)
+    if fs.exists(base):
+        remove_stale_temp_prefixes(fs, base)
     work = local_root / f".remote-{version}.{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     (work / version).mkdir(parents=True)
@@ -175,44 +203,8 @@ def resolve_latest(url: str) -> str:
 
 
 def verify_remote_snapshot(url: str) -> list[str]:
-    """``verify_snapshot`` for a release on an object store: the manifest's checksum, every listed file's
-    sha256, Parquet row counts, workbook sheet counts, unlisted objects ([] when sound)."""
-    from pipeline.publish.snapshot import MANIFEST, MANIFEST_SUM, VERSION_RE
+    """``verify_snapshot`` for a release on an object store (``<snapshots>/latest`` follows ``latest.json``)."""
+    from pipeline.publish.snapshot import VERSION_RE
 
-    url = resolve_latest(url)
-    fs, folder = filesystem(url)
-    folder = folder.rstrip("/")
-    manifest = _read_json(fs, f"{folder}/{MANIFEST}")
-    if manifest is None:
-        return [f"{MANIFEST}: unreadable or missing at {url}"]
-    problems = []
-    try:
-        with fs.open(f"{folder}/{MANIFEST_SUM}", "rb") as f:
-            recorded = f.read().decode().split()[0]
-    except (OSError, IndexError):
-        problems.append(f"{MANIFEST_SUM}: missing (the manifest cannot be checked)")
-    else:
-        if recorded != _sha256(fs, f"{folder}/{MANIFEST}"):
-            problems.append(f"{MANIFEST}: sha256 mismatch (manifest edited after publishing)")
-    name = posixpath.basename(folder)
-    if VERSION_RE.match(name) and manifest.get("version") != name:
-        problems.append(f"{MANIFEST}: version {manifest.get('version')!r} but the folder is {name}")
-    present = {posixpath.basename(p) for p in fs.ls(folder, detail=False, refresh=True)}
-    for file, digest in manifest.get("files", {}).items():
-        if file not in present:
-            problems.append(f"{file}: missing")
-        elif _sha256(fs, f"{folder}/{file}") != digest:
-            problems.append(f"{file}: sha256 mismatch (file changed after publishing)")
-    counts = manifest.get("row_counts", {})
-    for table, count in counts.items():
-        if f"{table}.parquet" in present:
-            with fs.open(f"{folder}/{table}.parquet", "rb") as f:
-                if (rows := pq.ParquetFile(f).metadata.num_rows) != count:
-                    problems.append(f"{table}.parquet: {rows} rows, manifest says {count}")
-    for workbook, notes in (manifest.get("xlsx") or {}).items():
-        table = workbook.removesuffix(".xlsx")
-        if (sheet_rows := sum(notes.get("sheets", {}).values())) != counts.get(table):
-            problems.append(f"{workbook}: {sheet_rows} rows in its sheets, manifest says {counts.get(table)}")
-    listed = {*manifest.get("files", {}), MANIFEST, MANIFEST_SUM}
-    problems += [f"{p}: not in the manifest" for p in sorted(present - listed)]
-    return problems
+    fs, folder = filesystem(resolve_latest(url))
+    return release_problems(fs, folder, version_re=VERSION_RE)

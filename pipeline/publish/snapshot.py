@@ -21,8 +21,8 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import fsspec
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipeline import paths, schema
 from pipeline.errors import ConfigError, SnapshotExists, SnapshotUnchanged, ValidationFailed, WarehouseMissing
@@ -35,6 +35,7 @@ from pipeline.publish.codebook import PUBLISHED_TABLES, citation_cff, codebook_m
 from pipeline.publish.datasheet import NOTICE, datasheet_markdown, read_agreement, read_quality
 from pipeline.publish.exports import strip_local_paths, write_geojson, write_table
 from pipeline.publish.provenance import build_inputs, sha256_file
+from pipeline.publish.verify import MANIFEST, MANIFEST_SUM, release_problems
 from pipeline.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,6 @@ logger = logging.getLogger(__name__)
 VERSION_RE = re.compile(r"\Av(\d{4})\.(\d{2})\.(\d{2})(?:\.([1-9]\d{0,3}))?\Z")
 _TEMP_RE = re.compile(r"\A\.(v[0-9.]+)\.(\d+)\.tmp\Z")
 _POINTER_TEMP_RE = re.compile(r"\A\.latest(?:\.json)?\.(\d+)\Z")  # point_latest's temp file and symlink
-MANIFEST = "manifest.json"
-MANIFEST_SUM = "manifest.json.sha256"
 LATEST = "latest"
 LATEST_JSON = "latest.json"
 MAX_DAYS_AHEAD = 1  # a version may carry tomorrow's date (time zones), not later
@@ -428,51 +427,11 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
 
 # --- verification ----------------------------------------------------------------------------------------
 
-def _manifest_problems(folder: Path) -> tuple[dict | None, list[str]]:
-    try:
-        text = (folder / MANIFEST).read_bytes()
-        manifest = json.loads(text)
-    except (OSError, ValueError) as exc:
-        return None, [f"{MANIFEST}: unreadable ({exc})"]
-    problems = []
-    try:
-        recorded = (folder / MANIFEST_SUM).read_text(encoding="utf-8").split()[0]
-    except (OSError, IndexError):
-        problems.append(f"{MANIFEST_SUM}: missing (the manifest cannot be checked)")
-    else:
-        if recorded != sha256_file(folder / MANIFEST):
-            problems.append(f"{MANIFEST}: sha256 mismatch (manifest edited after publishing)")
-    name = folder.resolve().name
-    if VERSION_RE.match(name) and manifest.get("version") != name:
-        problems.append(f"{MANIFEST}: version {manifest.get('version')!r} but the folder is {name}")
-    return manifest, problems
-
-
 def verify_snapshot(path: str | Path) -> list[str]:
-    """Problems with a release folder: missing/changed/unlisted files, wrong row counts ([] when sound)."""
+    """Problems with a release folder, local or on an object store: missing/changed/unlisted files, wrong row
+    counts ([] when sound)."""
     if paths.is_remote(str(path)):
         from pipeline.publish.remote_snapshot import verify_remote_snapshot
 
         return verify_remote_snapshot(str(path))
-    folder = Path(path)
-    manifest, problems = _manifest_problems(folder)
-    if manifest is None:
-        return problems
-    for name, digest in manifest.get("files", {}).items():
-        file = folder / name
-        if not file.is_file():
-            problems.append(f"{name}: missing")
-        elif sha256_file(file) != digest:
-            problems.append(f"{name}: sha256 mismatch (file changed after publishing)")
-    for table, count in manifest.get("row_counts", {}).items():
-        file = folder / f"{table}.parquet"
-        if file.is_file() and (rows := pq.ParquetFile(file).metadata.num_rows) != count:
-            problems.append(f"{table}.parquet: {rows} rows, manifest says {count}")
-    for workbook, notes in (manifest.get("xlsx") or {}).items():
-        table = workbook.removesuffix(".xlsx")
-        if (sheet_rows := sum(notes.get("sheets", {}).values())) != manifest.get("row_counts", {}).get(table):
-            problems.append(f"{workbook}: {sheet_rows} rows in its sheets, manifest says "
-                            f"{manifest.get('row_counts', {}).get(table)}")
-    listed = {*manifest.get("files", {}), MANIFEST, MANIFEST_SUM}
-    problems += [f"{p.name}: not in the manifest" for p in sorted(folder.iterdir()) if p.name not in listed]
-    return problems
+    return release_problems(fsspec.filesystem("file"), str(Path(path).resolve()), version_re=VERSION_RE)
