@@ -4,17 +4,15 @@ Articles live in b1.py, b2.py, ... (each defines ARTS: list of article dicts mad
 Run: python3 build.py   -> writes ../articles.jsonl and ../gold_events.jsonl after validation.
 Evidence is given as a unique key phrase; the builder expands it to the full sentence that contains it
 (sentence = split on . ! ؟ or newline; a leading dateline "X – " is removed), and checks it."""
-import json, os, re, sys, datetime, importlib.util, glob
+import datetime, glob, importlib.util, os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from gold_checks import article_problems, event_problems, write_set  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.dirname(HERE)
-ACTIONS = {"armed_clash", "attack", "airstrike_shelling", "explosion_ied", "abduction", "arrest_raid",
-           "security_operation", "protest", "riot", "statement", "meeting_negotiation", "agreement",
-           "deployment_withdrawal", "other"}
 COUNTRIES = {"MA", "DZ", "TN", "LY", "MR", "EG", "SD", "SS", "DJ", "KM", "EH", "TD", "ET", "IL", "PS", "QA",
              "US", "FR", "ML", "NE", "SA", "AE", "TR", "CF", "ER", "IT", "ES", "CH", "KE", "SO", "UG", "GB", "BE", "DE", "RU"}
-ORDER = ["article_id", "actor", "actor_norm", "action_type", "target", "target_norm", "location_text",
-         "country", "admin1", "event_date", "date_precision", "fatalities", "evidence"]
 DATELINE = re.compile(r"^[^\n–.]{1,60} – ")
 
 
@@ -58,45 +56,13 @@ def load():
 
 def main():
     arts = load()
-    errs = []
-    ids = set()
-    used = set()
-    for p in ["/work/shared/eval/train/articles.jsonl", "/work/shared/eval/dev/articles.jsonl"]:
-        if os.path.exists(p):
-            for l in open(p, encoding="utf-8"):
-                used.add(json.loads(l)["original_url"].rstrip("/"))
-    urls = set()
+    errs = article_problems(arts, OUT, r"m\d{3}")
     gold = []
     for a in arts:
-        aid = a["id"]
-        t = a["text"]
-        if aid in ids:
-            errs.append(f"{aid}: duplicate id")
-        ids.add(aid)
-        if not re.fullmatch(r"m\d{3}", aid):
-            errs.append(f"{aid}: bad id")
-        try:
-            pd = datetime.date.fromisoformat(a["published"])
-        except Exception:
-            errs.append(f"{aid}: bad published")
-            continue
-        if not isinstance(a["published_assigned"], bool):
-            errs.append(f"{aid}: published_assigned not bool")
-        if a["original_url"].rstrip("/") in used:
-            errs.append(f"{aid}: url already used in train/dev")
-        if a["original_url"] in urls:
-            errs.append(f"{aid}: url reused inside this set")
-        urls.add(a["original_url"])
-        nw = len(t.split())
-        if not (115 <= nw <= 260):
-            errs.append(f"{aid}: word count {nw}")
+        aid, t = a["id"], a["text"]
         sents = sentences(t)
         for i, e in enumerate(a["events"]):
             tag = f"{aid} ev{i}"
-            for k in ["actor", "target", "location_text"]:
-                v = e.get(k)
-                if v is not None and (not isinstance(v, str) or v not in t):
-                    errs.append(f"{tag}: {k} not in text: {v}")
             if e["location_text"] is None:
                 errs.append(f"{tag}: location_text null")
             key = e["evidence"]
@@ -105,45 +71,17 @@ def main():
                 errs.append(f"{tag}: evidence key in {len(hits)} sentences: {key}")
                 continue
             e["evidence"] = hits[0]
-            if hits[0] not in t:
-                errs.append(f"{tag}: evidence not in text")
-            if e["action_type"] not in ACTIONS:
-                errs.append(f"{tag}: bad action {e['action_type']}")
-            if e["country"] not in COUNTRIES:
-                errs.append(f"{tag}: country? {e['country']}")
-            if e["admin1"] is not None and not isinstance(e["admin1"], str):
-                errs.append(f"{tag}: admin1 type")
-            try:
-                ed = datetime.date.fromisoformat(e["event_date"])
-                if ed > pd:
-                    errs.append(f"{tag}: event after published")
-            except Exception:
-                errs.append(f"{tag}: bad event_date")
-            if e["date_precision"] not in ("day", "month", "year"):
-                errs.append(f"{tag}: precision")
-            f = e["fatalities"]
-            if f is not None and (not isinstance(f, int) or isinstance(f, bool) or f < 0):
-                errs.append(f"{tag}: fatalities type")
-            if not isinstance(e["actor_norm"], str) or not e["actor_norm"]:
-                errs.append(f"{tag}: actor_norm")
+            errs += event_problems(e, a, COUNTRIES, tag)
             if (e["target"] is None) != (e["target_norm"] is None):
                 errs.append(f"{tag}: target/target_norm null mismatch")
             if e["actor"] is None and not e["actor_norm"].startswith("Unidentified"):
                 errs.append(f"{tag}: null actor needs Unidentified norm")
-            ev = dict(article_id=aid, **e)
-            gold.append({k: ev[k] for k in ORDER})
+            gold.append(dict(article_id=aid, **e))
     if errs:
         print("\n".join(errs))
         print(f"FAILED: {len(errs)} errors")
         sys.exit(1)
-    with open(os.path.join(OUT, "articles.jsonl"), "w", encoding="utf-8") as f:
-        for a in arts:
-            f.write(json.dumps({k: a[k] for k in ["id", "source_name", "original_url", "published",
-                                                    "published_assigned", "title", "text"]},
-                               ensure_ascii=False) + "\n")
-    with open(os.path.join(OUT, "gold_events.jsonl"), "w", encoding="utf-8") as f:
-        for g in gold:
-            f.write(json.dumps(g, ensure_ascii=False) + "\n")
+    write_set(OUT, arts, gold)
     # summary
     from collections import Counter
     neg = [a["id"] for a in arts if not a["events"]]

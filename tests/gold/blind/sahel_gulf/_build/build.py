@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 """Blind gold set sahel_gulf: holds articles (batch files batch_*.py in this folder, exec'd here)
 and writes ../articles.jsonl and ../gold_events.jsonl after validation. Plain Python 3."""
-import json, os, sys, glob, datetime, re, urllib.parse
+import datetime, glob, os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from gold_checks import article_problems, event_problems, write_set  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.dirname(HERE)
-ACTIONS = {"armed_clash","attack","airstrike_shelling","explosion_ied","abduction","arrest_raid",
- "security_operation","protest","riot","statement","meeting_negotiation","agreement",
- "deployment_withdrawal","other"}
-ORDER = ["article_id","actor","actor_norm","action_type","target","target_norm","location_text",
-         "country","admin1","event_date","date_precision","fatalities","evidence"]
 ARTS = []
 def E(actor, actor_norm, action_type, target, target_norm, location_text, country, admin1,
       event_date, date_precision, fatalities, evidence):
@@ -19,11 +18,6 @@ def A(id, source_name, original_url, published, published_assigned, title, text,
     ARTS.append(dict(id=id, source_name=source_name, original_url=original_url, published=published,
                      published_assigned=published_assigned, title=title, text=text.strip(),
                      events=list(events), neg_kind=neg_kind))
-
-def norm_url(u):
-    u = urllib.parse.unquote(u.strip()).lower()
-    u = re.sub(r'^https?://', '', u); u = re.sub(r'^www\.', '', u)
-    return u.rstrip('/')
 
 SENT_END = '.!?؟'
 def check_sentence(t, ev):
@@ -49,58 +43,21 @@ def check_sentence(t, ev):
 def main():
     for f in sorted(glob.glob(os.path.join(HERE, 'batch_*.py'))):
         exec(compile(open(f, encoding='utf-8').read(), f, 'exec'), globals())
-    used = set()
-    for p in ['/work/shared/eval/train/articles.jsonl', '/work/shared/eval/dev/articles.jsonl']:
-        if os.path.exists(p):
-            for l in open(p, encoding='utf-8'): used.add(norm_url(json.loads(l)['original_url']))
-    errs = []; ids = set(); urls = set()
+    errs = article_problems(ARTS, OUT, r"s\d{3}", words=(120, 260))
     for a in ARTS:
         t = a['text']; aid = a['id']
-        def err(m): errs.append(f"{aid}: {m}")
-        if aid in ids: err("duplicate id")
-        ids.add(aid)
-        if not re.fullmatch(r's\d{3}', aid): err("bad id")
-        nu = norm_url(a['original_url'])
-        if nu in used: err("URL already in train/dev")
-        if nu in urls: err("URL duplicated within set")
-        urls.add(nu)
-        try: pub = datetime.date.fromisoformat(a['published'])
-        except Exception: err("bad published"); pub = None
-        if not isinstance(a['published_assigned'], bool): err("published_assigned not bool")
-        for k in ['source_name', 'title', 'text', 'original_url']:
-            if not isinstance(a[k], str) or not a[k]: err(f"empty {k}")
-        nw = len(t.split())
-        if not (120 <= nw <= 260): err(f"word count {nw}")
         for j, e in enumerate(a['events']):
-            def eerr(m): err(f"ev{j} {m}")
-            for k in ['actor', 'target', 'location_text']:
-                v = e[k]
-                if v is not None and (not isinstance(v, str) or v not in t): eerr(f"{k} not in text: {v}")
-            if not isinstance(e['evidence'], str): eerr("evidence missing")
-            else:
-                for m in check_sentence(t, e['evidence']): eerr(m + ": " + e['evidence'][:50])
-            if e['action_type'] not in ACTIONS: eerr(f"bad action {e['action_type']}")
-            if not isinstance(e['actor_norm'], str) or not e['actor_norm']: eerr("actor_norm")
-            if e['target'] is None and e['target_norm'] is not None and e['action_type'] in ('statement','deployment_withdrawal'): pass
-            if e['target_norm'] is not None and not isinstance(e['target_norm'], str): eerr("target_norm type")
-            if not (isinstance(e['country'], str) and re.fullmatch(r'[A-Z]{2}', e['country'])): eerr("country")
-            if e['admin1'] is not None and not isinstance(e['admin1'], str): eerr("admin1 type")
-            try:
-                d = datetime.date.fromisoformat(e['event_date'])
-                if pub and d > pub: eerr("event after published")
-            except Exception: eerr("bad event_date")
-            if e['date_precision'] not in ('day', 'month', 'year'): eerr("precision")
-            f = e['fatalities']
-            if not (f is None or (isinstance(f, int) and not isinstance(f, bool) and f >= 0)): eerr("fatalities type")
+            tag = f"{aid}: ev{j}"
+            if not isinstance(e['evidence'], str):
+                errs.append(f"{tag} evidence missing")
+                continue
+            errs += [f"{tag} {m}: {e['evidence'][:50]}" for m in check_sentence(t, e['evidence'])]
+            errs += event_problems(e, a, None, tag)
+            if e['target_norm'] is not None and not isinstance(e['target_norm'], str): errs.append(f"{tag} target_norm type")
     if errs:
         print("\n".join(errs)); print(f"FAILED: {len(errs)} errors"); sys.exit(1)
-    with open(os.path.join(OUT, 'articles.jsonl'), 'w', encoding='utf-8') as fa, \
-         open(os.path.join(OUT, 'gold_events.jsonl'), 'w', encoding='utf-8') as fg:
-        for a in sorted(ARTS, key=lambda x: x['id']):
-            fa.write(json.dumps({k: a[k] for k in ['id','source_name','original_url','published','published_assigned','title','text']}, ensure_ascii=False) + "\n")
-            for e in a['events']:
-                e = dict(e, article_id=a['id'])
-                fg.write(json.dumps({k: e[k] for k in ORDER}, ensure_ascii=False) + "\n")
+    ARTS.sort(key=lambda x: x['id'])
+    write_set(OUT, ARTS, [dict(e, article_id=a['id']) for a in ARTS for e in a['events']])
     # summary
     from collections import Counter
     ty = Counter(); co = Counter(); negs = [a['id'] for a in ARTS if not a['events']]
