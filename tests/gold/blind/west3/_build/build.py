@@ -2,14 +2,13 @@
 """Blind gold set 'west3' (Maghreb, Sahel, Nigeria, Sudan west, Egypt).
 Holds the articles and their gold events; validates and writes ../articles.jsonl and ../gold_events.jsonl.
 Run: python3 build.py"""
-import json, os, sys, datetime, atexit, re
+import datetime, atexit, os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from gold_checks import EVENT_FIELDS, article_problems, event_problems, write_set  # noqa: E402
 
 D = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ACTIONS = {"armed_clash", "attack", "airstrike_shelling", "explosion_ied", "abduction", "arrest_raid",
-           "security_operation", "protest", "riot", "statement", "meeting_negotiation", "agreement",
-           "deployment_withdrawal", "other"}
-ORDER = ["article_id", "actor", "actor_norm", "action_type", "target", "target_norm", "location_text",
-         "country", "admin1", "event_date", "date_precision", "fatalities", "evidence"]
+ORDER = list(EVENT_FIELDS)
 COUNTRIES = {"SY", "IQ", "LB", "PS", "JO", "IL", "DE", "TR", "IR", "EG", "QA", "SA", "US", "FR", "CY", "AE",
              "YE", "SD", "SS", "SO", "LY", "ET", "KE", "DJ", "OM", "TD", "ER", "GB", "RU", "CH", "MA", "DZ", "TN", "MR", "ML", "NE", "BF", "NG", "EH", "SN", "CM", "ES", "BE", "IT", "CF", "GM", "BJ", "TG", "CI", "GN"}
 ARTS, EVS, ERRS = [], [], []
@@ -44,82 +43,18 @@ def sentences_ok(text, ev):
 
 
 def validate():
-    ids = set()
-    for a in ARTS:
-        t = a["text"]
-        if a["id"] in ids:
-            ERRS.append(f"dup id {a['id']}")
-        ids.add(a["id"])
-        if not re.fullmatch(r"q\d{3}", a["id"]):
-            ERRS.append(f"bad id {a['id']}")
-        try:
-            datetime.date.fromisoformat(a["published"])
-        except Exception:
-            ERRS.append(f"{a['id']} bad published")
-        if not isinstance(a["published_assigned"], bool):
-            ERRS.append(f"{a['id']} assigned not bool")
-        nw = len(t.split())
-        if not (115 <= nw <= 260):
-            ERRS.append(f"{a['id']} word count {nw}")
-        for k in ("source_name", "original_url", "title", "text"):
-            if not isinstance(a[k], str) or not a[k]:
-                ERRS.append(f"{a['id']} empty {k}")
-    import urllib.parse
-    def norm(u):
-        u = urllib.parse.unquote(u).lower()
-        return re.sub(r"^https?://(www\.)?", "", u).rstrip("/")
-    used = set()
-    import glob
-    ROOT = os.path.dirname(os.path.dirname(os.path.dirname(D)))  # repo/tests
-    paths = ["/work/shared/eval/train/articles.jsonl", "/work/shared/eval/dev/articles.jsonl"]
-    paths += glob.glob(os.path.join(ROOT, "gold", "*", "articles.jsonl"))
-    paths += glob.glob(os.path.join(ROOT, "gold", "blind", "*", "articles.jsonl"))
-    paths = [p for p in paths if os.path.abspath(p) != os.path.abspath(os.path.join(D, "articles.jsonl"))]
-    for p in paths:
-        if os.path.exists(p):
-            for l in open(p, encoding="utf-8"):
-                used.add(norm(json.loads(l).get("original_url") or ""))
-    for a in ARTS:
-        if norm(a["original_url"]) in used:
-            ERRS.append(f"{a['id']} url already used in train/dev/other gold sets")
-    urls = [a["original_url"] for a in ARTS]
-    for u in set(urls):
-        if urls.count(u) > 1:
-            ERRS.append(f"duplicate url {u}")
+    ERRS.extend(article_problems(ARTS, D, r"q\d{3}"))
     byid = {a["id"]: a for a in ARTS}
     for n, e in enumerate(EVS):
         a = byid[e["article_id"]]
-        t = a["text"]
         tag = f"{e['article_id']} ev{n}"
-        for k in ("actor", "target", "location_text", "evidence"):
-            v = e[k]
-            if v is not None and (not isinstance(v, str) or v not in t):
-                ERRS.append(f"{tag} {k} not in text: {v}")
+        ERRS.extend(event_problems(e, a, COUNTRIES, tag))
         if e["evidence"] is None or (e["location_text"] is None and e["action_type"] not in ("statement", "meeting_negotiation", "agreement")):
             ERRS.append(f"{tag} evidence/location missing")
-        elif not sentences_ok(t, e["evidence"]):
+        elif not sentences_ok(a["text"], e["evidence"]):
             ERRS.append(f"{tag} evidence not one full sentence: {e['evidence'][:60]}")
-        if e["action_type"] not in ACTIONS:
-            ERRS.append(f"{tag} bad action {e['action_type']}")
-        if not isinstance(e["actor_norm"], str) or not e["actor_norm"]:
-            ERRS.append(f"{tag} actor_norm")
         if (e["target"] is None) != (e["target_norm"] is None) and e["target"] is not None:
             ERRS.append(f"{tag} target set but target_norm null")
-        if e["country"] not in COUNTRIES:
-            ERRS.append(f"{tag} country {e['country']}")
-        if e["admin1"] is not None and not isinstance(e["admin1"], str):
-            ERRS.append(f"{tag} admin1 type")
-        try:
-            d = datetime.date.fromisoformat(e["event_date"])
-            if d > datetime.date.fromisoformat(a["published"]):
-                ERRS.append(f"{tag} event after published")
-        except Exception:
-            ERRS.append(f"{tag} bad event_date {e['event_date']}")
-        if e["date_precision"] not in ("day", "month", "year"):
-            ERRS.append(f"{tag} precision")
-        f = e["fatalities"]
-        if f is not None and (not isinstance(f, int) or isinstance(f, bool) or f < 0):
-            ERRS.append(f"{tag} fatalities {f}")
         if e["actor"] is not None and e["actor"] not in e["evidence"]:
             print(f"  note {tag}: actor not inside evidence", file=sys.stderr)
 
@@ -133,12 +68,7 @@ def write():
         for x in ERRS:
             print("  ", x)
         sys.exit(1)
-    with open(os.path.join(D, "articles.jsonl"), "w", encoding="utf-8") as f:
-        for a in ARTS:
-            f.write(json.dumps(a, ensure_ascii=False) + "\n")
-    with open(os.path.join(D, "gold_events.jsonl"), "w", encoding="utf-8") as f:
-        for e in EVS:
-            f.write(json.dumps({k: e[k] for k in ORDER}, ensure_ascii=False) + "\n")
+    write_set(D, ARTS, EVS)
     neg = sum(1 for a in ARTS if not any(e["article_id"] == a["id"] for e in EVS))
     for a in ARTS:
         wd = datetime.date.fromisoformat(a["published"]).strftime("%a")
