@@ -3,6 +3,7 @@ gold (tests/gold/blind/gold_checks.py; plain Python, no engine)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -72,3 +73,14 @@ def test_event_problems_are_caught() -> None:
         "t: actor not in text: جنود", "t: bad action battle", "t: country XX", "t: event after published",
         "t: precision", "t: fatalities -1"]
     assert gold_checks.event_problems(_event(country="sy"), _article(), None, "t") == ["t: country sy"]
+
+
+def test_gold_lookup_finds_used_urls_and_words(capsys) -> None:
+    import gold_lookup
+
+    url = json.loads((BLIND / "east2" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])["original_url"]
+    gold_lookup.main([url.replace("https://www.", "http://").upper(), "https://example.org/never", "بنغازي"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("URL USED") and "east2:e001" in lines[0]
+    assert lines[1].startswith("URL free")
+    assert lines[2].startswith("WORD بنغازي") and int(lines[2].split()[-1]) > 0
