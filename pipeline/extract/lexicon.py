@@ -6,6 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import ConfigError
@@ -65,7 +66,7 @@ class PhraseIndex:
         while i < len(tokens):
             best: Match | None = None
             # Fixed order (least-stripped form first) so ties never depend on the process's hash seed.
-            for form in sorted(variants[i], key=_form_order):
+            for form in _in_form_order(variants[i]):
                 for pattern, entry in self.by_first.get(form, ()):
                     n = len(pattern)
                     if i + n > len(tokens) or (best and n <= best.last - best.first):
@@ -144,6 +145,12 @@ def _rows(path: Path, width: int) -> list[list[str]]:
             raise ConfigError(f"{path.name}:{n}: expected {width} tab-separated fields, got {len(parts)}")
         rows.append(parts[:width])
     return rows
+
+
+@lru_cache(maxsize=65536)
+def _in_form_order(forms: frozenset[str]) -> tuple[str, ...]:
+    """``forms`` sorted by ``_form_order``, once per distinct set (a token's variants recur across sentences)."""
+    return tuple(sorted(forms, key=_form_order))
 
 
 def _form_order(form: str) -> tuple[int, str]:
