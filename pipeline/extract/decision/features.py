@@ -114,7 +114,7 @@ def read_sentence(text: str, start: int, end: int, clause: Sentence | None = Non
     else:
         norm, toks = clause.norm, clause.tokens
     return SentenceView(start, end, tuple([light_stem(t.text) for t in toks]), tuple(toks),
-                        "«" in sentence or '"' in sentence, any(ch.isdigit() for ch in norm))
+                        "«" in sentence or '"' in sentence, any(map(str.isdigit, norm)))
 
 
 def read_article(text: str, title: str | None, lexicons: Lexicons, spans: Sequence[tuple[int, int]],
