@@ -144,3 +144,21 @@ def test_batch_scores_equal_the_per_example_formula(engine, docs):
             want = dict(zip(lm.classes, (float(v) for v in z / z.sum()), strict=True))
             assert p == want
             assert lm.proba(feats) == want
+
+
+def test_phrase_matches_remembered_for_a_token_list_equal_fresh_ones(engine, docs):
+    """``PhraseIndex.find`` remembers the matches of a token list by identity: asked again for the same list,
+    it answers what a fresh copy of the list gets; a list that changed length, or another ``extra``, is read
+    again; the caller owns the list it gets back."""
+    triggers = engine.lex.triggers
+    sentences = [s for doc in docs for s in doc.sentences]
+    assert sum(bool(triggers.find(s.tokens)) for s in sentences) > 50
+    for s in sentences:
+        assert triggers.find(s.tokens) == triggers.find(list(s.tokens))
+        assert triggers.find(s.tokens, lambda _t: frozenset()) == triggers.find(list(s.tokens))
+    toks = list(next(s.tokens for s in sentences if triggers.find(s.tokens)))
+    found = triggers.find(toks)
+    found.clear()
+    assert triggers.find(toks) == triggers.find(list(toks)) != []
+    del toks[:]  # the same list, now empty: its remembered matches no longer hold
+    assert triggers.find(toks) == []

@@ -57,6 +57,8 @@ class ArticleView:
     lexicons: Lexicons
     # per sentence, its cue phrases as the article pass's component ``cues`` found them (None: look them up)
     known_cues: tuple[tuple[tuple[str, int], ...] | None, ...] = ()
+    # per sentence, the article pass's token list (the lexicon remembers its matches), None when re-tokenised
+    clause_tokens: tuple[list[Token] | None, ...] = ()
     _cues: dict[int, SentenceCues] = field(default_factory=dict, compare=False, repr=False)
     _features: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     _index: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
@@ -70,7 +72,8 @@ class ArticleView:
     def cues(self, i: int) -> SentenceCues:
         """Cue kinds and triggers of sentence ``i`` (lexicon lookups run only for sentences that need them)."""
         if i not in self._cues:
-            toks = list(self.sentences[i].tokens)
+            toks = self.clause_tokens[i] if i < len(self.clause_tokens) else None
+            toks = toks if toks is not None else list(self.sentences[i].tokens)
             known = self.known_cues[i] if i < len(self.known_cues) else None
             cues = known if known is not None else tuple(
                 (str(m.entry), m.first) for m in self.lexicons.cues.find(toks))
@@ -129,7 +132,8 @@ def read_article(text: str, title: str | None, lexicons: Lexicons, spans: Sequen
                        tuple(read_sentence(text, s, e, c) for (s, e), c in zip(spans, found, strict=True)),
                        lexicons,
                        tuple(None if c is None or c.restated else tuple((str(k), first) for k, first, _l in c.cues)
-                             for c in found))
+                             for c in found),
+                       tuple(None if c is None else c.tokens for c in found))
 
 
 def _bag(prefix: str, toks: list[str]) -> list[str]:
