@@ -1,5 +1,6 @@
 """Extraction speed: 1000 typical articles (the dev articles replicated), one core, with and without the
-learned decision layer (the rules alone are the in-run baseline for its cost).
+learned decision layer (the rules alone are the in-run baseline for its cost; the two take turns in
+``ROUNDS`` slices so the load of a shared machine falls on both alike).
 
 Also measures, in the same run, a baseline of the same engine that additionally calls
 dateparser.search_dates(languages=['ar']) on every sentence of each distinct dev article once (no sentence
@@ -26,6 +27,8 @@ from pipeline.extract.engine import Engine  # noqa: E402
 from pipeline.extract.text import split_sentences  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
+ROUNDS = 5  # the model and the rules alone take turns on the articles in this many slices
+
 
 class DateparserEverySentence(Engine):
     """The same engine, plus dateparser.search_dates(languages=['ar']) on every sentence of every article.
@@ -44,14 +47,41 @@ class DateparserEverySentence(Engine):
                                source_country=source_country)
 
 
-def _rate(engine: Any, rows: list[dict]) -> tuple[float, int]:
-    """Articles per CPU second of this process (one core; other load on a shared machine does not count)."""
+def _cpu_seconds(engine: Any, rows: list[dict]) -> tuple[float, int]:
+    """CPU seconds of this process to code ``rows`` (one core; other load on a shared machine does not count,
+    though it still slows the caches) and the number of events."""
     t0 = time.process_time()
     n_events = 0
     for r in rows:
         n_events += len(engine.extract(article_id=r["article_id"], text=r["text"], title=r["title"],
                                        published=r["published_at"].date()))
-    return len(rows) / (time.process_time() - t0), n_events
+    return time.process_time() - t0, n_events
+
+
+def _rate(engine: Any, rows: list[dict]) -> tuple[float, int]:
+    """Articles per CPU second."""
+    seconds, n_events = _cpu_seconds(engine, rows)
+    return len(rows) / seconds, n_events
+
+
+def _interleaved(engine: Any, rules: Any, rows: list[dict], rounds: int = ROUNDS) -> dict[str, Any]:
+    """Rates of ``engine`` and ``rules`` on ``rows`` measured in alternating rounds (each round codes a
+    slice with one, then with the other), so a change of the machine's load falls on both alike; the
+    cost ratio of each round shows how steady the measurement was."""
+    size = -(-len(rows) // rounds)
+    seconds = {"engine": 0.0, "rules": 0.0}
+    events = {"engine": 0, "rules": 0}
+    ratios = []
+    for k in range(0, len(rows), size):
+        part = rows[k:k + size]
+        per_round = {}
+        for name, e in (("engine", engine), ("rules", rules)):
+            per_round[name], n = _cpu_seconds(e, part)
+            seconds[name] += per_round[name]
+            events[name] += n
+        ratios.append(round(per_round["engine"] / per_round["rules"], 2))
+    return {"rate": len(rows) / seconds["engine"], "events": events["engine"],
+            "rules_rate": len(rows) / seconds["rules"], "rules_events": events["rules"], "ratios": ratios}
 
 
 def main(n: int = 1000, n_baseline: int = 0) -> dict:
@@ -64,8 +94,8 @@ def main(n: int = 1000, n_baseline: int = 0) -> dict:
     rules = build_rule_engine(settings)
     for e in (engine, rules):
         e.extract(article_id="warm", text=base[0]["text"], title=None, published=dt.date(2025, 1, 1))
-    rate, n_events = _rate(engine, rows)
-    rules_rate, rules_events = _rate(rules, rows)
+    run = _interleaved(engine, rules, rows)
+    rate, n_events, rules_rate, rules_events = run["rate"], run["events"], run["rules_rate"], run["rules_events"]
     slow = DateparserEverySentence(rules.lex, rules.gaz, use_dateparser_fallback=True)
     slow.extract(article_id="warm", text="وقع هجوم في بغداد يوم 3 آذار. قتل شخصان.", title=None,
                  published=dt.date(2025, 1, 1))
@@ -74,13 +104,14 @@ def main(n: int = 1000, n_baseline: int = 0) -> dict:
     result = {"articles": n, "articles_per_second": round(rate, 1), "events": n_events,
               "rules_only_articles_per_second": round(rules_rate, 1), "rules_only_events": rules_events,
               "decision_layer_cost_ratio": round(rules_rate / rate, 2),
+              "decision_layer_cost_ratio_per_round": run["ratios"],
               "baseline_articles": n_baseline, "baseline_dateparser_every_sentence_articles_per_second":
               round(slow_rate, 1), "baseline_sentences": sentences,
               "dateparser_ms_per_sentence": round(1000 * (1 / slow_rate - 1 / rate) * n_baseline / sentences, 2),
               "speedup": round(rate / slow_rate, 1)}
     print(f"engine (rules + decision model): {rate:.1f} articles/s ({n} articles, {n_events} events)")
     print(f"rules only: {rules_rate:.1f} articles/s ({rules_events} events): the model costs "
-          f"{rules_rate / rate:.2f}x")
+          f"{rules_rate / rate:.2f}x (per round, interleaved: {run['ratios']})")
     print(f"baseline (dateparser.search_dates on every sentence): {slow_rate:.1f} articles/s "
           f"({n_baseline} articles, {sentences} sentences, "
           f"{result['dateparser_ms_per_sentence']} ms of dateparser per sentence)")

@@ -6,6 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import ConfigError
@@ -46,6 +47,10 @@ class PhraseIndex:
 
     by_first: dict[str, list[tuple[tuple[str, ...], object]]] = field(default_factory=lambda: defaultdict(list))
     strict: bool = False  # function words: only a leading و/ف is stripped, no other clitics
+    # The matches of the token lists read last, by identity: the components that read a sentence's tokens
+    # (domain, cues, triggers, the decision layer) ask for the same list's matches several times.
+    _recent: dict[tuple[int, int], tuple[object, object, int, list[Match]]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def _variants(self, token: str) -> frozenset[str]:
         if self.strict:
@@ -54,9 +59,24 @@ class PhraseIndex:
 
     def add(self, pattern: tuple[str, ...], entry: object) -> None:
         self.by_first[pattern[0]].append((pattern, entry))
+        self._recent.clear()
 
     def find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None = None) -> list[Match]:
-        """Longest matches, left to right; ``extra`` adds forms per token (the optional morphology backend)."""
+        """Longest matches, left to right; ``extra`` adds forms per token (the optional morphology backend).
+
+        The same list object (never modified after tokenising) asked again with the same ``extra`` gets its
+        matches from ``_recent``, which holds the list itself so its id is not reused while remembered."""
+        key = (id(tokens), id(extra))
+        seen = self._recent.get(key)
+        if seen is not None and seen[0] is tokens and seen[1] is extra and seen[2] == len(tokens):
+            return list(seen[3])
+        out = self._find(tokens, extra)
+        if len(self._recent) >= _RECENT_LISTS:
+            self._recent.clear()
+        self._recent[key] = (tokens, extra, len(tokens), out)
+        return list(out)
+
+    def _find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None) -> list[Match]:
         variants = [self._variants(t.text) for t in tokens]
         if extra is not None and not self.strict:
             variants = [v | extra(t.text) for v, t in zip(variants, tokens, strict=True)]
@@ -65,7 +85,7 @@ class PhraseIndex:
         while i < len(tokens):
             best: Match | None = None
             # Fixed order (least-stripped form first) so ties never depend on the process's hash seed.
-            for form in sorted(variants[i], key=_form_order):
+            for form in _in_form_order(variants[i]):
                 for pattern, entry in self.by_first.get(form, ()):
                     n = len(pattern)
                     if i + n > len(tokens) or (best and n <= best.last - best.first):
@@ -144,6 +164,15 @@ def _rows(path: Path, width: int) -> list[list[str]]:
             raise ConfigError(f"{path.name}:{n}: expected {width} tab-separated fields, got {len(parts)}")
         rows.append(parts[:width])
     return rows
+
+
+_RECENT_LISTS = 128  # token lists whose matches ``PhraseIndex.find`` remembers (about one article's sentences)
+
+
+@lru_cache(maxsize=65536)
+def _in_form_order(forms: frozenset[str]) -> tuple[str, ...]:
+    """``forms`` sorted by ``_form_order``, once per distinct set (a token's variants recur across sentences)."""
+    return tuple(sorted(forms, key=_form_order))
 
 
 def _form_order(form: str) -> tuple[int, str]:

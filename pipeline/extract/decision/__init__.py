@@ -119,7 +119,7 @@ class LearnedDecision:
         propose = None if detected is None else (
             lambda start, end, action, conf, kept: detected(doc, start, end, action, conf, kept))
         rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published,
-                     propose=propose)
+                     propose=propose, clauses=doc.sentences)
         for r in rows:
             r["extractor_version"] = f"{r['extractor_version'].split('+')[0]}+{self.model.version}"
         doc.rows = rows

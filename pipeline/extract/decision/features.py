@@ -7,9 +7,11 @@ article and the candidate row the rules produced, so training and the nightly pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.extract.document import Sentence
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import Token, normalize_arabic, tokenize
 
@@ -53,8 +55,13 @@ class ArticleView:
     title_words: frozenset[str]
     sentences: tuple[SentenceView, ...]
     lexicons: Lexicons
+    # per sentence, its cue phrases as the article pass's component ``cues`` found them (None: look them up)
+    known_cues: tuple[tuple[tuple[str, int], ...] | None, ...] = ()
+    # per sentence, the article pass's token list (the lexicon remembers its matches), None when re-tokenised
+    clause_tokens: tuple[list[Token] | None, ...] = ()
     _cues: dict[int, SentenceCues] = field(default_factory=dict, compare=False, repr=False)
     _features: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _index: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
 
     def features(self, i: int) -> list[str]:
         """``sentence_features`` of sentence ``i`` (computed once: the gate, candidates and detector share it)."""
@@ -65,20 +72,25 @@ class ArticleView:
     def cues(self, i: int) -> SentenceCues:
         """Cue kinds and triggers of sentence ``i`` (lexicon lookups run only for sentences that need them)."""
         if i not in self._cues:
-            toks = list(self.sentences[i].tokens)
-            cues = tuple((str(m.entry), m.first) for m in self.lexicons.cues.find(toks))
+            toks = self.clause_tokens[i] if i < len(self.clause_tokens) else None
+            toks = toks if toks is not None else list(self.sentences[i].tokens)
+            known = self.known_cues[i] if i < len(self.known_cues) else None
+            cues = known if known is not None else tuple(
+                (str(m.entry), m.first) for m in self.lexicons.cues.find(toks))
             triggers = tuple((m.entry.action_type, m.first) for m in self.lexicons.triggers.find(toks))
             self._cues[i] = SentenceCues(cues, triggers)
         return self._cues[i]
 
     def sentence_index(self, start: int, end: int) -> int:
         """Index of the sentence that overlaps [start, end) most (-1 when none does)."""
-        best, best_ov = -1, 0
-        for i, sv in enumerate(self.sentences):
-            ov = min(sv.end, end) - max(sv.start, start)
-            if ov > best_ov:
-                best, best_ov = i, ov
-        return best
+        if (start, end) not in self._index:
+            best, best_ov = -1, 0
+            for i, sv in enumerate(self.sentences):
+                ov = min(sv.end, end) - max(sv.start, start)
+                if ov > best_ov:
+                    best, best_ov = i, ov
+            self._index[start, end] = best
+        return self._index[start, end]
 
 
 def light_stem(word: str) -> str:
@@ -95,12 +107,33 @@ def words(text: str) -> list[str]:
     return [light_stem(t.text) for t in tokenize(normalize_arabic(text))]
 
 
-def read_sentence(text: str, start: int, end: int) -> SentenceView:
+def read_sentence(text: str, start: int, end: int, clause: Sentence | None = None) -> SentenceView:
+    """The sentence [start, end) of ``text``; ``clause``, the article pass's clause of exactly that span, gives
+    its normal form and tokens (the same ``normalize_arabic`` and ``tokenize`` of the same characters)."""
     sentence = text[start:end]
-    norm = normalize_arabic(sentence)
-    toks = tokenize(norm)
-    return SentenceView(start, end, tuple(light_stem(t.text) for t in toks), tuple(toks),
-                        "«" in sentence or '"' in sentence, any(ch.isdigit() for ch in norm))
+    if clause is None:
+        norm = normalize_arabic(sentence)
+        toks = tokenize(norm)
+    else:
+        norm, toks = clause.norm, clause.tokens
+    return SentenceView(start, end, tuple([light_stem(t.text) for t in toks]), tuple(toks),
+                        "«" in sentence or '"' in sentence, any(map(str.isdigit, norm)))
+
+
+def read_article(text: str, title: str | None, lexicons: Lexicons, spans: Sequence[tuple[int, int]],
+                 clauses: Sequence[Sentence] = ()) -> ArticleView:
+    """The article's sentences ``spans`` read once. ``clauses``: the article pass's sentences
+    (``ArticleDoc.sentences``); a sentence it kept whole (not cut into incident clauses) reuses their
+    tokens and, unless it restates the lead (its cues then not looked up), its cue phrases: they must have
+    gone through the rule components (``cues`` included; the article was not stopped)."""
+    whole = {(c.start, c.end): c for c in clauses if c.evidence_span is None}
+    found = [whole.get(span) for span in spans]
+    return ArticleView(text, frozenset(words(title or "")),
+                       tuple(read_sentence(text, s, e, c) for (s, e), c in zip(spans, found, strict=True)),
+                       lexicons,
+                       tuple(None if c is None or c.restated else tuple((str(k), first) for k, first, _l in c.cues)
+                             for c in found),
+                       tuple(None if c is None else c.tokens for c in found))
 
 
 def _bag(prefix: str, toks: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,11 +27,11 @@ from pipeline.extract.decision.features import (
     Neighbours,
     candidate_features,
     detector_features,
-    read_sentence,
-    words,
+    read_article,
 )
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.places import split_by_place
+from pipeline.extract.document import Sentence
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import split_sentences
 from pipeline.schema import ACTION_TO_ACLED
@@ -51,9 +51,11 @@ class Scored:
     types: dict[str, float] | None = None
 
 
-def article_view(text: str, title: str | None, lexicons: Lexicons) -> ArticleView:
-    return ArticleView(text, frozenset(words(title or "")),
-                       tuple(read_sentence(text, s, e) for s, e in split_sentences(text)), lexicons)
+def article_view(text: str, title: str | None, lexicons: Lexicons,
+                 clauses: Sequence[Sentence] = ()) -> ArticleView:
+    """Every sentence of the article (boilerplate included); ``clauses``, the article pass's sentences, lend
+    their tokens and cues (the view is the same with or without them)."""
+    return read_article(text, title, lexicons, split_sentences(text), clauses)
 
 
 def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date,
@@ -150,15 +152,18 @@ class DecisionLayer:
         self.split_places = split_places
 
     def __call__(self, rows: list[dict[str, Any]], *, article_id: str, text: str, title: str | None,
-                 published: dt.date, propose: Propose | None = None) -> list[dict[str, Any]]:
-        article = article_view(text, title, self.lexicons)
+                 published: dt.date, propose: Propose | None = None,
+                 clauses: Sequence[Sentence] = ()) -> list[dict[str, Any]]:
+        """``clauses``: the article pass's sentences (``ArticleDoc.sentences``), read instead of re-tokenising."""
+        article = article_view(text, title, self.lexicons, clauses)
         others = [r for r in rows if r["modality"] != "asserted"]
         scored = gather_candidates(rows, article, published=published, reread=self.reread,
                                    keep_sentence=sentence_gate(self.model, article))
         kept: dict[tuple[int, str, str | None], dict[str, Any]] = {}
-        for c in scored:
-            p_event = self.model.event.proba(c.features)["yes"]
-            types = self.model.types.proba(c.features)
+        examples = [c.features for c in scored]
+        for c, event, types in zip(scored, self.model.event.proba_many(examples),
+                                   self.model.types.proba_many(examples), strict=True):
+            p_event = event["yes"]
             action = max(types, key=types.__getitem__)
             conf = self.model.confidence(p_event, types[action])
             if conf < self.model.keep_threshold:
@@ -180,7 +185,7 @@ class DecisionLayer:
         """Rows for the events the sentence detector finds where no kept row of their type is (``rows``: the
         rules' article pass, which the detector reads)."""
         detector = self.model.detector
-        probs = [detector.proba(f) for f in detector_inputs(article, rows)]
+        probs = detector.proba_many(detector_inputs(article, rows))
         out = []
         for i, action, prob in detections(probs, article, kept, self.model.detect_threshold):
             sv = article.sentences[i]
