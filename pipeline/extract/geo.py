@@ -126,6 +126,11 @@ def clitic_variants(token: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
+def _by_clitic_length(token: str) -> tuple[tuple[int, str], ...]:
+    return tuple(sorted(clitic_variants(token), key=lambda v: v[0]))
+
+
 def _float(value: str) -> float | None:
     return float(value) if value else None
 
@@ -246,9 +251,13 @@ class Gazetteer:
         return []
 
     def _match_at(self, tokens: list[str], i: int) -> _Match | None:
+        """The longest name starting at token ``i``; of equally long ones, the reading with the shortest clitic
+        («ولبنان» = و + لبنان, not ول + بنان). A stripped stem needs three letters («ولد» is not و + لد, Lod)."""
         best: _Match | None = None
         n = len(tokens)
-        for prefix_len, stem in clitic_variants(tokens[i]):
+        for prefix_len, stem in _by_clitic_length(tokens[i]):
+            if prefix_len and len(stem) < 3:
+                continue
             for rest, cands in self._index.get(stem, ()):
                 k = len(rest)
                 if i + k >= n or (best is not None and best.last - best.first >= k):
