@@ -288,6 +288,8 @@ class Gazetteer:
 
         context, voters = _context_votes(matches, demonym_votes, self._guarded)
         mentions: list[PlaceMention] = []
+        resolved: list[tuple[_Match, str | None, Place | None]] = []
+        prev: tuple[_Match, Place | None] | None = None
         covered: set[int] = set()
         used_until = -1
         for idx, m in enumerate(matches):
@@ -299,15 +301,20 @@ class Gazetteer:
             if cue in COUNTRYSIDE_CUES or direction:
                 end_tok = _trailing_directions(tokens, spans, norm, end_tok)
             own = Counter({m.candidates[0].place.country_code: 1}) if idx in voters else Counter()
-            place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed)
+            apposed = prev[1].country_code if prev is not None and prev[1] is not None \
+                and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
+            place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed)
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
             start_char = spans[start_tok][0] + clitic
             start, end = offsets[start_char], offsets[spans[end_tok][1] - 1] + 1
             mentions.append(PlaceMention(start, end, text[start:end], place, _cue_label(cue, direction)))
+            resolved.append((m, cue, place))
+            prev = (m, place)
             covered.update(range(start_tok, end_tok + 1))
             used_until = end_tok
+        mentions = _one_sense_per_text(mentions, resolved)
         mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered))
         mentions.sort(key=lambda pm: pm.start)
         return _absorb_country_qualifiers(text, mentions)
@@ -355,7 +362,10 @@ class Gazetteer:
         context: Counter[str],
         tokens: list[str],
         relaxed: bool,
+        apposed: str | None = None,
     ) -> Place | None:
+        """The best candidate: country hint (100), context votes (15 each, at most 4), the country of a place
+        right before the name (APPOSITION_SCORE), kind and population; cue words filter and refine."""
         cands = list(m.candidates)
         single_word = m.first == m.last
         if cue in REGION_CUES:
@@ -373,6 +383,8 @@ class Gazetteer:
             if country_hint and cc == country_hint:
                 s += 100
             s += 15 * min(context.get(cc, 0), 4)
+            if cc == apposed:
+                s += APPOSITION_SCORE
             if c.kind == "country":
                 s += 40
             elif c.kind == "region":
@@ -522,6 +534,31 @@ def _context_votes(
             votes[cand.place.country_code] += 1
             voters.add(idx)
     return votes, voters
+
+
+APPOSITION_SCORE = 120
+"""A name right after a place («العاصمة القطرية الدوحة») is in that place's country: this outweighs the article's
+country hint (100), so a small homonym of the article's country (Ad Dawhah near Bethlehem) loses."""
+
+
+def _one_sense_per_text(mentions: list[PlaceMention],
+                        resolved: list[tuple[_Match, str | None, Place | None]]) -> list[PlaceMention]:
+    """«عمّان – ... في العاصمة عمّان»: a bare name that a cue word resolves elsewhere in the same text to another
+    of its candidates («العاصمة» picks the city Amman, not the country Oman) takes that sense everywhere."""
+    senses: dict[str, Place] = {}
+    for m, cue, place in resolved:
+        if cue is not None and place is not None:
+            senses.setdefault(m.name, place)
+    if not senses:
+        return mentions
+    out = []
+    for pm, (m, cue, place) in zip(mentions, resolved, strict=True):
+        sense = senses.get(m.name)
+        if cue is None and place is not None and sense is not None and sense != place \
+                and any(c.place == sense for c in m.candidates):
+            pm = replace(pm, place=sense)
+        out.append(pm)
+    return out
 
 
 _QUALIFIER_GAPS = frozenset({"ب", "في", "،", ","})

@@ -98,15 +98,20 @@ def plausible_place(pm: Any, ctx: ArticleContext) -> bool:
     return place.population >= 300_000
 
 
+DATELINE_VOTES = 2
+
+
 def article_country(res: Resources, sentences: Sequence[Sentence], source_country: str | None) -> str | None:
-    """The country most voted for: places named in the first six sentences (1 each), country names anywhere
-    (0.5 each) and the source's country (1); first named wins a tie."""
+    """The country most voted for: places named in the first six sentences (1 each, 1 + DATELINE_VOTES for the
+    dateline's place, where the report was filed; not a place a protest is about, «تضامناً مع القدس»), country
+    names anywhere (0.5 each) and the source's country (1); first named wins a tie."""
     votes: Counter[str] = Counter()
     if res.gaz is not None:
-        for s in sentences[:6]:
+        for k, s in enumerate(sentences[:6]):
+            filed = dateline_end(s.norm) if k == 0 else -1
             for pm in place_mentions(res, s.norm, None):
-                if pm.place is not None:
-                    votes[pm.place.country_code] += 1
+                if pm.place is not None and not solidarity_topic(pm, s.norm):
+                    votes[pm.place.country_code] += 1 + (DATELINE_VOTES if pm.end <= filed else 0)
     for s in sentences:
         for t in s.tokens:
             cc = res.lex.country_names.get(t.text)
@@ -132,6 +137,8 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
                 and pm.place.geo_precision != "country"]
         if home:
             first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
+    if first.place.geo_precision == "country":
+        first = _more_precise(first, resolved, trig_pos)
     k = resolved.index(first)
     first = _contained(first, resolved[k + 1:], norm)
     chosen = [first]
@@ -192,6 +199,15 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
     return out
 
 
+def _more_precise(first: Any, resolved: list, trig_pos: int) -> Any:
+    """«تتواصل في العاصمة صنعاء لقاءات المبعوث الأممي إلى اليمن»: a country named after the trigger loses to a
+    town or region of that country the same sentence names (the nearest after the trigger, else before it)."""
+    same = [pm for pm in resolved if pm.place.geo_precision != "country"
+            and pm.place.country_code == first.place.country_code]
+    after = [pm for pm in same if pm.start >= trig_pos]
+    return after[0] if after else (same[-1] if same else first)
+
+
 def _contained(first: Any, later: list, norm: str) -> Any:
     """«حي الروضة شمالي مدينة تعز», «بلدة بوني بمنطقة موبتي»: when the place right after names the container
     and disagrees on admin1, the container decides the region (the first name is often a homonym)."""
@@ -222,8 +238,23 @@ def dateline_end(norm: str) -> int:
 
 def foreign_origin(pm: Any, norm: str, country: str | None) -> bool:
     """«الفصائل المدعومة من تركيا», «رحلات قادمة من إيران»: a foreign country after «من» is a sponsor or an
-    origin, not where the event happened."""
+    origin, not where the event happened; «احتجاجات في نواكشوط تضامنا مع القدس»: a foreign place the event
+    supports or denounces is its cause."""
     place = pm.place
-    if place is None or place.geo_precision != "country" or country is None or place.country_code == country:
+    if place is None or country is None or place.country_code == country:
         return False
-    return norm[:pm.start].split()[-1:] in (["من"], ["عن"])
+    if solidarity_topic(pm, norm):
+        return True
+    return place.geo_precision == "country" and norm[:pm.start].split()[-1:] in (["من"], ["عن"])
+
+
+# «تضامناً مع», «نصرةً لـ», «دعماً لـ», «تنديداً بـ», «رفضاً لـ» (normalised, tanween dropped): what a protest is about
+_TOPIC_WORDS = frozenset({"تضامنا", "تضامن", "التضامن", "نصره", "لنصره", "دعما", "تنديدا", "رفضا", "مناصره",
+                          "لمناصره", "احتجاجا"})
+
+
+def solidarity_topic(pm: Any, norm: str) -> bool:
+    """The place is what the sentence shows solidarity with or protests about («تضامناً مع القدس», «نصرة لغزة»,
+    «رفضاً للحرب على غزة»): one of the three words before it is a solidarity or protest word."""
+    before = norm[:pm.start].split()[-3:]
+    return any(w in _TOPIC_WORDS or w.lstrip("و") in _TOPIC_WORDS for w in before)
