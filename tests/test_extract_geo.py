@@ -301,3 +301,21 @@ def test_every_place_has_a_known_division() -> None:
                  for line in (DEFAULT_DATA_DIR / "admin1.tsv").read_text(encoding="utf-8").splitlines()[1:]}
     assert len(rows) > 4000
     assert [r[:4] for r in rows if (r[2], r[3]) not in divisions] == []
+
+
+def test_a_dateline_names_a_city(gaz: Gazetteer) -> None:
+    assert [(m.place.name, m.place.country_code) for m in gaz.find_place_mentions("عمّان – تظاهر المئات أمس")] == \
+        [("Amman", "JO")]
+    assert gaz.find_place_mentions("وتعيش عمان أزمة")[0].place.country_code == "OM"  # elsewhere, the country
+
+
+def test_a_name_right_after_a_place_is_in_its_country(gaz: Gazetteer) -> None:
+    doha = [m for m in gaz.find_place_mentions("انفجارات في العاصمة القطرية الدوحة", country_hint="PS") if m.place]
+    assert [(m.place.country_code, m.place.admin1) for m in doha] == [("QA", "Doha"), ("QA", "Doha")]
+    bethlehem = gaz.find_place_mentions("اقتحام بلدة الدوحة قرب بيت لحم", country_hint="PS")
+    assert bethlehem[0].place.country_code == "PS"
+
+
+def test_a_cue_resolved_sense_holds_for_the_bare_name(gaz: Gazetteer) -> None:
+    text = "وتوجه المحتجون إلى عمان قبل أن يعتصموا في العاصمة عمّان"
+    assert [m.place.name for m in gaz.find_place_mentions(text) if m.place] == ["Amman", "Amman"]

@@ -303,7 +303,12 @@ class Gazetteer:
             own = Counter({m.candidates[0].place.country_code: 1}) if idx in voters else Counter()
             apposed = prev[1].country_code if prev is not None and prev[1] is not None \
                 and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
-            place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed)
+            if m.first == 0 and cue is None and norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES:
+                cue = "مدينه"  # a dateline «عمّان – » names a city (Amman), never a country (Oman)
+                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed)
+                cue = None
+            else:
+                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed)
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
@@ -535,6 +540,8 @@ def _context_votes(
             voters.add(idx)
     return votes, voters
 
+
+_DATELINE_DASHES = frozenset({" – ", " - ", " — "})
 
 APPOSITION_SCORE = 120
 """A name right after a place («العاصمة القطرية الدوحة») is in that place's country: this outweighs the article's
