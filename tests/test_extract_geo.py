@@ -319,3 +319,17 @@ def test_a_name_right_after_a_place_is_in_its_country(gaz: Gazetteer) -> None:
 def test_a_cue_resolved_sense_holds_for_the_bare_name(gaz: Gazetteer) -> None:
     text = "وتوجه المحتجون إلى عمان قبل أن يعتصموا في العاصمة عمّان"
     assert [m.place.name for m in gaz.find_place_mentions(text) if m.place] == ["Amman", "Amman"]
+
+
+def test_a_quarter_named_after_a_province_is_not_the_province(gaz: Gazetteer) -> None:
+    found = gaz.find_place_mentions("هجوم في حي القادسية في سامراء")
+    assert [(m.text, m.place.admin1 if m.place else None) for m in found] == \
+        [("حي القادسية", None), ("سامراء", "Salah ad Din")]
+    assert gaz.geocode_place("محافظة القادسية").admin1 == "Al-Qadisiyah"
+
+
+def test_settlements_and_barracks_across_the_lebanese_border(gaz: Gazetteer) -> None:
+    for text in ("مستوطنة المالكية", "ثكنة برانيت", "منطقة مسغاف عام", "رأس الناقورة"):
+        place = gaz.geocode_place(text, country_hint="LB")
+        assert place is not None and (place.country_code, place.admin1) == ("IL", "Northern District"), text
+    assert gaz.geocode_place("جنزور").admin1 == "Tripoli"  # part of Tripoli district since 2007

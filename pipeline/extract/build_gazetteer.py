@@ -180,13 +180,13 @@ RECODED_PLACES = {281184: ("PS", "WE")}
 code as PS, West Bank; «القدس الغربية» still names Israel's Jerusalem District."""
 
 ADMIN1_FIXES = {250624: "09", 2377450: "13", 8134081: "11", 8134082: "11", 107746: "16", 13608358: "11",
-                443093: "03"}
+                443093: "03", 2216349: "77"}
 """cities500 places filed under the wrong admin1 or none: geonames id -> right admin1 code. Al Karak, the seat of
 Karak governorate, is filed under Ma'an; Nouakchott has no admin1 since Mauritania split it into three wilayas in
 2014: its centre (the ministries, the parliament, the markets) lies in Nouakchott Ouest, the division the gold sets
 give events in «العاصمة نواكشوط» (clarification 12); New Cairo and its police academy quarter (Cairo), Badr
 al-Janub (Najran), Tah (Laayoune-Sakia El Hamra) and Katzrin (Northern District) have the placeholder code 00 or
-none."""
+none; Janzour is part of Tripoli district since 2007 (cities500 keeps it under Al Jafarah)."""
 
 ISO_NOT_ADMIN1 = frozenset({"PS", "IQ-KR"})
 """ISO 3166-2 entries that are not GeoNames first-level divisions: Palestine's 16 governorates (GeoNames has

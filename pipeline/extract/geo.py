@@ -40,7 +40,10 @@ _PREFIXES = (
 # Cue words (normalised) -> kind.
 REGION_CUES = frozenset({"محافظه", "ولايه", "اقليم", "امانه"})
 DISTRICT_CUES = frozenset({"قضاء", "ناحيه", "مديريه", "مركز", "منطقه"})
-TOWN_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "بلدات", "قري", "مدن", "العاصمه", "ضاحيه"})
+TOWN_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "بلدات", "قري", "مدن", "العاصمه", "ضاحيه",
+                       "مستوطنه"})
+SITE_CUES = frozenset({"حي", "قريه", "بلده", "مخيم", "مستوطنه"})
+"""Cues of a place inside a division: the name after them is never the division itself."""
 COUNTRYSIDE_CUES = frozenset({"ريف", "اطراف", "ضواحي"})
 CUE_WORDS = REGION_CUES | DISTRICT_CUES | TOWN_CUES | COUNTRYSIDE_CUES
 DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط"})
@@ -381,6 +384,8 @@ class Gazetteer:
             towns = [c for c in cands if c.kind == "town"]
             if towns:
                 cands = towns
+            elif cue in SITE_CUES:
+                return None  # «حي القادسية», «قرية الجزيرة»: a quarter or village named after a province
 
         def score(c: _Candidate) -> float:
             s = 0.0
@@ -590,7 +595,7 @@ def _absorb_country_qualifiers(text: str, mentions: list[PlaceMention]) -> list[
 _CUE_LABELS = {
     "محافظه": "محافظة", "ولايه": "ولاية", "اقليم": "إقليم", "امانه": "أمانة", "ناحيه": "ناحية",
     "مديريه": "مديرية", "منطقه": "منطقة", "مدينه": "مدينة", "بلده": "بلدة", "قريه": "قرية", "العاصمه": "العاصمة",
-    "ضاحيه": "ضاحية", "جزيره": "جزيرة", "قري": "قرى", "اطراف": "أطراف",
+    "ضاحيه": "ضاحية", "جزيره": "جزيرة", "قري": "قرى", "اطراف": "أطراف", "مستوطنه": "مستوطنة",
 }
 
 
