@@ -48,3 +48,14 @@ def test_a_country_after_the_trigger_yields_to_a_city_of_it(engine) -> None:
             "ممثلي الأطراف لبحث إحياء مسار المفاوضات.")
     events = _events(engine, text)
     assert events and all((cc, adm) == ("YE", "Amanat Al Asimah") for _t, cc, adm in events)
+
+
+def test_the_dateline_is_not_a_more_precise_place(engine) -> None:
+    text = "بيروت – قُتل مدنيان اليوم في غارة إسرائيلية على سيارة على الساحل الجنوبي للبنان."
+    assert _events(engine, text) == [("airstrike_shelling", "LB", None)]
+
+
+def test_an_elaboration_names_the_place_of_a_country_level_event(engine) -> None:
+    text = ("بيروت – قُتل مدنيان اليوم في غارة إسرائيلية على سيارة في لبنان. "
+            "وأوضح المصدر أن الغارة وقعت قرب بلدة الناقورة.")
+    assert _events(engine, text) == [("airstrike_shelling", "LB", "South Lebanon")]

@@ -49,7 +49,8 @@ def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list
     spans = [(toks[a[0]].start, toks[a[4] - 1].end) for a in actors if a[4] > a[0]]
     loc_mentions = [pm for pm in mentions if not any(a <= pm.start < b for a, b in spans)
                     and not foreign_origin(pm, norm, ctx.country)]
-    locs = [(orig(pm.start, pm.end), pm.place) for pm in event_locations(loc_mentions, toks, main, norm, ctx)]
+    locs = [(orig(pm.start, pm.end), pm.place)
+            for pm in event_locations(loc_mentions, toks, main, norm, ctx, dateline_end)]
     if locs and all(p is not None and p.geo_precision == "country" for _t, p in locs) and events and \
             events[-1].place is not None and events[-1].place.geo_precision != "country" and \
             events[-1].place.country_code == locs[0][1].country_code:
@@ -68,11 +69,13 @@ def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list
 def relocate(ctx: ArticleContext, prev: Candidate, norm: str, toks: list[Token], actors: list[tuple],
              mentions: list, main: Match, orig: Callable[[int, int], str]) -> None:
     """«وأوضح المصدر أن الاشتباك وقع قرب بلدة أم الجمال»: an elaboration naming the place of an event that
-    had only its dateline takes that place."""
-    if prev.own_location:
+    had only its dateline, or only its country («على الساحل الجنوبي للبنان»), takes that place (of that country)."""
+    vague = prev.place is None or prev.place.geo_precision == "country"
+    if prev.own_location and not vague:
         return
     locs, own = event_places(ctx, norm, toks, actors, mentions, main, [], orig)
-    if own and len(locs) == 1 and locs[0][1] is not None and locs[0][1].geo_precision != "country":
+    if own and len(locs) == 1 and locs[0][1] is not None and locs[0][1].geo_precision != "country" and (
+            not prev.own_location or prev.place is None or prev.place.country_code == locs[0][1].country_code):
         prev.location_text, prev.place, prev.own_location = locs[0][0], locs[0][1], True
 
 
@@ -123,7 +126,7 @@ def article_country(res: Resources, sentences: Sequence[Sentence], source_countr
 
 
 def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
-                    ctx: ArticleContext | None = None) -> list[tuple]:
+                    ctx: ArticleContext | None = None, dateline_end: int = -1) -> list[tuple]:
     # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
     resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION]
     if not resolved:
@@ -138,7 +141,7 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
         if home:
             first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
     if first.place.geo_precision == "country":
-        first = _more_precise(first, resolved, trig_pos)
+        first = _more_precise(first, [pm for pm in resolved if pm.start >= dateline_end], trig_pos)
     k = resolved.index(first)
     first = _contained(first, resolved[k + 1:], norm)
     chosen = [first]
@@ -201,7 +204,8 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
 
 def _more_precise(first: Any, resolved: list, trig_pos: int) -> Any:
     """«تتواصل في العاصمة صنعاء لقاءات المبعوث الأممي إلى اليمن»: a country named after the trigger loses to a
-    town or region of that country the same sentence names (the nearest after the trigger, else before it)."""
+    town or region of that country the same sentence names (the nearest after the trigger, else before it; the
+    caller leaves the dateline's place out: where the report was filed is not a more precise place)."""
     same = [pm for pm in resolved if pm.place.geo_precision != "country"
             and pm.place.country_code == first.place.country_code]
     after = [pm for pm in same if pm.start >= trig_pos]
