@@ -333,3 +333,16 @@ def test_settlements_and_barracks_across_the_lebanese_border(gaz: Gazetteer) -> 
         place = gaz.geocode_place(text, country_hint="LB")
         assert place is not None and (place.country_code, place.admin1) == ("IL", "Northern District"), text
     assert gaz.geocode_place("جنزور").admin1 == "Tripoli"  # part of Tripoli district since 2007
+
+
+def test_a_division_named_elsewhere_picks_the_homonym(gaz: Gazetteer) -> None:
+    damascus = gaz.find_place_mentions("انفجار في منطقة الحميدية وسط دمشق")
+    tartous = gaz.find_place_mentions("قصف قرية الحميدية في ريف طرطوس")
+    assert damascus[0].place.admin1 == "Damascus" and tartous[0].place.admin1 == "Tartous"
+
+
+def test_sudanese_wad_names_and_localities(gaz: Gazetteer) -> None:
+    assert [(m.text, m.place.admin1) for m in gaz.find_place_mentions("ود راوة – عاشت قرى") if m.place] == \
+        [("ود راوة", "Al Jazirah")]  # not Rawah in Anbar
+    locality = gaz.find_place_mentions("هجوم على قرى في محلية الكاملين")
+    assert [(m.cue, m.place.admin1) for m in locality if m.place] == [("محلية", "Al Jazirah")]

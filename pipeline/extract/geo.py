@@ -39,7 +39,7 @@ _PREFIXES = (
 
 # Cue words (normalised) -> kind.
 REGION_CUES = frozenset({"محافظه", "ولايه", "اقليم", "امانه"})
-DISTRICT_CUES = frozenset({"قضاء", "ناحيه", "مديريه", "مركز", "منطقه"})
+DISTRICT_CUES = frozenset({"قضاء", "ناحيه", "مديريه", "مركز", "منطقه", "محليه"})
 TOWN_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "بلدات", "قري", "مدن", "العاصمه", "ضاحيه",
                        "مستوطنه"})
 SITE_CUES = frozenset({"حي", "قريه", "بلده", "مخيم", "مستوطنه"})
@@ -290,6 +290,7 @@ class Gazetteer:
             i += 1
 
         context, voters = _context_votes(matches, demonym_votes, self._guarded)
+        divisions = _division_votes(matches, self._guarded)
         mentions: list[PlaceMention] = []
         resolved: list[tuple[_Match, str | None, Place | None]] = []
         prev: tuple[_Match, Place | None] | None = None
@@ -308,10 +309,12 @@ class Gazetteer:
                 and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
             if m.first == 0 and cue is None and norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES:
                 cue = "مدينه"  # a dateline «عمّان – » names a city (Amman), never a country (Oman)
-                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed)
+                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed,
+                                  divisions - _own_division(m))
                 cue = None
             else:
-                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed)
+                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed,
+                                  divisions - _own_division(m))
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
@@ -371,9 +374,11 @@ class Gazetteer:
         tokens: list[str],
         relaxed: bool,
         apposed: str | None = None,
+        divisions: Counter[tuple[str, str]] | None = None,
     ) -> Place | None:
         """The best candidate: country hint (100), context votes (15 each, at most 4), the country of a place
-        right before the name (APPOSITION_SCORE), kind and population; cue words filter and refine."""
+        right before the name (APPOSITION_SCORE), a division the text names elsewhere (DIVISION_SCORE), kind and
+        population; cue words filter and refine."""
         cands = list(m.candidates)
         single_word = m.first == m.last
         if cue in REGION_CUES:
@@ -395,6 +400,8 @@ class Gazetteer:
             s += 15 * min(context.get(cc, 0), 4)
             if cc == apposed:
                 s += APPOSITION_SCORE
+            if divisions and divisions.get((cc, c.admin1_code or "")):
+                s += DIVISION_SCORE
             if c.kind == "country":
                 s += 40
             elif c.kind == "region":
@@ -428,7 +435,7 @@ class Gazetteer:
             return region if region else replace(place, geo_precision="region")
         if cue in COUNTRYSIDE_CUES and cand.kind == "town":
             return replace(place, geo_precision="district")
-        if cue in ("قضاء", "مديريه") and cand.kind == "town":
+        if cue in ("قضاء", "مديريه", "محليه") and cand.kind == "town":
             return replace(place, geo_precision="district", admin2=place.name)
         if cue in ("ناحيه", "مركز") and cand.kind == "town":
             return replace(place, geo_precision="district")
@@ -546,6 +553,25 @@ def _context_votes(
     return votes, voters
 
 
+def _division_votes(matches: list[_Match], guarded: frozenset[tuple[str, str, str]]) -> Counter[tuple[str, str]]:
+    """(country, admin1 code) of the matches whose candidates all lie in one division (دمشق, ريف إدلب, حلب)."""
+    votes: Counter[tuple[str, str]] = Counter()
+    for m in matches:
+        votes.update(_own_division(m, guarded))
+    return votes
+
+
+def _own_division(m: _Match, guarded: frozenset[tuple[str, str, str]] = frozenset()) -> Counter[tuple[str, str]]:
+    divisions = {(c.place.country_code, c.admin1_code or "") for c in m.candidates if c.kind != "country"}
+    if len(divisions) != 1 or any((m.name, c.place.name, c.place.country_code) in guarded for c in m.candidates):
+        return Counter()
+    return Counter(divisions)
+
+
+DIVISION_SCORE = 12
+"""A candidate in a division the same text names unambiguously elsewhere («منطقة الحميدية ... دمشق»: the souq of
+Damascus, not the Tartous village): worth a population ratio of 10,000 (3 points per power of ten)."""
+
 _DATELINE_DASHES = frozenset({" – ", " - ", " — "})
 
 APPOSITION_SCORE = 120
@@ -596,6 +622,7 @@ _CUE_LABELS = {
     "محافظه": "محافظة", "ولايه": "ولاية", "اقليم": "إقليم", "امانه": "أمانة", "ناحيه": "ناحية",
     "مديريه": "مديرية", "منطقه": "منطقة", "مدينه": "مدينة", "بلده": "بلدة", "قريه": "قرية", "العاصمه": "العاصمة",
     "ضاحيه": "ضاحية", "جزيره": "جزيرة", "قري": "قرى", "اطراف": "أطراف", "مستوطنه": "مستوطنة",
+    "محليه": "محلية",
 }
 
 
