@@ -59,3 +59,9 @@ def test_an_elaboration_names_the_place_of_a_country_level_event(engine) -> None
     text = ("بيروت – قُتل مدنيان اليوم في غارة إسرائيلية على سيارة في لبنان. "
             "وأوضح المصدر أن الغارة وقعت قرب بلدة الناقورة.")
     assert _events(engine, text) == [("airstrike_shelling", "LB", "South Lebanon")]
+
+
+def test_an_event_with_no_place_takes_the_place_an_earlier_sentence_named(engine) -> None:
+    text = ("بيروت – عززت القوى الأمنية اليوم مداخل السراي الحكومي في ساحة رياض الصلح وسط بيروت بكتل إسمنتية. "
+            "وتمكن محتجون أمس من خرق البوابة، وأخذوا يرشقون عناصر القوى الأمنية بالحجارة.")
+    assert ("riot", "LB", "Beirut") in _events(engine, text)

@@ -66,6 +66,22 @@ def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list
     return locs, own_location
 
 
+def earlier_place(res: Resources, doc: Any, idx: int) -> tuple[str, Any] | None:
+    """«عززت القوى الأمنية مداخل السراي في ساحة رياض الصلح ... وتمكن محتجون أمس من خرق البوابة»: for an event
+    whose sentence names no place and follows no event, the town or region of the article's country that the
+    nearest earlier sentence named (its dateline included), as (location text, place); None if there is none."""
+    country = doc.ctx.country
+    for s in reversed(doc.sentences[:idx]):
+        mentions = s.reading.mentions if s.reading is not None and s.reading.mentions else \
+            place_mentions(res, s.norm, country)
+        for pm in reversed(mentions):
+            place = pm.place
+            if place is not None and place.geo_precision != "country" and plausible_place(pm, doc.ctx) and \
+                    (country is None or place.country_code == country) and not solidarity_topic(pm, s.norm):
+                return s.source(doc.text, pm.start, pm.end), place
+    return None
+
+
 def relocate(ctx: ArticleContext, prev: Candidate, norm: str, toks: list[Token], actors: list[tuple],
              mentions: list, main: Match, orig: Callable[[int, int], str]) -> None:
     """«وأوضح المصدر أن الاشتباك وقع قرب بلدة أم الجمال»: an elaboration naming the place of an event that
