@@ -10,7 +10,6 @@ from pipeline.extract.document import ArticleDoc
 from pipeline.extract.places import dateline_end, earlier_place, event_places
 from pipeline.extract.resources import Resources
 
-
 _TALKS = frozenset({"statement", "meeting_negotiation", "agreement"})
 """Talks, statements and deals named with no place stay without one: an earlier sentence's place is seldom theirs."""
 
