@@ -411,6 +411,10 @@ class Gazetteer:
             return s
 
         best = max(cands, key=score)
+        if cue in (SITE_CUES | DISTRICT_CUES) - {"مستوطنه"} and country_hint and best.kind == "town" \
+                and best.place.country_code != country_hint and not context.get(best.place.country_code) \
+                and best.place.country_code != apposed:
+            return None  # «منطقة الشيخ زايد» in a Gaza report: a local place the gazetteer lacks, not Egypt's
         if best.kind == "region":
             # a city of the same name in the same region is more precise than the region (حلب, بغداد)
             same = [c for c in cands if c.kind == "town" and c.place.country_code == best.place.country_code
