@@ -76,18 +76,20 @@ COMMON_WORDS = frozenset(
     أغسطس سبتمبر أكتوبر نوفمبر ديسمبر شفت رس معسكر عدي تلا رياض خبر مشهد قبة أب رشيد البيض المسيلة
     بشار الساحل الصف المدينة الحي سن سنة دو الأم أشرف بن أمل سلطات الجميل الجديد الجديدة الزعيم
     جمال ثورة الثورة وان بانه آباده عالية أن إن أنه بأنه قرية مدينة منطقة مركز جزيرة ساحة شارع
+    لاد صيلة
     """.split()
 )
 
 # Frequent Arabic words that are also names of large places (Laayoune = «the eyes», Sarh = «walked», Néma =
-# «grace», Dori = «league», Atar = «frame», Benin City = «sons»): kept only behind the guard (a cue word, or a
-# preposition and the article's country) when the place is large, dropped otherwise. Normalised at build time.
+# «grace», Dori = «league», Atar = «frame», Benin City = «sons», Anah = «about him», Khartoum North = «naval»):
+# kept only behind the guard (a cue word, or a preposition and the article's country) when the place is large,
+# dropped otherwise. Normalised at build time.
 FREQUENT_WORDS = frozenset(
     normalize_arabic(w)
     for w in """
     العيون النعمة إطار اطار دوري سار سارة بنين مينا منا أتي اتى نارا بول ماو مندو بالا كايا بير بئر
     سيلا فارس قم السند البحيرة الوسطى الداخلية الظاهرة الشمال الخور الريان دخيل فادا صور كرن عصب
-    جاس واري بورصة البورصة الأصنام جنة جني قبلي
+    جاس واري بورصة البورصة الأصنام جنة جني قبلي عنه بحري
     """.split()
 )
 
@@ -172,9 +174,19 @@ frequent Arabic word is dropped there, never kept behind a guard."""
 RECODED_ADMIN1 = {("IL", "WE"): ("PS", "WE")}
 """GeoNames files Israeli settlements in the West Bank under IL/WE; the gold codes events there as PS, West Bank."""
 
-ADMIN1_FIXES = {250624: "09"}
-"""cities500 places filed under the wrong admin1: geonames id -> right admin1 code (Al Karak, the seat of Karak
-governorate, is filed under Ma'an)."""
+RECODED_PLACES = {281184: ("PS", "WE")}
+"""Places the gold codes in another country than GeoNames: Jerusalem (GeoNames IL.06). Arabic news that names
+«القدس» reports on East Jerusalem (the Old City, Bab al-Amud, Silwan, al-Aqsa), which the gold sets, like ACLED,
+code as PS, West Bank; «القدس الغربية» still names Israel's Jerusalem District."""
+
+ADMIN1_FIXES = {250624: "09", 2377450: "13", 8134081: "11", 8134082: "11", 107746: "16", 13608358: "11",
+                443093: "03", 2216349: "77"}
+"""cities500 places filed under the wrong admin1 or none: geonames id -> right admin1 code. Al Karak, the seat of
+Karak governorate, is filed under Ma'an; Nouakchott has no admin1 since Mauritania split it into three wilayas in
+2014: its centre (the ministries, the parliament, the markets) lies in Nouakchott Ouest, the division the gold sets
+give events in «العاصمة نواكشوط» (clarification 12); New Cairo and its police academy quarter (Cairo), Badr
+al-Janub (Najran), Tah (Laayoune-Sakia El Hamra) and Katzrin (Northern District) have the placeholder code 00 or
+none; Janzour is part of Tripoli district since 2007 (cities500 keeps it under Al Jafarah)."""
 
 ISO_NOT_ADMIN1 = frozenset({"PS", "IQ-KR"})
 """ISO 3166-2 entries that are not GeoNames first-level divisions: Palestine's 16 governorates (GeoNames has
@@ -183,6 +195,14 @@ Gaza Strip and West Bank) and Iraq's Kurdistan Region (GeoNames has its three go
 MIN_POPULATION = {"AF": 10_000, "PK": 20_000}
 """Smaller places of these countries are left out: their many Persian/Urdu-script village names are noise in
 Arabic text."""
+
+
+def _country_admin1(city: dict) -> tuple[str, str]:
+    """(country, admin1 code) of a cities500 place after RECODED_PLACES, RECODED_ADMIN1 and ADMIN1_FIXES."""
+    gid, cc, code = city["geonameid"], city["countrycode"], city["admin1code"]
+    if gid in RECODED_PLACES:
+        return RECODED_PLACES[gid]
+    return RECODED_ADMIN1.get((cc, code), (cc, ADMIN1_FIXES.get(gid, code)))
 
 
 def classify_name(name: str, population: int, country: str, common: set[str]) -> str:
@@ -211,8 +231,7 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None, cities: dict[str, 
     rows: list[str] = []
     dropped = 0
     for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
-        cc, admin1 = RECODED_ADMIN1.get((city["countrycode"], city["admin1code"]),
-                                        (city["countrycode"], ADMIN1_FIXES.get(city["geonameid"], city["admin1code"])))
+        cc, admin1 = _country_admin1(city)
         if cc not in COUNTRIES:
             continue
         lat, lon = float(city["latitude"]), float(city["longitude"])
@@ -404,7 +423,7 @@ def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
         if city:
             gid, lat, lon, pop = (str(city["geonameid"]), f"{city['latitude']:.5f}", f"{city['longitude']:.5f}",
                                   str(city["population"] or 0))
-            code = city["admin1code"]
+            code = ADMIN1_FIXES.get(city["geonameid"], city["admin1code"])
         else:
             gid, lat, lon, pop = "", "", "", "0"
         rows.append("\t".join([gid, name, cc, code, lat, lon, pop, "|".join(all_names), "|".join(guarded), "1"]))

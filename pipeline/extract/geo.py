@@ -39,8 +39,11 @@ _PREFIXES = (
 
 # Cue words (normalised) -> kind.
 REGION_CUES = frozenset({"محافظه", "ولايه", "اقليم", "امانه"})
-DISTRICT_CUES = frozenset({"قضاء", "ناحيه", "مديريه", "مركز", "منطقه"})
-TOWN_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "بلدات", "قري", "مدن", "العاصمه", "ضاحيه"})
+DISTRICT_CUES = frozenset({"قضاء", "ناحيه", "مديريه", "مركز", "منطقه", "محليه"})
+TOWN_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "بلدات", "قري", "مدن", "العاصمه", "ضاحيه",
+                       "مستوطنه"})
+SITE_CUES = frozenset({"حي", "قريه", "بلده", "مخيم", "مستوطنه"})
+"""Cues of a place inside a division: the name after them is never the division itself."""
 COUNTRYSIDE_CUES = frozenset({"ريف", "اطراف", "ضواحي"})
 CUE_WORDS = REGION_CUES | DISTRICT_CUES | TOWN_CUES | COUNTRYSIDE_CUES
 DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط"})
@@ -124,6 +127,11 @@ def clitic_variants(token: str) -> tuple[tuple[int, str], ...]:
             else:
                 out.append((len(prefix), token[len(prefix):]))
     return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def _by_clitic_length(token: str) -> tuple[tuple[int, str], ...]:
+    return tuple(sorted(clitic_variants(token), key=lambda v: v[0]))
 
 
 def _float(value: str) -> float | None:
@@ -246,9 +254,13 @@ class Gazetteer:
         return []
 
     def _match_at(self, tokens: list[str], i: int) -> _Match | None:
+        """The longest name starting at token ``i``; of equally long ones, the reading with the shortest clitic
+        («ولبنان» = و + لبنان, not ول + بنان). A stripped stem needs three letters («ولد» is not و + لد, Lod)."""
         best: _Match | None = None
         n = len(tokens)
-        for prefix_len, stem in clitic_variants(tokens[i]):
+        for prefix_len, stem in _by_clitic_length(tokens[i]):
+            if prefix_len and len(stem) < 3:
+                continue
             for rest, cands in self._index.get(stem, ()):
                 k = len(rest)
                 if i + k >= n or (best is not None and best.last - best.first >= k):
@@ -278,7 +290,10 @@ class Gazetteer:
             i += 1
 
         context, voters = _context_votes(matches, demonym_votes, self._guarded)
+        divisions = _division_votes(matches, self._guarded)
         mentions: list[PlaceMention] = []
+        resolved: list[tuple[_Match, str | None, Place | None]] = []
+        prev: tuple[_Match, Place | None] | None = None
         covered: set[int] = set()
         used_until = -1
         for idx, m in enumerate(matches):
@@ -290,15 +305,27 @@ class Gazetteer:
             if cue in COUNTRYSIDE_CUES or direction:
                 end_tok = _trailing_directions(tokens, spans, norm, end_tok)
             own = Counter({m.candidates[0].place.country_code: 1}) if idx in voters else Counter()
-            place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed)
+            apposed = prev[1].country_code if prev is not None and prev[1] is not None \
+                and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
+            if m.first == 0 and cue is None and norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES:
+                cue = "مدينه"  # a dateline «عمّان – » names a city (Amman), never a country (Oman)
+                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed,
+                                  divisions - _own_division(m))
+                cue = None
+            else:
+                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed,
+                                  divisions - _own_division(m))
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
             start_char = spans[start_tok][0] + clitic
             start, end = offsets[start_char], offsets[spans[end_tok][1] - 1] + 1
             mentions.append(PlaceMention(start, end, text[start:end], place, _cue_label(cue, direction)))
+            resolved.append((m, cue, place))
+            prev = (m, place)
             covered.update(range(start_tok, end_tok + 1))
             used_until = end_tok
+        mentions = _one_sense_per_text(mentions, resolved)
         mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered))
         mentions.sort(key=lambda pm: pm.start)
         return _absorb_country_qualifiers(text, mentions)
@@ -346,7 +373,12 @@ class Gazetteer:
         context: Counter[str],
         tokens: list[str],
         relaxed: bool,
+        apposed: str | None = None,
+        divisions: Counter[tuple[str, str]] | None = None,
     ) -> Place | None:
+        """The best candidate: country hint (100), context votes (15 each, at most 4), the country of a place
+        right before the name (APPOSITION_SCORE), a division the text names elsewhere (DIVISION_SCORE), kind and
+        population; cue words filter and refine."""
         cands = list(m.candidates)
         single_word = m.first == m.last
         if cue in REGION_CUES:
@@ -357,6 +389,8 @@ class Gazetteer:
             towns = [c for c in cands if c.kind == "town"]
             if towns:
                 cands = towns
+            elif cue in SITE_CUES:
+                return None  # «حي القادسية», «قرية الجزيرة»: a quarter or village named after a province
 
         def score(c: _Candidate) -> float:
             s = 0.0
@@ -364,6 +398,10 @@ class Gazetteer:
             if country_hint and cc == country_hint:
                 s += 100
             s += 15 * min(context.get(cc, 0), 4)
+            if cc == apposed:
+                s += APPOSITION_SCORE
+            if divisions and divisions.get((cc, c.admin1_code or "")):
+                s += DIVISION_SCORE
             if c.kind == "country":
                 s += 40
             elif c.kind == "region":
@@ -373,6 +411,10 @@ class Gazetteer:
             return s
 
         best = max(cands, key=score)
+        if cue in (SITE_CUES | DISTRICT_CUES) - {"مستوطنه"} and country_hint and best.kind == "town" \
+                and best.place.country_code != country_hint and not context.get(best.place.country_code) \
+                and best.place.country_code != apposed:
+            return None  # «منطقة الشيخ زايد» in a Gaza report: a local place the gazetteer lacks, not Egypt's
         if best.kind == "region":
             # a city of the same name in the same region is more precise than the region (حلب, بغداد)
             same = [c for c in cands if c.kind == "town" and c.place.country_code == best.place.country_code
@@ -397,7 +439,7 @@ class Gazetteer:
             return region if region else replace(place, geo_precision="region")
         if cue in COUNTRYSIDE_CUES and cand.kind == "town":
             return replace(place, geo_precision="district")
-        if cue in ("قضاء", "مديريه") and cand.kind == "town":
+        if cue in ("قضاء", "مديريه", "محليه") and cand.kind == "town":
             return replace(place, geo_precision="district", admin2=place.name)
         if cue in ("ناحيه", "مركز") and cand.kind == "town":
             return replace(place, geo_precision="district")
@@ -515,6 +557,52 @@ def _context_votes(
     return votes, voters
 
 
+def _division_votes(matches: list[_Match], guarded: frozenset[tuple[str, str, str]]) -> Counter[tuple[str, str]]:
+    """(country, admin1 code) of the matches whose candidates all lie in one division (دمشق, ريف إدلب, حلب)."""
+    votes: Counter[tuple[str, str]] = Counter()
+    for m in matches:
+        votes.update(_own_division(m, guarded))
+    return votes
+
+
+def _own_division(m: _Match, guarded: frozenset[tuple[str, str, str]] = frozenset()) -> Counter[tuple[str, str]]:
+    divisions = {(c.place.country_code, c.admin1_code or "") for c in m.candidates if c.kind != "country"}
+    if len(divisions) != 1 or any((m.name, c.place.name, c.place.country_code) in guarded for c in m.candidates):
+        return Counter()
+    return Counter(divisions)
+
+
+DIVISION_SCORE = 12
+"""A candidate in a division the same text names unambiguously elsewhere («منطقة الحميدية ... دمشق»: the souq of
+Damascus, not the Tartous village): worth a population ratio of 10,000 (3 points per power of ten)."""
+
+_DATELINE_DASHES = frozenset({" – ", " - ", " — "})
+
+APPOSITION_SCORE = 120
+"""A name right after a place («العاصمة القطرية الدوحة») is in that place's country: this outweighs the article's
+country hint (100), so a small homonym of the article's country (Ad Dawhah near Bethlehem) loses."""
+
+
+def _one_sense_per_text(mentions: list[PlaceMention],
+                        resolved: list[tuple[_Match, str | None, Place | None]]) -> list[PlaceMention]:
+    """«عمّان – ... في العاصمة عمّان»: a bare name that a cue word resolves elsewhere in the same text to another
+    of its candidates («العاصمة» picks the city Amman, not the country Oman) takes that sense everywhere."""
+    senses: dict[str, Place] = {}
+    for m, cue, place in resolved:
+        if cue is not None and place is not None:
+            senses.setdefault(m.name, place)
+    if not senses:
+        return mentions
+    out = []
+    for pm, (m, cue, place) in zip(mentions, resolved, strict=True):
+        sense = senses.get(m.name)
+        if cue is None and place is not None and sense is not None and sense != place \
+                and any(c.place == sense for c in m.candidates):
+            pm = replace(pm, place=sense)
+        out.append(pm)
+    return out
+
+
 _QUALIFIER_GAPS = frozenset({"ب", "في", "،", ","})
 
 
@@ -537,7 +625,8 @@ def _absorb_country_qualifiers(text: str, mentions: list[PlaceMention]) -> list[
 _CUE_LABELS = {
     "محافظه": "محافظة", "ولايه": "ولاية", "اقليم": "إقليم", "امانه": "أمانة", "ناحيه": "ناحية",
     "مديريه": "مديرية", "منطقه": "منطقة", "مدينه": "مدينة", "بلده": "بلدة", "قريه": "قرية", "العاصمه": "العاصمة",
-    "ضاحيه": "ضاحية", "جزيره": "جزيرة", "قري": "قرى", "اطراف": "أطراف",
+    "ضاحيه": "ضاحية", "جزيره": "جزيرة", "قري": "قرى", "اطراف": "أطراف", "مستوطنه": "مستوطنة",
+    "محليه": "محلية",
 }
 
 

@@ -49,7 +49,8 @@ def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list
     spans = [(toks[a[0]].start, toks[a[4] - 1].end) for a in actors if a[4] > a[0]]
     loc_mentions = [pm for pm in mentions if not any(a <= pm.start < b for a, b in spans)
                     and not foreign_origin(pm, norm, ctx.country)]
-    locs = [(orig(pm.start, pm.end), pm.place) for pm in event_locations(loc_mentions, toks, main, norm, ctx)]
+    locs = [(orig(pm.start, pm.end), pm.place)
+            for pm in event_locations(loc_mentions, toks, main, norm, ctx, dateline_end)]
     if locs and all(p is not None and p.geo_precision == "country" for _t, p in locs) and events and \
             events[-1].place is not None and events[-1].place.geo_precision != "country" and \
             events[-1].place.country_code == locs[0][1].country_code:
@@ -65,14 +66,32 @@ def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list
     return locs, own_location
 
 
+def earlier_place(res: Resources, doc: Any, idx: int) -> tuple[str, Any] | None:
+    """«عززت القوى الأمنية مداخل السراي في ساحة رياض الصلح ... وتمكن محتجون أمس من خرق البوابة»: for an event
+    whose sentence names no place and follows no event, the town or region of the article's country that the
+    nearest earlier sentence named (its dateline included), as (location text, place); None if there is none."""
+    country = doc.ctx.country
+    for s in reversed(doc.sentences[:idx]):
+        mentions = s.reading.mentions if s.reading is not None and s.reading.mentions else \
+            place_mentions(res, s.norm, country)
+        for pm in reversed(mentions):
+            place = pm.place
+            if place is not None and place.geo_precision != "country" and plausible_place(pm, doc.ctx) and \
+                    (country is None or place.country_code == country) and not solidarity_topic(pm, s.norm):
+                return s.source(doc.text, pm.start, pm.end), place
+    return None
+
+
 def relocate(ctx: ArticleContext, prev: Candidate, norm: str, toks: list[Token], actors: list[tuple],
              mentions: list, main: Match, orig: Callable[[int, int], str]) -> None:
     """«وأوضح المصدر أن الاشتباك وقع قرب بلدة أم الجمال»: an elaboration naming the place of an event that
-    had only its dateline takes that place."""
-    if prev.own_location:
+    had only its dateline, or only its country («على الساحل الجنوبي للبنان»), takes that place (of that country)."""
+    vague = prev.place is None or prev.place.geo_precision == "country"
+    if prev.own_location and not vague:
         return
     locs, own = event_places(ctx, norm, toks, actors, mentions, main, [], orig)
-    if own and len(locs) == 1 and locs[0][1] is not None and locs[0][1].geo_precision != "country":
+    if own and len(locs) == 1 and locs[0][1] is not None and locs[0][1].geo_precision != "country" and (
+            not prev.own_location or prev.place is None or prev.place.country_code == locs[0][1].country_code):
         prev.location_text, prev.place, prev.own_location = locs[0][0], locs[0][1], True
 
 
@@ -98,15 +117,20 @@ def plausible_place(pm: Any, ctx: ArticleContext) -> bool:
     return place.population >= 300_000
 
 
+DATELINE_VOTES = 2
+
+
 def article_country(res: Resources, sentences: Sequence[Sentence], source_country: str | None) -> str | None:
-    """The country most voted for: places named in the first six sentences (1 each), country names anywhere
-    (0.5 each) and the source's country (1); first named wins a tie."""
+    """The country most voted for: places named in the first six sentences (1 each, 1 + DATELINE_VOTES for the
+    dateline's place, where the report was filed; not a place a protest is about, «تضامناً مع القدس»), country
+    names anywhere (0.5 each) and the source's country (1); first named wins a tie."""
     votes: Counter[str] = Counter()
     if res.gaz is not None:
-        for s in sentences[:6]:
+        for k, s in enumerate(sentences[:6]):
+            filed = dateline_end(s.norm) if k == 0 else -1
             for pm in place_mentions(res, s.norm, None):
-                if pm.place is not None:
-                    votes[pm.place.country_code] += 1
+                if pm.place is not None and not solidarity_topic(pm, s.norm):
+                    votes[pm.place.country_code] += 1 + (DATELINE_VOTES if pm.end <= filed else 0)
     for s in sentences:
         for t in s.tokens:
             cc = res.lex.country_names.get(t.text)
@@ -118,7 +142,7 @@ def article_country(res: Resources, sentences: Sequence[Sentence], source_countr
 
 
 def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
-                    ctx: ArticleContext | None = None) -> list[tuple]:
+                    ctx: ArticleContext | None = None, dateline_end: int = -1) -> list[tuple]:
     # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
     resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION]
     if not resolved:
@@ -132,6 +156,8 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
                 and pm.place.geo_precision != "country"]
         if home:
             first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
+    if first.place.geo_precision == "country":
+        first = _more_precise(first, [pm for pm in resolved if pm.start >= dateline_end], trig_pos)
     k = resolved.index(first)
     first = _contained(first, resolved[k + 1:], norm)
     chosen = [first]
@@ -192,6 +218,16 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
     return out
 
 
+def _more_precise(first: Any, resolved: list, trig_pos: int) -> Any:
+    """«تتواصل في العاصمة صنعاء لقاءات المبعوث الأممي إلى اليمن»: a country named after the trigger loses to a
+    town or region of that country the same sentence names (the nearest after the trigger, else before it; the
+    caller leaves the dateline's place out: where the report was filed is not a more precise place)."""
+    same = [pm for pm in resolved if pm.place.geo_precision != "country"
+            and pm.place.country_code == first.place.country_code]
+    after = [pm for pm in same if pm.start >= trig_pos]
+    return after[0] if after else (same[-1] if same else first)
+
+
 def _contained(first: Any, later: list, norm: str) -> Any:
     """«حي الروضة شمالي مدينة تعز», «بلدة بوني بمنطقة موبتي»: when the place right after names the container
     and disagrees on admin1, the container decides the region (the first name is often a homonym)."""
@@ -222,8 +258,23 @@ def dateline_end(norm: str) -> int:
 
 def foreign_origin(pm: Any, norm: str, country: str | None) -> bool:
     """«الفصائل المدعومة من تركيا», «رحلات قادمة من إيران»: a foreign country after «من» is a sponsor or an
-    origin, not where the event happened."""
+    origin, not where the event happened; «احتجاجات في نواكشوط تضامنا مع القدس»: a foreign place the event
+    supports or denounces is its cause."""
     place = pm.place
-    if place is None or place.geo_precision != "country" or country is None or place.country_code == country:
+    if place is None or country is None or place.country_code == country:
         return False
-    return norm[:pm.start].split()[-1:] in (["من"], ["عن"])
+    if solidarity_topic(pm, norm):
+        return True
+    return place.geo_precision == "country" and norm[:pm.start].split()[-1:] in (["من"], ["عن"])
+
+
+# «تضامناً مع», «نصرةً لـ», «دعماً لـ», «تنديداً بـ», «رفضاً لـ» (normalised, tanween dropped): what a protest is about
+_TOPIC_WORDS = frozenset({"تضامنا", "تضامن", "التضامن", "نصره", "لنصره", "دعما", "تنديدا", "رفضا", "مناصره",
+                          "لمناصره", "احتجاجا"})
+
+
+def solidarity_topic(pm: Any, norm: str) -> bool:
+    """The place is what the sentence shows solidarity with or protests about («تضامناً مع القدس», «نصرة لغزة»,
+    «رفضاً للحرب على غزة»): one of the three words before it is a solidarity or protest word."""
+    before = norm[:pm.start].split()[-3:]
+    return any(w in _TOPIC_WORDS or w.lstrip("و") in _TOPIC_WORDS for w in before)

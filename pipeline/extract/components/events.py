@@ -21,7 +21,7 @@ def sentence_steps(res: Resources) -> tuple[SentenceStep, ...]:
     """The steps that code one sentence, in order: follow_up, reference, reaction, toll, elaboration, date,
     modality, roles, place, split, merge."""
     return (FollowUp(res), Reference(), Reaction(), TollAndFlags(res), Elaboration(), EventDate(), Modality(),
-            Roles(res), EventPlace(), SplitByLocation(), MergeSameEvent())
+            Roles(res), EventPlace(res), SplitByLocation(), MergeSameEvent())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,67 @@
+"""Tests of the event-place rules (pipeline/extract/places.py): which mention is the event's place and which
+country the article is about, on short articles through the rule engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.extract.geo import Gazetteer
+from pipeline.extract.places import foreign_origin, solidarity_topic
+from pipeline.extract.text import normalize_arabic
+
+DAY = dt.date(2025, 3, 3)
+
+
+def _events(engine, text: str, title: str | None = None) -> list[tuple[str, str | None, str | None]]:
+    doc = engine.process(article_id="t", text=text, title=title, published=DAY)
+    return [(r["action_type"], r["country_code"], r["admin1"]) for r in doc.rows]
+
+
+def _country(engine, text: str) -> str | None:
+    return engine.process(article_id="t", text=text, title=None, published=DAY).context.country
+
+
+def test_a_protest_takes_its_city_not_the_place_it_supports(engine) -> None:
+    text = ("نواكشوط – خرجت اليوم احتجاجات عدة في وسط العاصمة الموريتانية نواكشوط تضامناً مع القدس، ورفضاً للقرار "
+            "الأميركي. وأكد المحتجون أن القدس «ستبقى عاصمة لفلسطين»، وأن القضية الفلسطينية قضية الأمة.")
+    assert _country(engine, text) == "MR"
+    assert ("protest", "MR", "Nouakchott Ouest") in _events(engine, text)
+
+
+def test_solidarity_topic_is_a_foreign_cause_not_a_place() -> None:
+    gaz = Gazetteer.load()
+    norm = normalize_arabic("اعتصام في العاصمة عمان تضامنا مع قطاع غزة ونصرة للقدس")
+    mentions = {pm.place.name: pm for pm in gaz.find_place_mentions(norm, country_hint="JO") if pm.place}
+    assert solidarity_topic(mentions["Gaza Strip"], norm) and solidarity_topic(mentions["Jerusalem"], norm)
+    assert not solidarity_topic(mentions["Amman"], norm)
+    assert foreign_origin(mentions["Gaza Strip"], norm, "JO")
+    assert not foreign_origin(mentions["Gaza Strip"], norm, "PS")  # a home place stays a place
+
+
+def test_the_dateline_outvotes_a_foreign_topic(engine) -> None:
+    text = "عمّان – تظاهر المئات أمس أمام السفارة احتجاجاً على الحرب في قطاع غزة ومدينة رفح."
+    assert _country(engine, text) == "JO"  # where the report was filed (3 votes) beats two places of its topic
+
+
+def test_a_country_after_the_trigger_yields_to_a_city_of_it(engine) -> None:
+    text = ("صنعاء – تتواصل في العاصمة صنعاء، لليوم الثاني على التوالي، لقاءات المبعوث الأممي إلى اليمن مع "
+            "ممثلي الأطراف لبحث إحياء مسار المفاوضات.")
+    events = _events(engine, text)
+    assert events and all((cc, adm) == ("YE", "Amanat Al Asimah") for _t, cc, adm in events)
+
+
+def test_the_dateline_is_not_a_more_precise_place(engine) -> None:
+    text = "بيروت – قُتل مدنيان اليوم في غارة إسرائيلية على سيارة على الساحل الجنوبي للبنان."
+    assert _events(engine, text) == [("airstrike_shelling", "LB", None)]
+
+
+def test_an_elaboration_names_the_place_of_a_country_level_event(engine) -> None:
+    text = ("بيروت – قُتل مدنيان اليوم في غارة إسرائيلية على سيارة في لبنان. "
+            "وأوضح المصدر أن الغارة وقعت قرب بلدة الناقورة.")
+    assert _events(engine, text) == [("airstrike_shelling", "LB", "South Lebanon")]
+
+
+def test_an_event_with_no_place_takes_the_place_an_earlier_sentence_named(engine) -> None:
+    text = ("بيروت – عززت القوى الأمنية اليوم مداخل السراي الحكومي في ساحة رياض الصلح وسط بيروت بكتل إسمنتية. "
+            "وتمكن محتجون أمس من خرق البوابة، وأخذوا يرشقون عناصر القوى الأمنية بالحجارة.")
+    assert ("riot", "LB", "Beirut") in _events(engine, text)
