@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from pipeline.extract.candidate import ArticleContext
 from pipeline.extract.components import Component, insert_after
+from pipeline.extract.decision.calibration import apply_knots
 from pipeline.extract.decision.detected import DetectedRows
 from pipeline.extract.decision.layer import DecisionLayer, Reread
 from pipeline.extract.decision.model import DecisionModel
@@ -80,7 +81,8 @@ def rule_reread(rules: Engine) -> Reread:
 def code_digest() -> str:
     """Hash of the feature and model code: a model trained by other code gets another version."""
     h = hashlib.sha256()
-    for name in ("__init__.py", "features.py", "linear.py", "layer.py", "train.py", "detected.py"):
+    for name in ("__init__.py", "features.py", "linear.py", "layer.py", "train.py", "detected.py", "calibration.py",
+                 "outcomes.py"):
         h.update((Path(__file__).parent / name).read_bytes())
     return h.hexdigest()
 
@@ -101,7 +103,8 @@ class LearnedDecision:
 
     ``reread`` codes a sentence alone with the rule components (for sentences the article pass coded nothing
     from); ``detected`` builds the rows of events the sentence detector finds in the document's clauses (none
-    when it is None); rows get ``extractor_version`` "<rules>+<model version>".
+    when it is None); rows get ``extractor_version`` "<rules>+<model version>", and asserted rows the model's
+    final calibration of their confidence.
     """
 
     model: DecisionModel
@@ -120,8 +123,11 @@ class LearnedDecision:
             lambda start, end, action, conf, kept: detected(doc, start, end, action, conf, kept))
         rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published,
                      propose=propose)
+        knots = self.model.final_calibration
         for r in rows:
             r["extractor_version"] = f"{r['extractor_version'].split('+')[0]}+{self.model.version}"
+            if knots and r["modality"] == "asserted":
+                r["confidence"] = round(apply_knots(knots, r["confidence"]), 4)
         doc.rows = rows
 
 

@@ -60,3 +60,35 @@ def format_reliability(table: Sequence[Bin], ece: float) -> str:
             lines.append(f"{b.low:.1f}-{b.high:.1f}   {0:6d}          -              -")
     lines.append(f"expected calibration error: {ece:.3f}")
     return "\n".join(lines)
+
+
+def fit_isotonic(confidence: Sequence[float], correct: Sequence[int], *, min_bin: int = 25
+                 ) -> tuple[tuple[float, float], ...]:
+    """A non-decreasing map confidence -> share correct (pool-adjacent-violators over bins of ``min_bin``
+    rows in confidence order), as (mean confidence, share correct) knots to interpolate between."""
+    order = sorted(range(len(confidence)), key=lambda i: confidence[i])
+    blocks: list[list[float]] = []  # [sum of confidence, sum correct, rows]
+    for k in range(0, len(order), min_bin):
+        part = order[k:k + min_bin]
+        if blocks and len(part) < min_bin:  # a short last bin joins the one before
+            blocks[-1] = [blocks[-1][0] + sum(confidence[i] for i in part),
+                          blocks[-1][1] + sum(correct[i] for i in part), blocks[-1][2] + len(part)]
+        else:
+            blocks.append([sum(confidence[i] for i in part), float(sum(correct[i] for i in part)), len(part)])
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+            last = blocks.pop()
+            blocks[-1] = [blocks[-1][j] + last[j] for j in range(3)]
+    return tuple((round(x / n, 4), round(y / n, 4)) for x, y, n in blocks)
+
+
+def apply_knots(knots: Sequence[tuple[float, float]], confidence: float) -> float:
+    """``confidence`` through the knots of ``fit_isotonic`` (linear between knots, flat beyond; unchanged
+    when there are none)."""
+    if not knots:
+        return confidence
+    if confidence <= knots[0][0]:
+        return knots[0][1]
+    for (x0, y0), (x1, y1) in zip(knots, knots[1:], strict=False):
+        if confidence <= x1:
+            return y0 + (y1 - y0) * (confidence - x0) / (x1 - x0) if x1 > x0 else y1
+    return knots[-1][1]

@@ -52,9 +52,16 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
         return rules.extract(article_id=a["id"], text=a["text"], title=a.get("title"),
                              published=dt.date.fromisoformat(a["published"][:10]))
 
+    engines: dict[int, Any] = {}  # one engine per out-of-fold model
+
+    def decide(model: Any, a: dict[str, Any]) -> list[dict[str, Any]]:
+        engine = engines.setdefault(id(model), with_model(rules, model))
+        return engine.extract(article_id=a["id"], text=a["text"], title=a.get("title"),
+                              published=dt.date.fromisoformat(a["published"][:10]))
+
     model = train(sets, rule_rows, rule_reread(rules), rules.lex,
                   calibrate_on=[n for n in args.calibrate_on.split(",") if n], code_digest=code_digest(),
-                  rules_digest=rules_digest())
+                  rules_digest=rules_digest(), decide=decide)
     output = Path(args.output) if args.output else bundled_model_path()
     model.save(output)
     from pipeline.extract.decision.model import DecisionModel
@@ -111,6 +118,27 @@ def _oof_table(oof: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _final_table(final: dict[str, Any]) -> list[str]:
+    """The complete engine's out-of-fold output: headline figures, per source, error causes."""
+    if not final:
+        return []
+    lines = ["## Out of fold, final rows (the complete engine: kept candidates, place split, detected rows)", "",
+             f"- F1 {final['f1']:.3f} (P {final['precision']:.3f} / R {final['recall']:.3f}): {final['matched']} "
+             f"of {final['gold']} gold events matched by {final['predicted']} rows; "
+             f"{final['events_per_negative_article']:.3f} events per negative article "
+             f"({final['negative_articles']} negative articles)",
+             f"- over matched pairs: date accuracy {final['date_accuracy']}, admin1 accuracy "
+             f"{final['admin1_accuracy']}; ECE of `confidence` (10 bins) {final['ece']:.3f}"]
+    for name, s in final["by_source"].items():
+        lines.append(f"- {name} rows: {s['rows']}, {s['correct']} correct; date accuracy {s['date_accuracy']}, "
+                     f"admin1 accuracy {s['admin1_accuracy']}")
+    e = final["errors"]
+    lines.append("- gold events missed: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in e["missed"].items()))
+    lines.append("- rows matching nothing: " + ", ".join(f"{k.replace('_', ' ')} {v}"
+                                                        for k, v in e["spurious"].items()))
+    return [*lines, ""]
+
+
 def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
     c = model.card
     lines = [f"# Decision model {model.version}", "",
@@ -142,7 +170,8 @@ def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
              f"- out-of-fold on the calibration sets (candidates): {c['out_of_fold']}",
              f"- detect threshold (detector probability): {model.detect_threshold}; Platt calibration of detected "
              f"rows (a, b): ({model.detect_calibration[0]:.4f}, {model.detect_calibration[1]:.4f})", "",
-             *_oof_table(c.get("out_of_fold_events", {})), "## Scores", "",
+             *_oof_table(c.get("out_of_fold_events", {})), *_final_table(c.get("out_of_fold_final", {})),
+             "## Scores", "",
              "| set | rules F1 (P/R) | with model F1 (P/R) | events in negative articles (rules -> model) | ECE |",
              "|---|---|---|---|---|"]
     for name, s in scores.items():
