@@ -6,7 +6,7 @@ evidence, one-to-one (pipeline.extract.evaluate).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,3 +92,18 @@ def apply_knots(knots: Sequence[tuple[float, float]], confidence: float) -> floa
         if confidence <= x1:
             return y0 + (y1 - y0) * (confidence - x0) / (x1 - x0) if x1 > x0 else y1
     return knots[-1][1]
+
+
+def cross_fitted(pred: Sequence[dict[str, Any]], correct: Sequence[bool], fold: Callable[[str], int], folds: int,
+                 *, min_bin: int) -> list[dict[str, Any]]:
+    """``pred`` with the confidence each row gets from ``fit_isotonic`` fitted on the other folds' rows (an
+    honest estimate of how calibrated the final map leaves unseen articles)."""
+    out = [dict(p) for p in pred]
+    for k in range(folds):
+        rest = [(float(p["confidence"]), int(ok)) for p, ok in zip(pred, correct, strict=True)
+                if fold(p["article_id"]) != k]
+        knots = fit_isotonic([c for c, _ in rest], [ok for _, ok in rest], min_bin=min_bin)
+        for p in out:
+            if fold(p["article_id"]) == k:
+                p["confidence"] = apply_knots(knots, float(p["confidence"]))
+    return out

@@ -128,7 +128,9 @@ def _final_table(final: dict[str, Any]) -> list[str]:
              f"{final['events_per_negative_article']:.3f} events per negative article "
              f"({final['negative_articles']} negative articles)",
              f"- over matched pairs: date accuracy {final['date_accuracy']}, admin1 accuracy "
-             f"{final['admin1_accuracy']}; ECE of `confidence` (10 bins) {final['ece']:.3f}"]
+             f"{final['admin1_accuracy']}; ECE of `confidence` (10 bins) {final['ece']:.3f} before the final "
+             f"calibration, {final.get('ece_final_calibration', final['ece']):.3f} after it (each fold mapped by "
+             "the map fitted on the other folds)"]
     for name, s in final["by_source"].items():
         lines.append(f"- {name} rows: {s['rows']}, {s['correct']} correct; date accuracy {s['date_accuracy']}, "
                      f"admin1 accuracy {s['admin1_accuracy']}")
@@ -169,7 +171,9 @@ def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
              f"- Platt calibration (a, b): ({model.calibration[0]:.4f}, {model.calibration[1]:.4f})",
              f"- out-of-fold on the calibration sets (candidates): {c['out_of_fold']}",
              f"- detect threshold (detector probability): {model.detect_threshold}; Platt calibration of detected "
-             f"rows (a, b): ({model.detect_calibration[0]:.4f}, {model.detect_calibration[1]:.4f})", "",
+             f"rows (a, b): ({model.detect_calibration[0]:.4f}, {model.detect_calibration[1]:.4f})",
+             "- final calibration of every asserted row's confidence (isotonic knots, confidence -> share "
+             f"correct): {[tuple(k) for k in model.final_calibration]}", "",
              *_oof_table(c.get("out_of_fold_events", {})), *_final_table(c.get("out_of_fold_final", {})),
              "## Scores", "",
              "| set | rules F1 (P/R) | with model F1 (P/R) | events in negative articles (rules -> model) | ECE |",
