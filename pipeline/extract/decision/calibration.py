@@ -64,17 +64,19 @@ def format_reliability(table: Sequence[Bin], ece: float) -> str:
 
 def fit_isotonic(confidence: Sequence[float], correct: Sequence[int], *, min_bin: int = 25
                  ) -> tuple[tuple[float, float], ...]:
-    """A non-decreasing map confidence -> share correct (pool-adjacent-violators over bins of ``min_bin``
-    rows in confidence order), as (mean confidence, share correct) knots to interpolate between."""
+    """A non-decreasing map confidence -> share correct (pool-adjacent-violators over bins of at least
+    ``min_bin`` rows in confidence order; equal confidences share a bin), as (mean confidence, share correct)
+    knots to interpolate between."""
     order = sorted(range(len(confidence)), key=lambda i: confidence[i])
+    bins: list[list[int]] = []
+    for n, i in enumerate(order):
+        if not bins or (len(bins[-1]) >= min_bin and confidence[i] != confidence[bins[-1][-1]]
+                        and len(order) - n >= min_bin):  # a short tail joins the last bin
+            bins.append([])
+        bins[-1].append(i)
     blocks: list[list[float]] = []  # [sum of confidence, sum correct, rows]
-    for k in range(0, len(order), min_bin):
-        part = order[k:k + min_bin]
-        if blocks and len(part) < min_bin:  # a short last bin joins the one before
-            blocks[-1] = [blocks[-1][0] + sum(confidence[i] for i in part),
-                          blocks[-1][1] + sum(correct[i] for i in part), blocks[-1][2] + len(part)]
-        else:
-            blocks.append([sum(confidence[i] for i in part), float(sum(correct[i] for i in part)), len(part)])
+    for part in bins:
+        blocks.append([sum(confidence[i] for i in part), float(sum(correct[i] for i in part)), len(part)])
         while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
             last = blocks.pop()
             blocks[-1] = [blocks[-1][j] + last[j] for j in range(3)]
