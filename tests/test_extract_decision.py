@@ -201,6 +201,10 @@ def test_place_slots_read_village_lists_and_stop_at_tolls():
         ["«أبعدارة»", "«العقدة المغاربة»"]
     assert [x.text for x in place_slots("اقتحم الجيش أحياء عدة في المدينة ومن بلدة عزون")] == ["عزون"]
     assert place_slots("قصفت الطائرات مواقع في ريف إدلب الجنوبي") == []
+    # a verb or a direction after the place word ends the name
+    assert [x.text for x in place_slots("هاجموا السكان في بوراسو، وهي بلدة تقع قرب مدينة ديدوغو")] == ["ديدوغو"]
+    assert [x.text for x in place_slots("قصفت المدفعية مخيم البريج المجاور ومنطقة المواصي جنوباً")] == \
+        ["البريج", "المواصي"]
 
 
 def test_a_kept_event_gets_one_row_per_listed_village(engine):
