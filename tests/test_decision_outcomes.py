@@ -28,10 +28,14 @@ def test_error_causes_sort_each_miss_and_each_spurious_row():
             row("a", "attack", S2, S3),  # wrong type over the explosion
             row("neg", "protest", S3, len(TEXT))]  # an event in a negative article
     causes = error_causes(pred, golds, texts, {"a": [(S3, len(TEXT))]})
+    assert causes.pop("missed_by_type") == {
+        "explosion_ied": {"wrong_type": 1, "wrong_sentence": 0, "candidate_dropped": 0, "no_rule_candidate": 0},
+        "protest": {"wrong_type": 0, "wrong_sentence": 0, "candidate_dropped": 1, "no_rule_candidate": 0}}
     assert causes["missed"] == {"wrong_type": 1, "wrong_sentence": 0, "candidate_dropped": 1, "no_rule_candidate": 0}
     assert causes["spurious"] == {"negative_article": 1, "duplicate": 1, "wrong_type": 1, "wrong_sentence": 0,
                                   "no_event": 0}
     moved = error_causes([row("a", "protest", S1, S2)], golds[2:], {"a": TEXT}, {})
+    del moved["missed_by_type"]
     assert moved == {"missed": {"wrong_type": 0, "wrong_sentence": 1, "candidate_dropped": 0, "no_rule_candidate": 0},
                      "spurious": {"negative_article": 0, "duplicate": 0, "wrong_type": 0, "wrong_sentence": 1,
                                   "no_event": 0}}

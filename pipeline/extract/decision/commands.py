@@ -120,6 +120,8 @@ def _oof_table(oof: dict[str, Any]) -> list[str]:
 
 def _final_table(final: dict[str, Any]) -> list[str]:
     """The complete engine's out-of-fold output: headline figures, per source, error causes."""
+    from pipeline.extract.decision.outcomes import FN_CAUSES, FP_CAUSES
+
     if not final:
         return []
     lines = ["## Out of fold, final rows (the complete engine: kept candidates, place split, detected rows)", "",
@@ -130,14 +132,20 @@ def _final_table(final: dict[str, Any]) -> list[str]:
              f"- over matched pairs: date accuracy {final['date_accuracy']}, admin1 accuracy "
              f"{final['admin1_accuracy']}; ECE of `confidence` (10 bins) {final['ece']:.3f} before the final "
              f"calibration, {final.get('ece_final_calibration', final['ece']):.3f} after it (each fold mapped by "
-             "the map fitted on the other folds)"]
+             "the map fitted on the other folds; the map ships only when it lowers the ECE)"]
     for name, s in final["by_source"].items():
         lines.append(f"- {name} rows: {s['rows']}, {s['correct']} correct; date accuracy {s['date_accuracy']}, "
                      f"admin1 accuracy {s['admin1_accuracy']}")
     e = final["errors"]
-    lines.append("- gold events missed: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in e["missed"].items()))
-    lines.append("- rows matching nothing: " + ", ".join(f"{k.replace('_', ' ')} {v}"
-                                                        for k, v in e["spurious"].items()))
+    lines.append("- gold events missed: " + ", ".join(f"{k.replace('_', ' ')} {e['missed'][k]}" for k in FN_CAUSES))
+    lines.append("- rows matching nothing: " + ", ".join(f"{k.replace('_', ' ')} {e['spurious'][k]}"
+                                                        for k in FP_CAUSES))
+    lines += ["", "| action type | gold | rows | F1 | missed: " + " | ".join(c.replace("_", " ") for c in FN_CAUSES)
+              + " |", "|---|---|---|---|" + "---|" * len(FN_CAUSES)]
+    for t, s in final["per_type"].items():
+        m = e.get("missed_by_type", {}).get(t, {})
+        lines.append(f"| {t} | {s['gold']} | {s['predicted']} | {s['f1']:.3f} | "
+                     + " | ".join(str(m.get(c, 0)) for c in FN_CAUSES) + " |")
     return [*lines, ""]
 
 

@@ -43,25 +43,28 @@ def detected(row: dict[str, Any]) -> bool:
 
 def error_causes(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], texts: dict[str, str],
                  candidates: dict[str, list[tuple[int, int]]]) -> dict[str, dict[str, int]]:
-    """Counts of missed gold events and unmatched rows per cause (``candidates``: per article, the spans of
-    every rule candidate the decision was offered)."""
+    """Counts of missed gold events (overall and per gold action_type) and unmatched rows per cause
+    (``candidates``: per article, the spans of every rule candidate the decision was offered)."""
     pairs = match_events(list(pred), list(gold), texts)
     matched_gold = {gi for gi, _ in pairs}
     matched_pred = {pi for _, pi in pairs}
     spans = [_span(texts.get(g["article_id"], ""), g["evidence"]) for g in gold]
     missed: Counter[str] = Counter()
+    by_type: dict[str, Counter[str]] = {}
     for gi, g in enumerate(gold):
         if gi in matched_gold:
             continue
         rows = [(pi, p) for pi, p in enumerate(pred) if p["article_id"] == g["article_id"]]
         if any(_overlaps(spans[gi], p) and p["action_type"] != g["action_type"] for _, p in rows):
-            missed["wrong_type"] += 1
+            cause = "wrong_type"
         elif any(p["action_type"] == g["action_type"] and pi not in matched_pred for pi, p in rows):
-            missed["wrong_sentence"] += 1
+            cause = "wrong_sentence"
         elif any(min(spans[gi][1], e) - max(spans[gi][0], s) > 0 for s, e in candidates.get(g["article_id"], [])):
-            missed["candidate_dropped"] += 1
+            cause = "candidate_dropped"
         else:
-            missed["no_rule_candidate"] += 1
+            cause = "no_rule_candidate"
+        missed[cause] += 1
+        by_type.setdefault(g["action_type"], Counter())[cause] += 1
     positive = {g["article_id"] for g in gold}
     spurious: Counter[str] = Counter()
     for pi, p in enumerate(pred):
@@ -79,7 +82,8 @@ def error_causes(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]],
             spurious["wrong_sentence"] += 1
         else:
             spurious["no_event"] += 1
-    return {"missed": {c: missed[c] for c in FN_CAUSES}, "spurious": {c: spurious[c] for c in FP_CAUSES}}
+    return {"missed": {c: missed[c] for c in FN_CAUSES}, "spurious": {c: spurious[c] for c in FP_CAUSES},
+            "missed_by_type": {t: {c: n[c] for c in FN_CAUSES} for t, n in sorted(by_type.items())}}
 
 
 def summary(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], texts: dict[str, str],

@@ -387,6 +387,8 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
         final_rows = final_out_of_fold(oof, {x["id"]: x for x in articles}, decide, template)
         final = final_summary(oof, final_rows)
         knots, final["ece_final_calibration"] = final_calibration(oof, final_rows)
+        if final["ece_final_calibration"] >= final["ece"]:
+            knots = ()  # the map would not calibrate unseen articles better than the rows already are
         logger.info("train: final out of fold F1 %.4f (P %.4f R %.4f), date %.3f, admin1 %.3f, ECE %.3f "
                     "(%.3f after the final calibration), %.3f events per negative article", final["f1"],
                     final["precision"], final["recall"], final["date_accuracy"] or 0, final["admin1_accuracy"] or 0,
