@@ -156,7 +156,10 @@ def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
              "its calibrated probability becomes `confidence`. A sentence detector then proposes the events the",
              "rules did not code: in an article with a kept event, a sentence whose P(evidence of an event of type",
              "t) reaches the detect threshold and holds no kept row of type t becomes a row of type t (fields",
-             "from the rules' readers: place, first actor, date, toll). Built by `conflict-events train`",
+             "from the rules' readers: place, first actor, date, toll; no stated date or place: the article's",
+             "nearest kept event's). A row geocoded only to its country takes the admin1 of the article's nearest",
+             "event in that country. A final isotonic map, fitted on the complete engine's out-of-fold rows, makes",
+             "every asserted row's `confidence`. Built by `conflict-events train`",
              "(deterministic: the same gold data and code give the same file). See pipeline/extract/decision/.", "",
              "## Data", f"- training sets (articles): {c['trained_on']}; {c['gold_events']} gold events",
              f"- candidates from the rules (article pass + re-read sentences): {c['candidates']}, "
