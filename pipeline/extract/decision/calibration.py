@@ -83,17 +83,20 @@ def fit_isotonic(confidence: Sequence[float], correct: Sequence[int], *, min_bin
     return tuple((round(x / n, 4), round(y / n, 4)) for x, y, n in blocks)
 
 
+END_SLOPE = 0.05  # beyond the end knots: shallow, so rows keep their order (the events mart ranks mentions by it)
+
+
 def apply_knots(knots: Sequence[tuple[float, float]], confidence: float) -> float:
-    """``confidence`` through the knots of ``fit_isotonic`` (linear between knots, flat beyond; unchanged
-    when there are none)."""
+    """``confidence`` through the knots of ``fit_isotonic``: linear between knots, with slope ``END_SLOPE``
+    beyond them (within [0, 1]), so the map keeps the rows' order; unchanged when there are no knots."""
     if not knots:
         return confidence
     if confidence <= knots[0][0]:
-        return knots[0][1]
+        return max(0.0, knots[0][1] - END_SLOPE * (knots[0][0] - confidence))
     for (x0, y0), (x1, y1) in zip(knots, knots[1:], strict=False):
         if confidence <= x1:
             return y0 + (y1 - y0) * (confidence - x0) / (x1 - x0) if x1 > x0 else y1
-    return knots[-1][1]
+    return min(1.0, knots[-1][1] + END_SLOPE * (confidence - knots[-1][0]))
 
 
 def cross_fitted(pred: Sequence[dict[str, Any]], correct: Sequence[bool], fold: Callable[[str], int], folds: int,
