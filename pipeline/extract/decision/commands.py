@@ -52,11 +52,12 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
         return rules.extract(article_id=a["id"], text=a["text"], title=a.get("title"),
                              published=dt.date.fromisoformat(a["published"][:10]))
 
-    engines: dict[int, Any] = {}  # one engine per out-of-fold model
+    engines: dict[str, Any] = {}  # one engine per out-of-fold model (their versions differ)
 
     def decide(model: Any, a: dict[str, Any]) -> list[dict[str, Any]]:
-        engine = engines.setdefault(id(model), with_model(rules, model))
-        return engine.extract(article_id=a["id"], text=a["text"], title=a.get("title"),
+        if model.version not in engines:
+            engines[model.version] = with_model(rules, model)
+        return engines[model.version].extract(article_id=a["id"], text=a["text"], title=a.get("title"),
                               published=dt.date.fromisoformat(a["published"][:10]))
 
     model = train(sets, rule_rows, rule_reread(rules), rules.lex,
