@@ -189,6 +189,13 @@ def test_train_command_is_deterministic(tmp_path: Path):
     assert (tmp_path / "a" / "decision.json.gz").read_bytes() == (tmp_path / "b" / "decision.json.gz").read_bytes()
     card = (tmp_path / "a" / "decision.md").read_text(encoding="utf-8")
     assert "| dev |" in card and "keep threshold" in card
+    # the complete engine's out-of-fold rows are scored, and their confidence gets a final calibration
+    assert "## Out of fold, final rows" in card and "gold events missed: wrong type" in card
+    model = DecisionModel.load(tmp_path / "a" / "decision.json.gz")
+    final = model.card["out_of_fold_final"]
+    assert final["gold"] > 0 and 0 <= final["f1"] <= 1 and "ece_final_calibration" in final
+    assert bool(model.final_calibration) == (final["ece_final_calibration"] < final["ece"])
+    assert [y for _x, y in model.final_calibration] == sorted(y for _x, y in model.final_calibration)
 
 
 def test_place_slots_read_village_lists_and_stop_at_tolls():
@@ -201,6 +208,10 @@ def test_place_slots_read_village_lists_and_stop_at_tolls():
         ["«أبعدارة»", "«العقدة المغاربة»"]
     assert [x.text for x in place_slots("اقتحم الجيش أحياء عدة في المدينة ومن بلدة عزون")] == ["عزون"]
     assert place_slots("قصفت الطائرات مواقع في ريف إدلب الجنوبي") == []
+    # a verb or a direction after the place word ends the name
+    assert [x.text for x in place_slots("هاجموا السكان في بوراسو، وهي بلدة تقع قرب مدينة ديدوغو")] == ["ديدوغو"]
+    assert [x.text for x in place_slots("قصفت المدفعية مخيم البريج المجاور ومنطقة المواصي جنوباً")] == \
+        ["البريج", "المواصي"]
 
 
 def test_a_kept_event_gets_one_row_per_listed_village(engine):

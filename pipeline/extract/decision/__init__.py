@@ -18,9 +18,11 @@ from typing import Any, ClassVar
 
 from pipeline.extract.candidate import ArticleContext
 from pipeline.extract.components import Component, insert_after
+from pipeline.extract.decision.calibration import apply_knots
 from pipeline.extract.decision.detected import DetectedRows
 from pipeline.extract.decision.layer import DecisionLayer, Reread
 from pipeline.extract.decision.model import DecisionModel
+from pipeline.extract.decision.regions import inherit_admin1
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.engine import Engine
 from pipeline.extract.lexicon import Lexicons
@@ -80,7 +82,8 @@ def rule_reread(rules: Engine) -> Reread:
 def code_digest() -> str:
     """Hash of the feature and model code: a model trained by other code gets another version."""
     h = hashlib.sha256()
-    for name in ("__init__.py", "features.py", "linear.py", "layer.py", "train.py", "detected.py"):
+    for name in ("__init__.py", "features.py", "linear.py", "layer.py", "train.py", "detected.py", "calibration.py",
+                 "outcomes.py", "regions.py"):
         h.update((Path(__file__).parent / name).read_bytes())
     return h.hexdigest()
 
@@ -101,7 +104,9 @@ class LearnedDecision:
 
     ``reread`` codes a sentence alone with the rule components (for sentences the article pass coded nothing
     from); ``detected`` builds the rows of events the sentence detector finds in the document's clauses (none
-    when it is None); rows get ``extractor_version`` "<rules>+<model version>".
+    when it is None); rows geocoded only to their country take the admin1 of the article's nearest event
+    (``regions``); rows get ``extractor_version`` "<rules>+<model version>", and asserted rows the model's
+    final calibration of their confidence.
     """
 
     model: DecisionModel
@@ -120,8 +125,12 @@ class LearnedDecision:
             lambda start, end, action, conf, kept: detected(doc, start, end, action, conf, kept))
         rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published,
                      propose=propose, clauses=doc.sentences)
+        rows = inherit_admin1(rows)
+        knots = self.model.final_calibration
         for r in rows:
             r["extractor_version"] = f"{r['extractor_version'].split('+')[0]}+{self.model.version}"
+            if knots and r["modality"] == "asserted":
+                r["confidence"] = round(apply_knots(knots, r["confidence"]), 4)
         doc.rows = rows
 
 

@@ -6,7 +6,7 @@ evidence, one-to-one (pipeline.extract.evaluate).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,3 +60,55 @@ def format_reliability(table: Sequence[Bin], ece: float) -> str:
             lines.append(f"{b.low:.1f}-{b.high:.1f}   {0:6d}          -              -")
     lines.append(f"expected calibration error: {ece:.3f}")
     return "\n".join(lines)
+
+
+def fit_isotonic(confidence: Sequence[float], correct: Sequence[int], *, min_bin: int = 25
+                 ) -> tuple[tuple[float, float], ...]:
+    """A non-decreasing map confidence -> share correct (pool-adjacent-violators over bins of at least
+    ``min_bin`` rows in confidence order; equal confidences share a bin), as (mean confidence, share correct)
+    knots to interpolate between."""
+    order = sorted(range(len(confidence)), key=lambda i: confidence[i])
+    bins: list[list[int]] = []
+    for n, i in enumerate(order):
+        if not bins or (len(bins[-1]) >= min_bin and confidence[i] != confidence[bins[-1][-1]]
+                        and len(order) - n >= min_bin):  # a short tail joins the last bin
+            bins.append([])
+        bins[-1].append(i)
+    blocks: list[list[float]] = []  # [sum of confidence, sum correct, rows]
+    for part in bins:
+        blocks.append([sum(confidence[i] for i in part), float(sum(correct[i] for i in part)), len(part)])
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+            last = blocks.pop()
+            blocks[-1] = [blocks[-1][j] + last[j] for j in range(3)]
+    return tuple((round(x / n, 4), round(y / n, 4)) for x, y, n in blocks)
+
+
+END_SLOPE = 0.05  # beyond the end knots: shallow, so rows keep their order (the events mart ranks mentions by it)
+
+
+def apply_knots(knots: Sequence[tuple[float, float]], confidence: float) -> float:
+    """``confidence`` through the knots of ``fit_isotonic``: linear between knots, with slope ``END_SLOPE``
+    beyond them (within [0, 1]), so the map keeps the rows' order; unchanged when there are no knots."""
+    if not knots:
+        return confidence
+    if confidence <= knots[0][0]:
+        return max(0.0, knots[0][1] - END_SLOPE * (knots[0][0] - confidence))
+    for (x0, y0), (x1, y1) in zip(knots, knots[1:], strict=False):
+        if confidence <= x1:
+            return y0 + (y1 - y0) * (confidence - x0) / (x1 - x0) if x1 > x0 else y1
+    return min(1.0, knots[-1][1] + END_SLOPE * (confidence - knots[-1][0]))
+
+
+def cross_fitted(pred: Sequence[dict[str, Any]], correct: Sequence[bool], fold: Callable[[str], int], folds: int,
+                 *, min_bin: int) -> list[dict[str, Any]]:
+    """``pred`` with the confidence each row gets from ``fit_isotonic`` fitted on the other folds' rows (an
+    honest estimate of how calibrated the final map leaves unseen articles)."""
+    out = [dict(p) for p in pred]
+    for k in range(folds):
+        rest = [(float(p["confidence"]), int(ok)) for p, ok in zip(pred, correct, strict=True)
+                if fold(p["article_id"]) != k]
+        knots = fit_isotonic([c for c, _ in rest], [ok for _, ok in rest], min_bin=min_bin)
+        for p in out:
+            if fold(p["article_id"]) == k:
+                p["confidence"] = apply_knots(knots, float(p["confidence"]))
+    return out

@@ -2,7 +2,8 @@
 
 The detector gives a sentence and an action_type; the arguments come from the rule engine's own readers over
 the sentence's clauses (already tokenised, with their cues and actors, by the article pass): the first actor
-named, the earliest stated date (else the publication date, as the rules do), the toll, and the most
+named, the earliest stated date (else the date of the article's nearest kept event before it, else of its
+first: out of fold that raised the detected rows' date accuracy 0.806 -> 0.903), the toll, and the most
 specific plausible place the gazetteer finds in the sentence, else the place of the article's nearest kept
 event before it (else its first). The row itself is made by the rules' ``event_row``.
 """
@@ -75,6 +76,10 @@ class DetectedRows:
             injured=list(toll.injured) if toll else [], fatalities_attackers=list(toll.attackers) if toll else [],
             confidence=confidence, own_location=place is not None)
         row = event_row(self.res.lex, ctx, cand)
+        if date_text is None:
+            ref = _nearest(kept, start)
+            if ref is not None:
+                row.update(event_date=ref["event_date"], date_precision=ref["date_precision"])
         if place is None:
             ref = _article_place(kept, start)
             if ref is not None:
@@ -106,8 +111,12 @@ class DetectedRows:
 
 def _article_place(kept: list[dict[str, Any]], start: int) -> dict[str, Any] | None:
     """The kept event with a place nearest before ``start`` (else the first with a place)."""
-    placed = [r for r in kept if r.get("location_text")]
-    before = [r for r in placed if r["char_start"] <= start]
+    return _nearest([r for r in kept if r.get("location_text")], start)
+
+
+def _nearest(rows: list[dict[str, Any]], start: int) -> dict[str, Any] | None:
+    """The row of ``rows`` nearest before ``start`` (else the first)."""
+    before = [r for r in rows if r["char_start"] <= start]
     if before:
         return max(before, key=lambda r: r["char_start"])
-    return min(placed, key=lambda r: r["char_start"]) if placed else None
+    return min(rows, key=lambda r: r["char_start"]) if rows else None

@@ -36,6 +36,8 @@ class DecisionModel:
     - ``detector``: P(a sentence is the evidence of an event of each action_type, or of "none");
       ``detect_threshold`` on it proposes an event the rules did not code, ``detect_calibration`` (Platt on
       the logit of that probability) gives its confidence.
+    - ``final_calibration``: knots of a monotone map applied last to every asserted row's confidence (kept
+      candidates and detected rows together), fitted on the complete engine's out-of-fold rows.
     """
 
     version: str
@@ -49,6 +51,7 @@ class DecisionModel:
     detect_threshold: float
     detect_calibration: tuple[float, float]
     card: dict[str, Any] = field(default_factory=dict)
+    final_calibration: tuple[tuple[float, float], ...] = ()
 
     def confidence(self, p_event: float, p_type: float) -> float:
         a, b = self.calibration
@@ -63,6 +66,7 @@ class DecisionModel:
         doc = {"format": MODEL_FORMAT, "version": self.version, "calibration": list(self.calibration),
                "keep_threshold": self.keep_threshold, "reread_threshold": self.reread_threshold,
                "detect_threshold": self.detect_threshold, "detect_calibration": list(self.detect_calibration),
+               "final_calibration": [list(k) for k in self.final_calibration],
                "card": self.card, "models": {name: _dump(getattr(self, name)) for name in _MODELS}}
         raw = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +91,8 @@ class DecisionModel:
         return cls(version=doc["version"], calibration=tuple(doc["calibration"]),
                    keep_threshold=doc["keep_threshold"], reread_threshold=doc["reread_threshold"],
                    detect_threshold=doc["detect_threshold"], detect_calibration=tuple(doc["detect_calibration"]),
-                   card=doc.get("card", {}), **models)
+                   card=doc.get("card", {}),
+                   final_calibration=tuple(tuple(k) for k in doc.get("final_calibration", [])), **models)
 
 
 def _dump(m: LinearModel) -> dict[str, Any]:
