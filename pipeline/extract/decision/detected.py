@@ -23,10 +23,10 @@ from pipeline.extract.places import foreign_origin, place_mentions, plausible_pl
 from pipeline.extract.resources import Resources
 from pipeline.extract.tolls import read_toll
 from pipeline.extract.triggers import event_date
+from pipeline.schema import GEO_PRECISION_ORDER
 
 GEO_COLUMNS = ("location_text", "country_code", "admin1", "admin2", "latitude", "longitude", "geonames_id",
                "geo_precision")
-_PRECISION_RANK = {"country": 0, "admin1": 1, "admin2": 2}
 
 
 def action_triggers(lex: Lexicons) -> dict[str, Trigger]:
@@ -102,10 +102,10 @@ class DetectedRows:
         for s in clauses:
             for pm in place_mentions(self.res, s.norm, ctx.country):
                 if plausible_place(pm, ctx) and not foreign_origin(pm, s.norm, ctx.country):
-                    found.append((_PRECISION_RANK.get(pm.place.geo_precision, 3), s, pm))
+                    found.append((GEO_PRECISION_ORDER.get(pm.place.geo_precision, len(GEO_PRECISION_ORDER)), s, pm))
         if not found:
             return None, None
-        _rank, s, pm = max(found, key=lambda x: x[0])  # the most specific; the first among equals
+        _rank, s, pm = min(found, key=lambda x: x[0])  # the most specific (town first); the first among equals
         return s.source(doc.text, pm.start, pm.end), pm.place
 
 
