@@ -12,8 +12,9 @@ import zlib
 from pathlib import Path
 
 GOLD = Path(__file__).resolve().parents[1]
-PARTS = ("maghreb", "sahel_gulf", "levant", "mixed", "east2", "west2", "thin3", "west3", "east4", "south4", "gulf5", "west5", "levant5", "nile6", "aden6", "tigris6")
-TRAIN_ONLY = ("mixed", "east2", "west2", "thin3", "west3", "east4", "south4", "gulf5", "west5", "levant5", "nile6", "aden6", "tigris6")
+TRAIN_ONLY = ("mixed", "east2", "west2", "thin3", "west3", "east4", "south4", "gulf5", "west5", "levant5", "nile6",
+              "aden6", "tigris6")
+PARTS = ("maghreb", "sahel_gulf", "levant", *TRAIN_ONLY)
 
 
 def split_of(part: str, article_id: str) -> str:
