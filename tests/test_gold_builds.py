@@ -35,7 +35,7 @@ def test_a_blind_set_rebuilds_byte_identical(name: str, tmp_path: Path) -> None:
 def _article(**changes) -> dict:
     article = {"id": "z001", "source_name": "outlet", "original_url": "https://www.Example.org/a/1/",
                "published": "2024-03-05", "published_assigned": False, "title": "title",
-               "text": " ".join(["كلمة"] * 120) + " اشتبك مسلحون مع الجيش في بلدة القرية أمس."}
+               "text": " ".join(["كلمة"] * 120) + ". اشتبك مسلحون مع الجيش في بلدة القرية أمس."}
     return article | changes
 
 
@@ -84,3 +84,27 @@ def test_gold_lookup_finds_used_urls_and_words(capsys) -> None:
     assert lines[0].startswith("URL USED") and "east2:e001" in lines[0]
     assert lines[1].startswith("URL free")
     assert lines[2].startswith("WORD بنغازي") and int(lines[2].split()[-1]) > 0
+
+
+def test_a_part_build_writes_sound_gold_and_refuses_bad_gold(tmp_path: Path, capsys) -> None:
+    from gold_build import GoldPartBuild
+
+    build_file = tmp_path / "part" / "_build" / "build.py"
+    build_file.parent.mkdir(parents=True)
+    good = _article()
+    event = tuple(_event()[k] for k in gold_checks.EVENT_FIELDS[1:])
+    part = GoldPartBuild(str(build_file), "z", {"SY"}, write_at_exit=False)
+    part.article(*(good[k] for k in gold_checks.ARTICLE_FIELDS), [event])
+    part.write()
+    written = [json.loads(x) for x in (tmp_path / "part" / "gold_events.jsonl").read_text().splitlines()]
+    assert [e["evidence"] for e in written] == [_event()["evidence"]]
+    assert "OK: 1 articles, 1 events, 0 negatives" in capsys.readouterr().out
+
+    bad = GoldPartBuild(str(tmp_path / "bad" / "_build" / "build.py"), "z", {"SY"}, write_at_exit=False)
+    half = event[:-1] + ("اشتبك مسلحون مع الجيش",)  # not a whole sentence
+    bad.article(*(good[k] for k in gold_checks.ARTICLE_FIELDS), [half, event[:5]])
+    with pytest.raises(SystemExit):
+        bad.write()
+    out = capsys.readouterr().out
+    assert "z001: event tuple has 5 fields" in out and "evidence not one full sentence" in out
+    assert not (tmp_path / "bad" / "gold_events.jsonl").exists()

@@ -2,82 +2,14 @@
 """Blind gold set 'south4' (Horn, Sudan, Sahel, North Africa; report structure and thin types).
 Holds the articles and their gold events; validates and writes ../articles.jsonl and ../gold_events.jsonl.
 Run: python3 build.py"""
-import datetime, atexit, os, re, sys
+import os
+import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from gold_checks import EVENT_FIELDS, article_problems, event_problems, write_set  # noqa: E402
+from gold_build import GoldPartBuild  # noqa: E402
 
-D = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ORDER = list(EVENT_FIELDS)
 COUNTRIES = {"MA","DJ","SS","BH","SO","SD","SS","ET","ER","DJ","TD","NE","NG","BF","ML","MR","LY","TN","DZ","MA","KM","KE","UG","CM","EG","SA","QA","AE","TR","FR","US","BJ","TG","SN","GH","CF","EH","IT","RU","CN"}
-ARTS, EVS, ERRS = [], [], []
-
-
-def A(id, source_name, url, published, assigned, title, text, events):
-    """Register one article. events: list of tuples
-    (actor, actor_norm, action_type, target, target_norm, location_text, country, admin1,
-     event_date, date_precision, fatalities, evidence)"""
-    art = dict(id=id, source_name=source_name, original_url=url, published=published,
-               published_assigned=assigned, title=title, text=text.strip())
-    ARTS.append(art)
-    for ev in events:
-        e = dict(zip(ORDER, (id,) + tuple(ev)))
-        if len(ev) != 12:
-            ERRS.append(f"{id}: event tuple has {len(ev)} fields")
-        EVS.append(e)
-
-
-def sentences_ok(text, ev):
-    i = text.find(ev)
-    if i < 0:
-        return False
-    before = text[:i]
-    ok_start = (i == 0 or before.endswith("\n") or re.search(r"[.!?؟»]\s$", before) is not None
-                or re.search(r" [–-] $", before) is not None)
-    after = text[i + len(ev):]
-    ok_end = ev.rstrip()[-1] in ".!?؟»" and (after == "" or after[0] in " \n")
-    # one sentence: no inner sentence end followed by space+Arabic letter start (allow abbreviations rarely)
-    inner = re.search(r"[.!؟?]\s+\S", ev[:-1])
-    return ok_start and ok_end and inner is None
-
-
-def validate():
-    ERRS.extend(article_problems(ARTS, D, r"u\d{3}"))
-    byid = {a["id"]: a for a in ARTS}
-    for n, e in enumerate(EVS):
-        a = byid[e["article_id"]]
-        tag = f"{e['article_id']} ev{n}"
-        ERRS.extend(event_problems(e, a, COUNTRIES, tag))
-        if e["evidence"] is None or (e["location_text"] is None and e["action_type"] not in ("statement", "meeting_negotiation", "agreement")):
-            ERRS.append(f"{tag} evidence/location missing")
-        elif not sentences_ok(a["text"], e["evidence"]):
-            ERRS.append(f"{tag} evidence not one full sentence: {e['evidence'][:60]}")
-        if (e["target"] is None) != (e["target_norm"] is None) and e["target"] is not None:
-            ERRS.append(f"{tag} target set but target_norm null")
-        if e["actor"] is not None and e["actor"] not in e["evidence"]:
-            print(f"  note {tag}: actor not inside evidence", file=sys.stderr)
-
-
-def write():
-    ARTS.sort(key=lambda a: a["id"])
-    EVS.sort(key=lambda e: e["article_id"])  # stable: keeps within-article order
-    validate()
-    if ERRS:
-        print("ERRORS:")
-        for x in ERRS:
-            print("  ", x)
-        sys.exit(1)
-    write_set(D, ARTS, EVS)
-    neg = sum(1 for a in ARTS if not any(e["article_id"] == a["id"] for e in EVS))
-    for a in ARTS:
-        wd = datetime.date.fromisoformat(a["published"]).strftime("%a")
-        ne = sum(1 for e in EVS if e["article_id"] == a["id"])
-        if "-v" in sys.argv:
-            print(a["id"], a["published"], wd, len(a["text"].split()), "words", ne, "events")
-    print(f"OK: {len(ARTS)} articles, {len(EVS)} events, {neg} negatives")
-
-
-atexit.register(write)
+A = GoldPartBuild(__file__, "u", COUNTRIES).article
 
 # ======================= ARTICLES =======================
 
