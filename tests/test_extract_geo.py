@@ -261,7 +261,7 @@ def test_admin1_names_follow_the_blind_gold_convention() -> None:
         ("محمد سالم ولد الداه", []),  # «ولد» (son of) is not و + لد (Lod)
         ("في قرية بلاد القديم", [("قرية بلاد القديم", "Capital")]),  # «بلاد» is not ب + لاد (Lod)
         ("دول الخليج ولبنان", [("لبنان", None)]),  # و + لبنان (Lebanon), not ول + بنان
-        ("من السويداء والرقة", [("السويداء", "As-Suwayda"), ("الرقة", "Ar-Raqqa")]),  # و + الرقة, not وال + رقة
+        ("من السويداء والرقة", [("السويداء", "As-Suwayda"), ("الرقة", "Ar-Raqqah")]),  # و + الرقة, not وال + رقة
     ],
 )
 def test_clitic_readings(gaz: Gazetteer, text: str, expected: list) -> None:
