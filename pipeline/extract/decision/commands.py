@@ -84,11 +84,10 @@ def run_train(args: argparse.Namespace, settings: Any) -> int:
 
 def _score(engine: Any, gold_dir: Path, name: str) -> dict[str, Any]:
     from pipeline.extract.decision.calibration import reliability
-    from pipeline.extract.decision.train import _read_jsonl
-    from pipeline.extract.evaluate import score
+    from pipeline.extract.evaluate import read_gold, score
 
-    articles = _read_jsonl(gold_dir / name / "articles.jsonl")
-    gold = _read_jsonl(gold_dir / name / "gold_events.jsonl")
+    articles = read_gold(gold_dir / name / "articles.jsonl")
+    gold = read_gold(gold_dir / name / "gold_events.jsonl")
     pred = []
     for a in articles:
         pred += [dict(r, article_id=a["id"]) for r in engine.extract(

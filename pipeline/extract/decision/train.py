@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import time
 import zlib
@@ -36,7 +35,7 @@ from pipeline.extract.decision.layer import (
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt, logit, sigmoid
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.outcomes import summary
-from pipeline.extract.evaluate import match_events
+from pipeline.extract.evaluate import match_events, read_gold
 from pipeline.extract.lexicon import Lexicons
 
 logger = logging.getLogger(__name__)
@@ -361,7 +360,7 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     scored: list[bool] = []
     articles, gold = [], []
     for name, a_path, g_path in sets:
-        part_articles, part_gold = _read_jsonl(a_path), _read_jsonl(g_path)
+        part_articles, part_gold = read_gold(a_path), read_gold(g_path)
         part = collect(part_articles, part_gold, rule_rows, reread, lexicons)
         data += part
         scored += [name in calibrate_on] * len(part)
@@ -399,7 +398,7 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     version = f"dl{MODEL_MAJOR}-{hashlib.sha256((digest + code_digest + rules_digest).encode()).hexdigest()[:10]}"
     card = {
         "version": version,
-        "trained_on": {n: len({x["id"] for x in _read_jsonl(ap)}) for n, ap, _gp in sets},
+        "trained_on": {n: len({x["id"] for x in read_gold(ap)}) for n, ap, _gp in sets},
         "articles": len(articles), "gold_events": len(gold),
         "candidates": sum(len(x.candidates) for x in data),
         "candidates_matched": sum(lab is not None for x in data for lab in x.labels),
@@ -415,8 +414,3 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
                          keep_threshold=keep, reread_threshold=gate, detector=detector,
                          detect_threshold=detect_threshold, detect_calibration=detect_calibration, card=card,
                          final_calibration=knots)
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
