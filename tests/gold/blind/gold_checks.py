@@ -33,16 +33,21 @@ def normalise_url(url: str | None) -> str:
     return re.sub(r"^www\.", "", url).rstrip("/")
 
 
-def urls_used_elsewhere(set_dir: str) -> set[str]:
-    """Normalised URLs of every other gold set's articles (train, dev, tests/gold/*, tests/gold/blind/*; not the
-    splits derived from the blind parts)."""
-    own = os.path.abspath(os.path.join(set_dir, "articles.jsonl"))
+def gold_article_files(*, derived: bool) -> list[str]:
+    """Every gold set's articles.jsonl that exists (train, dev, tests/gold/*, tests/gold/blind/*); with
+    ``derived`` False, not the splits made from the blind parts (the parts are read instead)."""
     files = list(SHARED_SETS) + [p for p in glob.glob(os.path.join(GOLD, "*", "articles.jsonl"))
-                                 if os.path.basename(os.path.dirname(p)) not in DERIVED]
+                                 if derived or os.path.basename(os.path.dirname(p)) not in DERIVED]
     files += glob.glob(os.path.join(GOLD, "blind", "*", "articles.jsonl"))
+    return [p for p in files if os.path.exists(p)]
+
+
+def urls_used_elsewhere(set_dir: str) -> set[str]:
+    """Normalised URLs of every other gold set's articles (not the splits derived from the blind parts)."""
+    own = os.path.abspath(os.path.join(set_dir, "articles.jsonl"))
     used = set()
-    for path in files:
-        if os.path.abspath(path) == own or not os.path.exists(path):
+    for path in gold_article_files(derived=False):
+        if os.path.abspath(path) == own:
             continue
         with open(path, encoding="utf-8") as f:
             used |= {normalise_url(json.loads(line).get("original_url")) for line in f if line.strip()}

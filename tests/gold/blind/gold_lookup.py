@@ -9,22 +9,18 @@ A word (a place, an actor): which gold articles mention it, so the same real eve
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import sys
 
-from gold_checks import GOLD, SHARED_SETS, normalise_url
+from gold_checks import gold_article_files, normalise_url
 
 
 def gold_articles() -> list[tuple[str, dict]]:
-    files = list(SHARED_SETS) + glob.glob(os.path.join(GOLD, "*", "articles.jsonl"))
-    files += glob.glob(os.path.join(GOLD, "blind", "*", "articles.jsonl"))
     rows = []
-    for path in files:
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as f:
-                rows += [(os.path.basename(os.path.dirname(path)), json.loads(line)) for line in f if line.strip()]
+    for path in gold_article_files(derived=True):
+        with open(path, encoding="utf-8") as f:
+            rows += [(os.path.basename(os.path.dirname(path)), json.loads(line)) for line in f if line.strip()]
     return rows
 
 
