@@ -99,12 +99,12 @@ def remove_dead_work_folders(local_root: Path) -> list[str]:
     return removed
 
 
-def remove_stale_temp_prefixes(fs, base: str, *, now: dt.datetime | None = None) -> list[str]:
+def remove_stale_temp_prefixes(fs, base: str) -> list[str]:
     """Delete the temp prefixes (``.<version>.<token>.tmp/``) of publishes killed on any host: those whose
     newest object is older than ``STALE_TEMP_AGE`` (a live publish writes its temp prefix within minutes)."""
     from pipeline.publish.snapshot import VERSION_RE
 
-    now = now or dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
     removed = []
     names = [posixpath.basename(p.rstrip("/")) for p in fs.ls(base, detail=False, refresh=True)]
     for name in names:
