@@ -51,6 +51,10 @@ class PhraseIndex:
     # (domain, cues, triggers, the decision layer) ask for the same list's matches several times.
     _recent: dict[tuple[int, int], tuple[object, object, int, list[Match]]] = field(
         default_factory=dict, repr=False, compare=False)
+    # A token's variant set -> the (pattern, entry) pairs that may start at it, in the order ``_find`` tries them
+    # (a token's variants recur across sentences; most tokens start no pattern at all).
+    _starts: dict[frozenset[str], tuple[tuple[tuple[str, ...], object], ...]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def _variants(self, token: str) -> frozenset[str]:
         if self.strict:
@@ -60,6 +64,7 @@ class PhraseIndex:
     def add(self, pattern: tuple[str, ...], entry: object) -> None:
         self.by_first[pattern[0]].append((pattern, entry))
         self._recent.clear()
+        self._starts.clear()
 
     def find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None = None) -> list[Match]:
         """Longest matches, left to right; ``extra`` adds forms per token (the optional morphology backend).
@@ -84,20 +89,29 @@ class PhraseIndex:
         i = 0
         while i < len(tokens):
             best: Match | None = None
-            # Fixed order (least-stripped form first) so ties never depend on the process's hash seed.
-            for form in _in_form_order(variants[i]):
-                for pattern, entry in self.by_first.get(form, ()):
-                    n = len(pattern)
-                    if i + n > len(tokens) or (best and n <= best.last - best.first):
-                        continue
-                    if all(pattern[k] in variants[i + k] for k in range(1, n)):
-                        best = Match(entry, i, i + n)
+            for pattern, entry in self._starting(variants[i]):
+                n = len(pattern)
+                if i + n > len(tokens) or (best and n <= best.last - best.first):
+                    continue
+                if all(pattern[k] in variants[i + k] for k in range(1, n)):
+                    best = Match(entry, i, i + n)
             if best:
                 out.append(best)
                 i = best.last
             else:
                 i += 1
         return out
+
+    def _starting(self, forms: frozenset[str]) -> tuple[tuple[tuple[str, ...], object], ...]:
+        """The patterns whose first token is one of ``forms``, in a fixed order (least-stripped form first, so
+        ties never depend on the process's hash seed; then the lexicon's order), remembered per set."""
+        found = self._starts.get(forms)
+        if found is None:
+            if len(self._starts) >= _STARTS_REMEMBERED:
+                self._starts.clear()
+            found = self._starts[forms] = tuple(
+                pe for form in _in_form_order(forms) for pe in self.by_first.get(form, ()))
+        return found
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,7 @@ def _rows(path: Path, width: int) -> list[list[str]]:
     return rows
 
 
+_STARTS_REMEMBERED = 65536  # distinct variant sets whose starting patterns ``PhraseIndex`` remembers
 _RECENT_LISTS = 128  # token lists whose matches ``PhraseIndex.find`` remembers (about one article's sentences)
 
 
