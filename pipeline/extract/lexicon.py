@@ -57,9 +57,7 @@ class PhraseIndex:
         default_factory=dict, repr=False, compare=False)
 
     def _variants(self, token: str) -> frozenset[str]:
-        if self.strict:
-            return frozenset({token, token[1:]} if token[:1] in "وف" and len(token) > 2 else {token})
-        return clitic_variants(token)
+        return _strict_variants(token) if self.strict else clitic_variants(token)
 
     def add(self, pattern: tuple[str, ...], entry: object) -> None:
         self.by_first[pattern[0]].append((pattern, entry))
@@ -182,6 +180,12 @@ def _rows(path: Path, width: int) -> list[list[str]]:
 
 _STARTS_REMEMBERED = 65536  # distinct variant sets whose starting patterns ``PhraseIndex`` remembers
 _RECENT_LISTS = 128  # token lists whose matches ``PhraseIndex.find`` remembers (about one article's sentences)
+
+
+@lru_cache(maxsize=65536)
+def _strict_variants(token: str) -> frozenset[str]:
+    """The forms of a token for function words: itself, and without a leading و/ف."""
+    return frozenset({token, token[1:]} if token[:1] in "وف" and len(token) > 2 else {token})
 
 
 @lru_cache(maxsize=65536)
