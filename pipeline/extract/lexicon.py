@@ -80,16 +80,19 @@ class PhraseIndex:
         return list(out)
 
     def _find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None) -> list[Match]:
-        variants = [self._variants(t.text) for t in tokens]
+        forms_of = _strict_variants if self.strict else clitic_variants  # = self._variants
+        variants = [forms_of(t.text) for t in tokens]
         if extra is not None and not self.strict:
             variants = [v | extra(t.text) for v, t in zip(variants, tokens, strict=True)]
         out: list[Match] = []
+        starts, n_tokens = self._starts, len(tokens)
         i = 0
-        while i < len(tokens):
+        while i < n_tokens:
             best: Match | None = None
-            for pattern, entry in self._starting(variants[i]):
+            starting = starts.get(variants[i])
+            for pattern, entry in starting if starting is not None else self._starting(variants[i]):
                 n = len(pattern)
-                if i + n > len(tokens) or (best and n <= best.last - best.first):
+                if i + n > n_tokens or (best and n <= best.last - best.first):
                     continue
                 if all(pattern[k] in variants[i + k] for k in range(1, n)):
                     best = Match(entry, i, i + n)
