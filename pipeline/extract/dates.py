@@ -100,7 +100,8 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
 
 def _whole_word(norm: str, start: int, end: int) -> bool:
     """[start, end) is a word of its own (a clitic و/ف/ب/ل may precede it), not letters of a longer word: «اب» in
-    «الارهاب» is no month, and dateparser (~1-2 ms a call) found no date in any such window of the gold sets."""
+    «الارهاب» is no month: dateparser (~0.15 ms a call, ~1 call an article) found no date in any such window of
+    the gold sets, and nine in ten of its calls were about such windows."""
     if _LETTER.match(norm, end):
         return False
     if start == 0 or not _LETTER.match(norm, start - 1):
