@@ -4,7 +4,11 @@
 - ``split_sentences`` (visiting only the characters that change its state) equals the character loop;
 - the decision layer's view of an article built from the rule pass's ``ArticleDoc`` (its tokens and cues)
   equals the view re-tokenised from the text, feature for feature;
-- the model's scores (looked up in a batch) equal the per-example formula bit for bit.
+- the model's scores (looked up in a batch) equal the per-example formula bit for bit;
+- ``PhraseIndex`` matches through its remembered starting patterns equal the plain loop over the index;
+- the gazetteer's remembered scans give the mentions a fresh gazetteer finds, whatever the hint and order;
+- the dateparser fallback, asked only about month names that are words of their own, finds what asking about
+  every hint finds; the place words of ``split_by_place`` are the words its regular expressions matched.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 
 import numpy as np
 import pytest
 
+from pipeline.extract import dates
 from pipeline.extract.decision import DecisionModel, bundled_model_path
+from pipeline.extract.decision import places as decision_places
 from pipeline.extract.decision.layer import article_view, detector_inputs
+from pipeline.extract.geo import Gazetteer
+from pipeline.extract.lexicon import Match, _in_form_order
 from pipeline.extract.text import _DROP, _MAP, normalize_arabic, normalize_with_offsets, split_sentences
 from tests.conftest import PROJECT_ROOT
 
@@ -162,3 +171,93 @@ def test_phrase_matches_remembered_for_a_token_list_equal_fresh_ones(engine, doc
     assert triggers.find(toks) == triggers.find(list(toks)) != []
     del toks[:]  # the same list, now empty: its remembered matches no longer hold
     assert triggers.find(toks) == []
+
+
+def find_reference(index, tokens) -> list[Match]:
+    """``PhraseIndex._find`` as the loop over every variant of every token in the index (no memo)."""
+    variants = [index._variants(t.text) for t in tokens]
+    out, i = [], 0
+    while i < len(tokens):
+        best = None
+        for form in _in_form_order(variants[i]):
+            for pattern, entry in index.by_first.get(form, ()):
+                n = len(pattern)
+                if i + n > len(tokens) or (best and n <= best.last - best.first):
+                    continue
+                if all(pattern[k] in variants[i + k] for k in range(1, n)):
+                    best = Match(entry, i, i + n)
+        if best:
+            out.append(best)
+            i = best.last
+        else:
+            i += 1
+    return out
+
+
+def test_remembered_starting_patterns_equal_the_plain_loop(engine, docs):
+    lex = engine.lex
+    sentences = [s for doc in docs for s in doc.sentences]
+    found = 0
+    for index in (lex.triggers, lex.cues, lex.actors):
+        for s in sentences:
+            toks = list(s.tokens)  # a new list: matched again, not served from ``_recent``
+            got = index.find(toks)
+            assert got == find_reference(index, toks)
+            found += len(got)
+    assert found > 500 and lex.triggers._starts and lex.cues._starts
+
+
+def test_remembered_gazetteer_scans_equal_fresh_ones(engine, docs):
+    """Every sentence looked up with several hints, in two orders, by the engine's gazetteer (which remembers
+    its last scans) and by a gazetteer that forgets them before each lookup."""
+    gaz = engine.gaz
+    fresh = Gazetteer(gaz._index, gaz._demonyms, gaz._admin1_places, gaz._countries, gaz._guarded)
+    texts = [s.norm for doc in docs for s in doc.sentences]
+    hits = 0
+    for hints in ((None, "IQ", "SY"), ("SY", None, "PS")):
+        for text in texts:
+            for hint in hints:
+                hits += text in gaz._scans
+                got = gaz.find_place_mentions(text, country_hint=hint)
+                fresh._scans.clear()
+                assert got == fresh.find_place_mentions(text, country_hint=hint), (text, hint)
+    assert hits > len(texts)  # the remembered scans were used
+    assert any(gaz.find_place_mentions(t) for t in texts)
+
+
+def test_dateparser_asked_only_about_whole_words_finds_the_same(monkeypatch):
+    """Asking dateparser about every hint (the month names inside longer words too: «اب» in «الارهاب») finds
+    the same dates on the gold sentences as asking about whole words only; a whole-word month still reaches it."""
+    sentences = [normalize_arabic(a["text"][s:e]) for a in ARTICLES for s, e in split_sentences(a["text"])]
+    published = dt.date(2025, 3, 3)
+    asked: list[str] = []
+    real_window = dates._dateparser_window
+
+    def window(norm, start, end, pub):
+        asked.append(norm[start:end])
+        return real_window(norm, start, end, pub)
+
+    monkeypatch.setattr(dates, "_dateparser_window", window)
+    fast = [dates.find_dates(s, published) for s in sentences]
+    n_fast = len(asked)
+    monkeypatch.setattr(dates, "_whole_word", lambda norm, start, end: True)
+    every = [dates.find_dates(s, published) for s in sentences]
+    assert fast == every
+    assert len(asked) - n_fast > 2 * n_fast  # most hints sat inside words and were skipped
+    monkeypatch.undo()
+    assert not dates._whole_word(normalize_arabic("الإرهاب"), 5, 7)
+    assert dates._whole_word(normalize_arabic("في آب"), 3, 5) and dates._whole_word("وابريل", 1, 6)
+    (d,) = dates.find_dates(normalize_arabic("مارس 2023"), published)
+    assert d.date == dt.date(2023, 3, 3)  # the fallback itself still answers
+
+
+def test_place_words_are_the_words_the_expressions_matched():
+    single = r"(?:بلدة|قرية|مدينة|منطقة|مخيم|حي|ناحية|مديرية|بلدية)"
+    multi = r"(?:بلدتي|قريتي|مدينتي|منطقتي|مخيمي|حيي|قرى|بلدات|مناطق|أحياء|مخيمات|مدن|بلدتَي|قريتَي)"
+    words = {w for a in ARTICLES for w in re.findall(r"\S+", a["text"])}
+    words |= decision_places._SINGLE | decision_places._MULTI | {"بلدتين", "قريه", ""}
+    for w in words:
+        assert (w in decision_places._SINGLE) == bool(re.fullmatch(single, w)), w
+        assert (w in decision_places._MULTI) == bool(re.fullmatch(multi, w)), w
+    slots = decision_places.place_slots("قصف استهدف قرى سرمان ومشيرفة وسقيقات في ريف إدلب")
+    assert [x.text for x in slots] == ["سرمان", "مشيرفة", "سقيقات"]

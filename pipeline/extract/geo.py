@@ -163,6 +163,7 @@ class Gazetteer:
         self._demonyms = demonyms
         self._admin1_places = admin1_places
         self._countries = countries
+        self._scans: dict[str, tuple] = {}  # the last texts' ``_scan`` (see there)
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -270,7 +271,13 @@ class Gazetteer:
                     break
         return best
 
-    def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
+    def _scan(self, text: str) -> tuple:
+        """What ``_find`` reads of ``text`` whatever the country hint: normal form and offsets, tokens, the
+        longest name matches, the country and division votes. Remembered for the last ``_SCANS_REMEMBERED``
+        texts: an article's sentence is looked up by the country vote, the trigger reader and the re-read."""
+        found = self._scans.get(text)
+        if found is not None:
+            return found
         norm, offsets = normalize_with_offsets(text)
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(norm)]
         tokens = [norm[s:e] for s, e in spans]
@@ -291,6 +298,13 @@ class Gazetteer:
 
         context, voters = _context_votes(matches, demonym_votes, self._guarded)
         divisions = _division_votes(matches, self._guarded)
+        if len(self._scans) >= _SCANS_REMEMBERED:
+            self._scans.clear()
+        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions)
+        return found
+
+    def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
+        norm, offsets, spans, tokens, matches, context, voters, divisions = self._scan(text)
         mentions: list[PlaceMention] = []
         resolved: list[tuple[_Match, str | None, Place | None]] = []
         prev: tuple[_Match, Place | None] | None = None
@@ -575,6 +589,8 @@ def _own_division(m: _Match, guarded: frozenset[tuple[str, str, str]] = frozense
 DIVISION_SCORE = 12
 """A candidate in a division the same text names unambiguously elsewhere («منطقة الحميدية ... دمشق»: the souq of
 Damascus, not the Tartous village): worth a population ratio of 10,000 (3 points per power of ten)."""
+
+_SCANS_REMEMBERED = 64  # texts whose ``Gazetteer._scan`` is kept (a few articles' sentences; cleared when full)
 
 _DATELINE_DASHES = frozenset({" – ", " - ", " — "})
 

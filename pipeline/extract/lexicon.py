@@ -51,15 +51,18 @@ class PhraseIndex:
     # (domain, cues, triggers, the decision layer) ask for the same list's matches several times.
     _recent: dict[tuple[int, int], tuple[object, object, int, list[Match]]] = field(
         default_factory=dict, repr=False, compare=False)
+    # A token's variant set -> the (pattern, entry) pairs that may start at it, in the order ``_find`` tries them
+    # (a token's variants recur across sentences; most tokens start no pattern at all).
+    _starts: dict[frozenset[str], tuple[tuple[tuple[str, ...], object], ...]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def _variants(self, token: str) -> frozenset[str]:
-        if self.strict:
-            return frozenset({token, token[1:]} if token[:1] in "وف" and len(token) > 2 else {token})
-        return clitic_variants(token)
+        return _strict_variants(token) if self.strict else clitic_variants(token)
 
     def add(self, pattern: tuple[str, ...], entry: object) -> None:
         self.by_first[pattern[0]].append((pattern, entry))
         self._recent.clear()
+        self._starts.clear()
 
     def find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None = None) -> list[Match]:
         """Longest matches, left to right; ``extra`` adds forms per token (the optional morphology backend).
@@ -77,27 +80,39 @@ class PhraseIndex:
         return list(out)
 
     def _find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None) -> list[Match]:
-        variants = [self._variants(t.text) for t in tokens]
+        forms_of = _strict_variants if self.strict else clitic_variants  # = self._variants
+        variants = [forms_of(t.text) for t in tokens]
         if extra is not None and not self.strict:
             variants = [v | extra(t.text) for v, t in zip(variants, tokens, strict=True)]
         out: list[Match] = []
+        starts, n_tokens = self._starts, len(tokens)
         i = 0
-        while i < len(tokens):
+        while i < n_tokens:
             best: Match | None = None
-            # Fixed order (least-stripped form first) so ties never depend on the process's hash seed.
-            for form in _in_form_order(variants[i]):
-                for pattern, entry in self.by_first.get(form, ()):
-                    n = len(pattern)
-                    if i + n > len(tokens) or (best and n <= best.last - best.first):
-                        continue
-                    if all(pattern[k] in variants[i + k] for k in range(1, n)):
-                        best = Match(entry, i, i + n)
+            starting = starts.get(variants[i])
+            for pattern, entry in starting if starting is not None else self._starting(variants[i]):
+                n = len(pattern)
+                if i + n > n_tokens or (best and n <= best.last - best.first):
+                    continue
+                if all(pattern[k] in variants[i + k] for k in range(1, n)):
+                    best = Match(entry, i, i + n)
             if best:
                 out.append(best)
                 i = best.last
             else:
                 i += 1
         return out
+
+    def _starting(self, forms: frozenset[str]) -> tuple[tuple[tuple[str, ...], object], ...]:
+        """The patterns whose first token is one of ``forms``, in a fixed order (least-stripped form first, so
+        ties never depend on the process's hash seed; then the lexicon's order), remembered per set."""
+        found = self._starts.get(forms)
+        if found is None:
+            if len(self._starts) >= _STARTS_REMEMBERED:
+                self._starts.clear()
+            found = self._starts[forms] = tuple(
+                pe for form in _in_form_order(forms) for pe in self.by_first.get(form, ()))
+        return found
 
 
 @dataclass(frozen=True)
@@ -166,7 +181,14 @@ def _rows(path: Path, width: int) -> list[list[str]]:
     return rows
 
 
+_STARTS_REMEMBERED = 65536  # distinct variant sets whose starting patterns ``PhraseIndex`` remembers
 _RECENT_LISTS = 128  # token lists whose matches ``PhraseIndex.find`` remembers (about one article's sentences)
+
+
+@lru_cache(maxsize=65536)
+def _strict_variants(token: str) -> frozenset[str]:
+    """The forms of a token for function words: itself, and without a leading و/ف."""
+    return frozenset({token, token[1:]} if token[:1] in "وف" and len(token) > 2 else {token})
 
 
 @lru_cache(maxsize=65536)

@@ -35,7 +35,7 @@ class LinearModel:
 
     def columns(self, features: Sequence[str]) -> list[int]:
         """Sorted columns of the distinct known features."""
-        known = set(map(self.vocab.get, set(features)))
+        known = set(map(self.vocab.get, features))
         known.discard(None)
         return sorted(known)
 

@@ -14,8 +14,10 @@ from typing import Any
 
 from pipeline.extract.candidate import event_id
 
-_SINGLE = r"(?:بلدة|قرية|مدينة|منطقة|مخيم|حي|ناحية|مديرية|بلدية)"
-_MULTI = r"(?:بلدتي|قريتي|مدينتي|منطقتي|مخيمي|حيي|قرى|بلدات|مناطق|أحياء|مخيمات|مدن|بلدتَي|قريتَي)"
+# place words before one name, and before several (looked up as whole words)
+_SINGLE = frozenset({"بلدة", "قرية", "مدينة", "منطقة", "مخيم", "حي", "ناحية", "مديرية", "بلدية"})
+_MULTI = frozenset({"بلدتي", "قريتي", "مدينتي", "منطقتي", "مخيمي", "حيي", "قرى", "بلدات", "مناطق", "أحياء", "مخيمات",
+                    "مدن", "بلدتَي", "قريتَي"})
 _STOP = frozenset({"في", "من", "على", "إلى", "الى", "عن", "قرب", "بالقرب", "شرق", "غرب", "شمال", "جنوب", "شرقي",
                    "غربي", "شمالي", "جنوبي", "وسط", "محيط", "ريف", "جراء", "إثر", "بعد", "قبل", "خلال", "حيث",
                    "التي", "الذي", "التابعة", "الواقعة", "المجاورة", "القريبة", "ضمن", "بين", "مع", "دون", "أمس",
@@ -46,8 +48,8 @@ def place_slots(sentence: str) -> list[PlaceSlot]:
     i = 0
     while i < len(tokens):
         forms = (tokens[i][2], tokens[i][2][1:]) if tokens[i][2][:1] in ("و", "ف", "ب") else (tokens[i][2],)
-        multi = any(re.fullmatch(_MULTI, w) for w in forms)
-        single = not multi and any(re.fullmatch(_SINGLE, w) for w in forms)
+        multi = any(w in _MULTI for w in forms)
+        single = not multi and any(w in _SINGLE for w in forms)
         if not (multi or single):
             i += 1
             continue
