@@ -28,7 +28,7 @@ import threading
 TRACED = ("pipeline/store/parquet.py", "pipeline/load/warehouse.py", "pipeline/run.py", "pipeline/crawl/state.py",
           "pipeline/crawl/__init__.py", "pipeline/extract/__init__.py", "pipeline/validate/core.py",
           "pipeline/recode.py", "pipeline/publish/snapshot.py", "pipeline/publish/exports.py",
-          "pipeline/publish/changes.py")
+          "pipeline/publish/changes.py", "pipeline/publish/releases.py")
 
 
 class KillSwitch:

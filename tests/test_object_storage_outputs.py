@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import subprocess
 from pathlib import Path
 
@@ -17,48 +16,20 @@ import pyarrow.parquet as pq
 import pytest
 import s3fs
 from load_fixtures import D2, build_known_lake, known_articles, known_events, sources_arrow
-from moto.server import ThreadedMotoServer
 
 from pipeline import paths, schema
 from pipeline.cli import main
 from pipeline.errors import SnapshotExists, ValidationFailed
 from pipeline.load import load_warehouse
 from pipeline.publish import publish_snapshot, remote_snapshot, verify_snapshot
+from pipeline.publish.releases import release_store
 from pipeline.report import write_run_report
 from pipeline.settings import Settings
 from pipeline.validate.core import validate_table
 
 CREATED = dt.datetime(2025, 1, 14, 6, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2025, 2, 1, 6, 0, tzinfo=dt.UTC)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint: str, monkeypatch, tmp_path: Path) -> str:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    s3fs.S3FileSystem.clear_instance_cache()
-    name = f"events-{tmp_path.name.lower().replace('_', '-')[-40:]}"
-    s3fs.S3FileSystem().mkdir(name)
-    return name
+pytest_plugins = ["s3_server"]  # the fixtures s3_endpoint (moto on 127.0.0.1) and bucket
 
 
 @pytest.fixture
@@ -130,19 +101,19 @@ def test_readers_never_see_a_half_published_version(remote: Settings, bucket: st
     root = paths.snapshots_dir(remote)
     fs = _fs()
     assert fs.exists(f"{bucket}/data/snapshots/v2025.01.14/events.parquet")  # data files copied ...
-    assert remote_snapshot.remote_versions(root) == []  # ... but no version for readers
+    assert release_store(root).versions() == []  # ... but no version for readers
     assert verify_snapshot(f"{root}/v2025.01.14")[0].startswith("manifest.json: unreadable or missing")
     assert not [p for p in fs.ls(f"{bucket}/data/snapshots") if p.rsplit("/", 1)[-1].startswith(".")]
     monkeypatch.setattr(remote_snapshot, "copy_object", real_copy)
     url = _publish(remote)
-    assert remote_snapshot.remote_versions(root) == ["v2025.01.14"] and verify_snapshot(url) == []
+    assert release_store(root).versions() == ["v2025.01.14"] and verify_snapshot(url) == []
 
 
 def test_an_upload_that_does_not_verify_is_not_committed(remote: Settings, bucket: str, monkeypatch) -> None:
     monkeypatch.setattr(remote_snapshot, "verify_remote_snapshot", lambda url: ["events.csv: sha256 mismatch"])
     with pytest.raises(ValidationFailed, match="uploaded with problems"):
         _publish(remote)
-    assert remote_snapshot.remote_versions(paths.snapshots_dir(remote)) == []
+    assert release_store(paths.snapshots_dir(remote)).versions() == []
     assert not _fs().exists(f"{bucket}/data/snapshots/v2025.01.14")
 
 
@@ -194,7 +165,7 @@ def test_temp_prefixes_of_killed_publishes_are_removed_once_stale(remote: Settin
     _publish(remote, "v2025.02.01", LATER)
     fs = _fs()
     assert not fs.exists(killed) and fs.exists(f"{snapshots}/.notes.txt")
-    assert remote_snapshot.remote_versions(paths.snapshots_dir(remote)) == ["v2025.01.14", "v2025.02.01"]
+    assert release_store(paths.snapshots_dir(remote)).versions() == ["v2025.01.14", "v2025.02.01"]
     assert verify_snapshot(f"s3://{snapshots}/latest") == []
 
 

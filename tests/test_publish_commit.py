@@ -84,10 +84,10 @@ def test_rerun_of_a_finished_publish_with_the_same_rows_succeeds_and_rewrites_no
 
 def test_rerun_of_a_subset_release_killed_after_its_rename_succeeds(warehouse: Settings, monkeypatch) -> None:
     """``latest`` never names a subset release, so the stale-latest test could not tell it was interrupted."""
-    from pipeline.publish import snapshot
+    from pipeline.publish.releases import LocalReleaseStore
 
     publish_snapshot(warehouse, version="v2025.01.13", created_at=CREATED)
-    monkeypatch.setattr(snapshot, "point_latest", lambda root: (_ for _ in ()).throw(KeyboardInterrupt()))
+    monkeypatch.setattr(LocalReleaseStore, "point_latest", lambda store: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         publish_snapshot(warehouse, version="v2025.01.14", created_at=CREATED, country="sy")
     monkeypatch.undo()

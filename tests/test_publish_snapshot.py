@@ -21,8 +21,8 @@ from pipeline.cli import main
 from pipeline.errors import ConfigError, SnapshotExists
 from pipeline.load import load_warehouse
 from pipeline.publish import publish_snapshot, verify_snapshot
-from pipeline.publish import snapshot as snapshot_module
 from pipeline.publish.codebook import DOCS_CODEBOOK, PUBLISHED_TABLES, codebook_markdown
+from pipeline.publish.releases import LocalReleaseStore
 from pipeline.settings import Settings
 
 CREATED = dt.datetime(2025, 1, 14, 6, 0, tzinfo=dt.UTC)
@@ -247,10 +247,10 @@ def test_rerun_completes_a_publish_killed_before_latest(warehouse: Settings, mon
     was refused."""
     root = publish(warehouse).parent
 
-    def crash(_root: Path) -> str:
+    def crash(_store: LocalReleaseStore) -> str:
         raise KeyboardInterrupt("killed")
 
-    monkeypatch.setattr(snapshot_module, "point_latest", crash)
+    monkeypatch.setattr(LocalReleaseStore, "point_latest", crash)
     with pytest.raises(KeyboardInterrupt):
         publish(warehouse, "v2025.02.01", LATER)
     assert (root / "v2025.02.01").is_dir() and json.loads((root / "latest.json").read_text())["version"] == \

@@ -5,17 +5,18 @@ An object store has no folder rename, so a release is committed by its manifest.
 release on local disk (``paths.local_build_dir``), uploads it under a hidden temp prefix
 ``<snapshots>/.<version>.<token>.tmp/`` and verifies the uploaded objects there (checksums, row counts);
 then it copies the data files to ``<snapshots>/<version>/``, checks their sizes, writes
-``manifest.json.sha256`` and, last, ``manifest.json``: a version exists for readers (``published_versions``,
+``manifest.json.sha256`` and, last, ``manifest.json``: a version exists for readers (``ReleaseStore.versions``,
 ``verify-snapshot``) only once its manifest does. ``latest.json``, one object written after the manifest,
-names the newest full release (an object store has no ``latest`` symlink). A publish killed before the
-manifest leaves no version (its rerun overwrites the files) and a temp prefix, which a later publish deletes
-once it is ``STALE_TEMP_AGE`` old; one killed after the manifest is completed by its rerun.
+names the newest full release (an object store has no ``latest`` symlink). The versions, filters, previous
+and newest full release and the pointer are ``pipeline.publish.releases``, the same code as for a local
+folder. A publish killed before the manifest leaves no version (its rerun overwrites the files) and a temp
+prefix, which a later publish deletes once it is ``STALE_TEMP_AGE`` old; one killed after the manifest is
+completed by its rerun.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import posixpath
@@ -27,63 +28,13 @@ from pathlib import Path
 from pipeline import paths
 from pipeline.errors import SnapshotExists, ValidationFailed
 from pipeline.publish.object_store import filesystem, upload_folder
-from pipeline.publish.verify import release_problems, sha256_of
+from pipeline.publish.releases import VERSION_RE, release_store
+from pipeline.publish.verify import MANIFEST, MANIFEST_SUM, release_problems
 from pipeline.settings import Settings
 
 logger = logging.getLogger(__name__)
 _REMOTE_TEMP_RE = re.compile(r"\A\.(v[0-9.]+)\.[0-9a-f]{12}\.tmp\Z")  # publish_remote_snapshot's temp prefix
 STALE_TEMP_AGE = dt.timedelta(hours=6)  # a temp prefix untouched this long belongs to a killed publish
-
-
-def _read_json(fs, path: str) -> dict | None:
-    try:
-        with fs.open(path, "rb") as f:
-            return json.loads(f.read())
-    except (OSError, ValueError):
-        return None
-
-
-def remote_versions(root: str) -> list[str]:
-    """Committed releases under ``root`` (their manifest exists), oldest first."""
-    from pipeline.publish.snapshot import MANIFEST, VERSION_RE, parse_version
-
-    fs, base = filesystem(root)
-    if not fs.exists(base):
-        return []
-    names = [posixpath.basename(p.rstrip("/")) for p in fs.ls(base, detail=False, refresh=True)]
-    found = [n for n in names if VERSION_RE.match(n) and fs.exists(f"{base}/{n}/{MANIFEST}")]
-    return sorted(found, key=parse_version)
-
-
-def _filters(root: str, version: str) -> dict:
-    from pipeline.publish.snapshot import MANIFEST
-
-    fs, base = filesystem(root)
-    return (_read_json(fs, f"{base}/{version}/{MANIFEST}") or {}).get("filters") or {}
-
-
-def _newest_full(root: str) -> str | None:
-    versions = remote_versions(root)
-    full = [v for v in versions if not _filters(root, v)]
-    return (full or versions or [None])[-1]
-
-
-def read_remote_latest(root: str) -> str | None:
-    from pipeline.publish.snapshot import LATEST_JSON
-
-    fs, base = filesystem(root)
-    return (_read_json(fs, f"{base}/{LATEST_JSON}") or {}).get("version")
-
-
-def point_remote_latest(root: str) -> str:
-    """Write ``latest.json`` naming the newest full release (one object: readers see the old or the new)."""
-    from pipeline.publish.snapshot import LATEST_JSON, MANIFEST
-
-    fs, base = filesystem(root)
-    newest = _newest_full(root)
-    pointer = {"version": newest, "path": newest, "manifest_sha256": sha256_of(fs, f"{base}/{newest}/{MANIFEST}")}
-    fs.pipe_file(f"{base}/{LATEST_JSON}", (json.dumps(pointer, indent=2) + "\n").encode())
-    return newest
 
 
 def remove_dead_work_folders(local_root: Path) -> list[str]:
@@ -102,8 +53,6 @@ def remove_dead_work_folders(local_root: Path) -> list[str]:
 def remove_stale_temp_prefixes(fs, base: str) -> list[str]:
     """Delete the temp prefixes (``.<version>.<token>.tmp/``) of publishes killed on any host: those whose
     newest object is older than ``STALE_TEMP_AGE`` (a live publish writes its temp prefix within minutes)."""
-    from pipeline.publish.snapshot import VERSION_RE
-
     now = dt.datetime.now(dt.UTC)
     removed = []
     names = [posixpath.basename(p.rstrip("/")) for p in fs.ls(base, detail=False, refresh=True)]
@@ -138,21 +87,19 @@ def copy_object(fs, source: str, target: str) -> None:
 
 def publish_remote_snapshot(settings: Settings, *, version: str, created_at: dt.datetime, filters: dict) -> str:
     """Build the release locally, upload it and commit it as described in the module docstring."""
-    from pipeline.publish.snapshot import MANIFEST, MANIFEST_SUM, build_snapshot, parse_version
+    from pipeline.publish.snapshot import build_snapshot
 
     root = paths.snapshots_dir(settings)
     fs, base = filesystem(root)
+    releases = release_store(root)
     target = f"{base}/{version}"
     if fs.exists(f"{target}/{MANIFEST}"):
-        if read_remote_latest(root) != _newest_full(root) and not verify_remote_snapshot(paths.join(root, version)):
-            logger.info("completing the interrupted publish of %s: latest -> %s", version, point_remote_latest(root))
+        if not releases.latest_is_current() and not verify_remote_snapshot(paths.join(root, version)):
+            logger.info("completing the interrupted publish of %s: latest -> %s", version, releases.point_latest())
             return paths.join(root, version)
         raise SnapshotExists(f"snapshot {version} already exists at {paths.join(root, version)}; versions are "
                              "immutable")
-    wanted = {k: str(v) for k, v in filters.items() if v is not None}
-    older = [v for v in remote_versions(root) if parse_version(v) < parse_version(version)
-             and _filters(root, v) == wanted]
-    previous = older[-1] if older else None
+    previous = releases.previous(version, filters)
 
     local_root = Path(paths.local_build_dir(settings, root))
     remove_dead_work_folders(local_root)
@@ -186,7 +133,7 @@ def publish_remote_snapshot(settings: Settings, *, version: str, created_at: dt.
         shutil.rmtree(work, ignore_errors=True)
         if fs.exists(temp):
             fs.rm(temp, recursive=True)
-    latest = point_remote_latest(root)
+    latest = releases.point_latest()
     published = paths.join(root, version)
     logger.info("published %s (%s events, %s mentions); latest -> %s", published, manifest["row_counts"]["events"],
                 manifest["row_counts"]["event_mentions"], latest)
@@ -198,13 +145,11 @@ def resolve_latest(url: str) -> str:
     parent, name = url.rstrip("/").rsplit("/", 1)
     if name != "latest":
         return url
-    version = read_remote_latest(parent)
+    version = release_store(parent).latest()
     return f"{parent}/{version}" if version else url
 
 
 def verify_remote_snapshot(url: str) -> list[str]:
     """``verify_snapshot`` for a release on an object store (``<snapshots>/latest`` follows ``latest.json``)."""
-    from pipeline.publish.snapshot import VERSION_RE
-
     fs, folder = filesystem(resolve_latest(url))
     return release_problems(fs, folder, version_re=VERSION_RE)

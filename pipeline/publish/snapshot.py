@@ -4,10 +4,11 @@ A release folder ``<snapshots>/<version>/`` holds events, event_mentions and art
 events.geojson, codebook.md, datasheet.md, NOTICE, CITATION.cff, changes.json + CHANGES.md against the
 previous version, and manifest.json (checksummed by manifest.json.sha256). It is built in a hidden
 ``.<version>.<pid>.tmp`` folder and renamed into place; ``latest.json`` (a plain file) and the ``latest``
-symlink then name the newest version. A publish killed after the rename is completed by its rerun, and the
-rerun of a publish that finished (killed before it could report it) is told SnapshotUnchanged when the release
-holds the rows it would write now (the CLI then exits 0); build folders and pointer temp files of dead
-publishers are removed by the next publish.
+symlink then name the newest version (``pipeline.publish.releases`` keeps this bookkeeping for a local folder
+and a bucket alike). A publish killed after the rename is completed by its rerun, and the rerun of a publish
+that finished (killed before it could report it) is told SnapshotUnchanged when the release holds the rows
+it would write now (the CLI then exits 0); build folders and pointer temp files of dead publishers are
+removed by the next publish.
 """
 
 from __future__ import annotations
@@ -35,33 +36,17 @@ from pipeline.publish.codebook import PUBLISHED_TABLES, citation_cff, codebook_m
 from pipeline.publish.datasheet import NOTICE, datasheet_markdown, read_agreement, read_quality
 from pipeline.publish.exports import strip_local_paths, write_geojson, write_table
 from pipeline.publish.provenance import build_inputs, sha256_file
+from pipeline.publish.releases import VERSION_RE, parse_version, release_store
 from pipeline.publish.verify import MANIFEST, MANIFEST_SUM, release_problems
 from pipeline.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-# vYYYY.MM.DD, or vYYYY.MM.DD.N with N >= 1 (".0" would duplicate the plain date); nothing after it.
-VERSION_RE = re.compile(r"\Av(\d{4})\.(\d{2})\.(\d{2})(?:\.([1-9]\d{0,3}))?\Z")
 _TEMP_RE = re.compile(r"\A\.(v[0-9.]+)\.(\d+)\.tmp\Z")
-_POINTER_TEMP_RE = re.compile(r"\A\.latest(?:\.json)?\.(\d+)\Z")  # point_latest's temp file and symlink
-LATEST = "latest"
-LATEST_JSON = "latest.json"
+_POINTER_TEMP_RE = re.compile(r"\A\.latest(?:\.json)?\.(\d+)\Z")  # the pointer temp files of LocalReleaseStore
 MAX_DAYS_AHEAD = 1  # a version may carry tomorrow's date (time zones), not later
 
 __all__ = ["parse_version", "publish_snapshot", "sha256_file", "verify_snapshot"]
-
-
-def parse_version(version: str) -> tuple[int, ...]:
-    """``vYYYY.MM.DD(.N)`` -> sortable tuple; ConfigError when malformed or not a real date."""
-    match = VERSION_RE.match(version)
-    if not match:
-        raise ConfigError(f"snapshot version must look like vYYYY.MM.DD or vYYYY.MM.DD.N (N >= 1), got {version!r}")
-    y, m, d, n = match.groups()
-    try:
-        dt.date(int(y), int(m), int(d))
-    except ValueError as exc:
-        raise ConfigError(f"snapshot version {version!r}: {exc}") from exc
-    return int(y), int(m), int(d), int(n or 0)
 
 
 def version_date(version: str) -> dt.date:
@@ -80,39 +65,6 @@ def _snapshots_root(settings: Settings) -> Path:
     if "://" in root:
         raise ConfigError(f"snapshots are written to a local folder, got {root}")
     return Path(root)
-
-
-def published_versions(root: Path) -> list[str]:
-    """Complete release folders (manifest present), oldest first."""
-    if not root.is_dir():
-        return []
-    found = [p.name for p in root.iterdir()
-             if VERSION_RE.match(p.name) and p.is_dir() and not p.is_symlink() and (p / MANIFEST).is_file()]
-    return sorted(found, key=parse_version)
-
-
-def release_filters(root: Path, version: str) -> dict:
-    """The subset filters a release was published with ({} for a full release)."""
-    try:
-        return json.loads((root / version / MANIFEST).read_text(encoding="utf-8")).get("filters") or {}
-    except (OSError, ValueError):
-        return {}
-
-
-def previous_version(root: Path, version: str, filters: dict | None = None) -> str | None:
-    """The newest published version older than ``version`` with the same subset filters (a country
-    subset is compared with the previous release of that subset, not with a full release)."""
-    wanted = {k: str(v) for k, v in (filters or {}).items() if v is not None}
-    older = [v for v in published_versions(root) if parse_version(v) < parse_version(version)
-             and release_filters(root, v) == wanted]
-    return older[-1] if older else None
-
-
-def newest_full_release(root: Path) -> str:
-    """What ``latest`` names: the newest full (unfiltered) release, else the newest release."""
-    versions = published_versions(root)
-    full = [v for v in versions if not release_filters(root, v)]
-    return (full or versions)[-1]
 
 
 def _pid_alive(pid: int) -> bool:
@@ -309,43 +261,6 @@ def write_manifest(folder: Path, manifest: dict) -> None:
     (folder / MANIFEST_SUM).write_text(f"{sha256_file(folder / MANIFEST)}  {MANIFEST}\n", encoding="utf-8")
 
 
-# --- the latest pointer --------------------------------------------------------------------------------------
-
-def read_latest(root: Path) -> str | None:
-    """The version ``latest.json`` names (None when missing or unreadable)."""
-    try:
-        return json.loads((root / LATEST_JSON).read_text(encoding="utf-8")).get("version")
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def latest_is_current(root: Path) -> bool:
-    if not published_versions(root):
-        return True
-    newest = newest_full_release(root)
-    link = root / LATEST
-    link_ok = not link.is_symlink() or os.readlink(link) == newest
-    return read_latest(root) == newest and link_ok
-
-
-def point_latest(root: Path) -> str:
-    """Name the newest full release in ``latest.json`` (a plain file) and the ``latest`` symlink, atomically."""
-    newest = newest_full_release(root)
-    pointer = {"version": newest, "path": newest,
-               "manifest_sha256": sha256_file(root / newest / MANIFEST)}
-    tmp = root / f".{LATEST_JSON}.{os.getpid()}"
-    tmp.write_text(json.dumps(pointer, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, root / LATEST_JSON)
-    link_tmp = root / f".{LATEST}.{os.getpid()}"
-    try:
-        link_tmp.unlink(missing_ok=True)
-        link_tmp.symlink_to(newest, target_is_directory=True)
-        os.replace(link_tmp, root / LATEST)
-    except OSError as exc:  # no symlinks (some Windows set-ups, zip copies): latest.json is the pointer
-        logger.warning("could not point the latest symlink at %s (%s); latest.json names it", newest, exc)
-    return newest
-
-
 def _build_folder(root: Path, version: str) -> Path:
     """A fresh hidden build folder ``.<version>.<pid>.tmp`` (removed by the next publish if this one dies)."""
     tmp = root / f".{version}.{os.getpid()}.tmp"
@@ -395,13 +310,14 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
     root = _snapshots_root(settings)
     root.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_folders(root)
+    releases = release_store(root)
     target = root / version
     filters = {"country": country.upper() if country else None, "date_from": date_from, "date_to": date_to}
     if target.exists():
         sound = not verify_snapshot(target)
-        if sound and not latest_is_current(root):
+        if sound and not releases.latest_is_current():
             # The rerun of a publish killed between its rename and repointing latest.
-            logger.info("completing the publish of %s: latest -> %s", version, point_latest(root))
+            logger.info("completing the publish of %s: latest -> %s", version, releases.point_latest())
             return str(target)
         if sound and _holds_same_rows(settings, target, filters, created_at):
             raise SnapshotUnchanged(f"snapshot {version} is already published at {target} with these rows",
@@ -410,7 +326,7 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
     tmp = _build_folder(root, version)
     try:
         manifest = build_snapshot(settings, tmp, version=version, created_at=created_at,
-                                  previous=previous_version(root, version, filters), filters=filters)
+                                  previous=releases.previous(version, filters), filters=filters)
         tmp.chmod(0o755)
         try:
             os.rename(tmp, target)  # fails if another publisher created the version meanwhile
@@ -419,7 +335,7 @@ def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetim
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    latest = point_latest(root)
+    latest = releases.point_latest()
     logger.info("published %s (%s events, %s mentions); latest -> %s", target, manifest["row_counts"]["events"],
                 manifest["row_counts"]["event_mentions"], latest)
     return str(target)
