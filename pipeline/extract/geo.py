@@ -203,8 +203,14 @@ class Gazetteer:
             for n in gnames.split("|") if gnames else ():
                 guarded.add((n, name, cc))
 
+        for n, cands in list(names.items()):
+            for variant in article_variants(n):
+                if variant not in names:
+                    names[variant] = [c for c in cands if c.kind != "country"]
         index: dict[str, list[tuple[tuple[str, ...], tuple[_Candidate, ...]]]] = {}
         for n, cands in names.items():
+            if not cands:
+                continue
             toks = n.split(" ")
             index.setdefault(toks[0], []).append((tuple(toks[1:]), tuple(_dedupe(cands))))
         for entries in index.values():
@@ -477,6 +483,28 @@ class Gazetteer:
             end = offsets[spans[name_end][1] - 1] + 1
             out.append(PlaceMention(start, end, text[start:end], None, _cue_label(cue, None)))
         return out
+
+
+def article_variants(name: str) -> list[str]:
+    """A town or division name of several words with the article added to or dropped from one later word: news
+    and GeoNames often differ only there («بني وليد» / «بني الوليد», «عين الدفلي» / «عين دفلي»). Single words are
+    left alone (the article is a clitic there and ``clitic_variants`` handles it), and so are names that begin
+    with a division word and bare directions (those are read as cues)."""
+    words = name.split(" ")
+    out: list[str] = []
+    if words[0] in CUE_WORDS:  # «محافظة الشمال» is not «محافظة شمال سيناء»
+        return out
+    for j in range(1, len(words)):
+        w = words[j]
+        if w.startswith("ال") and len(w) >= 5 and w[2:] not in DIRECTIONS:
+            out.append(" ".join((*words[:j], w[2:], *words[j + 1:])))
+        elif not w.startswith("ال") and len(w) >= 3 and w not in _NO_ARTICLE:
+            out.append(" ".join((*words[:j], "ال" + w, *words[j + 1:])))
+    return out
+
+
+_NO_ARTICLE = frozenset({"بن", "بنت", "ابو", "ابي", "ام", "بني", "عبد", "ذي", "ذو", "سيدي", "مولاي", "ولد"})
+"""Later words of a name that never take the article (kinship and honorific words, «سيدي», «مولاي»)."""
 
 
 def fold_latin(name: str) -> str:
