@@ -369,3 +369,13 @@ def test_article_variants_of_later_words_match_news_spellings(gaz: Gazetteer) ->
     assert [a for _t, a in found] == ["Misratah"]
     north_sinai = [m.place.admin1 for m in gaz.find_place_mentions("في محافظة شمال سيناء") if m.place]
     assert north_sinai == ["North Sinai"]
+
+
+def test_transliterated_division_names_match_other_vowel_spellings_after_a_division_word(gaz: Gazetteer) -> None:
+    from pipeline.extract.geo import vowel_variants
+
+    assert "بكول" in vowel_variants("باكول") and vowel_variants("شبيلي السفلي") == ["شبلي السفلي"]
+    assert vowel_variants("اقليم بنادر") == [] and vowel_variants("شمال بحر الغزال") == []  # Arabic words kept
+    assert [m.place.admin1 for m in gaz.find_place_mentions("في إقليم بكول جنوب غربي البلاد") if m.place] == ["Bakool"]
+    assert [m.place.admin1 for m in gaz.find_place_mentions("منطقة شبلي السفلى") if m.place] == ["Lower Shabelle"]
+    assert [m for m in gaz.find_place_mentions("بكول") if m.place] == []  # without the division word: no place

@@ -191,6 +191,11 @@ class Gazetteer:
             cand = _Candidate(place, "region", code)
             for n in anames.split("|"):
                 names.setdefault(n, []).append(cand)
+            if cc in TRANSLITERATED:
+                for n in anames.split("|"):
+                    for variant in vowel_variants(n):  # only after a division word: «إقليم بكول»
+                        for cue in sorted(REGION_CUES | {"منطقه"}):
+                            names.setdefault(f"{cue} {variant}", []).append(cand)
 
         guarded: set[tuple[str, str, str]] = set()
         for gid, name, cc, code, lat, lon, pop, pnames, gnames, notable in _read_tsv(root / "places.tsv"):
@@ -483,6 +488,27 @@ class Gazetteer:
             end = offsets[spans[name_end][1] - 1] + 1
             out.append(PlaceMention(start, end, text[start:end], None, _cue_label(cue, None)))
         return out
+
+
+TRANSLITERATED = frozenset("SO DJ ET ER SS TD ML NE BF NG".split())
+"""Countries whose division names Arabic news transliterates, spelling the long vowels its own way."""
+
+
+def vowel_variants(name: str) -> list[str]:
+    """A transliterated division name with one long vowel inside a word left out («باكول» / «بكول», «شبيلي
+    السفلى» / «شبلي السفلى»): words of five letters or more without the article (Arabic words such as
+    «الوسطى» keep their spelling), never a first or last letter; none for a name led by a division word."""
+    words = name.split(" ")
+    out: list[str] = []
+    if words[0] in CUE_WORDS or words[0] == "العاصمه":
+        return out
+    for j, w in enumerate(words):
+        if len(w) < 5 or w.startswith("ال"):
+            continue
+        for i in range(1, len(w) - 1):
+            if w[i] in "اوي" and w[i - 1] not in "اوي" and w[i + 1] not in "اوي":
+                out.append(" ".join((*words[:j], w[:i] + w[i + 1:], *words[j + 1:])))
+    return sorted(set(out))
 
 
 def article_variants(name: str) -> list[str]:
