@@ -78,3 +78,12 @@ def test_engine_dates_an_announced_withdrawal_by_the_announcement(engine):
     events = engine.extract(article_id="t", text=text, title=None, published=dt.date(2025, 2, 6))
     assert events, "the withdrawal is coded"
     assert {str(e["event_date"]) for e in events} == {"2025-02-05"}
+
+
+def test_an_announcement_dated_today_does_not_inherit_the_lead_events_day(engine):
+    text = ("اندلعت مواجهات عنيفة مساء أمس السبت بين محتجين وقوات الأمن في مدينة القصرين، وأضرم المحتجون النار "
+            "في إطارات السيارات. وأعلنت وزارة الداخلية، صباح اليوم الأحد، إيقاف 12 شخصاً من المشاركين في أعمال "
+            "الشغب.")
+    events = engine.extract(article_id="t", text=text, title=None, published=dt.date(2025, 9, 21))
+    arrests = [str(e["event_date"]) for e in events if e["action_type"] == "arrest_raid"]
+    assert arrests == ["2025-09-21"]

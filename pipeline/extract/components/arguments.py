@@ -31,9 +31,9 @@ class TollAndFlags:
 @dataclass(frozen=True)
 class EventDate:
     """Earliest stated date (rule D5, dates weeks older than the sentence's latest one and «الأسبوع الماضي» left
-    out); else the date of the event the sentence continues (D4); else the day the sentence's announcement was
-    made («أعلن الجيش مساء أمس انسحاب ...»); else the publication date. A separate incident («آخر», a
-    «separate» cue) does not take an earlier event's date."""
+    out); else the day the sentence's announcement was made («أعلن الجيش مساء أمس انسحاب ...», «وأعلنت الوزارة،
+    صباح اليوم، إيقاف 12 شخصاً»); else the date of the event the sentence continues (D4); else the publication
+    date. A separate incident («آخر», a «separate» cue) does not take an earlier event's date."""
 
     name: ClassVar[str] = "date"
 
@@ -45,16 +45,16 @@ class EventDate:
             frame.date, frame.date_precision = stated.date, stated.precision
             frame.date_text, frame.date_from_cue = s.norm[stated.start:stated.end], True
             return
-        anchor = next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
-        if anchor is not None and not separate:
-            frame.date, frame.date_precision = anchor.date, anchor.date_precision
-            frame.date_text, frame.date_from_cue = anchor.date_text, True
-            return
         reporting = [f for k, f, _l in s.cues if k == "reporting"]
         announced = reported_on([d for d in r.dates if is_reporting_date(d, s.tokens, reporting)], doc.ctx.published)
         if announced is not None:
             frame.date, frame.date_precision = announced.date, "day"
             frame.date_text, frame.date_from_cue = s.norm[announced.start:announced.end], True
+            return
+        anchor = next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
+        if anchor is not None and not separate:
+            frame.date, frame.date_precision = anchor.date, anchor.date_precision
+            frame.date_text, frame.date_from_cue = anchor.date_text, True
             return
         frame.date, frame.date_precision, frame.date_text, frame.date_from_cue = doc.ctx.published, "month", None, False
 
