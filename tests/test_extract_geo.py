@@ -357,3 +357,26 @@ def test_a_cued_local_place_is_not_a_foreign_homonym(gaz: Gazetteer) -> None:
     assert giza[0].place.country_code == "EG"
     named = gaz.find_place_mentions("اشتباكات في منطقة الشيخ زايد المصرية", country_hint="PS")
     assert named[0].place is not None and named[0].place.country_code == "EG"  # the text names Egypt
+
+
+def test_article_variants_of_later_words_match_news_spellings(gaz: Gazetteer) -> None:
+    from pipeline.extract.geo import article_variants
+
+    assert article_variants("بني وليد") == ["بني الوليد"]
+    assert article_variants("عين الدفلي") == ["عين دفلي"]
+    assert article_variants("محافظه الشمال") == [] and article_variants("حلب") == []
+    found = [(m.text, m.place.admin1) for m in gaz.find_place_mentions("غارات على موقع جنوب شرقي مدينة بني الوليد")
+             if m.place]
+    assert [a for _t, a in found] == ["Misratah"]
+    north_sinai = [m.place.admin1 for m in gaz.find_place_mentions("في محافظة شمال سيناء") if m.place]
+    assert north_sinai == ["North Sinai"]
+
+
+def test_transliterated_division_names_match_other_vowel_spellings_after_a_division_word(gaz: Gazetteer) -> None:
+    from pipeline.extract.geo import vowel_variants
+
+    assert "بكول" in vowel_variants("باكول") and vowel_variants("شبيلي السفلي") == ["شبلي السفلي"]
+    assert vowel_variants("اقليم بنادر") == [] and vowel_variants("شمال بحر الغزال") == []  # Arabic words kept
+    assert [m.place.admin1 for m in gaz.find_place_mentions("في إقليم بكول جنوب غربي البلاد") if m.place] == ["Bakool"]
+    assert [m.place.admin1 for m in gaz.find_place_mentions("منطقة شبلي السفلى") if m.place] == ["Lower Shabelle"]
+    assert [m for m in gaz.find_place_mentions("بكول") if m.place] == []  # without the division word: no place

@@ -65,3 +65,19 @@ def test_an_event_with_no_place_takes_the_place_an_earlier_sentence_named(engine
     text = ("بيروت – عززت القوى الأمنية اليوم مداخل السراي الحكومي في ساحة رياض الصلح وسط بيروت بكتل إسمنتية. "
             "وتمكن محتجون أمس من خرق البوابة، وأخذوا يرشقون عناصر القوى الأمنية بالحجارة.")
     assert ("riot", "LB", "Beirut") in _events(engine, text)
+
+
+def test_a_destination_after_a_travel_word_is_not_the_events_place(engine) -> None:
+    text = ("أوقف مسلحون حافلة ركاب في مدينة لودر كانت متجهة إلى عدن، وخطفوا منها ضابطاً في المخابرات، واقتادوه "
+            "إلى مكان مجهول.")
+    assert [e for e in _events(engine, text) if e[0] == "abduction"] == [("abduction", "YE", "Abyan")]
+    text = ("قال مسؤول يمني إن مسلحين من قبائل محافظة مأرب خطفوا طبيباً روسياً أثناء سفره إلى العاصمة صنعاء.")
+    assert ("abduction", "YE", "Marib") in _events(engine, text)
+
+
+def test_a_place_located_by_its_direction_from_a_city_is_the_events_place(engine) -> None:
+    text = "وقال شاهد إن محتجين في الدراز، الواقعة غرب المنامة، رشقوا الشرطة بالحجارة، فردت قوات الأمن بالغاز."
+    assert ("riot", "BH", "Northern Governorate") in _events(engine, text)
+    text = ("أفادت مصادر قبلية بأن المتمردين الحوثيين ورجال القبائل في منطقة أرحب، شمال شرقي العاصمة صنعاء، "
+            "اشتبكوا أمس بالأسلحة الثقيلة.")
+    assert {e[2] for e in _events(engine, text)} == {"Sanaa"}

@@ -9,7 +9,7 @@ from pipeline.extract.candidate import (
     Candidate,
     same_place_as,
 )
-from pipeline.extract.dates import DateMention
+from pipeline.extract.dates import DateMention, earlier_report
 from pipeline.extract.lexicon import Match, Trigger
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import perpetrator_and_target, role_flags
@@ -126,11 +126,9 @@ def previous_compatible(events: list[Candidate], action: str, *, family: bool) -
 
 def merge_elaboration(prev: Candidate, dates: list[DateMention], fat: list[int], vague: list[int],
                       unnumbered: bool, inj: list[int], actors: list, main: Match) -> None:
-    past = [d for d in dates if not d.future and d.precision == "day"]
-    if past:
-        d = min(past, key=lambda x: x.date)
-        if not prev.date_from_cue or d.date < prev.date:
-            prev.date, prev.date_precision, prev.date_from_cue = d.date, "day", True
+    d = earlier_report(prev.date, prev.date_from_cue, dates)
+    if d is not None:
+        prev.date, prev.date_precision, prev.date_from_cue = d.date, "day", True
     prev.fatalities += fat
     prev.fatalities_vague += vague
     prev.fatalities_unnumbered |= unnumbered

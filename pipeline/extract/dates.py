@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +52,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy_named", re.compile(rf"(\d{{1,2}})\s+(?:من\s+)?({_MON})(?:\s*/\s*(?:{_MON}))?(?:\s+(?:عام\s+)?(\d{{4}}))?")),
     ("dmy_numeric", re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")),
     ("overnight", re.compile(rf"{_B}{_P}ليل[ةه]?\s+(?:يوم\s+)?({_WD})\s+(?:الي\s+|و)?({_WD})")),
-    ("before_yesterday", re.compile(rf"{_B}{_P}(?:اول\s+امس|امس\s+الاول)(?:\s+({_WD}))?")),
+    ("before_yesterday", re.compile(rf"{_B}{_P}(?:اول\s+(?:من\s+)?امس|امس\s+الاول)(?:\s+({_WD}))?")),
+    ("last_night", re.compile(rf"{_B}{_P}(?:(?:الليله|ليله)\s+(?:الماضيه|البارحه)|البارحه)(?![\u0621-\u064A])")),
     ("yesterday", re.compile(rf"{_B}{_P}امس(?:\s+({_WD}))?")),
-    ("next_weekday", re.compile(rf"{_B}{_P}({_WD})\s+المقبل")),
+    ("next_weekday", re.compile(rf"{_B}{_P}(?:يوم\s+)?({_WD})\s+(?:المقبل|القادم)")),
     ("today", re.compile(rf"{_B}{_P}اليوم(?!\s+(?:نفسه|ذاته))(?:\s+({_WD}))?")),
-    ("weekday", re.compile(rf"{_B}{_P}(?:يوم\s+)?({_WD})(?![\u0621-\u064A])")),
+    # not «غداً السبت»: tomorrow is neither a past weekday nor the event's date
+    ("weekday", re.compile(rf"(?<!غدا )(?<!غد ){_B}{_P}(?:يوم\s+)?({_WD})(?![\u0621-\u064A])")),
     ("last_week", re.compile(rf"{_B}{_P}الاسبوع\s+الماضي")),
     ("last_month", re.compile(rf"{_B}{_P}الشهر\s+الماضي")),
 ]
@@ -71,6 +73,7 @@ class DateMention:
     date: dt.date
     precision: str  # day / week / month
     future: bool = False
+    kind: str = ""  # the rule that read it (``_PATTERNS``), "fallback" for dateparser
 
 
 def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> list[DateMention]:
@@ -87,7 +90,7 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
                 d = mention.date if mention.date > published else mention.date.replace(year=mention.date.year + 1)
                 mention = DateMention(mention.start, mention.end, d, mention.precision, future=True)
             if mention is not None:
-                found.append(mention)
+                found.append(replace(mention, kind=kind))
                 taken.append((m.start(), m.end()))
     if use_fallback and not found:
         hint = _DATELIKE.search(norm)
@@ -130,7 +133,7 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date) -> DateMention | None:
         return DateMention(s, e, last_weekday(pub, WEEKDAYS[m.group(1)]), "day")
     if kind == "before_yesterday":
         return DateMention(s, e, pub - dt.timedelta(days=2), "day")
-    if kind == "yesterday":
+    if kind in ("yesterday", "last_night"):  # «الليلة الماضية»: the evening before publication (rule D3)
         return DateMention(s, e, pub - dt.timedelta(days=1), "day")
     if kind == "today":
         return DateMention(s, e, pub, "day")
@@ -179,4 +182,50 @@ def _dateparser_window(norm: str, start: int, end: int, pub: dt.date) -> DateMen
         return None
     if parsed is None:
         return None
-    return DateMention(lo, hi, parsed.date(), "month" if not re.search(r"\d", window) else "day")
+    return DateMention(lo, hi, parsed.date(), "month" if not re.search(r"\d", window) else "day", kind="fallback")
+
+
+SOURCES_DISAGREE_DAYS = 7
+"""Rule D5 («sources disagree»: Monday evening or Tuesday morning) takes the earliest of dates a few days apart; a
+date weeks before the sentence's latest one belongs to another event («الحراك الذي انطلق في 22 فبراير الماضي»)."""
+
+COARSE_RELATIVE = frozenset({"last_week", "last_month"})
+"""«الأسبوع الماضي», «الشهر الماضي» name no day: in news they date a recalled event, not the one reported (the
+guidelines then code the publication date, rule D4)."""
+
+
+def stated_event_dates(mentions: list[DateMention]) -> list[DateMention]:
+    """The mentions that can date the sentence's event: past, not a coarse relative period, and not weeks older
+    than the sentence's latest date."""
+    usable = [d for d in mentions if not d.future and d.kind not in COARSE_RELATIVE]
+    if not usable:
+        return []
+    latest = max(d.date for d in usable)
+    return [d for d in usable if (latest - d.date).days <= SOURCES_DISAGREE_DAYS]
+
+
+def earliest_stated(mentions: list[DateMention]) -> DateMention | None:
+    """Rule D5: the earliest of the sentence's usable event dates; else a coarse period when the sentence has
+    nothing finer («وفي الشهر الماضي، سقط صاروخ ...» is not the day the article's lead event happened); else None."""
+    usable = stated_event_dates(mentions) or [d for d in mentions if not d.future and d.kind in COARSE_RELATIVE]
+    return min(usable, key=lambda d: d.date) if usable else None
+
+
+def reported_on(reporting: list[DateMention], published: dt.date) -> DateMention | None:
+    """The day an announcement was made («أعلن الجيش مساء أمس انسحاب ...»): an announced event with no date of
+    its own happened by then, so that day dates it better than the publication date."""
+    days = [d for d in stated_event_dates(reporting) if d.precision == "day" and d.date <= published]
+    return min(days, key=lambda d: d.date) if days else None
+
+
+def earlier_report(current: dt.date, stated: bool, mentions: list[DateMention]) -> DateMention | None:
+    """The day an elaborating sentence gives an event already coded on ``current``: taken when the event had no
+    stated date, or when it is an earlier report of the same event (rule D5, within ``SOURCES_DISAGREE_DAYS``);
+    a date weeks earlier («انطلقت الاحتجاجات في السابع عشر من آب الماضي») is the story's background."""
+    days = [d for d in stated_event_dates(mentions) if d.precision == "day"]
+    if not days:
+        return None
+    d = min(days, key=lambda x: x.date)
+    if not stated or 0 < (current - d.date).days <= SOURCES_DISAGREE_DAYS:
+        return d
+    return None

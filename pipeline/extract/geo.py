@@ -192,6 +192,11 @@ class Gazetteer:
             cand = _Candidate(place, "region", code)
             for n in anames.split("|"):
                 names.setdefault(n, []).append(cand)
+            if cc in TRANSLITERATED:
+                for n in anames.split("|"):
+                    for variant in vowel_variants(n):  # only after a division word: «إقليم بكول»
+                        for cue in sorted(REGION_CUES | {"منطقه"}):
+                            names.setdefault(f"{cue} {variant}", []).append(cand)
 
         guarded: set[tuple[str, str, str]] = set()
         for gid, name, cc, code, lat, lon, pop, pnames, gnames, notable in _read_tsv(root / "places.tsv"):
@@ -204,8 +209,14 @@ class Gazetteer:
             for n in gnames.split("|") if gnames else ():
                 guarded.add((n, name, cc))
 
+        for n, cands in list(names.items()):
+            for variant in article_variants(n):
+                if variant not in names:
+                    names[variant] = [c for c in cands if c.kind != "country"]
         index: dict[str, list[tuple[tuple[str, ...], tuple[_Candidate, ...]]]] = {}
         for n, cands in names.items():
+            if not cands:
+                continue
             toks = n.split(" ")
             index.setdefault(toks[0], []).append((tuple(toks[1:]), tuple(_dedupe(cands))))
         for entries in index.values():
@@ -491,6 +502,49 @@ class Gazetteer:
             end = offsets[spans[name_end][1] - 1] + 1
             out.append(PlaceMention(start, end, text[start:end], None, _cue_label(cue, None)))
         return out
+
+
+TRANSLITERATED = frozenset("SO DJ ET ER SS TD ML NE BF NG".split())
+"""Countries whose division names Arabic news transliterates, spelling the long vowels its own way."""
+
+
+def vowel_variants(name: str) -> list[str]:
+    """A transliterated division name with one long vowel inside a word left out («باكول» / «بكول», «شبيلي
+    السفلى» / «شبلي السفلى»): words of five letters or more without the article (Arabic words such as
+    «الوسطى» keep their spelling), never a first or last letter; none for a name led by a division word."""
+    words = name.split(" ")
+    out: list[str] = []
+    if words[0] in CUE_WORDS or words[0] == "العاصمه":
+        return out
+    for j, w in enumerate(words):
+        if len(w) < 5 or w.startswith("ال"):
+            continue
+        for i in range(1, len(w) - 1):
+            if w[i] in "اوي" and w[i - 1] not in "اوي" and w[i + 1] not in "اوي":
+                out.append(" ".join((*words[:j], w[:i] + w[i + 1:], *words[j + 1:])))
+    return sorted(set(out))
+
+
+def article_variants(name: str) -> list[str]:
+    """A town or division name of several words with the article added to or dropped from one later word: news
+    and GeoNames often differ only there («بني وليد» / «بني الوليد», «عين الدفلي» / «عين دفلي»). Single words are
+    left alone (the article is a clitic there and ``clitic_variants`` handles it), and so are names that begin
+    with a division word and bare directions (those are read as cues)."""
+    words = name.split(" ")
+    out: list[str] = []
+    if words[0] in CUE_WORDS:  # «محافظة الشمال» is not «محافظة شمال سيناء»
+        return out
+    for j in range(1, len(words)):
+        w = words[j]
+        if w.startswith("ال") and len(w) >= 5 and w[2:] not in DIRECTIONS:
+            out.append(" ".join((*words[:j], w[2:], *words[j + 1:])))
+        elif not w.startswith("ال") and len(w) >= 3 and w not in _NO_ARTICLE:
+            out.append(" ".join((*words[:j], "ال" + w, *words[j + 1:])))
+    return out
+
+
+_NO_ARTICLE = frozenset({"بن", "بنت", "ابو", "ابي", "ام", "بني", "عبد", "ذي", "ذو", "سيدي", "مولاي", "ولد"})
+"""Later words of a name that never take the article (kinship and honorific words, «سيدي», «مولاي»)."""
 
 
 def fold_latin(name: str) -> str:

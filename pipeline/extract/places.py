@@ -147,9 +147,12 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
     resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION]
     if not resolved:
         return []
+    # «حافلة في مدينة لودر كانت متجهة إلى عدن»: where the victims were heading is not where it happened
+    resolved = [pm for pm in resolved if not destination(pm, norm)] or resolved
     trig_pos = toks[main.first].start
     after = [pm for pm in resolved if pm.start >= trig_pos]
     first = after[0] if after else resolved[-1]
+    first = _located_by(first, resolved, norm)
     if ctx is not None and ctx.country and first.place.country_code != ctx.country:
         # a foreign homonym («بلدة عدن يابال» in Somalia) loses to a place of the article's country
         home = [pm for pm in resolved if pm.place.country_code == ctx.country
@@ -216,6 +219,41 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
             out.append((orig(a, b), replace(container, name=orig(a, b), geonames_id=None)
                         if container is not None else None))
     return out
+
+
+_MOTION = frozenset({"متجهه", "متجها", "متجهين", "متجهون", "متوجهه", "متوجها", "متوجهين", "توجهه", "توجهها",
+                     "توجههم", "طريقه", "طريقها", "طريقهم", "سفره", "سفرها", "سفرهم", "عودته", "عودتها", "عودتهم",
+                     "نقله", "نقلها", "نقلهم", "رحلته", "رحلتها", "رحلتهم", "وصوله", "وصولها", "وصولهم"})
+"""Words of travel before «إلى»: the place after it is a destination («في طريقهم إلى المهرة»)."""
+
+_DIRECTIONS = ("شمال", "جنوب", "شرق", "غرب", "وسط")
+_LOCATED = frozenset({"الواقعه", "الواقع", "الواقعتين", "الواقعين", "علي", "بعد", "نحو", "كيلومترا", "كلم", "كم",
+                      "مسافه"})
+"""Words between a place and the reference point that locates it («الدراز، الواقعة غرب المنامة»)."""
+
+
+def destination(pm: Any, norm: str) -> bool:
+    """«أثناء سفره إلى العاصمة صنعاء», «كانت متجهة إلى عدن»: the place follows «إلى» and a travel word is at
+    most three words before it."""
+    before = norm[:pm.start].split()[-5:]
+    if before[-1:] != ["الي"]:
+        return False
+    return any(w in _MOTION or w[1:] in _MOTION for w in before[:-1])
+
+
+def _located_by(first: Any, resolved: list, norm: str) -> Any:
+    """«محتجين في الدراز، الواقعة غرب المنامة»; «في منطقة أرحب، شمال شرقي العاصمة صنعاء»: a place given by its
+    direction from another, right after a place of the same country, is that place's reference point: the
+    event is at the place before it."""
+    k = resolved.index(first)
+    if k == 0 or not (first.cue or "").startswith(_DIRECTIONS):
+        return first
+    prev = resolved[k - 1]
+    gap = [w for w in norm[prev.end:first.start].replace("،", " ").replace(",", " ").split() if not w.isdigit()]
+    if prev.place is None or prev.place.geo_precision == "country" or \
+            prev.place.country_code != first.place.country_code or not set(gap) <= _LOCATED:
+        return first
+    return prev
 
 
 def _more_precise(first: Any, resolved: list, trig_pos: int) -> Any:
