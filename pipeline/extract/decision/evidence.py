@@ -304,9 +304,9 @@ def train_anchor(held: Sequence[HeldArticle], rows: dict[str, list[dict[str, Any
     """Fit the step on the complete engine's out-of-fold asserted ``rows`` (per article) of ``held``.
 
     Each fold's rows are decided by models fitted on the other folds' rows; the thresholds are the ones that
-    maximise that cross-fitted F1 (the highest among equals: the fewest changes). Returns the models fitted
-    on every article with those thresholds (None when neither half improves F1), the cross-fitted rows, and
-    the figures before and after."""
+    maximise that cross-fitted F1 (a threshold replaces the one before only when it raises F1, so the step
+    changes no more than it must). Returns the models fitted on every article with those thresholds (None
+    when neither half raises F1), the cross-fitted rows, and the figures before and after."""
     ex = _examples(held, rows)
     cross: dict[str, Votes] = {}
     for k in range(folds):
@@ -323,7 +323,7 @@ def train_anchor(held: Sequence[HeldArticle], rows: dict[str, list[dict[str, Any
     best = (before["f1"], 0.0, 2.0, before)
     for merge_t in MERGE_GRID:
         s = _prf(decided(merge_t, 2.0), held)
-        if s["f1"] > best[0] or (s["f1"] == best[0] and merge_t > best[1]):
+        if s["f1"] > best[0]:
             best = (s["f1"], merge_t, 2.0, s)
     for move_t in MOVE_GRID[1:]:
         s = _prf(decided(best[1], move_t), held)
@@ -334,9 +334,9 @@ def train_anchor(held: Sequence[HeldArticle], rows: dict[str, list[dict[str, Any
               "merge_examples": sum(len(e[1]) for e in ex.values()),
               "move_examples": sum(len(e[3]) for e in ex.values()),
               "move_positives": sum(e[3].count("yes") for e in ex.values())}
-    if merge_t == 0.0 and move_t == 2.0:
-        return None, rows, report
     full = _fit_on(ex, [h.article_id for h in held])
+    if (merge_t == 0.0 or full.merge is None) and (move_t == 2.0 or full.move is None):
+        return None, rows, report
     models = AnchorModels(full.merge if merge_t > 0.0 else None, merge_t, full.move if move_t < 2.0 else None,
                           move_t)
     return models, decided(merge_t, move_t), report
