@@ -131,12 +131,15 @@ CHANGE_LOG = (
     "- country-level rows inherit the nearest same-country admin1: admin1 0.728 -> 0.753 (dev 0.929 -> 0.952); "
     "F1 unchanged",
     "- place split stops at verbs and directions («بلدة تقع»): F1 0.541 -> 0.544 (P 0.492 -> 0.497)",
-    "- evidence step (pipeline/extract/decision/evidence.py; baseline: this code without it, model "
-    "dl1-5c590263a4's code): the learned merge drops rows of an incident already coded (place-split copies "
-    "and second rules rows in a sentence, a lead restating a body row): F1 0.540 -> 0.548 (P 0.514 -> 0.558, "
-    "R 0.569 -> 0.538), 0.118 -> 0.108 events per negative article, cross-fitted on the final rows; its move "
-    "model (a row to the sentence that carries its incident) lowered F1 at every threshold (0.3 .. 0.8) and "
-    "is off",
+    "- evidence step (pipeline/extract/decision/evidence.py; baseline: the same code without it, rerun): the "
+    "learned merge drops rows of an incident another row codes (place-split copies and second rules rows in a "
+    "sentence, a lead restating a body row): F1 0.5399 -> 0.5475 (P 0.514 -> 0.558, R 0.569 -> 0.538), "
+    "0.118 -> 0.108 events per negative article, date 0.892 -> 0.896, admin1 0.844 -> 0.857, cross-fitted on "
+    "the final rows; spurious rows duplicate 135 -> 92, wrong sentence 177 -> 160, no event 326 -> 237, but "
+    "missed as candidate dropped 181 -> 229; dev 0.715 -> 0.701 (57 gold events). Its move model (a row to the "
+    "sentence that carries its incident) lowered F1 at every threshold (0.3 .. 0.8; also with features of the "
+    "row's own sentence) and is off; richer merge features (confidence gap, headline overlap, trigger, "
+    "sentence words) gave 0.544 .. 0.549, not kept",
     "- tried, not kept: one kept row per sentence and type (F1 0.5444 -> 0.5438; 0.506 when applied to "
     "all rows), dropping the rows of articles whose best row is weak (0.154 -> 0.038 events per negative article "
     "but F1 0.513; 0.537 at 0.115), splitting detected rows by place (0.531), a second type per candidate "
