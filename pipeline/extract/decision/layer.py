@@ -11,6 +11,8 @@
    sentence gets P(it is the evidence of an event of type t); where that reaches ``detect_threshold`` and no
    kept row of type t lies in the sentence, ``propose`` builds a row of type t with the sentence as its
    evidence (pipeline.extract.decision.detected), its confidence the calibrated detector probability.
+5. ``anchor`` (pipeline.extract.decision.evidence), when the model has it: rows of one incident are merged
+   and rows move to the sentence that carries their incident.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.extract.candidate import event_id
+from pipeline.extract.decision.evidence import anchor
 from pipeline.extract.decision.features import (
     ArticleView,
     Neighbours,
@@ -176,16 +179,19 @@ class DecisionLayer:
         if self.split_places:
             spans = [(sv.start, sv.end) for sv in article.sentences]
             decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
-        if propose is not None and decided:
-            decided += self.detected(article, rows, decided, propose, article_id)
+        probs: list[dict[str, float]] | None = None
+        if decided and (propose is not None or self.model.anchor is not None):
+            probs = self.model.detector.proba_many(detector_inputs(article, rows))
+        if propose is not None and probs is not None:
+            decided += self.detected(article, probs, decided, propose, article_id)
+        if self.model.anchor is not None and probs is not None:
+            decided = anchor(decided, article, probs, self.model.anchor, article_id)
         return sorted(decided, key=lambda r: (r["char_start"], r["action_type"], r["location_text"] or "")) + others
 
-    def detected(self, article: ArticleView, rows: list[dict[str, Any]], kept: list[dict[str, Any]],
+    def detected(self, article: ArticleView, probs: list[dict[str, float]], kept: list[dict[str, Any]],
                  propose: Propose, article_id: str) -> list[dict[str, Any]]:
-        """Rows for the events the sentence detector finds where no kept row of their type is (``rows``: the
-        rules' article pass, which the detector reads)."""
-        detector = self.model.detector
-        probs = detector.proba_many(detector_inputs(article, rows))
+        """Rows for the events the sentence detector finds where no kept row of their type is (``probs``: the
+        detector's per sentence, read from the rules' article pass)."""
         out = []
         for i, action, prob in detections(probs, article, kept, self.model.detect_threshold):
             sv = article.sentences[i]

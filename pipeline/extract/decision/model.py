@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import InputFormatError
+from pipeline.extract.decision.evidence import AnchorModels
 from pipeline.extract.decision.linear import LinearModel, logit, sigmoid
 
 MODEL_FORMAT = 2
@@ -38,6 +39,8 @@ class DecisionModel:
       the logit of that probability) gives its confidence.
     - ``final_calibration``: knots of a monotone map applied last to every asserted row's confidence (kept
       candidates and detected rows together), fitted on the complete engine's out-of-fold rows.
+    - ``anchor``: the evidence step's merge and move models with their thresholds (None: off); see
+      pipeline.extract.decision.evidence.
     """
 
     version: str
@@ -52,6 +55,7 @@ class DecisionModel:
     detect_calibration: tuple[float, float]
     card: dict[str, Any] = field(default_factory=dict)
     final_calibration: tuple[tuple[float, float], ...] = ()
+    anchor: AnchorModels | None = None
 
     def confidence(self, p_event: float, p_type: float) -> float:
         a, b = self.calibration
@@ -67,7 +71,12 @@ class DecisionModel:
                "keep_threshold": self.keep_threshold, "reread_threshold": self.reread_threshold,
                "detect_threshold": self.detect_threshold, "detect_calibration": list(self.detect_calibration),
                "final_calibration": [list(k) for k in self.final_calibration],
-               "card": self.card, "models": {name: _dump(getattr(self, name)) for name in _MODELS}}
+               "card": self.card, "models": {name: _dump(getattr(self, name)) for name in _MODELS},
+               "anchor": None if self.anchor is None else {
+                   "merge": None if self.anchor.merge is None else _dump(self.anchor.merge),
+                   "merge_threshold": self.anchor.merge_threshold,
+                   "move": None if self.anchor.move is None else _dump(self.anchor.move),
+                   "move_threshold": self.anchor.move_threshold}}
         raw = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
@@ -88,11 +97,16 @@ class DecisionModel:
         if doc.get("format") != MODEL_FORMAT:
             raise InputFormatError(f"{p}: model format {doc.get('format')!r}, expected {MODEL_FORMAT}")
         models = {name: _undump(doc["models"][name]) for name in _MODELS}
+        a = doc.get("anchor")
+        anchor = None if a is None else AnchorModels(
+            None if a["merge"] is None else _undump(a["merge"]), a["merge_threshold"],
+            None if a["move"] is None else _undump(a["move"]), a["move_threshold"])
         return cls(version=doc["version"], calibration=tuple(doc["calibration"]),
                    keep_threshold=doc["keep_threshold"], reread_threshold=doc["reread_threshold"],
                    detect_threshold=doc["detect_threshold"], detect_calibration=tuple(doc["detect_calibration"]),
                    card=doc.get("card", {}),
-                   final_calibration=tuple(tuple(k) for k in doc.get("final_calibration", [])), **models)
+                   final_calibration=tuple(tuple(k) for k in doc.get("final_calibration", [])), anchor=anchor,
+                   **models)
 
 
 def _dump(m: LinearModel) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.extract.decision.calibration import correct_flags, cross_fitted, fit_isotonic, reliability
+from pipeline.extract.decision.evidence import AnchorModels, HeldArticle, train_anchor
 from pipeline.extract.decision.features import ArticleView, sentence_features
 from pipeline.extract.decision.layer import (
     Reread,
@@ -308,6 +309,23 @@ def final_out_of_fold(oof: OutOfFold, articles: dict[str, dict[str, Any]], decid
     return rows
 
 
+def anchored(oof: OutOfFold, rows: Sequence[dict[str, Any]]
+             ) -> tuple[AnchorModels | None, list[dict[str, Any]], dict[str, Any]]:
+    """The evidence step (``evidence.train_anchor``) fitted on the final out-of-fold rows: its models, the
+    rows it leaves (cross-fitted; non-asserted rows unchanged) and its figures."""
+    held = [HeldArticle(h.article.article_id, h.article.view, h.detector, h.article.gold, h.article.fold)
+            for h in oof.held]
+    asserted: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r.get("modality", "asserted") == "asserted":
+            asserted.setdefault(r["article_id"], []).append(r)
+    models, decided, report = train_anchor(held, asserted, FOLDS)
+    others = [r for r in rows if r.get("modality", "asserted") != "asserted"]
+    logger.info("train: evidence step: F1 %.4f -> %.4f (merge threshold %s, move threshold %s)",
+                report["before"]["f1"], report["after"]["f1"], report["merge_threshold"], report["move_threshold"])
+    return models, [r for h in held for r in decided.get(h.article_id, [])] + others, report
+
+
 def final_summary(oof: OutOfFold, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """``outcomes.summary`` of the final out-of-fold rows against the held-out articles' gold."""
     texts = {h.article.article_id: h.article.view.text for h in oof.held}
@@ -378,13 +396,16 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     gate = gate_threshold(oof.gate)
     final: dict[str, Any] = {}
     knots: tuple[tuple[float, float], ...] = ()
+    anchor: AnchorModels | None = None
     if decide is not None:
         template = DecisionModel(version="oof", sentence=oof.fold_models[0][0], event=oof.fold_models[0][1],
                                  types=oof.fold_models[0][2], calibration=(a, b), keep_threshold=keep,
                                  reread_threshold=gate, detector=oof.fold_models[0][3],
                                  detect_threshold=detect_threshold, detect_calibration=detect_calibration)
         final_rows = final_out_of_fold(oof, {x["id"]: x for x in articles}, decide, template)
+        anchor, final_rows, anchor_report = anchored(oof, final_rows)
         final = final_summary(oof, final_rows)
+        final["evidence_step"] = anchor_report
         knots, final["ece_final_calibration"] = final_calibration(oof, final_rows)
         if final["ece_final_calibration"] >= final["ece"]:
             knots = ()  # the map would not calibrate unseen articles better than the rows already are
@@ -413,4 +434,4 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     return DecisionModel(version=version, sentence=sentence, event=event, types=types, calibration=(a, b),
                          keep_threshold=keep, reread_threshold=gate, detector=detector,
                          detect_threshold=detect_threshold, detect_calibration=detect_calibration, card=card,
-                         final_calibration=knots)
+                         final_calibration=knots, anchor=anchor)
