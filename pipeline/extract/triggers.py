@@ -105,26 +105,9 @@ def dominant_trigger(hits: list[Match], toks: list[Token], cue_kinds: list, acto
     if best.entry.action_type == "explosion_ied" and "gunfire" in kinds:
         best = replace(best, entry=replace(best.entry, action_type="attack", sub_event_type=None))
     if best.entry.action_type in ("agreement", "meeting_negotiation") and \
-            not any(a[3] != "civilians" for a in actors) and \
-            not diplomatic_parties(best.entry.action_type, toks):  # «استقبل المستشفى جثتي الضحيتين»
+            not any(a[3] != "civilians" for a in actors):  # «استقبل المستشفى جثتي الضحيتين»
         return None
     return best
-
-
-# what makes an agreement or a meeting codable when the actor lexicon knows none of its parties («وقّعت مالي
-# والنيجر ... ميثاقاً», «استقبل ولد مرزوك السفير الفرنسي»): the accord itself, or an official taking part
-_ACCORDS = frozenset({"اتفاق", "اتفاقا", "اتفاقيه", "مذكره", "ميثاق", "ميثاقا", "هدنه", "معاهده", "صلح", "مصالحه",
-                      "تفاهم"})
-_OFFICIALS = frozenset({"وزير", "وزيره", "وزراء", "رئيس", "رئيسه", "سفير", "سفيره", "السفيره", "وفد", "وفدا",
-                        "مبعوث", "المبعوث", "نظيره", "نظيرته", "الامين", "ممثل", "الممثله", "المشير", "الملك",
-                        "الامير", "قائد", "مستشار", "نائب", "الحكومه", "حكومه", "الحكومتان", "الطرفان", "طرفا",
-                        "الطرفين", "البعثه"})
-
-
-def diplomatic_parties(action: str, toks: list[Token]) -> bool:
-    """An agreement whose sentence names the accord, a meeting whose sentence names an official."""
-    words = _ACCORDS if action == "agreement" else _OFFICIALS
-    return any(clitic_variants(t.text) & words for t in toks)
 
 
 def modality_of(toks: list[Token], main: Match, cue_kinds: list, dates: list[DateMention]) -> str:

@@ -7,7 +7,6 @@ article and the candidate row the rules produced, so training and the nightly pa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,80 +24,6 @@ _FRAME_WORDS = frozenset({
     "حال", "محاكمه", "حكم", "ذكري", "تدريب", "مناورات", "حصيله", "اجمالي", "ارتفعت", "ارتفع", "قال", "اكد",
     "اعلن", "افاد", "افادت", "ذكرت", "بحسب", "وفق", "نقلا", "اليوم", "امس", "الليله", "فجر", "صباح", "مساء",
 })
-
-# Word classes that separate the action types coders confuse (guidelines A and clarifications 1, 2, 6, 8): a
-# sweep or search campaign (security_operation) vs arrests (arrest_raid) vs fighting between two sides
-# (armed_clash) vs a one-sided assault (attack); crowd violence (riot) vs a peaceful crowd (protest); and the
-# diplomacy types. Each class becomes a feature of the sentence and of the words near the trigger, so the type
-# model pools the rarer words of a class (light-stemmed forms; a leading «ب»/«ل» is also stripped).
-TYPE_CUES: dict[str, frozenset[str]] = {
-    "sweep": frozenset({"حمله", "حملات", "تمشيط", "تفتيش", "تطهير", "طهرت", "ملاحقه", "تعقب", "اوكار", "وكار",
-                        "مخابئ", "مخابي", "بؤره", "بؤر", "فلول", "مطارده", "عمليه", "عمليات", "مداهمات", "تكفيريين",
-                        "تكفيري", "ارهابيين", "قضت", "قضاء", "دمرت", "تدمير", "نوعيه", "امنيه", "عسكريه"}),
-    "arrest": frozenset({"قبض", "اعتقال", "اعتقلت", "اعتقل", "توقيف", "اوقفت", "مطلوبين", "مطلوبا", "مشتبه",
-                         "موقوفين", "اعتقالات", "احتجاز", "احتجزت", "متهمين"}),
-    "clash": frozenset({"اشتباكات", "اشتباك", "اشتبكت", "اشتبكوا", "اشتبك", "معارك", "مواجهات", "تبادل",
-                        "معركه", "قتال", "الطرفين", "طرفين"}),
-    "assault": frozenset({"هجوم", "هجوما", "هاجم", "هاجمت", "هاجموا", "استهدف", "استهدفت", "استهدفوا", "كمين",
-                          "مهاجمه", "مسلحون", "مجهولون", "مجهولين"}),
-    "repel": frozenset({"صد", "صدت", "احبط", "احبطت", "تصدت", "تصدي", "تسلل", "متسللين"}),
-    "crowd_violence": frozenset({"حجاره", "رشق", "رشقوا", "احرق", "احرقوا", "اضرموا", "اضرام", "شغب", "اطارات",
-                                 "حرق", "اقتحموا", "مولوتوف", "تخريب", "نهب", "عنف", "صدامات"}),
-    "crowd": frozenset({"تظاهر", "تظاهره", "تظاهرات", "مظاهره", "مظاهرات", "احتجاج", "احتجاجات", "اعتصام",
-                        "وقفه", "مسيره", "متظاهرين", "متظاهرون", "محتجين", "محتجون", "سلميه", "شعارات", "لافتات"}),
-    "dispersal": frozenset({"قنابل", "غاز", "مسيل", "تفريق", "لتفريق", "هراوات"}),
-    "explosive": frozenset({"عبوه", "ناسفه", "مفخخه", "انتحاري", "انفجار", "تفجير", "لغم", "ناسف", "عبوات"}),
-    "agreement": frozenset({"اتفاق", "اتفاقا", "اتفاقيه", "مذكره", "توقيع", "وقع", "وقعت", "ابرام", "ابرمت",
-                            "هدنه", "تفاهم", "اتفقت", "اتفق", "اتفقوا", "تسويه", "صلح"}),
-    "meeting": frozenset({"التقى", "التقي", "لقاء", "اجتماع", "مباحثات", "محادثات", "نظيره", "استقبل",
-                          "زياره", "مشاورات", "قمه", "مفاوضات", "اجتمع"}),
-    "statement": frozenset({"اعلن", "اعلنت", "بيان", "ادان", "ادانت", "استدعاء", "قرر", "قررت", "سفير", "سفيرها",
-                            "قطع", "علاقات", "علاقاتها", "تعليق", "الغاء", "الغي", "طالب", "طالبت", "دعا", "دعت"}),
-    "movement": frozenset({"انسحاب", "انسحبت", "تمركز", "انتشار", "تعزيزات", "دخلت", "سيطرت", "تسلم", "تسلمت",
-                           "سلمت", "اخلاء", "اخلت", "توغل", "توغلت", "نشر", "نشرت", "تموضع"}),
-}
-_CUE_OF = {w: kind for kind, ws in TYPE_CUES.items() for w in ws}
-
-
-def type_cue(word: str) -> str | None:
-    """The TYPE_CUES class of a light-stemmed word (also with a leading «ب»/«ل»/«لل» stripped), or None."""
-    if word in _CUE_OF:
-        return _CUE_OF[word]
-    for prefix in ("بال", "لل", "ب", "ل"):
-        if word.startswith(prefix) and len(word) - len(prefix) > 2 and word[len(prefix):] in _CUE_OF:
-            return _CUE_OF[word[len(prefix):]]
-    return None
-
-
-def type_cue_features(sentence_words: Sequence[str], sentence_text: str, trigger_at: int | None) -> list[str]:
-    """The TYPE_CUES classes of a sentence («tc=»), of the words within six of the trigger («tc_near=»), an
-    arrest with a count or plural («tc_arrests»), a named operation («عملية «...»»), and clashes without an
-    assault word (or the reverse)."""
-    kinds = [type_cue(w) for w in sentence_words]
-    feats = sorted({f"tc={k}" for k in kinds if k})
-    if trigger_at is not None:
-        feats += sorted({f"tc_near={k}" for i, k in enumerate(kinds) if k and abs(i - trigger_at) <= 6})
-    present = {k for k in kinds if k}
-    if "clash" in present and "assault" not in present:
-        feats.append("tc_clash_only")
-    if "assault" in present and "clash" not in present:
-        feats.append("tc_assault_only")
-    if "crowd" in present and "crowd_violence" not in present:
-        feats.append("tc_peaceful_crowd")
-    if "sweep" in present and "arrest" in present:
-        feats.append("tc_sweep_arrest")
-    for i, k in enumerate(kinds):
-        if k == "arrest" and any(w.isdigit() or w in _PLURAL_PEOPLE for w in sentence_words[i + 1:i + 4]):
-            feats.append("tc_arrests")
-            break
-    if _NAMED_OPERATION.search(sentence_text):
-        feats.append("tc_named_operation")
-    return feats
-
-
-_PLURAL_PEOPLE = frozenset({"عشرات", "عدد", "مطلوبين", "مشتبه", "عناصر", "اشخاص", "متهمين", "مسلحين", "ثلاثه",
-                            "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "اثنين", "عده"})
-_NAMED_OPERATION = re.compile(r"(?:عملي[ةه]|حمل[ةه])\S*\s+(?:\S+\s+)?[«\"]")
 
 
 @dataclass(frozen=True)
@@ -304,10 +229,9 @@ def candidate_features(row: dict[str, Any], article: ArticleView, *, reread: boo
     trig = words(row.get("trigger_text") or "")
     feats += [f"{f}|{action}" for f in _trigger_window(toks, trig)]
     feats += _trigger_window(toks, trig)
-    at = toks.index(trig[0]) if trig and trig[0] in toks else None
-    if at is not None:
+    if trig and trig[0] in toks:
+        at = toks.index(trig[0])
         feats += [f"cue_{'before' if i < at else 'after'}={kind}" for kind, i in cues.cues if abs(i - at) <= 6]
-    feats += type_cue_features(toks, article.text[sv.start:sv.end], at)
     feats += [f"other_trig={a}|{action}" for a, _i in cues.triggers if a != action]
     feats.append("has_date_text" if row.get("date_text") else "no_date_text")
     feats.append("has_place" if row.get("location_text") else "no_place")
