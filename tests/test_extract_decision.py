@@ -152,6 +152,17 @@ def test_best_threshold_maximises_f1():
     assert cut == pytest.approx(0.55)
 
 
+def test_best_threshold_keeps_at_most_the_allowed_candidates_per_negative_article():
+    conf = [0.9, 0.8, 0.3, 0.2]
+    correct = [1, 1, 0, 1]
+    negative = [False, False, True, False]  # the third candidate lies in an article that reports no event
+    cut, _ = best_threshold(conf, correct, n_gold=3, negative=negative, n_negative=2, max_per_negative=0.5)
+    assert cut == pytest.approx(0.1)  # one candidate in two negative articles is allowed
+    cut, scores = best_threshold(conf, correct, n_gold=3, negative=negative, n_negative=2, max_per_negative=0.25)
+    assert cut == pytest.approx(0.55)  # the F1-best cut would keep it: stop before
+    assert scores["f1"] == pytest.approx(0.8, abs=1e-3)
+
+
 def test_reliability_bins_and_ece():
     gold = [{"article_id": "a", "action_type": "attack", "evidence": LEAD}]
     pred = [dict(row(0, len(LEAD)), confidence=0.95), dict(row(len(LEAD) + 1, len(ARTICLE)), confidence=0.15)]
