@@ -12,15 +12,16 @@ import pyarrow.parquet as pq
 from pipeline.cli import main
 
 NORMAL = "قتل ثلاثة مدنيين في قصف جوي على مدينة إدلب صباح الاثنين."
+HEADLINE = "مقتل ثلاثة مدنيين في قصف جوي على إدلب"  # a real headline: the decision model reads the title too
 
 
 def test_oversized_and_repeated_articles_are_quarantined_and_the_rest_is_coded(tmp_path: Path) -> None:
     corpus = tmp_path / "articles.jsonl"
-    rows = [{"id": "ok", "url": "https://x.example/ok", "published": "2025-03-03T08:00:00Z", "title": "t",
+    rows = [{"id": "ok", "url": "https://x.example/ok", "published": "2025-03-03T08:00:00Z", "title": HEADLINE,
              "text": NORMAL},
             {"id": "huge", "url": "https://x.example/huge", "published": "2025-03-03T08:00:00Z", "title": "t",
              "text": "قصف " * 3000},
-            {"id": "ok", "url": "https://x.example/ok-again", "published": "2025-03-03T09:00:00Z", "title": "t",
+            {"id": "ok", "url": "https://x.example/ok-again", "published": "2025-03-03T09:00:00Z", "title": HEADLINE,
              "text": NORMAL}]
     corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     out, quarantine = tmp_path / "events.parquet", tmp_path / "quarantine.parquet"
