@@ -56,8 +56,10 @@ class PhraseIndex:
     _starts: dict[frozenset[str], tuple[tuple[tuple[str, ...], object], ...]] = field(
         default_factory=dict, repr=False, compare=False)
 
-    def _variants(self, token: str) -> frozenset[str]:
-        return _strict_variants(token) if self.strict else clitic_variants(token)
+    @property
+    def _variants(self) -> Callable[[str], frozenset[str]]:
+        """A token's forms: function words strip only a leading و/ف, the other lexicons every clitic."""
+        return _strict_variants if self.strict else clitic_variants
 
     def add(self, pattern: tuple[str, ...], entry: object) -> None:
         self.by_first[pattern[0]].append((pattern, entry))
@@ -80,7 +82,7 @@ class PhraseIndex:
         return list(out)
 
     def _find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None) -> list[Match]:
-        forms_of = _strict_variants if self.strict else clitic_variants  # = self._variants
+        forms_of = self._variants
         variants = [forms_of(t.text) for t in tokens]
         if extra is not None and not self.strict:
             variants = [v | extra(t.text) for v, t in zip(variants, tokens, strict=True)]

@@ -13,6 +13,7 @@ from pipeline.extract.candidate import (
     Candidate,
 )
 from pipeline.extract.document import Sentence
+from pipeline.extract.geo import DIRECTIONS
 from pipeline.extract.lexicon import Match
 from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
@@ -226,7 +227,6 @@ _MOTION = frozenset({"متجهه", "متجها", "متجهين", "متجهون",
                      "نقله", "نقلها", "نقلهم", "رحلته", "رحلتها", "رحلتهم", "وصوله", "وصولها", "وصولهم"})
 """Words of travel before «إلى»: the place after it is a destination («في طريقهم إلى المهرة»)."""
 
-_DIRECTIONS = ("شمال", "جنوب", "شرق", "غرب", "وسط")
 _LOCATED = frozenset({"الواقعه", "الواقع", "الواقعتين", "الواقعين", "علي", "بعد", "نحو", "كيلومترا", "كلم", "كم",
                       "مسافه"})
 """Words between a place and the reference point that locates it («الدراز، الواقعة غرب المنامة»)."""
@@ -246,7 +246,7 @@ def _located_by(first: Any, resolved: list, norm: str) -> Any:
     direction from another, right after a place of the same country, is that place's reference point: the
     event is at the place before it."""
     k = resolved.index(first)
-    if k == 0 or not (first.cue or "").startswith(_DIRECTIONS):
+    if k == 0 or not (first.cue or "").startswith(tuple(DIRECTIONS)):
         return first
     prev = resolved[k - 1]
     gap = [w for w in norm[prev.end:first.start].replace("،", " ").replace(",", " ").split() if not w.isdigit()]
