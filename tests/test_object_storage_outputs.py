@@ -19,7 +19,7 @@ from load_fixtures import D2, build_known_lake, known_articles, known_events, so
 
 from pipeline import paths, schema
 from pipeline.cli import main
-from pipeline.errors import SnapshotExists, ValidationFailed
+from pipeline.errors import SnapshotExists, SnapshotUnchanged, ValidationFailed
 from pipeline.load import load_warehouse
 from pipeline.publish import publish_snapshot, remote_snapshot, verify_snapshot
 from pipeline.publish.releases import release_store
@@ -73,6 +73,24 @@ def test_snapshot_is_published_to_the_bucket_and_verifies(remote: Settings, buck
     assert "extra.txt: not in the manifest" in verify_snapshot(url)
     with pytest.raises(SnapshotExists):
         _publish(remote)
+
+
+def test_rerun_of_a_finished_bucket_publish_with_the_same_rows_rewrites_nothing(remote: Settings,
+                                                                             bucket: str) -> None:
+    url = _publish(remote)
+    fs = _fs()
+    before = {p: info["LastModified"] for p, info in fs.find(f"{bucket}/data/snapshots", detail=True).items()}
+    with pytest.raises(SnapshotUnchanged) as unchanged:
+        _publish(remote, created_at=LATER)
+    assert unchanged.value.path == url and "already published" in str(unchanged.value)
+    fs = _fs()
+    after = {p: info["LastModified"] for p, info in fs.find(f"{bucket}/data/snapshots", detail=True).items()}
+    assert after == before and verify_snapshot(url) == []
+    assert json.loads(fs.cat(f"{url}/manifest.json"))["created_at"] == CREATED.isoformat()
+    assert not list(Path(remote.paths.local_root).glob(".remote-*")), "the compared build is removed"
+    with pytest.raises(SnapshotExists) as refused:  # other filters under the same version: refused
+        publish_snapshot(remote, version="v2025.01.14", created_at=LATER, country="sy")
+    assert not isinstance(refused.value, SnapshotUnchanged)
 
 
 def test_second_release_diffs_against_the_first_in_the_bucket(remote: Settings, bucket: str) -> None:

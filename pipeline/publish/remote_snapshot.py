@@ -11,12 +11,15 @@ names the newest full release (an object store has no ``latest`` symlink). The v
 and newest full release and the pointer are ``pipeline.publish.releases``, the same code as for a local
 folder. A publish killed before the manifest leaves no version (its rerun overwrites the files) and a temp
 prefix, which a later publish deletes once it is ``STALE_TEMP_AGE`` old; one killed after the manifest is
-completed by its rerun.
+completed by its rerun. The rerun of a finished publish (or a repeated command) whose release holds exactly
+the rows it would write is told ``SnapshotUnchanged`` and rewrites nothing, as for a local folder; other rows
+or filters under an existing version are refused (``SnapshotExists``: versions are immutable).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import posixpath
@@ -26,7 +29,7 @@ import uuid
 from pathlib import Path
 
 from pipeline import paths
-from pipeline.errors import SnapshotExists, ValidationFailed
+from pipeline.errors import SnapshotExists, SnapshotUnchanged, ValidationFailed
 from pipeline.publish.object_store import filesystem, upload_folder
 from pipeline.publish.releases import VERSION_RE, release_store
 from pipeline.publish.verify import MANIFEST, MANIFEST_SUM, release_problems
@@ -85,6 +88,23 @@ def copy_object(fs, source: str, target: str) -> None:
     fs.copy(source, target)
 
 
+def _holds_same_rows(settings: Settings, fs, target: str, local_root: Path, filters: dict,
+                     created_at: dt.datetime) -> bool:
+    """Whether the committed release at ``target`` holds the rows publishing it now would write: built in a
+    local work folder (removed afterwards, or by the next publish if this one is killed) and compared."""
+    from pipeline.publish.snapshot import holds_same_rows
+
+    existing = json.loads(fs.cat_file(f"{target}/{MANIFEST}"))
+    remove_dead_work_folders(local_root)
+    work = local_root / f".remote-{existing['version']}.{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / existing["version"]).mkdir(parents=True)
+    try:
+        return holds_same_rows(settings, existing, work / existing["version"], filters, created_at)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def publish_remote_snapshot(settings: Settings, *, version: str, created_at: dt.datetime, filters: dict) -> str:
     """Build the release locally, upload it and commit it as described in the module docstring."""
     from pipeline.publish.snapshot import build_snapshot
@@ -93,15 +113,19 @@ def publish_remote_snapshot(settings: Settings, *, version: str, created_at: dt.
     fs, base = filesystem(root)
     releases = release_store(root)
     target = f"{base}/{version}"
+    local_root = Path(paths.local_build_dir(settings, root))
     if fs.exists(f"{target}/{MANIFEST}"):
-        if not releases.latest_is_current() and not verify_remote_snapshot(paths.join(root, version)):
+        published = paths.join(root, version)
+        sound = not verify_remote_snapshot(published)
+        if sound and not releases.latest_is_current():
             logger.info("completing the interrupted publish of %s: latest -> %s", version, releases.point_latest())
-            return paths.join(root, version)
-        raise SnapshotExists(f"snapshot {version} already exists at {paths.join(root, version)}; versions are "
-                             "immutable")
+            return published
+        if sound and _holds_same_rows(settings, fs, target, local_root, filters, created_at):
+            raise SnapshotUnchanged(f"snapshot {version} is already published at {published} with these rows",
+                                    published)
+        raise SnapshotExists(f"snapshot {version} already exists at {published}; versions are immutable")
     previous = releases.previous(version, filters)
 
-    local_root = Path(paths.local_build_dir(settings, root))
     remove_dead_work_folders(local_root)
     if fs.exists(base):
         remove_stale_temp_prefixes(fs, base)

@@ -274,19 +274,27 @@ def _row_files(manifest: dict) -> dict[str, str]:
     return {name: digest for name, digest in manifest.get("files", {}).items() if name.endswith(".parquet")}
 
 
-def _holds_same_rows(settings: Settings, target: Path, filters: dict, created_at: dt.datetime) -> bool:
-    """Whether the published folder ``target`` holds the rows publishing it now would write (same filters,
-    byte-identical Parquet files): the release is built aside and compared, then the build is deleted."""
-    existing = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-    tmp = _build_folder(target.parent, target.name)
+def holds_same_rows(settings: Settings, existing: dict, folder: Path, filters: dict,
+                    created_at: dt.datetime) -> bool:
+    """Whether the published release with manifest ``existing`` holds the rows publishing it now would write
+    (same filters, byte-identical Parquet files): the release is built into the empty ``folder``, which the
+    caller deletes, and compared."""
     try:
-        manifest = build_snapshot(settings, tmp, version=target.name, created_at=created_at,
+        manifest = build_snapshot(settings, folder, version=existing["version"], created_at=created_at,
                                   previous=existing.get("previous_version"), filters=filters)
     except (ValidationFailed, WarehouseMissing):  # nothing to publish now: not the same release
         return False
+    return manifest["filters"] == existing.get("filters") and _row_files(manifest) == _row_files(existing)
+
+
+def _holds_same_rows(settings: Settings, target: Path, filters: dict, created_at: dt.datetime) -> bool:
+    """``holds_same_rows`` for the local release folder ``target``, built aside in a hidden build folder."""
+    existing = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    tmp = _build_folder(target.parent, target.name)
+    try:
+        return holds_same_rows(settings, existing, tmp, filters, created_at)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return manifest["filters"] == existing.get("filters") and _row_files(manifest) == _row_files(existing)
 
 
 def publish_snapshot(settings: Settings, *, version: str, created_at: dt.datetime | None = None,
