@@ -164,6 +164,7 @@ class Gazetteer:
         self._admin1_places = admin1_places
         self._countries = countries
         self._scans: dict[str, tuple] = {}  # the last texts' ``_scan`` (see there)
+        self._tokens: dict[str, tuple] = {}  # token -> ``_token`` (see there)
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -270,10 +271,8 @@ class Gazetteer:
         («ولبنان» = و + لبنان, not ول + بنان). A stripped stem needs three letters («ولد» is not و + لد, Lod)."""
         best: _Match | None = None
         n = len(tokens)
-        for prefix_len, stem in _by_clitic_length(tokens[i]):
-            if prefix_len and len(stem) < 3:
-                continue
-            for rest, cands in self._index.get(stem, ()):
+        for prefix_len, stem, entries in self._token(tokens[i])[0]:
+            for rest, cands in entries:
                 k = len(rest)
                 if i + k >= n or (best is not None and best.last - best.first >= k):
                     continue
@@ -281,6 +280,24 @@ class Gazetteer:
                     best = _Match(i, i + k, prefix_len, cands, " ".join((stem, *rest)))
                     break
         return best
+
+    def _token(self, token: str) -> tuple[tuple[tuple[int, str, list], ...], str | None]:
+        """The token's clitic readings that start a name of the index (shortest clitic first, a stripped stem
+        of three letters or more), with the index entries of each, and the country of its demonym (None).
+        Remembered per token (the same words recur in every article; forgotten all at once when full)."""
+        found = self._tokens.get(token)
+        if found is None:
+            readings = []
+            for prefix_len, stem in _by_clitic_length(token):
+                if prefix_len and len(stem) < 3:
+                    continue
+                entries = self._index.get(stem)
+                if entries:
+                    readings.append((prefix_len, stem, entries))
+            if len(self._tokens) >= _TOKENS_REMEMBERED:
+                self._tokens.clear()
+            found = self._tokens[token] = (tuple(readings), self._demonym_at(token))
+        return found
 
     def _scan(self, text: str) -> tuple:
         """What ``_find`` reads of ``text`` whatever the country hint: normal form and offsets, tokens, the
@@ -297,12 +314,12 @@ class Gazetteer:
         demonym_votes: Counter[str] = Counter()
         i = 0
         while i < n:
-            m = self._match_at(tokens, i)
+            readings, cc = self._token(tokens[i])
+            m = self._match_at(tokens, i) if readings else None
             if m is not None:
                 matches.append(m)
                 i = m.last + 1
                 continue
-            cc = self._demonym_at(tokens[i])
             if cc:
                 demonym_votes[cc] += 1
             i += 1
@@ -644,6 +661,7 @@ DIVISION_SCORE = 12
 """A candidate in a division the same text names unambiguously elsewhere («منطقة الحميدية ... دمشق»: the souq of
 Damascus, not the Tartous village): worth a population ratio of 10,000 (3 points per power of ten)."""
 
+_TOKENS_REMEMBERED = 100_000  # tokens whose ``Gazetteer._token`` is kept (cleared when full)
 _SCANS_REMEMBERED = 64  # texts whose ``Gazetteer._scan`` is kept (a few articles' sentences; cleared when full)
 
 _DATELINE_DASHES = frozenset({" – ", " - ", " — "})

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
+from pipeline.extract.decision.linear import SharedVocab
 from pipeline.extract.document import Sentence
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import Token, normalize_arabic, tokenize
@@ -62,12 +66,22 @@ class ArticleView:
     _cues: dict[int, SentenceCues] = field(default_factory=dict, compare=False, repr=False)
     _features: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     _index: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
+    _ids: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def features(self, i: int) -> list[str]:
         """``sentence_features`` of sentence ``i`` (computed once: the gate, candidates and detector share it)."""
+        return list(self._sentence_features(i))
+
+    def _sentence_features(self, i: int) -> tuple[str, ...]:
         if i not in self._features:
             self._features[i] = tuple(sentence_features(self.sentences[i], self.cues(i), i, len(self.sentences)))
-        return list(self._features[i])
+        return self._features[i]
+
+    def feature_ids(self, i: int, vocab: SharedVocab) -> np.ndarray:
+        """``vocab``'s ids of ``features(i)`` (looked up once for the gate, the candidates and the detector)."""
+        if i not in self._ids:
+            self._ids[i] = vocab.lookup(self._sentence_features(i))
+        return self._ids[i]
 
     def cues(self, i: int) -> SentenceCues:
         """Cue kinds and triggers of sentence ``i`` (lexicon lookups run only for sentences that need them)."""
@@ -104,7 +118,12 @@ def light_stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Normalised, light-stemmed word tokens of ``text``."""
-    return [light_stem(t.text) for t in tokenize(normalize_arabic(text))]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:  # trigger and place texts recur from article to article
+    return tuple(light_stem(t.text) for t in tokenize(normalize_arabic(text)))
 
 
 def read_sentence(text: str, start: int, end: int, clause: Sentence | None = None) -> SentenceView:
@@ -171,16 +190,69 @@ def detector_features(article: ArticleView, idx: int, rule_rows: list[tuple[str,
     coded from it (``rule_rows``: (action_type, modality) of its rows; the detector learns where they fall
     short), and character 4-grams of its light-stemmed words (verb forms and spellings the word bag splits).
     """
-    sv, title_words = article.sentences[idx], article.title_words
     feats = article.features(idx)
-    joined = " ".join(sv.words)
-    feats += [f"c4={joined[k:k + 4]}" for k in range(len(joined) - 3)]
+    joined = " ".join(article.sentences[idx].words)
+    feats += [f"{GRAM_PREFIX}{joined[k:k + 4]}" for k in range(len(joined) - 3)]
+    return feats + detector_own_features(article, idx, rule_rows)
+
+
+GRAM_PREFIX = "c4="
+
+
+def detector_own_features(article: ArticleView, idx: int, rule_rows: list[tuple[str, str]]) -> list[str]:
+    """The detector's features of sentence ``idx`` beyond its sentence features and 4-grams."""
+    sv, title_words = article.sentences[idx], article.title_words
+    feats = []
     if title_words:
         share = sum(w in title_words for w in sv.words) / max(len(sv.words), 1)
         feats.append(f"title_share={int(share * 4)}")
     feats += sorted({f"rulecand={a}" for a, _m in rule_rows}) or ["rulecand=none"]
     feats += sorted({f"rulemod={m}" for _a, m in rule_rows})
     return feats
+
+
+class GramIds:
+    """The detector's character 4-gram features (``c4=abcd``) of a whole article found with numpy: each
+    character the vocabulary's grams use gets a small code, a gram the integer of its four codes, looked up
+    in the sorted integers of the known grams. The same ids as looking up each ``c4=`` string."""
+
+    def __init__(self, vocab: SharedVocab) -> None:
+        grams = {f[len(GRAM_PREFIX):]: i for f, i in vocab.ids.items()
+                 if f.startswith(GRAM_PREFIX) and len(f) == len(GRAM_PREFIX) + 4}
+        chars = sorted({c for g in grams for c in g})
+        self.base = len(chars) + 1  # code 0: a character no known gram has
+        top = max(map(ord, chars), default=0) + 1
+        self.table = np.zeros(top + 1, dtype=np.int64)  # table[top]: any character beyond the known ones
+        for code, c in enumerate(chars, start=1):
+            self.table[ord(c)] = code
+        self.top = top
+        keyed = sorted((self._key_of(g), i) for g, i in grams.items())
+        self.keys = np.array([k for k, _ in keyed], dtype=np.int64)
+        self.ids = np.array([i for _, i in keyed], dtype=np.int64)
+
+    def _key_of(self, gram: str) -> int:
+        key = 0
+        for c in gram:
+            key = key * self.base + int(self.table[ord(c)])
+        return key
+
+    def article_ids(self, article: ArticleView) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence index, gram id) of every known 4-gram of every sentence's joined words, in order."""
+        empty = np.zeros(0, dtype=np.int64)
+        if not len(self.keys) or not article.sentences or self.base ** 4 >= 2 ** 62:
+            return empty, empty
+        joined = [" ".join(sv.words) for sv in article.sentences]
+        starts = np.cumsum([0] + [len(j) + 3 for j in joined[:-1]])
+        text = "\0\0\0".join(joined)  # three unknown characters: no gram spans two sentences
+        points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+        if len(points) < 4:
+            return empty, empty
+        codes = self.table[np.minimum(points, self.top)]
+        a, b, c, d = codes[:-3], codes[1:-2], codes[2:-1], codes[3:]
+        keys = ((a * self.base + b) * self.base + c) * self.base + d
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        hit = np.flatnonzero((self.keys[at] == keys) & (a > 0) & (b > 0) & (c > 0) & (d > 0))
+        return np.searchsorted(starts, hit, side="right") - 1, self.ids[at[hit]]
 
 
 def _trigger_window(sentence_words: list[str], trigger_words: list[str]) -> list[str]:
@@ -210,22 +282,39 @@ class Neighbours:
 def candidate_features(row: dict[str, Any], article: ArticleView, *, reread: bool,
                        neighbours: Neighbours) -> list[str]:
     """Features of one candidate event row (as the rules coded it) in its article."""
+    return [*candidate_sentence_features(row, article),
+            *candidate_own_features(row, article, reread=reread, neighbours=neighbours)]
+
+
+def candidate_sentence_features(row: dict[str, Any], article: ArticleView) -> tuple[str, ...]:
+    """The sentence features of the candidate's sentence (of its evidence alone when no sentence holds it)."""
+    idx = article.sentence_index(row["char_start"], row["char_end"])
+    if idx >= 0:
+        return article._sentence_features(idx)
+    return tuple(sentence_features(_own_sentence(row), SentenceCues((), ()), 0, len(article.sentences)))
+
+
+def _own_sentence(row: dict[str, Any]) -> SentenceView:
+    return SentenceView(row["char_start"], row["char_end"], tuple(words(row["evidence"])), (), False, False)
+
+
+def candidate_own_features(row: dict[str, Any], article: ArticleView, *, reread: bool,
+                           neighbours: Neighbours) -> list[str]:
+    """The candidate's features beyond its sentence's: its arguments, trigger window and neighbours."""
     idx = article.sentence_index(row["char_start"], row["char_end"])
     if idx >= 0:
         sv, cues = article.sentences[idx], article.cues(idx)
     else:
-        sv = SentenceView(row["char_start"], row["char_end"], tuple(words(row["evidence"])), (), False, False)
-        cues = SentenceCues((), ())
+        sv, cues = _own_sentence(row), SentenceCues((), ())
     action = row["action_type"]
     toks = list(sv.words)
-    feats = article.features(idx) if idx >= 0 else sentence_features(sv, cues, 0, len(article.sentences))
-    feats += [f"act={action}", f"mod={row['modality']}", f"prec={row['date_precision']}",
-              f"a1type={row.get('actor1_type') or 'none'}", f"a1type_act={row.get('actor1_type')}_{action}",
-              "reread" if reread else "article_pass", f"same_sentence={min(neighbours.same_sentence, 3)}",
-              f"in_article={min(neighbours.in_article, 6)}",
-              f"type_before={min(neighbours.same_type_before, 2)}", f"type_after={min(neighbours.same_type_after, 2)}",
-              f"place_before={neighbours.same_place_before}",
-              f"conf={int(float(row.get('confidence') or 0) * 5)}"]
+    feats = [f"act={action}", f"mod={row['modality']}", f"prec={row['date_precision']}",
+             f"a1type={row.get('actor1_type') or 'none'}", f"a1type_act={row.get('actor1_type')}_{action}",
+             "reread" if reread else "article_pass", f"same_sentence={min(neighbours.same_sentence, 3)}",
+             f"in_article={min(neighbours.in_article, 6)}",
+             f"type_before={min(neighbours.same_type_before, 2)}", f"type_after={min(neighbours.same_type_after, 2)}",
+             f"place_before={neighbours.same_place_before}",
+             f"conf={int(float(row.get('confidence') or 0) * 5)}"]
     trig = words(row.get("trigger_text") or "")
     feats += [f"{f}|{action}" for f in _trigger_window(toks, trig)]
     feats += _trigger_window(toks, trig)

@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ import numpy as np
 
 from pipeline.errors import InputFormatError
 from pipeline.extract.decision.evidence import AnchorModels
-from pipeline.extract.decision.linear import LinearModel, logit, sigmoid
+from pipeline.extract.decision.features import GramIds
+from pipeline.extract.decision.linear import LinearModel, SharedVocab, logit, sigmoid
 
 MODEL_FORMAT = 2
 _DECIMALS = 5
@@ -56,6 +58,16 @@ class DecisionModel:
     card: dict[str, Any] = field(default_factory=dict)
     final_calibration: tuple[tuple[float, float], ...] = ()
     anchor: AnchorModels | None = None
+
+    @cached_property
+    def vocab(self) -> SharedVocab:
+        """The four models' vocabularies behind one lookup (slots in ``_MODELS`` order), built on first use."""
+        return SharedVocab([getattr(self, name) for name in _MODELS])
+
+    @cached_property
+    def grams(self) -> GramIds:
+        """The detector's 4-gram features as integers (pipeline.extract.decision.features.GramIds)."""
+        return GramIds(self.vocab)
 
     def confidence(self, p_event: float, p_type: float) -> float:
         a, b = self.calibration
