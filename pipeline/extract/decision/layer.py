@@ -23,10 +23,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.extract.candidate import event_id
-from pipeline.extract.decision.evidence import anchor
 import numpy as np
 
+from pipeline.extract.candidate import event_id
+from pipeline.extract.decision.evidence import anchor
 from pipeline.extract.decision.features import (
     ArticleView,
     Neighbours,
