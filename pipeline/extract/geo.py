@@ -281,9 +281,10 @@ class Gazetteer:
                     break
         return best
 
-    def _token(self, token: str) -> tuple[tuple[tuple[int, str, list], ...], str | None]:
+    def _token(self, token: str) -> tuple[tuple[tuple[int, str, list], ...], str | None, str]:
         """The token's clitic readings that start a name of the index (shortest clitic first, a stripped stem
-        of three letters or more), with the index entries of each, and the country of its demonym (None).
+        of three letters or more), with the index entries of each, the country of its demonym (None) and the
+        token as a cue word (``_strip_clitics`` with ``CUE_WORDS``).
         Remembered per token (the same words recur in every article; forgotten all at once when full)."""
         found = self._tokens.get(token)
         if found is None:
@@ -296,7 +297,7 @@ class Gazetteer:
                     readings.append((prefix_len, stem, entries))
             if len(self._tokens) >= _TOKENS_REMEMBERED:
                 self._tokens.clear()
-            found = self._tokens[token] = (tuple(readings), self._demonym_at(token))
+            found = self._tokens[token] = (tuple(readings), self._demonym_at(token), _strip_clitics(token, CUE_WORDS))
         return found
 
     def _scan(self, text: str) -> tuple:
@@ -314,7 +315,7 @@ class Gazetteer:
         demonym_votes: Counter[str] = Counter()
         i = 0
         while i < n:
-            readings, cc = self._token(tokens[i])
+            readings, cc, _cue = self._token(tokens[i])
             m = self._match_at(tokens, i) if readings else None
             if m is not None:
                 matches.append(m)
@@ -326,13 +327,14 @@ class Gazetteer:
 
         context, voters = _context_votes(matches, demonym_votes, self._guarded)
         divisions = _division_votes(matches, self._guarded)
+        cued = [(k, cue) for k, tok in enumerate(tokens) if (cue := self._token(tok)[2]) in _UNRESOLVED_CUES]
         if len(self._scans) >= _SCANS_REMEMBERED:
             self._scans.clear()
-        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions)
+        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued)
         return found
 
     def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
-        norm, offsets, spans, tokens, matches, context, voters, divisions = self._scan(text)
+        norm, offsets, spans, tokens, matches, context, voters, divisions, cued = self._scan(text)
         mentions: list[PlaceMention] = []
         resolved: list[tuple[_Match, str | None, Place | None]] = []
         prev: tuple[_Match, Place | None] | None = None
@@ -368,7 +370,7 @@ class Gazetteer:
             covered.update(range(start_tok, end_tok + 1))
             used_until = end_tok
         mentions = _one_sense_per_text(mentions, resolved)
-        mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered))
+        mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered, cued))
         mentions.sort(key=lambda pm: pm.start)
         return _absorb_country_qualifiers(text, mentions)
 
@@ -491,23 +493,22 @@ class Gazetteer:
 
     def _unresolved_cued(
         self, text: str, norm: str, offsets: list[int], tokens: list[str], spans: list[tuple[int, int]],
-        covered: set[int],
+        covered: set[int], cued: list[tuple[int, str]],
     ) -> list[PlaceMention]:
-        """«بلدة ميس الجبل» with an unknown name: keep cue + up to three name tokens, place None."""
+        """«بلدة ميس الجبل» with an unknown name: keep cue + up to three name tokens, place None (``cued``: the
+        tokens that are such a cue word, with it)."""
         out: list[PlaceMention] = []
         n = len(tokens)
-        for i, tok in enumerate(tokens):
+        for i, cue in cued:
             if i in covered:
                 continue
-            cue = _strip_clitics(tok, CUE_WORDS)
-            if cue not in TOWN_CUES | DISTRICT_CUES | COUNTRYSIDE_CUES or cue in ("مركز", "العاصمه"):
-                continue
+            tok = tokens[i]
             j = i + 1
             name_end = None
             while j < n and j - i <= 3 and j not in covered and _adjacent(spans, norm, j - 1, j):
                 word = tokens[j]
                 if word in _STOP_AFTER_CUE or word in CUE_WORDS or word.isdigit() or word.startswith("و") \
-                        or _strip_clitics(word, CUE_WORDS) in CUE_WORDS:
+                        or self._token(word)[2] in CUE_WORDS:
                     break
                 if j > i + 1 and not word.startswith("ال") and tokens[j - 1] not in _CONSTRUCT_WORDS:
                     break
@@ -661,6 +662,7 @@ DIVISION_SCORE = 12
 """A candidate in a division the same text names unambiguously elsewhere («منطقة الحميدية ... دمشق»: the souq of
 Damascus, not the Tartous village): worth a population ratio of 10,000 (3 points per power of ten)."""
 
+_UNRESOLVED_CUES = (TOWN_CUES | DISTRICT_CUES | COUNTRYSIDE_CUES) - {"مركز", "العاصمه"}
 _TOKENS_REMEMBERED = 100_000  # tokens whose ``Gazetteer._token`` is kept (cleared when full)
 _SCANS_REMEMBERED = 64  # texts whose ``Gazetteer._scan`` is kept (a few articles' sentences; cleared when full)
 

@@ -55,6 +55,9 @@ class PhraseIndex:
     # (a token's variants recur across sentences; most tokens start no pattern at all).
     _starts: dict[frozenset[str], tuple[tuple[tuple[str, ...], object], ...]] = field(
         default_factory=dict, repr=False, compare=False)
+    # A token's text -> ``_starting`` of its variants (without the optional morphology forms).
+    _starts_by_text: dict[str, tuple[tuple[tuple[str, ...], object], ...]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def _variants(self) -> Callable[[str], frozenset[str]]:
@@ -65,6 +68,7 @@ class PhraseIndex:
         self.by_first[pattern[0]].append((pattern, entry))
         self._recent.clear()
         self._starts.clear()
+        self._starts_by_text.clear()
 
     def find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None = None) -> list[Match]:
         """Longest matches, left to right; ``extra`` adds forms per token (the optional morphology backend).
@@ -82,6 +86,8 @@ class PhraseIndex:
         return list(out)
 
     def _find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None) -> list[Match]:
+        if extra is None or self.strict:
+            return self._find_plain(tokens)
         forms_of = self._variants
         variants = [forms_of(t.text) for t in tokens]
         if extra is not None and not self.strict:
@@ -97,6 +103,35 @@ class PhraseIndex:
                 if i + n > n_tokens or (best and n <= best.last - best.first):
                     continue
                 if all(pattern[k] in variants[i + k] for k in range(1, n)):
+                    best = Match(entry, i, i + n)
+            if best:
+                out.append(best)
+                i = best.last
+            else:
+                i += 1
+        return out
+
+    def _find_plain(self, tokens: list[Token]) -> list[Match]:
+        """``_find`` without extra forms: a token's starting patterns looked up by its text, and the variants
+        of the tokens after it computed only where a pattern starts (most tokens start none)."""
+        forms_of = self._variants
+        by_text = self._starts_by_text
+        texts = [t.text for t in tokens]
+        out: list[Match] = []
+        n_tokens = len(texts)
+        i = 0
+        while i < n_tokens:
+            starting = by_text.get(texts[i])
+            if starting is None:
+                if len(by_text) >= _STARTS_REMEMBERED:
+                    by_text.clear()
+                starting = by_text[texts[i]] = self._starting(forms_of(texts[i]))
+            best: Match | None = None
+            for pattern, entry in starting:
+                n = len(pattern)
+                if i + n > n_tokens or (best and n <= best.last - best.first):
+                    continue
+                if all(pattern[k] in forms_of(texts[i + k]) for k in range(1, n)):
                     best = Match(entry, i, i + n)
             if best:
                 out.append(best)

@@ -63,8 +63,8 @@ def source_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
 # --- tokens, clitics, sentences, boilerplate ----------------------------------------------------------
 
 import re  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from functools import lru_cache  # noqa: E402
+from typing import NamedTuple  # noqa: E402
 
 _TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z0-9]+")
 _CONJ = ("و", "ف")
@@ -72,8 +72,9 @@ _PREP = ("ب", "ل", "ك")
 _SUFFIXES = ("هما", "هم", "ها", "ه", "ا")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word (a named tuple: tokenising builds many, ~3x faster than a frozen dataclass)."""
+
     text: str  # normalised surface form
     start: int  # offsets into the normalised string the token came from
     end: int
@@ -81,7 +82,7 @@ class Token:
 
 def tokenize(norm: str) -> list[Token]:
     """Word tokens (Arabic letters, Latin letters, digits) of a normalised string, with offsets."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(norm)]
+    return [Token(m.group(), *m.span()) for m in _TOKEN_RE.finditer(norm)]
 
 
 @lru_cache(maxsize=65536)
