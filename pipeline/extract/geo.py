@@ -271,21 +271,24 @@ class Gazetteer:
         («ولبنان» = و + لبنان, not ول + بنان). A stripped stem needs three letters («ولد» is not و + لد, Lod)."""
         best: _Match | None = None
         n = len(tokens)
-        for prefix_len, stem, entries in self._token(tokens[i])[0]:
-            for rest, cands in entries:
-                k = len(rest)
-                if i + k >= n or (best is not None and best.last - best.first >= k):
+        for prefix_len, stem, by_length in self._token(tokens[i])[0]:
+            for k, rests in by_length:  # longest first; a name's first token and rest are unique
+                if best is not None and best.last - best.first >= k:
+                    break
+                if i + k >= n:
                     continue
-                if all(tokens[i + 1 + j] == rest[j] for j in range(k)):
-                    best = _Match(i, i + k, prefix_len, cands, " ".join((stem, *rest)))
+                cands = rests.get(tuple(tokens[i + 1:i + 1 + k]))
+                if cands is not None:
+                    best = _Match(i, i + k, prefix_len, cands, " ".join((stem, *tokens[i + 1:i + 1 + k])))
                     break
         return best
 
-    def _token(self, token: str) -> tuple[tuple[tuple[int, str, list], ...], str | None, str]:
+    def _token(self, token: str) -> tuple[tuple[tuple[int, str, tuple], ...], str | None, str]:
         """The token's clitic readings that start a name of the index (shortest clitic first, a stripped stem
-        of three letters or more), with the index entries of each, the country of its demonym (None) and the
-        token as a cue word (``_strip_clitics`` with ``CUE_WORDS``).
-        Remembered per token (the same words recur in every article; forgotten all at once when full)."""
+        of three letters or more), with the rest of each name the stem starts by length (longest first:
+        ``(k, {rest: candidates})``), the country of its demonym (None) and the token as a cue word
+        (``_strip_clitics`` with ``CUE_WORDS``). Remembered per token (the same words recur in every article;
+        forgotten all at once when full)."""
         found = self._tokens.get(token)
         if found is None:
             readings = []
@@ -294,7 +297,10 @@ class Gazetteer:
                     continue
                 entries = self._index.get(stem)
                 if entries:
-                    readings.append((prefix_len, stem, entries))
+                    by_length: dict[int, dict[tuple[str, ...], tuple[_Candidate, ...]]] = {}
+                    for rest, cands in entries:
+                        by_length.setdefault(len(rest), {}).setdefault(rest, cands)
+                    readings.append((prefix_len, stem, tuple(sorted(by_length.items(), reverse=True))))
             if len(self._tokens) >= _TOKENS_REMEMBERED:
                 self._tokens.clear()
             found = self._tokens[token] = (tuple(readings), self._demonym_at(token), _strip_clitics(token, CUE_WORDS))

@@ -82,7 +82,7 @@ class Token(NamedTuple):
 
 def tokenize(norm: str) -> list[Token]:
     """Word tokens (Arabic letters, Latin letters, digits) of a normalised string, with offsets."""
-    return [Token(m.group(), *m.span()) for m in _TOKEN_RE.finditer(norm)]
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(norm)]
 
 
 @lru_cache(maxsize=65536)
