@@ -77,10 +77,10 @@ class ArticleView:
             self._features[i] = tuple(sentence_features(self.sentences[i], self.cues(i), i, len(self.sentences)))
         return self._features[i]
 
-    def feature_ids(self, i: int, vocab: SharedVocab) -> np.ndarray:
-        """``vocab``'s ids of ``features(i)`` (looked up once for the gate, the candidates and the detector)."""
+    def feature_ids(self, i: int, ids: SentenceIds) -> np.ndarray:
+        """The known ids of ``features(i)`` (found once for the gate, the candidates and the detector)."""
         if i not in self._ids:
-            self._ids[i] = vocab.lookup(self._sentence_features(i))
+            self._ids[i] = ids.of(self.sentences[i], self.cues(i), i, len(self.sentences))
         return self._ids[i]
 
     def cues(self, i: int) -> SentenceCues:
@@ -181,6 +181,52 @@ def sentence_features(sv: SentenceView, cues: SentenceCues, idx: int, n_sentence
     if sv.has_digits:
         feats.append("digits")
     return feats
+
+
+class SentenceIds:
+    """``sentence_features`` as the ids a ``SharedVocab`` knows, without building most of the strings: each
+    word's own features (``w=``, ``suf3=``, ``frame=``) are looked up once and remembered by word (the same
+    words recur in every article; forgotten all at once when full); bigrams and the rest are looked up."""
+
+    def __init__(self, vocab: SharedVocab) -> None:
+        self.vocab = vocab
+        self._words: dict[str, tuple[int, ...]] = {}
+
+    def _word(self, w: str) -> tuple[int, ...]:
+        feats = [f"w={w}"]
+        if len(w) > 4:
+            feats.append(f"suf3={w[-3:]}")
+        if w in _FRAME_WORDS:
+            feats.append(f"frame={w}")
+        get = self.vocab.ids.get
+        found = tuple(i for i in map(get, feats) if i is not None)
+        if len(self._words) >= _WORDS_REMEMBERED:
+            self._words.clear()
+        self._words[w] = found
+        return found
+
+    def of(self, sv: SentenceView, cues: SentenceCues, idx: int, n_sentences: int) -> np.ndarray:
+        """The ids of ``sentence_features(sv, cues, idx, n_sentences)`` (each once or more; order aside)."""
+        toks = sv.words
+        remembered, get = self._words, self.vocab.ids.get
+        out: list[int] = []
+        for w in toks:
+            found = remembered.get(w)
+            out.extend(found if found is not None else self._word(w))
+        rest = [f"b={a}_{b}" for a, b in zip(toks, toks[1:], strict=False)] + _position(idx, n_sentences)
+        rest += [f"cue={kind}" for kind, _i in cues.cues]
+        rest += [f"trigtype={action}" for action, _i in cues.triggers]
+        rest.append(f"ntrig={min(len(cues.triggers), 3)}")
+        rest.append(f"len={min(len(toks) // 10, 5)}")
+        if sv.quoted:
+            rest.append("quote")
+        if sv.has_digits:
+            rest.append("digits")
+        out += [i for i in map(get, rest) if i is not None]
+        return np.array(out, dtype=np.int64)
+
+
+_WORDS_REMEMBERED = 200_000
 
 
 def detector_features(article: ArticleView, idx: int, rule_rows: list[tuple[str, str]]) -> list[str]:

@@ -135,7 +135,7 @@ def gated(model: DecisionModel, article: ArticleView, sentences: list[int]) -> s
     """Which of ``sentences`` the sentence gate keeps (``sentence_gate``, scored in one batch)."""
     if not sentences:
         return set()
-    examples, ids = _pairs([[article.feature_ids(i, model.vocab)] for i in sentences])
+    examples, ids = _pairs([[article.feature_ids(i, model.sentence_ids)] for i in sentences])
     probs = model.vocab.proba(SENTENCE, examples, ids, len(sentences))
     return {i for i, p in zip(sentences, probs, strict=True) if p["yes"] >= model.reread_threshold}
 
@@ -150,7 +150,7 @@ def candidate_probs(model: DecisionModel, article: ArticleView,
     for r, rr, nb in found:
         idx = article.sentence_index(r["char_start"], r["char_end"])
         own = vocab.lookup(candidate_own_features(r, article, reread=rr, neighbours=nb))
-        parts.append([article.feature_ids(idx, vocab) if idx >= 0
+        parts.append([article.feature_ids(idx, model.sentence_ids) if idx >= 0
                       else vocab.lookup(candidate_sentence_features(r, article)), own])
     examples, ids = _pairs(parts)
     return (vocab.proba(EVENT, examples, ids, len(found)), vocab.proba(TYPES, examples, ids, len(found)))
@@ -161,7 +161,8 @@ def detector_probs(model: DecisionModel, article: ArticleView, rows: list[dict[s
     and the 4-grams of the whole article at once."""
     vocab = model.vocab
     per_sentence = sentence_rule_rows(article, rows)
-    parts = [[article.feature_ids(i, vocab), vocab.lookup(detector_own_features(article, i, per_sentence[i]))]
+    parts = [[article.feature_ids(i, model.sentence_ids),
+              vocab.lookup(detector_own_features(article, i, per_sentence[i]))]
              for i in range(len(article.sentences))]
     examples, ids = _pairs(parts)
     gram_examples, gram_ids = model.grams.article_ids(article)

@@ -86,8 +86,9 @@ def sum_rows(weights: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> np
 
 class SharedVocab:
     """The vocabularies of several models behind one dictionary: each feature string is looked up once for
-    all of them (``ids``: feature -> id), and ``columns[m][id]`` is its column in model ``m`` (-1: unknown
-    there; the id -1 stands for a feature no model knows)."""
+    all of them (``ids``: feature -> id), and ``columns[m][id]`` is its column in model ``m`` (a feature model
+    ``m`` does not know gets column D, a row of zeros appended to its weights: adding 0.0 to a sum that
+    starts at 0.0 changes no bit of it)."""
 
     def __init__(self, models: Sequence[LinearModel]) -> None:
         ids: dict[str, int] = {}
@@ -97,9 +98,13 @@ class SharedVocab:
         self.ids = ids
         self.models = tuple(models)
         self.columns: tuple[np.ndarray, ...] = tuple(self._columns(m) for m in models)
+        self._weights = tuple(np.ascontiguousarray(np.vstack([m.weights, np.zeros((1, m.weights.shape[1]),
+                                                                                    dtype=m.weights.dtype)]))
+                              for m in models)
+        self._bias = tuple(m.bias.astype(np.float64) for m in models)
 
     def _columns(self, m: LinearModel) -> np.ndarray:
-        cols = np.full(len(self.ids) + 1, -1, dtype=np.int64)
+        cols = np.full(len(self.ids), m.weights.shape[0], dtype=np.int64)
         for f, c in m.vocab.items():
             cols[self.ids[f]] = c
         return cols
@@ -111,17 +116,36 @@ class SharedVocab:
 
     def proba(self, m: int, examples: np.ndarray, ids: np.ndarray, n: int) -> list[dict[str, float]]:
         """Model ``m``'s ``proba`` of ``n`` examples given as pairs (``examples[j]``, ``ids[j]``): the example
-        and one of its feature ids (in any order, repeats allowed). The same numbers as ``proba_many``."""
-        model = self.models[m]
-        cols = self.columns[m][ids]
-        known = cols >= 0
-        d = max(model.weights.shape[0], 1)
-        keys = examples[known] * d + cols[known]
+        and one of its feature ids (in any order, repeats allowed). The same numbers as ``proba_many``: per
+        example the float32 weights of its distinct columns added in column order from 0.0 (the zero row of
+        unknown features last), then the float64 bias and softmax."""
+        model, weights = self.models[m], self._weights[m]
+        d, k = weights.shape
+        keys = examples * d + self.columns[m][ids]
         keys.sort()  # by example, then column
         if len(keys) > 1:  # each (example, column) once
-            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        indptr = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) * d)
-        return model.proba_rows(indptr, keys % d)
+            keys = keys[np.concatenate((_TRUE, keys[1:] != keys[:-1]))]
+        indptr = np.searchsorted(keys, np.arange(0, (n + 1) * d, d, dtype=np.int64))
+        z = np.zeros((n, k), dtype=weights.dtype)
+        if len(keys):
+            _sum_into(z, weights, indptr, keys % d)
+        z = self._bias[m] + z
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        p = z / z.sum(axis=1, keepdims=True)
+        return [dict(zip(model.classes, row, strict=True)) for row in p.tolist()]
+
+
+_TRUE = np.ones(1, dtype=bool)
+
+
+def _sum_into(out: np.ndarray, weights: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> None:
+    """``out`` += the CSR rows' sums of ``weights`` (C-contiguous), as ``sum_rows``."""
+    n, (d, k) = len(indptr) - 1, weights.shape
+    if _csr_matvecs is None:  # pragma: no cover
+        x = sparse.csr_matrix((np.ones(len(indices), dtype=weights.dtype), indices, indptr), shape=(n, d))
+        out += np.asarray(x @ weights)
+        return
+    _csr_matvecs(n, d, k, indptr, indices, np.ones(len(indices), dtype=weights.dtype), weights.ravel(), out.ravel())
 
 
 def build_vocab(examples: Sequence[Sequence[str]], *, min_count: int) -> dict[str, int]:

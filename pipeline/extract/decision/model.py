@@ -18,7 +18,7 @@ import numpy as np
 
 from pipeline.errors import InputFormatError
 from pipeline.extract.decision.evidence import AnchorModels
-from pipeline.extract.decision.features import GramIds
+from pipeline.extract.decision.features import GramIds, SentenceIds
 from pipeline.extract.decision.linear import LinearModel, SharedVocab, logit, sigmoid
 
 MODEL_FORMAT = 2
@@ -63,6 +63,11 @@ class DecisionModel:
     def vocab(self) -> SharedVocab:
         """The four models' vocabularies behind one lookup (slots in ``_MODELS`` order), built on first use."""
         return SharedVocab([getattr(self, name) for name in _MODELS])
+
+    @cached_property
+    def sentence_ids(self) -> SentenceIds:
+        """Sentence features as ``vocab`` ids (pipeline.extract.decision.features.SentenceIds)."""
+        return SentenceIds(self.vocab)
 
     @cached_property
     def grams(self) -> GramIds:
