@@ -314,7 +314,7 @@ class Gazetteer:
         if found is not None:
             return found
         norm, offsets = normalize_with_offsets(text)
-        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(norm)]
+        spans = [m.span() for m in _TOKEN.finditer(norm)]
         tokens = [norm[s:e] for s, e in spans]
         n = len(tokens)
         matches: list[_Match] = []

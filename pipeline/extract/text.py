@@ -8,6 +8,8 @@ whitespace -> a single space kind (length kept).
 
 from __future__ import annotations
 
+import re
+
 from camel_tools.utils.charsets import AR_DIAC_CHARSET
 from camel_tools.utils.normalize import normalize_unicode
 
@@ -26,9 +28,19 @@ _MAP = {
 }
 
 
-# Dropped characters and mapped ones are disjoint and each maps to one character, so the normal form is one
-# ``str.translate`` and its offsets are the positions of the characters kept (tests/test_extract_speed.py).
-_TRANSLATION = str.maketrans({**dict.fromkeys(_DROP), **_MAP})
+# Dropped characters and mapped ones are disjoint and each maps to one character that is itself left as it is,
+# so the normal form replaces each character that changes, one kind after another, and its offsets are the
+# positions of the characters kept (tests/test_extract_speed.py). ``str.translate`` with a dict looks every
+# character up (Arabic code points are not cached small ints): finding the few kinds present with one regular
+# expression and ``str.replace``-ing each is ~4x faster.
+_REPLACEMENT = {**dict.fromkeys(_DROP, ""), **{k: v for k, v in _MAP.items() if k != v}}
+_CHANGED = re.compile("[" + "".join(re.escape(c) for c in sorted(_REPLACEMENT)) + "]")
+
+
+def _normal_form(text: str) -> str:
+    for ch in set(_CHANGED.findall(text)):
+        text = text.replace(ch, _REPLACEMENT[ch])
+    return text
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -37,7 +49,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     ``text`` should already be NFC/NFKC-composed (see ``prepare_text``); lengths differ only where
     characters are dropped, so ``offsets[i]`` is where normalised character ``i`` came from.
     """
-    norm = text.translate(_TRANSLATION)  # every kept character maps to exactly one character
+    norm = _normal_form(text)  # every kept character maps to exactly one character
     if len(norm) == len(text):
         return norm, list(range(len(text)))
     return norm, [i for i, ch in enumerate(text) if ch not in _DROP]
@@ -45,7 +57,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 
 def normalize_arabic(text: str) -> str:
     """The normal form used for matching (see module docstring): ``normalize_with_offsets(text)[0]``, fast."""
-    return text.translate(_TRANSLATION)
+    return _normal_form(text)
 
 
 def prepare_text(text: str) -> str:
@@ -62,7 +74,6 @@ def source_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
 
 # --- tokens, clitics, sentences, boilerplate ----------------------------------------------------------
 
-import re  # noqa: E402
 from functools import lru_cache  # noqa: E402
 from typing import NamedTuple  # noqa: E402
 

@@ -130,12 +130,14 @@ class SharedVocab:
         if len(keys):
             _sum_into(z, weights, indptr, keys % d)
         z = self._bias[m] + z
-        z = np.exp(z - z.max(axis=1, keepdims=True))
-        p = z / z.sum(axis=1, keepdims=True)
-        return [dict(zip(model.classes, row, strict=True)) for row in p.tolist()]
+        z = np.exp(z - np.maximum.reduce(z, axis=1, keepdims=True))  # z.max / z.sum without their wrappers
+        p = z / np.add.reduce(z, axis=1, keepdims=True)
+        classes = model.classes
+        return [dict(zip(classes, row, strict=True)) for row in p.tolist()]
 
 
 _TRUE = np.ones(1, dtype=bool)
+_ONES = np.ones(4096, dtype=np.float32)  # the CSR values (all 1) of a batch of up to 4096 (example, column) pairs
 
 
 def _sum_into(out: np.ndarray, weights: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> None:
@@ -145,7 +147,9 @@ def _sum_into(out: np.ndarray, weights: np.ndarray, indptr: np.ndarray, indices:
         x = sparse.csr_matrix((np.ones(len(indices), dtype=weights.dtype), indices, indptr), shape=(n, d))
         out += np.asarray(x @ weights)
         return
-    _csr_matvecs(n, d, k, indptr, indices, np.ones(len(indices), dtype=weights.dtype), weights.ravel(), out.ravel())
+    ones = _ONES[:len(indices)] if len(indices) <= len(_ONES) and weights.dtype == _ONES.dtype else \
+        np.ones(len(indices), dtype=weights.dtype)
+    _csr_matvecs(n, d, k, indptr, indices, ones, weights.ravel(), out.ravel())
 
 
 def build_vocab(examples: Sequence[Sequence[str]], *, min_count: int) -> dict[str, int]:
