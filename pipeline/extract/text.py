@@ -190,6 +190,7 @@ def boilerplate_spans(text: str, markers: dict[str, str]) -> list[tuple[int, int
     spans: list[tuple[int, int]] = []
     pos = 0
     in_block = False
+    prefixes = tuple(markers)
     for line in text.splitlines(keepends=True):
         start, end = pos, pos + len(line)
         pos = end
@@ -197,7 +198,8 @@ def boilerplate_spans(text: str, markers: dict[str, str]) -> list[tuple[int, int
         if not stripped:
             continue
         norm = normalize_arabic(stripped).lstrip("-•*·▪ ").strip()
-        scope = next((s for m, s in markers.items() if norm.startswith(m)), None)
+        scope = next((s for m, s in markers.items() if norm.startswith(m)), None) \
+            if norm.startswith(prefixes) else None  # most lines start with no marker
         if scope is not None:
             spans.append((start, end))
             in_block = scope == "block"
