@@ -257,6 +257,9 @@ def detector_own_features(article: ArticleView, idx: int, rule_rows: list[tuple[
     return feats
 
 
+_DENSE_KEYS = 1 << 22
+
+
 class GramIds:
     """The detector's character 4-gram features (``c4=abcd``) of a whole article found with numpy: each
     character the vocabulary's grams use gets a small code, a gram the integer of its four codes, looked up
@@ -275,6 +278,10 @@ class GramIds:
         keyed = sorted((self._key_of(g), i) for g, i in grams.items())
         self.keys = np.array([k for k, _ in keyed], dtype=np.int64)
         self.ids = np.array([i for _, i in keyed], dtype=np.int64)
+        self.dense: np.ndarray | None = None  # key -> id (-1: none) when the key space is small (<= 16 MB)
+        if self.base ** 4 <= _DENSE_KEYS:
+            self.dense = np.full(self.base ** 4, -1, dtype=np.int32)
+            self.dense[self.keys] = self.ids
 
     def _key_of(self, gram: str) -> int:
         key = 0
@@ -296,6 +303,10 @@ class GramIds:
         codes = self.table[np.minimum(points, self.top)]
         a, b, c, d = codes[:-3], codes[1:-2], codes[2:-1], codes[3:]
         keys = ((a * self.base + b) * self.base + c) * self.base + d
+        if self.dense is not None:  # a key with an unknown character (code 0) is no known gram's: -1
+            found = self.dense[keys]
+            hit = np.flatnonzero(found >= 0)
+            return np.searchsorted(starts, hit, side="right") - 1, found[hit].astype(np.int64)
         at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
         hit = np.flatnonzero((self.keys[at] == keys) & (a > 0) & (b > 0) & (c > 0) & (d > 0))
         return np.searchsorted(starts, hit, side="right") - 1, self.ids[at[hit]]
@@ -345,8 +356,10 @@ def _own_sentence(row: dict[str, Any]) -> SentenceView:
 
 
 def candidate_own_features(row: dict[str, Any], article: ArticleView, *, reread: bool,
-                           neighbours: Neighbours) -> list[str]:
-    """The candidate's features beyond its sentence's: its arguments, trigger window and neighbours."""
+                           neighbours: Neighbours, title_words: bool = True) -> list[str]:
+    """The candidate's features beyond its sentence's: its arguments, trigger window and neighbours, and
+    (unless ``title_words`` is False) the headline's words, the same for every candidate of the article
+    (``title_features``)."""
     idx = article.sentence_index(row["char_start"], row["char_end"])
     if idx >= 0:
         sv, cues = article.sentences[idx], article.cues(idx)
@@ -379,5 +392,11 @@ def candidate_own_features(row: dict[str, Any], article: ArticleView, *, reread:
     if article.title_words:
         share = sum(w in article.title_words for w in toks) / max(len(toks), 1)
         feats.append(f"title_share={int(share * 4)}")
-        feats += [f"tw={w}" for w in sorted(article.title_words)]
+        if title_words:
+            feats += title_features(article)
     return feats
+
+
+def title_features(article: ArticleView) -> list[str]:
+    """The headline's words as candidate features (none without a headline)."""
+    return [f"tw={w}" for w in sorted(article.title_words)]

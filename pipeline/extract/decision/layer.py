@@ -36,6 +36,7 @@ from pipeline.extract.decision.features import (
     detector_features,
     detector_own_features,
     read_article,
+    title_features,
 )
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.places import split_by_place
@@ -146,12 +147,13 @@ def candidate_probs(model: DecisionModel, article: ArticleView,
     """The event and type models' probabilities of each candidate (``candidate_features``, looked up once for
     both and, for its sentence's part, once per sentence)."""
     vocab = model.vocab
+    title = vocab.lookup(title_features(article))
     parts = []
     for r, rr, nb in found:
         idx = article.sentence_index(r["char_start"], r["char_end"])
-        own = vocab.lookup(candidate_own_features(r, article, reread=rr, neighbours=nb))
+        own = vocab.lookup(candidate_own_features(r, article, reread=rr, neighbours=nb, title_words=False))
         parts.append([article.feature_ids(idx, model.sentence_ids) if idx >= 0
-                      else vocab.lookup(candidate_sentence_features(r, article)), own])
+                      else vocab.lookup(candidate_sentence_features(r, article)), own, title])
     examples, ids = _pairs(parts)
     return (vocab.proba(EVENT, examples, ids, len(found)), vocab.proba(TYPES, examples, ids, len(found)))
 
