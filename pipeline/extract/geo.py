@@ -316,24 +316,28 @@ class Gazetteer:
         norm, offsets = normalize_with_offsets(text)
         spans = [m.span() for m in _TOKEN.finditer(norm)]
         tokens = [norm[s:e] for s, e in spans]
-        n = len(tokens)
+        infos = list(map(self._tokens.get, tokens))
+        if None in infos:
+            infos = [self._token(tok) if info is None else info for tok, info in zip(tokens, infos, strict=True)]
         matches: list[_Match] = []
         demonym_votes: Counter[str] = Counter()
-        i = 0
-        while i < n:
-            readings, cc, _cue = self._token(tokens[i])
-            m = self._match_at(tokens, i) if readings else None
+        i = 0  # the first token no name has taken
+        for k in [k for k, info in enumerate(infos) if info[0] or info[1]]:  # a token that starts a name or
+            if k < i:  # is a demonym; the others change nothing
+                continue
+            readings, cc, _cue = infos[k]
+            m = self._match_at(tokens, k) if readings else None
             if m is not None:
                 matches.append(m)
                 i = m.last + 1
                 continue
             if cc:
                 demonym_votes[cc] += 1
-            i += 1
+            i = k + 1
 
         context, voters = _context_votes(matches, demonym_votes, self._guarded)
         divisions = _division_votes(matches, self._guarded)
-        cued = [(k, cue) for k, tok in enumerate(tokens) if (cue := self._token(tok)[2]) in _UNRESOLVED_CUES]
+        cued = [(k, info[2]) for k, info in enumerate(infos) if info[2] in _UNRESOLVED_CUES]
         if len(self._scans) >= _SCANS_REMEMBERED:
             self._scans.clear()
         found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued)

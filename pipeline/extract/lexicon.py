@@ -112,33 +112,40 @@ class PhraseIndex:
         return out
 
     def _find_plain(self, tokens: list[Token]) -> list[Match]:
-        """``_find`` without extra forms: a token's starting patterns looked up by its text, and the variants
-        of the tokens after it computed only where a pattern starts (most tokens start none)."""
+        """``_find`` without extra forms: a token's starting patterns looked up by its text (all tokens at once),
+        only the tokens that start a pattern visited (most start none), and the variants of the tokens after
+        one computed only there."""
         forms_of = self._variants
         by_text = self._starts_by_text
         texts = [t.text for t in tokens]
+        starting = list(map(by_text.get, texts))
+        if None in starting:
+            starting = [self._starting_text(x) if st is None else st for x, st in zip(texts, starting, strict=True)]
         out: list[Match] = []
         n_tokens = len(texts)
-        i = 0
-        while i < n_tokens:
-            starting = by_text.get(texts[i])
-            if starting is None:
-                if len(by_text) >= _STARTS_REMEMBERED:
-                    by_text.clear()
-                starting = by_text[texts[i]] = self._starting(forms_of(texts[i]))
+        i = 0  # the first token no match has taken
+        for j in [j for j, st in enumerate(starting) if st]:
+            if j < i:
+                continue
             best: Match | None = None
-            for pattern, entry in starting:
+            for pattern, entry in starting[j]:
                 n = len(pattern)
-                if i + n > n_tokens or (best and n <= best.last - best.first):
+                if j + n > n_tokens or (best and n <= best.last - best.first):
                     continue
-                if all(pattern[k] in forms_of(texts[i + k]) for k in range(1, n)):
-                    best = Match(entry, i, i + n)
+                if all(pattern[k] in forms_of(texts[j + k]) for k in range(1, n)):
+                    best = Match(entry, j, j + n)
             if best:
                 out.append(best)
                 i = best.last
-            else:
-                i += 1
         return out
+
+    def _starting_text(self, text: str) -> tuple[tuple[tuple[str, ...], object], ...]:
+        """``_starting`` of a token's variants, remembered by its text."""
+        by_text = self._starts_by_text
+        if len(by_text) >= _STARTS_REMEMBERED:
+            by_text.clear()
+        found = by_text[text] = self._starting(self._variants(text))
+        return found
 
     def _starting(self, forms: frozenset[str]) -> tuple[tuple[tuple[str, ...], object], ...]:
         """The patterns whose first token is one of ``forms``, in a fixed order (least-stripped form first, so
