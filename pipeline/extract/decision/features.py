@@ -107,6 +107,7 @@ class ArticleView:
         return self._index[start, end]
 
 
+@lru_cache(maxsize=65536)  # every sentence of every article is stemmed word by word; words recur
 def light_stem(word: str) -> str:
     """The word without a leading conjunction و/ف and article ال (one light stem per word)."""
     if len(word) > 3 and word[0] in "وف":
@@ -135,7 +136,7 @@ def read_sentence(text: str, start: int, end: int, clause: Sentence | None = Non
         toks = tokenize(norm)
     else:
         norm, toks = clause.norm, clause.tokens
-    return SentenceView(start, end, tuple([light_stem(t.text) for t in toks]), tuple(toks),
+    return SentenceView(start, end, tuple(map(light_stem, [t.text for t in toks])), tuple(toks),
                         "«" in sentence or '"' in sentence, any(map(str.isdigit, norm)))
 
 
