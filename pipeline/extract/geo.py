@@ -358,17 +358,20 @@ class Gazetteer:
             end_tok = m.last
             if cue in COUNTRYSIDE_CUES or direction:
                 end_tok = _trailing_directions(tokens, spans, norm, end_tok)
-            own = Counter({m.candidates[0].place.country_code: 1}) if idx in voters else Counter()
+            # the text's votes without this name's own (every count is positive: nothing to subtract, no copy)
+            others = context - Counter({m.candidates[0].place.country_code: 1}) if idx in voters else context
+            own_division = _own_division(m)
+            other_divisions = divisions - own_division if own_division else divisions
             apposed = prev[1].country_code if prev is not None and prev[1] is not None \
                 and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
             if m.first == 0 and cue is None and norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES:
                 cue = "مدينه"  # a dateline «عمّان – » names a city (Amman), never a country (Oman)
-                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed,
-                                  divisions - _own_division(m))
+                place = self._resolve(m, cue, direction, country_hint, others, tokens, relaxed, apposed,
+                                  other_divisions)
                 cue = None
             else:
-                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed,
-                                  divisions - _own_division(m))
+                place = self._resolve(m, cue, direction, country_hint, others, tokens, relaxed, apposed,
+                                  other_divisions)
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
