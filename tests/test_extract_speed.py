@@ -8,7 +8,12 @@
 - ``PhraseIndex`` matches through its remembered starting patterns equal the plain loop over the index;
 - the gazetteer's remembered scans give the mentions a fresh gazetteer finds, whatever the hint and order;
 - the dateparser fallback, asked only about month names that are words of their own, finds what asking about
-  every hint finds; the place words of ``split_by_place`` are the words its regular expressions matched.
+  every hint finds; the place words of ``split_by_place`` are the words its regular expressions matched;
+- the decision layer's scores from one shared vocabulary (sentence features as ids with per-word ids remembered,
+  4-grams of a whole article as integers, the sentence gate batched) equal ``proba_many`` of the feature strings
+  bit for bit, for the gate, the event and type models and the detector;
+- the gazetteer's name lookup by length and its token-by-token scan equal the loop over every name a stem starts;
+  ``boilerplate_spans``' prefix check equals asking every marker.
 """
 
 from __future__ import annotations
@@ -22,12 +27,35 @@ import numpy as np
 import pytest
 
 from pipeline.extract import dates
-from pipeline.extract.decision import DecisionModel, bundled_model_path
+from pipeline.extract.decision import DecisionModel, bundled_model_path, rule_reread
 from pipeline.extract.decision import places as decision_places
-from pipeline.extract.decision.layer import article_view, detector_inputs
-from pipeline.extract.geo import Gazetteer
+from pipeline.extract.decision.features import (
+    GRAM_PREFIX,
+    GramIds,
+    candidate_features,
+    sentence_features,
+)
+from pipeline.extract.decision.layer import (
+    _pairs,
+    article_view,
+    candidate_probs,
+    detector_inputs,
+    detector_probs,
+    gated,
+    gather_rows,
+    rereadable,
+)
+from pipeline.extract.decision.linear import LinearModel, SharedVocab
+from pipeline.extract.geo import Gazetteer, _by_clitic_length, _Match
 from pipeline.extract.lexicon import Match, _in_form_order
-from pipeline.extract.text import _DROP, _MAP, normalize_arabic, normalize_with_offsets, split_sentences
+from pipeline.extract.text import (
+    _DROP,
+    _MAP,
+    boilerplate_spans,
+    normalize_arabic,
+    normalize_with_offsets,
+    split_sentences,
+)
 from tests.conftest import PROJECT_ROOT
 
 GOLD_SETS = ("dev", "fresh", "fresh2")
@@ -261,3 +289,130 @@ def test_place_words_are_the_words_the_expressions_matched():
         assert (w in decision_places._MULTI) == bool(re.fullmatch(multi, w)), w
     slots = decision_places.place_slots("قصف استهدف قرى سرمان ومشيرفة وسقيقات في ريف إدلب")
     assert [x.text for x in slots] == ["سرمان", "مشيرفة", "سقيقات"]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return DecisionModel.load(bundled_model_path())
+
+
+def test_shared_vocabulary_scores_equal_proba_many(engine, docs, model):
+    """The decision layer's fast scores (``gated``, ``candidate_probs``, ``detector_probs``) equal the models'
+    ``proba`` / ``proba_many`` of the feature strings, bit for bit."""
+    reread = rule_reread(engine)
+    n_candidates = n_gated = 0
+    for doc in docs:
+        if doc.stopped:
+            continue
+        view = article_view(doc.text, doc.title, engine.lex, doc.sentences)
+        fresh = article_view(doc.text, doc.title, engine.lex, doc.sentences)  # no cached features or ids
+        assert detector_probs(model, view, doc.rows) == model.detector.proba_many(detector_inputs(fresh, doc.rows))
+        candidates = rereadable(doc.rows, view)
+        want = {i for i in candidates if model.sentence.proba(fresh.features(i))["yes"] >= model.reread_threshold}
+        assert gated(model, view, candidates) == want
+        n_gated += len(candidates)
+        found = gather_rows(doc.rows, view, published=doc.published, reread=reread, keep_sentence=lambda _i: True)
+        feats = [candidate_features(r, fresh, reread=rr, neighbours=nb) for r, rr, nb in found]
+        event, types = candidate_probs(model, view, found)
+        assert event == model.event.proba_many(feats) and types == model.types.proba_many(feats)
+        n_candidates += len(found)
+    assert n_candidates > 100 and n_gated > 20
+
+
+def test_sentence_and_gram_ids_equal_the_strings_looked_up(engine, docs, model):
+    vocab, ids = model.vocab, model.sentence_ids
+    grams = model.grams
+    assert grams.dense is not None and len(grams.keys) > 1000
+    seen = 0
+    for doc in docs:
+        view = article_view(doc.text, doc.title, engine.lex, doc.sentences)
+        sentence_of, gram_ids = grams.article_ids(view)
+        for i, sv in enumerate(view.sentences):
+            want = set(vocab.lookup(sentence_features(sv, view.cues(i), i, len(view.sentences))).tolist())
+            assert set(ids.of(sv, view.cues(i), i, len(view.sentences)).tolist()) == want
+            joined = " ".join(sv.words)
+            c4 = [f"{GRAM_PREFIX}{joined[k:k + 4]}" for k in range(len(joined) - 3)]
+            assert sorted(gram_ids[sentence_of == i].tolist()) == sorted(vocab.lookup(c4).tolist())
+            seen += len(c4)
+    assert seen > 10_000
+    sparse = GramIds(vocab)  # the binary search the dense table replaces finds the same ids
+    sparse.dense = None
+    view = article_view(docs[0].text, docs[0].title, engine.lex)
+    assert [a.tolist() for a in sparse.article_ids(view)] == [a.tolist() for a in grams.article_ids(view)]
+
+
+def test_shared_vocabulary_of_hand_made_models():
+    """Models with other vocabularies (no 4-grams, unsorted columns, a feature only one model knows, an example
+    with no known feature) score as ``proba_many`` does."""
+    rng = np.random.default_rng(3)
+    a = LinearModel(("no", "yes"), {"w=b": 0, "w=a": 1, "c4=abcd": 2},
+                    rng.normal(size=(3, 2)).astype(np.float32), np.array([0.1, -0.2], dtype=np.float32))
+    b = LinearModel(("x", "y", "z"), {"w=a": 1, "q": 0}, rng.normal(size=(2, 3)).astype(np.float32),
+                    np.zeros(3, dtype=np.float32))
+    vocab = SharedVocab([a, b])
+    examples = [["w=a", "w=b", "w=a"], ["q"], [], ["nothing"], ["c4=abcd", "q", "w=b"]]
+    for m, model in enumerate((a, b)):
+        ex, ids = _pairs([[vocab.lookup(f)] for f in examples])
+        assert vocab.proba(m, ex, ids, len(examples)) == [model.proba(f) for f in examples]
+    assert len(GramIds(SharedVocab([b])).keys) == 0
+
+
+def match_at_reference(gaz: Gazetteer, tokens: list[str], i: int) -> _Match | None:
+    """``Gazetteer._match_at`` as the loop over every name the token's readings start."""
+    best, n = None, len(tokens)
+    for prefix_len, stem in _by_clitic_length(tokens[i]):
+        if prefix_len and len(stem) < 3:
+            continue
+        for rest, cands in gaz._index.get(stem, ()):
+            k = len(rest)
+            if i + k >= n or (best is not None and best.last - best.first >= k):
+                continue
+            if all(tokens[i + 1 + j] == rest[j] for j in range(k)):
+                best = _Match(i, i + k, prefix_len, cands, " ".join((stem, *rest)))
+                break
+    return best
+
+
+def test_gazetteer_name_lookup_by_length_equals_the_loop_over_names(engine, docs):
+    gaz = engine.gaz
+    found = 0
+    for doc in docs:
+        for s in doc.sentences:
+            tokens = [t.text for t in s.tokens]
+            for i in range(len(tokens)):
+                got = gaz._match_at(tokens, i)
+                assert got == match_at_reference(gaz, tokens, i)
+                found += got is not None and got.last > got.first
+    assert found > 20  # names of several words were matched
+
+
+def test_boilerplate_prefix_check_equals_asking_every_marker(engine):
+    markers = engine.lex.boilerplate
+    marked = [f"{m} نص" for m in list(markers)[:5]]
+    texts = [a["text"] for a in ARTICLES] + ["\n".join(["خبر أول.", *marked, "- رابط", "نص عادي."])]
+
+    def reference(text: str) -> list[tuple[int, int]]:
+        from pipeline.extract.text import _is_link_like
+
+        spans, pos, in_block = [], 0, False
+        for line in text.splitlines(keepends=True):
+            start, end = pos, pos + len(line)
+            pos = end
+            stripped = line.strip()
+            if not stripped:
+                continue
+            norm = normalize_arabic(stripped).lstrip("-•*·▪ ").strip()
+            scope = next((s for m, s in markers.items() if norm.startswith(m)), None)
+            if scope is not None:
+                spans.append((start, end))
+                in_block = scope == "block"
+                continue
+            if in_block and _is_link_like(stripped):
+                spans.append((start, end))
+                continue
+            in_block = False
+        return spans
+
+    assert sum(len(boilerplate_spans(t, markers)) for t in texts) >= 5
+    for t in texts:
+        assert boilerplate_spans(t, markers) == reference(t)

@@ -164,6 +164,7 @@ class Gazetteer:
         self._admin1_places = admin1_places
         self._countries = countries
         self._scans: dict[str, tuple] = {}  # the last texts' ``_scan`` (see there)
+        self._tokens: dict[str, tuple] = {}  # token -> ``_token`` (see there)
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -270,17 +271,40 @@ class Gazetteer:
         («ولبنان» = و + لبنان, not ول + بنان). A stripped stem needs three letters («ولد» is not و + لد, Lod)."""
         best: _Match | None = None
         n = len(tokens)
-        for prefix_len, stem in _by_clitic_length(tokens[i]):
-            if prefix_len and len(stem) < 3:
-                continue
-            for rest, cands in self._index.get(stem, ()):
-                k = len(rest)
-                if i + k >= n or (best is not None and best.last - best.first >= k):
+        for prefix_len, stem, by_length in self._token(tokens[i])[0]:
+            for k, rests in by_length:  # longest first; a name's first token and rest are unique
+                if best is not None and best.last - best.first >= k:
+                    break
+                if i + k >= n:
                     continue
-                if all(tokens[i + 1 + j] == rest[j] for j in range(k)):
-                    best = _Match(i, i + k, prefix_len, cands, " ".join((stem, *rest)))
+                cands = rests.get(tuple(tokens[i + 1:i + 1 + k]))
+                if cands is not None:
+                    best = _Match(i, i + k, prefix_len, cands, " ".join((stem, *tokens[i + 1:i + 1 + k])))
                     break
         return best
+
+    def _token(self, token: str) -> tuple[tuple[tuple[int, str, tuple], ...], str | None, str]:
+        """The token's clitic readings that start a name of the index (shortest clitic first, a stripped stem
+        of three letters or more), with the rest of each name the stem starts by length (longest first:
+        ``(k, {rest: candidates})``), the country of its demonym (None) and the token as a cue word
+        (``_strip_clitics`` with ``CUE_WORDS``). Remembered per token (the same words recur in every article;
+        forgotten all at once when full)."""
+        found = self._tokens.get(token)
+        if found is None:
+            readings = []
+            for prefix_len, stem in _by_clitic_length(token):
+                if prefix_len and len(stem) < 3:
+                    continue
+                entries = self._index.get(stem)
+                if entries:
+                    by_length: dict[int, dict[tuple[str, ...], tuple[_Candidate, ...]]] = {}
+                    for rest, cands in entries:
+                        by_length.setdefault(len(rest), {}).setdefault(rest, cands)
+                    readings.append((prefix_len, stem, tuple(sorted(by_length.items(), reverse=True))))
+            if len(self._tokens) >= _TOKENS_REMEMBERED:
+                self._tokens.clear()
+            found = self._tokens[token] = (tuple(readings), self._demonym_at(token), _strip_clitics(token, CUE_WORDS))
+        return found
 
     def _scan(self, text: str) -> tuple:
         """What ``_find`` reads of ``text`` whatever the country hint: normal form and offsets, tokens, the
@@ -290,32 +314,37 @@ class Gazetteer:
         if found is not None:
             return found
         norm, offsets = normalize_with_offsets(text)
-        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(norm)]
+        spans = [m.span() for m in _TOKEN.finditer(norm)]
         tokens = [norm[s:e] for s, e in spans]
-        n = len(tokens)
+        infos = list(map(self._tokens.get, tokens))
+        if None in infos:
+            infos = [self._token(tok) if info is None else info for tok, info in zip(tokens, infos, strict=True)]
         matches: list[_Match] = []
         demonym_votes: Counter[str] = Counter()
-        i = 0
-        while i < n:
-            m = self._match_at(tokens, i)
+        i = 0  # the first token no name has taken
+        for k in [k for k, info in enumerate(infos) if info[0] or info[1]]:  # a token that starts a name or
+            if k < i:  # is a demonym; the others change nothing
+                continue
+            readings, cc, _cue = infos[k]
+            m = self._match_at(tokens, k) if readings else None
             if m is not None:
                 matches.append(m)
                 i = m.last + 1
                 continue
-            cc = self._demonym_at(tokens[i])
             if cc:
                 demonym_votes[cc] += 1
-            i += 1
+            i = k + 1
 
         context, voters = _context_votes(matches, demonym_votes, self._guarded)
         divisions = _division_votes(matches, self._guarded)
+        cued = [(k, info[2]) for k, info in enumerate(infos) if info[2] in _UNRESOLVED_CUES]
         if len(self._scans) >= _SCANS_REMEMBERED:
             self._scans.clear()
-        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions)
+        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued)
         return found
 
     def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
-        norm, offsets, spans, tokens, matches, context, voters, divisions = self._scan(text)
+        norm, offsets, spans, tokens, matches, context, voters, divisions, cued = self._scan(text)
         mentions: list[PlaceMention] = []
         resolved: list[tuple[_Match, str | None, Place | None]] = []
         prev: tuple[_Match, Place | None] | None = None
@@ -329,17 +358,20 @@ class Gazetteer:
             end_tok = m.last
             if cue in COUNTRYSIDE_CUES or direction:
                 end_tok = _trailing_directions(tokens, spans, norm, end_tok)
-            own = Counter({m.candidates[0].place.country_code: 1}) if idx in voters else Counter()
+            # the text's votes without this name's own (every count is positive: nothing to subtract, no copy)
+            others = context - Counter({m.candidates[0].place.country_code: 1}) if idx in voters else context
+            own_division = _own_division(m)
+            other_divisions = divisions - own_division if own_division else divisions
             apposed = prev[1].country_code if prev is not None and prev[1] is not None \
                 and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
             if m.first == 0 and cue is None and norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES:
                 cue = "مدينه"  # a dateline «عمّان – » names a city (Amman), never a country (Oman)
-                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed,
-                                  divisions - _own_division(m))
+                place = self._resolve(m, cue, direction, country_hint, others, tokens, relaxed, apposed,
+                                  other_divisions)
                 cue = None
             else:
-                place = self._resolve(m, cue, direction, country_hint, context - own, tokens, relaxed, apposed,
-                                  divisions - _own_division(m))
+                place = self._resolve(m, cue, direction, country_hint, others, tokens, relaxed, apposed,
+                                  other_divisions)
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
@@ -351,7 +383,7 @@ class Gazetteer:
             covered.update(range(start_tok, end_tok + 1))
             used_until = end_tok
         mentions = _one_sense_per_text(mentions, resolved)
-        mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered))
+        mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered, cued))
         mentions.sort(key=lambda pm: pm.start)
         return _absorb_country_qualifiers(text, mentions)
 
@@ -474,23 +506,22 @@ class Gazetteer:
 
     def _unresolved_cued(
         self, text: str, norm: str, offsets: list[int], tokens: list[str], spans: list[tuple[int, int]],
-        covered: set[int],
+        covered: set[int], cued: list[tuple[int, str]],
     ) -> list[PlaceMention]:
-        """«بلدة ميس الجبل» with an unknown name: keep cue + up to three name tokens, place None."""
+        """«بلدة ميس الجبل» with an unknown name: keep cue + up to three name tokens, place None (``cued``: the
+        tokens that are such a cue word, with it)."""
         out: list[PlaceMention] = []
         n = len(tokens)
-        for i, tok in enumerate(tokens):
+        for i, cue in cued:
             if i in covered:
                 continue
-            cue = _strip_clitics(tok, CUE_WORDS)
-            if cue not in TOWN_CUES | DISTRICT_CUES | COUNTRYSIDE_CUES or cue in ("مركز", "العاصمه"):
-                continue
+            tok = tokens[i]
             j = i + 1
             name_end = None
             while j < n and j - i <= 3 and j not in covered and _adjacent(spans, norm, j - 1, j):
                 word = tokens[j]
                 if word in _STOP_AFTER_CUE or word in CUE_WORDS or word.isdigit() or word.startswith("و") \
-                        or _strip_clitics(word, CUE_WORDS) in CUE_WORDS:
+                        or self._token(word)[2] in CUE_WORDS:
                     break
                 if j > i + 1 and not word.startswith("ال") and tokens[j - 1] not in _CONSTRUCT_WORDS:
                     break
@@ -644,6 +675,8 @@ DIVISION_SCORE = 12
 """A candidate in a division the same text names unambiguously elsewhere («منطقة الحميدية ... دمشق»: the souq of
 Damascus, not the Tartous village): worth a population ratio of 10,000 (3 points per power of ten)."""
 
+_UNRESOLVED_CUES = (TOWN_CUES | DISTRICT_CUES | COUNTRYSIDE_CUES) - {"مركز", "العاصمه"}
+_TOKENS_REMEMBERED = 100_000  # tokens whose ``Gazetteer._token`` is kept (cleared when full)
 _SCANS_REMEMBERED = 64  # texts whose ``Gazetteer._scan`` is kept (a few articles' sentences; cleared when full)
 
 _DATELINE_DASHES = frozenset({" – ", " - ", " — "})

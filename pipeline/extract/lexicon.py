@@ -55,6 +55,9 @@ class PhraseIndex:
     # (a token's variants recur across sentences; most tokens start no pattern at all).
     _starts: dict[frozenset[str], tuple[tuple[tuple[str, ...], object], ...]] = field(
         default_factory=dict, repr=False, compare=False)
+    # A token's text -> ``_starting`` of its variants (without the optional morphology forms).
+    _starts_by_text: dict[str, tuple[tuple[tuple[str, ...], object], ...]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def _variants(self) -> Callable[[str], frozenset[str]]:
@@ -65,6 +68,7 @@ class PhraseIndex:
         self.by_first[pattern[0]].append((pattern, entry))
         self._recent.clear()
         self._starts.clear()
+        self._starts_by_text.clear()
 
     def find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None = None) -> list[Match]:
         """Longest matches, left to right; ``extra`` adds forms per token (the optional morphology backend).
@@ -82,6 +86,8 @@ class PhraseIndex:
         return list(out)
 
     def _find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None) -> list[Match]:
+        if extra is None or self.strict:
+            return self._find_plain(tokens)
         forms_of = self._variants
         variants = [forms_of(t.text) for t in tokens]
         if extra is not None and not self.strict:
@@ -104,6 +110,42 @@ class PhraseIndex:
             else:
                 i += 1
         return out
+
+    def _find_plain(self, tokens: list[Token]) -> list[Match]:
+        """``_find`` without extra forms: a token's starting patterns looked up by its text (all tokens at once),
+        only the tokens that start a pattern visited (most start none), and the variants of the tokens after
+        one computed only there."""
+        forms_of = self._variants
+        by_text = self._starts_by_text
+        texts = [t.text for t in tokens]
+        starting = list(map(by_text.get, texts))
+        if None in starting:
+            starting = [self._starting_text(x) if st is None else st for x, st in zip(texts, starting, strict=True)]
+        out: list[Match] = []
+        n_tokens = len(texts)
+        i = 0  # the first token no match has taken
+        for j in [j for j, st in enumerate(starting) if st]:
+            if j < i:
+                continue
+            best: Match | None = None
+            for pattern, entry in starting[j]:
+                n = len(pattern)
+                if j + n > n_tokens or (best and n <= best.last - best.first):
+                    continue
+                if all(pattern[k] in forms_of(texts[j + k]) for k in range(1, n)):
+                    best = Match(entry, j, j + n)
+            if best:
+                out.append(best)
+                i = best.last
+        return out
+
+    def _starting_text(self, text: str) -> tuple[tuple[tuple[str, ...], object], ...]:
+        """``_starting`` of a token's variants, remembered by its text."""
+        by_text = self._starts_by_text
+        if len(by_text) >= _STARTS_REMEMBERED:
+            by_text.clear()
+        found = by_text[text] = self._starting(self._variants(text))
+        return found
 
     def _starting(self, forms: frozenset[str]) -> tuple[tuple[tuple[str, ...], object], ...]:
         """The patterns whose first token is one of ``forms``, in a fixed order (least-stripped form first, so

@@ -8,6 +8,8 @@ whitespace -> a single space kind (length kept).
 
 from __future__ import annotations
 
+import re
+
 from camel_tools.utils.charsets import AR_DIAC_CHARSET
 from camel_tools.utils.normalize import normalize_unicode
 
@@ -26,9 +28,19 @@ _MAP = {
 }
 
 
-# Dropped characters and mapped ones are disjoint and each maps to one character, so the normal form is one
-# ``str.translate`` and its offsets are the positions of the characters kept (tests/test_extract_speed.py).
-_TRANSLATION = str.maketrans({**dict.fromkeys(_DROP), **_MAP})
+# Dropped characters and mapped ones are disjoint and each maps to one character that is itself left as it is,
+# so the normal form replaces each character that changes, one kind after another, and its offsets are the
+# positions of the characters kept (tests/test_extract_speed.py). ``str.translate`` with a dict looks every
+# character up (Arabic code points are not cached small ints): finding the few kinds present with one regular
+# expression and ``str.replace``-ing each is ~4x faster.
+_REPLACEMENT = {**dict.fromkeys(_DROP, ""), **{k: v for k, v in _MAP.items() if k != v}}
+_CHANGED = re.compile("[" + "".join(re.escape(c) for c in sorted(_REPLACEMENT)) + "]")
+
+
+def _normal_form(text: str) -> str:
+    for ch in set(_CHANGED.findall(text)):
+        text = text.replace(ch, _REPLACEMENT[ch])
+    return text
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -37,7 +49,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     ``text`` should already be NFC/NFKC-composed (see ``prepare_text``); lengths differ only where
     characters are dropped, so ``offsets[i]`` is where normalised character ``i`` came from.
     """
-    norm = text.translate(_TRANSLATION)  # every kept character maps to exactly one character
+    norm = _normal_form(text)  # every kept character maps to exactly one character
     if len(norm) == len(text):
         return norm, list(range(len(text)))
     return norm, [i for i, ch in enumerate(text) if ch not in _DROP]
@@ -45,7 +57,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 
 def normalize_arabic(text: str) -> str:
     """The normal form used for matching (see module docstring): ``normalize_with_offsets(text)[0]``, fast."""
-    return text.translate(_TRANSLATION)
+    return _normal_form(text)
 
 
 def prepare_text(text: str) -> str:
@@ -62,9 +74,8 @@ def source_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
 
 # --- tokens, clitics, sentences, boilerplate ----------------------------------------------------------
 
-import re  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from functools import lru_cache  # noqa: E402
+from typing import NamedTuple  # noqa: E402
 
 _TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z0-9]+")
 _CONJ = ("و", "ف")
@@ -72,8 +83,9 @@ _PREP = ("ب", "ل", "ك")
 _SUFFIXES = ("هما", "هم", "ها", "ه", "ا")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word (a named tuple: tokenising builds many, ~3x faster than a frozen dataclass)."""
+
     text: str  # normalised surface form
     start: int  # offsets into the normalised string the token came from
     end: int
@@ -178,6 +190,7 @@ def boilerplate_spans(text: str, markers: dict[str, str]) -> list[tuple[int, int
     spans: list[tuple[int, int]] = []
     pos = 0
     in_block = False
+    prefixes = tuple(markers)
     for line in text.splitlines(keepends=True):
         start, end = pos, pos + len(line)
         pos = end
@@ -185,7 +198,8 @@ def boilerplate_spans(text: str, markers: dict[str, str]) -> list[tuple[int, int
         if not stripped:
             continue
         norm = normalize_arabic(stripped).lstrip("-•*·▪ ").strip()
-        scope = next((s for m, s in markers.items() if norm.startswith(m)), None)
+        scope = next((s for m, s in markers.items() if norm.startswith(m)), None) \
+            if norm.startswith(prefixes) else None  # most lines start with no marker
         if scope is not None:
             spans.append((start, end))
             in_block = scope == "block"

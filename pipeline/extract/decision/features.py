@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
+from pipeline.extract.decision.linear import SharedVocab
 from pipeline.extract.document import Sentence
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import Token, normalize_arabic, tokenize
@@ -62,12 +66,22 @@ class ArticleView:
     _cues: dict[int, SentenceCues] = field(default_factory=dict, compare=False, repr=False)
     _features: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     _index: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
+    _ids: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def features(self, i: int) -> list[str]:
         """``sentence_features`` of sentence ``i`` (computed once: the gate, candidates and detector share it)."""
+        return list(self._sentence_features(i))
+
+    def _sentence_features(self, i: int) -> tuple[str, ...]:
         if i not in self._features:
             self._features[i] = tuple(sentence_features(self.sentences[i], self.cues(i), i, len(self.sentences)))
-        return list(self._features[i])
+        return self._features[i]
+
+    def feature_ids(self, i: int, ids: SentenceIds) -> np.ndarray:
+        """The known ids of ``features(i)`` (found once for the gate, the candidates and the detector)."""
+        if i not in self._ids:
+            self._ids[i] = ids.of(self.sentences[i], self.cues(i), i, len(self.sentences))
+        return self._ids[i]
 
     def cues(self, i: int) -> SentenceCues:
         """Cue kinds and triggers of sentence ``i`` (lexicon lookups run only for sentences that need them)."""
@@ -93,6 +107,7 @@ class ArticleView:
         return self._index[start, end]
 
 
+@lru_cache(maxsize=65536)  # every sentence of every article is stemmed word by word; words recur
 def light_stem(word: str) -> str:
     """The word without a leading conjunction و/ف and article ال (one light stem per word)."""
     if len(word) > 3 and word[0] in "وف":
@@ -104,7 +119,12 @@ def light_stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Normalised, light-stemmed word tokens of ``text``."""
-    return [light_stem(t.text) for t in tokenize(normalize_arabic(text))]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:  # trigger and place texts recur from article to article
+    return tuple(light_stem(t.text) for t in tokenize(normalize_arabic(text)))
 
 
 def read_sentence(text: str, start: int, end: int, clause: Sentence | None = None) -> SentenceView:
@@ -116,7 +136,7 @@ def read_sentence(text: str, start: int, end: int, clause: Sentence | None = Non
         toks = tokenize(norm)
     else:
         norm, toks = clause.norm, clause.tokens
-    return SentenceView(start, end, tuple([light_stem(t.text) for t in toks]), tuple(toks),
+    return SentenceView(start, end, tuple(map(light_stem, [t.text for t in toks])), tuple(toks),
                         "«" in sentence or '"' in sentence, any(map(str.isdigit, norm)))
 
 
@@ -164,6 +184,52 @@ def sentence_features(sv: SentenceView, cues: SentenceCues, idx: int, n_sentence
     return feats
 
 
+class SentenceIds:
+    """``sentence_features`` as the ids a ``SharedVocab`` knows, without building most of the strings: each
+    word's own features (``w=``, ``suf3=``, ``frame=``) are looked up once and remembered by word (the same
+    words recur in every article; forgotten all at once when full); bigrams and the rest are looked up."""
+
+    def __init__(self, vocab: SharedVocab) -> None:
+        self.vocab = vocab
+        self._words: dict[str, tuple[int, ...]] = {}
+
+    def _word(self, w: str) -> tuple[int, ...]:
+        feats = [f"w={w}"]
+        if len(w) > 4:
+            feats.append(f"suf3={w[-3:]}")
+        if w in _FRAME_WORDS:
+            feats.append(f"frame={w}")
+        get = self.vocab.ids.get
+        found = tuple(i for i in map(get, feats) if i is not None)
+        if len(self._words) >= _WORDS_REMEMBERED:
+            self._words.clear()
+        self._words[w] = found
+        return found
+
+    def of(self, sv: SentenceView, cues: SentenceCues, idx: int, n_sentences: int) -> np.ndarray:
+        """The ids of ``sentence_features(sv, cues, idx, n_sentences)`` (each once or more; order aside)."""
+        toks = sv.words
+        remembered, get = self._words, self.vocab.ids.get
+        out: list[int] = []
+        for w in toks:
+            found = remembered.get(w)
+            out.extend(found if found is not None else self._word(w))
+        rest = [f"b={a}_{b}" for a, b in zip(toks, toks[1:], strict=False)] + _position(idx, n_sentences)
+        rest += [f"cue={kind}" for kind, _i in cues.cues]
+        rest += [f"trigtype={action}" for action, _i in cues.triggers]
+        rest.append(f"ntrig={min(len(cues.triggers), 3)}")
+        rest.append(f"len={min(len(toks) // 10, 5)}")
+        if sv.quoted:
+            rest.append("quote")
+        if sv.has_digits:
+            rest.append("digits")
+        out += [i for i in map(get, rest) if i is not None]
+        return np.array(out, dtype=np.int64)
+
+
+_WORDS_REMEMBERED = 200_000
+
+
 def detector_features(article: ArticleView, idx: int, rule_rows: list[tuple[str, str]]) -> list[str]:
     """Features of one sentence for the event detector: does it report an event of which action_type?
 
@@ -171,16 +237,80 @@ def detector_features(article: ArticleView, idx: int, rule_rows: list[tuple[str,
     coded from it (``rule_rows``: (action_type, modality) of its rows; the detector learns where they fall
     short), and character 4-grams of its light-stemmed words (verb forms and spellings the word bag splits).
     """
-    sv, title_words = article.sentences[idx], article.title_words
     feats = article.features(idx)
-    joined = " ".join(sv.words)
-    feats += [f"c4={joined[k:k + 4]}" for k in range(len(joined) - 3)]
+    joined = " ".join(article.sentences[idx].words)
+    feats += [f"{GRAM_PREFIX}{joined[k:k + 4]}" for k in range(len(joined) - 3)]
+    return feats + detector_own_features(article, idx, rule_rows)
+
+
+GRAM_PREFIX = "c4="
+
+
+def detector_own_features(article: ArticleView, idx: int, rule_rows: list[tuple[str, str]]) -> list[str]:
+    """The detector's features of sentence ``idx`` beyond its sentence features and 4-grams."""
+    sv, title_words = article.sentences[idx], article.title_words
+    feats = []
     if title_words:
         share = sum(w in title_words for w in sv.words) / max(len(sv.words), 1)
         feats.append(f"title_share={int(share * 4)}")
     feats += sorted({f"rulecand={a}" for a, _m in rule_rows}) or ["rulecand=none"]
     feats += sorted({f"rulemod={m}" for _a, m in rule_rows})
     return feats
+
+
+_DENSE_KEYS = 1 << 22
+
+
+class GramIds:
+    """The detector's character 4-gram features (``c4=abcd``) of a whole article found with numpy: each
+    character the vocabulary's grams use gets a small code, a gram the integer of its four codes, looked up
+    in the sorted integers of the known grams. The same ids as looking up each ``c4=`` string."""
+
+    def __init__(self, vocab: SharedVocab) -> None:
+        grams = {f[len(GRAM_PREFIX):]: i for f, i in vocab.ids.items()
+                 if f.startswith(GRAM_PREFIX) and len(f) == len(GRAM_PREFIX) + 4}
+        chars = sorted({c for g in grams for c in g})
+        self.base = len(chars) + 1  # code 0: a character no known gram has
+        top = max(map(ord, chars), default=0) + 1
+        self.table = np.zeros(top + 1, dtype=np.int64)  # table[top]: any character beyond the known ones
+        for code, c in enumerate(chars, start=1):
+            self.table[ord(c)] = code
+        self.top = top
+        keyed = sorted((self._key_of(g), i) for g, i in grams.items())
+        self.keys = np.array([k for k, _ in keyed], dtype=np.int64)
+        self.ids = np.array([i for _, i in keyed], dtype=np.int64)
+        self.dense: np.ndarray | None = None  # key -> id (-1: none) when the key space is small (<= 16 MB)
+        if self.base ** 4 <= _DENSE_KEYS:
+            self.dense = np.full(self.base ** 4, -1, dtype=np.int32)
+            self.dense[self.keys] = self.ids
+
+    def _key_of(self, gram: str) -> int:
+        key = 0
+        for c in gram:
+            key = key * self.base + int(self.table[ord(c)])
+        return key
+
+    def article_ids(self, article: ArticleView) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence index, gram id) of every known 4-gram of every sentence's joined words, in order."""
+        empty = np.zeros(0, dtype=np.int64)
+        if not len(self.keys) or not article.sentences or self.base ** 4 >= 2 ** 62:
+            return empty, empty
+        joined = [" ".join(sv.words) for sv in article.sentences]
+        starts = np.cumsum([0] + [len(j) + 3 for j in joined[:-1]])
+        text = "\0\0\0".join(joined)  # three unknown characters: no gram spans two sentences
+        points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+        if len(points) < 4:
+            return empty, empty
+        codes = self.table[np.minimum(points, self.top)]
+        a, b, c, d = codes[:-3], codes[1:-2], codes[2:-1], codes[3:]
+        keys = ((a * self.base + b) * self.base + c) * self.base + d
+        if self.dense is not None:  # a key with an unknown character (code 0) is no known gram's: -1
+            found = self.dense[keys]
+            hit = np.flatnonzero(found >= 0)
+            return np.searchsorted(starts, hit, side="right") - 1, found[hit].astype(np.int64)
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        hit = np.flatnonzero((self.keys[at] == keys) & (a > 0) & (b > 0) & (c > 0) & (d > 0))
+        return np.searchsorted(starts, hit, side="right") - 1, self.ids[at[hit]]
 
 
 def _trigger_window(sentence_words: list[str], trigger_words: list[str]) -> list[str]:
@@ -210,22 +340,41 @@ class Neighbours:
 def candidate_features(row: dict[str, Any], article: ArticleView, *, reread: bool,
                        neighbours: Neighbours) -> list[str]:
     """Features of one candidate event row (as the rules coded it) in its article."""
+    return [*candidate_sentence_features(row, article),
+            *candidate_own_features(row, article, reread=reread, neighbours=neighbours)]
+
+
+def candidate_sentence_features(row: dict[str, Any], article: ArticleView) -> tuple[str, ...]:
+    """The sentence features of the candidate's sentence (of its evidence alone when no sentence holds it)."""
+    idx = article.sentence_index(row["char_start"], row["char_end"])
+    if idx >= 0:
+        return article._sentence_features(idx)
+    return tuple(sentence_features(_own_sentence(row), SentenceCues((), ()), 0, len(article.sentences)))
+
+
+def _own_sentence(row: dict[str, Any]) -> SentenceView:
+    return SentenceView(row["char_start"], row["char_end"], tuple(words(row["evidence"])), (), False, False)
+
+
+def candidate_own_features(row: dict[str, Any], article: ArticleView, *, reread: bool,
+                           neighbours: Neighbours, title_words: bool = True) -> list[str]:
+    """The candidate's features beyond its sentence's: its arguments, trigger window and neighbours, and
+    (unless ``title_words`` is False) the headline's words, the same for every candidate of the article
+    (``title_features``)."""
     idx = article.sentence_index(row["char_start"], row["char_end"])
     if idx >= 0:
         sv, cues = article.sentences[idx], article.cues(idx)
     else:
-        sv = SentenceView(row["char_start"], row["char_end"], tuple(words(row["evidence"])), (), False, False)
-        cues = SentenceCues((), ())
+        sv, cues = _own_sentence(row), SentenceCues((), ())
     action = row["action_type"]
     toks = list(sv.words)
-    feats = article.features(idx) if idx >= 0 else sentence_features(sv, cues, 0, len(article.sentences))
-    feats += [f"act={action}", f"mod={row['modality']}", f"prec={row['date_precision']}",
-              f"a1type={row.get('actor1_type') or 'none'}", f"a1type_act={row.get('actor1_type')}_{action}",
-              "reread" if reread else "article_pass", f"same_sentence={min(neighbours.same_sentence, 3)}",
-              f"in_article={min(neighbours.in_article, 6)}",
-              f"type_before={min(neighbours.same_type_before, 2)}", f"type_after={min(neighbours.same_type_after, 2)}",
-              f"place_before={neighbours.same_place_before}",
-              f"conf={int(float(row.get('confidence') or 0) * 5)}"]
+    feats = [f"act={action}", f"mod={row['modality']}", f"prec={row['date_precision']}",
+             f"a1type={row.get('actor1_type') or 'none'}", f"a1type_act={row.get('actor1_type')}_{action}",
+             "reread" if reread else "article_pass", f"same_sentence={min(neighbours.same_sentence, 3)}",
+             f"in_article={min(neighbours.in_article, 6)}",
+             f"type_before={min(neighbours.same_type_before, 2)}", f"type_after={min(neighbours.same_type_after, 2)}",
+             f"place_before={neighbours.same_place_before}",
+             f"conf={int(float(row.get('confidence') or 0) * 5)}"]
     trig = words(row.get("trigger_text") or "")
     feats += [f"{f}|{action}" for f in _trigger_window(toks, trig)]
     feats += _trigger_window(toks, trig)
@@ -244,5 +393,11 @@ def candidate_features(row: dict[str, Any], article: ArticleView, *, reread: boo
     if article.title_words:
         share = sum(w in article.title_words for w in toks) / max(len(toks), 1)
         feats.append(f"title_share={int(share * 4)}")
-        feats += [f"tw={w}" for w in sorted(article.title_words)]
+        if title_words:
+            feats += title_features(article)
     return feats
+
+
+def title_features(article: ArticleView) -> list[str]:
+    """The headline's words as candidate features (none without a headline)."""
+    return [f"tw={w}" for w in sorted(article.title_words)]

@@ -23,14 +23,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from pipeline.extract.candidate import event_id
 from pipeline.extract.decision.evidence import anchor
 from pipeline.extract.decision.features import (
     ArticleView,
     Neighbours,
     candidate_features,
+    candidate_own_features,
+    candidate_sentence_features,
     detector_features,
+    detector_own_features,
     read_article,
+    title_features,
 )
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.places import split_by_place
@@ -64,14 +70,22 @@ def article_view(text: str, title: str | None, lexicons: Lexicons,
 def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date,
                       reread: Reread, keep_sentence: Callable[[int], bool]) -> list[Scored]:
     """The asserted rows of the article pass plus rows re-read from the uncovered sentences it keeps."""
+    return [Scored(r, rr, candidate_features(r, article, reread=rr, neighbours=nb))
+            for r, rr, nb in gather_rows(rows, article, published=published, reread=reread,
+                                         keep_sentence=keep_sentence)]
+
+
+def gather_rows(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date, reread: Reread,
+                keep_sentence: Callable[[int], bool]) -> list[tuple[dict[str, Any], bool, Neighbours]]:
+    """``gather_candidates`` before the features: (row, re-read?, neighbours) of each candidate."""
     asserted = [r for r in rows if r["modality"] == "asserted"]
-    covered = {article.sentence_index(r["char_start"], r["char_end"]) for r in rows}
     country = Counter(r["country_code"] for r in rows if r.get("country_code")).most_common(1)
     article_country = country[0][0] if country else None
     found: list[tuple[dict[str, Any], bool]] = [(r, False) for r in asserted]
-    for i, sv in enumerate(article.sentences):
-        if i in covered or not article.cues(i).triggers or not keep_sentence(i):
-            continue  # the rules code nothing from a sentence without a trigger
+    for i in rereadable(rows, article):
+        if not keep_sentence(i):
+            continue
+        sv = article.sentences[i]
         s = sv.start
         for r in reread(article.text[sv.start:sv.end], published, article_country):
             if r["modality"] != "asserted":
@@ -79,8 +93,14 @@ def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, publi
             r = dict(r, char_start=r["char_start"] + s, char_end=r["char_end"] + s)
             r["evidence"] = article.text[r["char_start"]:r["char_end"]]
             found.append((r, True))
-    return [Scored(r, rr, candidate_features(r, article, reread=rr, neighbours=neighbours(r, found, article)))
-            for r, rr in found]
+    return [(r, rr, neighbours(r, found, article)) for r, rr in found]
+
+
+def rereadable(rows: list[dict[str, Any]], article: ArticleView) -> list[int]:
+    """Sentences the rules coded no row from that have a trigger: the sentence gate decides which are re-read
+    (the rules code nothing from a sentence without a trigger)."""
+    covered = {article.sentence_index(r["char_start"], r["char_end"]) for r in rows}
+    return [i for i in range(len(article.sentences)) if i not in covered and article.cues(i).triggers]
 
 
 def neighbours(row: dict[str, Any], found: list[tuple[dict[str, Any], bool]], article: ArticleView) -> Neighbours:
@@ -98,6 +118,58 @@ def sentence_gate(model: DecisionModel, article: ArticleView) -> Callable[[int],
         return model.sentence.proba(article.features(i))["yes"] >= model.reread_threshold
 
     return keep
+
+
+# Slots of the decision model's linear models in ``DecisionModel.vocab``.
+SENTENCE, EVENT, TYPES, DETECTOR = range(4)
+
+
+def _pairs(parts: list[list[np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(example, feature id) pairs of examples given as lists of id arrays."""
+    lengths = [sum(len(p) for p in example) for example in parts]
+    ids = [p for example in parts for p in example]
+    return (np.repeat(np.arange(len(parts), dtype=np.int64), lengths),
+            np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64))
+
+
+def gated(model: DecisionModel, article: ArticleView, sentences: list[int]) -> set[int]:
+    """Which of ``sentences`` the sentence gate keeps (``sentence_gate``, scored in one batch)."""
+    if not sentences:
+        return set()
+    examples, ids = _pairs([[article.feature_ids(i, model.sentence_ids)] for i in sentences])
+    probs = model.vocab.proba(SENTENCE, examples, ids, len(sentences))
+    return {i for i, p in zip(sentences, probs, strict=True) if p["yes"] >= model.reread_threshold}
+
+
+def candidate_probs(model: DecisionModel, article: ArticleView,
+                    found: list[tuple[dict[str, Any], bool, Neighbours]]
+                    ) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """The event and type models' probabilities of each candidate (``candidate_features``, looked up once for
+    both and, for its sentence's part, once per sentence)."""
+    vocab = model.vocab
+    title = vocab.lookup(title_features(article))
+    parts = []
+    for r, rr, nb in found:
+        idx = article.sentence_index(r["char_start"], r["char_end"])
+        own = vocab.lookup(candidate_own_features(r, article, reread=rr, neighbours=nb, title_words=False))
+        parts.append([article.feature_ids(idx, model.sentence_ids) if idx >= 0
+                      else vocab.lookup(candidate_sentence_features(r, article)), own, title])
+    examples, ids = _pairs(parts)
+    return (vocab.proba(EVENT, examples, ids, len(found)), vocab.proba(TYPES, examples, ids, len(found)))
+
+
+def detector_probs(model: DecisionModel, article: ArticleView, rows: list[dict[str, Any]]) -> list[dict[str, float]]:
+    """``model.detector.proba_many(detector_inputs(article, rows))``, each sentence's features looked up once
+    and the 4-grams of the whole article at once."""
+    vocab = model.vocab
+    per_sentence = sentence_rule_rows(article, rows)
+    parts = [[article.feature_ids(i, model.sentence_ids),
+              vocab.lookup(detector_own_features(article, i, per_sentence[i]))]
+             for i in range(len(article.sentences))]
+    examples, ids = _pairs(parts)
+    gram_examples, gram_ids = model.grams.article_ids(article)
+    return vocab.proba(DETECTOR, np.concatenate([examples, gram_examples]), np.concatenate([ids, gram_ids]),
+                       len(parts))
 
 
 def sentence_rule_rows(article: ArticleView, rows: list[dict[str, Any]]) -> list[list[tuple[str, str]]]:
@@ -160,18 +232,16 @@ class DecisionLayer:
         """``clauses``: the article pass's sentences (``ArticleDoc.sentences``), read instead of re-tokenising."""
         article = article_view(text, title, self.lexicons, clauses)
         others = [r for r in rows if r["modality"] != "asserted"]
-        scored = gather_candidates(rows, article, published=published, reread=self.reread,
-                                   keep_sentence=sentence_gate(self.model, article))
+        keep = gated(self.model, article, rereadable(rows, article))
+        found = gather_rows(rows, article, published=published, reread=self.reread, keep_sentence=keep.__contains__)
         kept: dict[tuple[int, str, str | None], dict[str, Any]] = {}
-        examples = [c.features for c in scored]
-        for c, event, types in zip(scored, self.model.event.proba_many(examples),
-                                   self.model.types.proba_many(examples), strict=True):
+        for (r, _rr, _nb), event, types in zip(found, *candidate_probs(self.model, article, found), strict=True):
             p_event = event["yes"]
             action = max(types, key=types.__getitem__)
             conf = self.model.confidence(p_event, types[action])
             if conf < self.model.keep_threshold:
                 continue
-            row = dict(retype(c.row, action, article_id), article_id=article_id, confidence=round(conf, 4))
+            row = dict(retype(r, action, article_id), article_id=article_id, confidence=round(conf, 4))
             key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
             if key not in kept or kept[key]["confidence"] < row["confidence"]:
                 kept[key] = row
@@ -181,7 +251,7 @@ class DecisionLayer:
             decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
         probs: list[dict[str, float]] | None = None
         if decided and (propose is not None or self.model.anchor is not None):
-            probs = self.model.detector.proba_many(detector_inputs(article, rows))
+            probs = detector_probs(self.model, article, rows)
         if propose is not None and probs is not None:
             decided += self.detected(article, probs, decided, propose, article_id)
         if self.model.anchor is not None and probs is not None:

@@ -17,7 +17,8 @@ import numpy as np
 
 from pipeline.errors import InputFormatError
 from pipeline.extract.decision.evidence import AnchorModels
-from pipeline.extract.decision.linear import LinearModel, logit, sigmoid
+from pipeline.extract.decision.features import GramIds, SentenceIds
+from pipeline.extract.decision.linear import LinearModel, SharedVocab, logit, sigmoid
 
 MODEL_FORMAT = 2
 _DECIMALS = 5
@@ -56,6 +57,33 @@ class DecisionModel:
     card: dict[str, Any] = field(default_factory=dict)
     final_calibration: tuple[tuple[float, float], ...] = ()
     anchor: AnchorModels | None = None
+
+    @property
+    def vocab(self) -> SharedVocab:
+        """The four models' vocabularies behind one lookup (slots in ``_MODELS`` order), built on first use."""
+        return self._scorers()[0]
+
+    @property
+    def sentence_ids(self) -> SentenceIds:
+        """Sentence features as ``vocab`` ids (pipeline.extract.decision.features.SentenceIds)."""
+        return self._scorers()[1]
+
+    @property
+    def grams(self) -> GramIds:
+        """The detector's 4-gram features as integers (pipeline.extract.decision.features.GramIds)."""
+        return self._scorers()[2]
+
+    def _scorers(self) -> tuple[SharedVocab, SentenceIds, GramIds]:
+        """Built once per model object and kept beside it (not in its fields: a model is still rebuilt from
+        its ``__dict__`` or ``dataclasses.replace``)."""
+        found = _SCORERS.get(id(self))
+        if found is None or found[0] is not self:
+            vocab = SharedVocab([getattr(self, name) for name in _MODELS])
+            found = (self, vocab, SentenceIds(vocab), GramIds(vocab))
+            if len(_SCORERS) >= _SCORERS_KEPT:
+                _SCORERS.clear()
+            _SCORERS[id(self)] = found
+        return found[1], found[2], found[3]
 
     def confidence(self, p_event: float, p_type: float) -> float:
         a, b = self.calibration
@@ -107,6 +135,10 @@ class DecisionModel:
                    card=doc.get("card", {}),
                    final_calibration=tuple(tuple(k) for k in doc.get("final_calibration", [])), anchor=anchor,
                    **models)
+
+
+_SCORERS: dict[int, tuple[DecisionModel, SharedVocab, SentenceIds, GramIds]] = {}  # id(model) -> its scorers
+_SCORERS_KEPT = 8
 
 
 def _dump(m: LinearModel) -> dict[str, Any]:
