@@ -196,9 +196,7 @@ def _final_table(final: dict[str, Any]) -> list[str]:
                      f"{a['precision']:.3f}, R {b['recall']:.3f} -> {a['recall']:.3f}), rows {b['rows']} -> "
                      f"{a['rows']}, events per negative article {b['events_per_negative_article']:.3f} -> "
                      f"{a['events_per_negative_article']:.3f}; merge threshold {step['merge_threshold']} "
-                     f"({step['merge_examples']} rows with a same-type sibling), move threshold "
-                     f"{step['move_threshold']} ({step['move_positives']} of {step['move_examples']} targets right; "
-                     "2.0: off); the figures above are after it")
+                     f"({step['merge_examples']} rows with a same-type sibling); the figures above are after it")
     e = final["errors"]
     lines.append("- gold events missed: " + ", ".join(f"{k.replace('_', ' ')} {e['missed'][k]}" for k in FN_CAUSES))
     lines.append("- rows matching nothing: " + ", ".join(f"{k.replace('_', ' ')} {e['spurious'][k]}"
