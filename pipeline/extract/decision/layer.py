@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.extract.candidate import event_id
+from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.decision.evidence import anchor
 from pipeline.extract.decision.features import (
     ArticleView,
@@ -174,7 +175,7 @@ class DecisionLayer:
             key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
             if key not in kept or kept[key]["confidence"] < row["confidence"]:
                 kept[key] = row
-        decided = list(kept.values())
+        decided = date_rereads(list(kept.values()), rows)
         if self.split_places:
             spans = [(sv.start, sv.end) for sv in article.sentences]
             decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
