@@ -1,22 +1,23 @@
-"""The evidence step of the decision layer: merging rows of one incident, moving a row to the sentence that
-carries its incident, its training (cross-fitted) and its place in the model file and the layer."""
+"""The evidence step of the decision layer: merging rows of one incident, its training (cross-fitted) and its
+place in the model file and the layer."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from pipeline.errors import InputFormatError
 from pipeline.extract.decision.evidence import (
     AnchorModels,
     HeldArticle,
-    Votes,
     anchor,
     apply_votes,
     merge_features,
-    move_targets,
     train_anchor,
 )
 from pipeline.extract.decision.layer import DecisionLayer, article_view
@@ -80,40 +81,20 @@ def test_merge_features_only_for_rows_with_a_sibling_of_their_type(view):
 
 def test_merge_drops_the_lead_that_restates_a_body_row(view):
     lead, body = lead_row(), body_row()
-    models = AnchorModels(one_feature("lead", -4.0), 0.3, None, 2.0)
-    out = anchor([lead, body], view, DETECTOR, models, "a")
+    models = AnchorModels(one_feature("lead", -4.0), 0.3)
+    out = anchor([lead, body], view, DETECTOR, models)
     assert [r["char_start"] for r in out] == [B0]
     # a lead alone is no duplicate: the merge never votes on it
-    assert anchor([lead], view, DETECTOR, models, "a") == [lead]
+    assert anchor([lead], view, DETECTOR, models) == [lead]
     # merge off (no model): nothing changes
-    assert anchor([lead, body], view, DETECTOR, AnchorModels(None, 0.3, None, 2.0), "a") == [lead, body]
+    assert anchor([lead, body], view, DETECTOR, AnchorModels(None, 0.3)) == [lead, body]
 
 
-def test_move_takes_the_sentence_that_carries_the_incident(view):
-    lead = lead_row()
-    # its own sentence holds a row of its type; the last sentence has no trigger
-    assert move_targets(lead, [lead], view) == [1]
-    assert move_targets(lead, [lead, body_row()], view) == []
-    models = AnchorModels(None, 0.0, one_feature("to=1", 4.0), 0.6)
-    (out,) = anchor([lead], view, DETECTOR, models, "a")
-    assert (out["char_start"], out["char_end"]) == (B0, B0 + len(BODY))
-    assert out["evidence"] == BODY and TEXT[out["char_start"]:out["char_end"]] == out["evidence"]
-    assert out["event_id"] != lead["event_id"] and out["location_text"] == lead["location_text"]
-    # below the threshold the row stays
-    assert anchor([lead], view, DETECTOR, AnchorModels(None, 0.0, one_feature("to=1", 4.0), 0.99), "a") == [lead]
-
-
-def test_a_sentence_takes_one_moved_row_per_type():
-    lead, other = lead_row(), dict(lead_row(), location_text="بعقوبة")
-    v = Votes([None, None], [(0.9, 1), (0.8, 1)])
-
-    class _View:
-        text = TEXT
-        sentences = (type("S", (), {"start": 0, "end": len(LEAD)}), type("S", (), {"start": B0, "end": T0 - 1}))
-
-    out = apply_votes([lead, other], v, _View(), "a", 0.0, 0.5)  # type: ignore[arg-type]
-    assert sorted(r["char_start"] for r in out) == [0, B0]
-    assert next(r for r in out if r["char_start"] == B0)["location_text"] == "محافظة ديالى"  # the likelier
+def test_apply_votes_keeps_rows_without_a_vote_or_reaching_the_threshold():
+    lead, body, other = lead_row(), body_row(), dict(lead_row(), location_text="بعقوبة")
+    out = apply_votes([body, lead, other], [0.2, None, 0.5], 0.3)
+    assert [(r["char_start"], r["location_text"]) for r in out] == [(0, "بعقوبة"), (0, "محافظة ديالى")]
+    assert apply_votes([lead, body], [0.29, 0.3], 0.3) == [body]
 
 
 def test_train_anchor_learns_to_merge_restated_leads_cross_fitted(engine):
@@ -141,15 +122,24 @@ def test_model_file_keeps_the_step(tmp_path: Path):
     from tests.test_extract_decision import model
 
     base = model("lead")
-    step = AnchorModels(one_feature("lead", -4.0), 0.3, None, 2.0)
+    step = AnchorModels(one_feature("lead", -4.0), 0.3)
     m = DecisionModel(**{**base.__dict__, "anchor": step})
     m.save(tmp_path / "m.json.gz")
     loaded = DecisionModel.load(tmp_path / "m.json.gz")
-    assert loaded.anchor is not None and loaded.anchor.move is None
-    assert (loaded.anchor.merge_threshold, loaded.anchor.move_threshold) == (0.3, 2.0)
+    assert loaded.anchor is not None and loaded.anchor.merge_threshold == 0.3
     assert loaded.anchor.merge.proba(["lead"])["yes"] == pytest.approx(step.merge.proba(["lead"])["yes"])
     base.save(tmp_path / "n.json.gz")
     assert DecisionModel.load(tmp_path / "n.json.gz").anchor is None
+    # a file from before the move model was removed: loads when the move was off, is refused when it was on
+    doc = json.loads(gzip.decompress((tmp_path / "m.json.gz").read_bytes()))
+    for move, ok in ((None, True), ({"classes": ["no", "yes"], "features": [], "weights": [], "bias": [0, 0]}, False)):
+        doc["anchor"].update(move=move, move_threshold=0.5)
+        (tmp_path / "old.json.gz").write_bytes(gzip.compress(json.dumps(doc).encode()))
+        if ok:
+            assert DecisionModel.load(tmp_path / "old.json.gz").anchor.merge_threshold == 0.3
+        else:
+            with pytest.raises(InputFormatError, match="move model"):
+                DecisionModel.load(tmp_path / "old.json.gz")
 
 
 def test_the_layer_applies_the_step(engine):
@@ -167,7 +157,7 @@ def test_the_layer_applies_the_step(engine):
     layer = DecisionLayer(m, no_reread, engine.lex, split_places=False)
     kept = layer(rows, article_id="a", text=TEXT, title=None, published=dt.date(2025, 3, 3))
     assert [r["char_start"] for r in kept] == [0, B0]
-    merged = DecisionModel(**{**m.__dict__, "anchor": AnchorModels(one_feature("lead", -4.0), 0.3, None, 2.0)})
+    merged = DecisionModel(**{**m.__dict__, "anchor": AnchorModels(one_feature("lead", -4.0), 0.3)})
     kept = DecisionLayer(merged, no_reread, engine.lex, split_places=False)(
         rows, article_id="a", text=TEXT, title=None, published=dt.date(2025, 3, 3))
     assert [r["char_start"] for r in kept] == [B0]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.extract.dates import earlier_report, earliest_stated, find_dates, reported_on
+from pipeline.extract.dates import earlier_report, earliest_stated, event_day, find_dates, reported_on
 from pipeline.extract.text import normalize_arabic
 
 PUB = dt.date(2025, 3, 7)  # a Friday
@@ -70,6 +70,20 @@ def test_announcement_day_dates_an_event_with_none_of_its_own():
     assert reported_on([said], PUB).date == dt.date(2025, 3, 6)
     (future,) = _dates("يعلن الوزير الخميس المقبل خطته", dt.date(2025, 3, 3))
     assert reported_on([future], dt.date(2025, 3, 3)) is None
+
+
+def test_event_day_chain_stated_announced_continued_published():
+    """One chain dates the rules' sentences and the detector's rows alike."""
+    found = _dates("اشتبك المتظاهرون مع الشرطة أمس احتجاجا على مداهمة الأسبوع الماضي")
+    (said,) = _dates("أعلن الجيش مساء أمس الخميس انسحاب وحداته")
+    day = event_day(found, [said], PUB, (dt.date(2025, 3, 1), "day"))
+    assert (day.date, day.precision, day.how, day.mention.kind) == (dt.date(2025, 3, 6), "day", "stated", "yesterday")
+    day = event_day([], [said], PUB, (dt.date(2025, 3, 1), "day"))
+    assert (day.date, day.how, day.mention) == (dt.date(2025, 3, 6), "announced", said)
+    day = event_day(_dates("يعلن الوزير الخميس المقبل خطته"), [], PUB, (dt.date(2025, 3, 1), "day"))
+    assert (day.date, day.precision, day.how, day.mention) == (dt.date(2025, 3, 1), "day", "continued", None)
+    day = event_day([], [], PUB)
+    assert (day.date, day.precision, day.how, day.from_text) == (PUB, "month", "published", False)
 
 
 def test_engine_dates_an_announced_withdrawal_by_the_announcement(engine):

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline import schema
 from pipeline.extract.decision import DetectedRows, reread_components, rule_reread
+from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.decision.layer import DecisionLayer, article_view, detections, detector_inputs
 from pipeline.extract.decision.linear import LinearModel, fit
 from pipeline.extract.decision.model import DecisionModel
@@ -80,6 +81,35 @@ def test_detector_proposes_a_row_for_a_sentence_without_trigger(engine):
     coded = {f.name: f.allowed for f in schema.TABLE_FIELDS["events"] if f.allowed}
     assert [(k, r[k]) for k, allowed in coded.items() if r.get(k) is not None and r[k] not in allowed] == []
     assert any(x["action_type"] == "attack" and x["char_start"] == 0 for x in rows)  # the rules' event stays
+
+
+@pytest.mark.parametrize("sentence,date,text", [
+    # the day, not the first of last month (a coarse period of a recalled event, rule D4)
+    ("وخرج أمس آلاف المواطنين إلى شوارع مدينة الموصل رافعين لافتات تطالب بإلغاء قرارات الشهر الماضي، وأصيب اثنان "
+     "منهم.", dt.date(2025, 3, 2), "أمس"),
+    # no date of its own: the day of the announcement
+    ("وأعلنت الشرطة أمس أن آلاف المواطنين خرجوا إلى شوارع مدينة الموصل رافعين لافتات، وأصيب اثنان منهم.",
+     dt.date(2025, 3, 2), "أمس"),
+])
+def test_a_detected_row_is_dated_by_the_rules_date_chain(engine, sentence, date, text):
+    rows = layer_rows(engine, model(voting("w=شوارع", "protest")), f"{LEAD}\n{sentence}")
+    (r,) = [r for r in rows if r["action_type"] == "protest"]
+    assert (r["event_date"], r["date_precision"], r["date_text"]) == (date, "day", text)
+
+
+def test_a_reread_row_without_a_date_takes_the_nearest_event_dated_from_the_text():
+    def row(start: int, date: dt.date, text: str | None, trigger: str | None = "قصف") -> dict:
+        return {"char_start": start, "char_end": start + 10, "event_date": date, "date_text": text,
+                "date_precision": "day" if text else "month", "trigger_text": trigger}
+
+    lead = row(0, dt.date(2025, 3, 2), "أمس")
+    undated_pass = row(20, PUBLISHED, None)  # the article pass found no date: it stays
+    reread = row(40, PUBLISHED, None)
+    detected = row(60, PUBLISHED, None, trigger=None)  # dated by ``DetectedRows`` itself
+    out = date_rereads([lead, undated_pass, reread, detected], [lead, undated_pass])
+    assert out[:2] == [lead, undated_pass] and out[3] == detected
+    assert (out[2]["event_date"], out[2]["date_precision"]) == (dt.date(2025, 3, 2), "day")
+    assert date_rereads([reread], []) == [reread]  # no event dated from the text: the publication date stays
 
 
 def test_negative_sentences_and_covered_types_get_no_detected_row(engine):

@@ -218,6 +218,41 @@ def reported_on(reporting: list[DateMention], published: dt.date) -> DateMention
     return min(days, key=lambda d: d.date) if days else None
 
 
+@dataclass(frozen=True)
+class EventDay:
+    """An event's date and how it was found: ``stated`` (the sentence's own date, ``mention``), ``announced``
+    (the day of the sentence's announcement, ``mention``), ``continued`` (the date of the event the sentence
+    continues) or ``published`` (the publication date; precision "month": the text gives no day)."""
+
+    date: dt.date
+    precision: str
+    how: str
+    mention: DateMention | None = None
+
+    @property
+    def from_text(self) -> bool:
+        """The date was read from the text (this sentence's or the continued event's), not assumed."""
+        return self.how != "published"
+
+
+def event_day(event_dates: list[DateMention], report_dates: list[DateMention], published: dt.date,
+              continued: tuple[dt.date, str] | None = None) -> EventDay:
+    """The date of a sentence's event (rules D4, D5): the earliest usable stated date (``earliest_stated``: no
+    future date, no date weeks older than the sentence's latest, «الأسبوع الماضي» only when nothing finer); else
+    the day the sentence's announcement was made (``reported_on``: «أعلن الجيش مساء أمس انسحاب ...»); else
+    ``continued``, the (date, precision) of the event the sentence continues; else the publication date.
+    ``event_dates``: the sentence's dates that are not the date of a report; ``report_dates``: those that are."""
+    stated = earliest_stated(event_dates)
+    if stated is not None:
+        return EventDay(stated.date, stated.precision, "stated", stated)
+    announced = reported_on(report_dates, published)
+    if announced is not None:
+        return EventDay(announced.date, "day", "announced", announced)
+    if continued is not None:
+        return EventDay(continued[0], continued[1], "continued")
+    return EventDay(published, "month", "published")
+
+
 def earlier_report(current: dt.date, stated: bool, mentions: list[DateMention]) -> DateMention | None:
     """The day an elaborating sentence gives an event already coded on ``current``: taken when the event had no
     stated date, or when it is an earlier report of the same event (rule D5, within ``SOURCES_DISAGREE_DAYS``);

@@ -87,6 +87,13 @@ def match_events(pred: list[dict[str, Any]], gold: list[dict[str, Any]],
     return pairs
 
 
+def prf(n_pred: int, n_gold: int, matched: int) -> dict[str, float]:
+    """Precision, recall and F1 (rounded to 4 places) of ``matched`` pairs among ``n_pred`` predictions and
+    ``n_gold`` gold events; 0 where a count is 0."""
+    p, r = matched / max(n_pred, 1), matched / max(n_gold, 1)
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4)}
+
+
 def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[str, str],
           aliases: AliasTable | None = None) -> dict[str, Any]:
     aliases = aliases or AliasTable.load()
@@ -119,12 +126,8 @@ def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[st
 
     def block(gold_n: int, pred_n: int, matched: list[tuple[dict, dict]]) -> dict[str, Any]:
         tp = len(matched)
-        p = tp / pred_n if pred_n else 0.0
-        r = tp / gold_n if gold_n else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
         acc = {f: (sum(field_ok(g, pr, f) for g, pr in matched) / tp if tp else None) for f in FIELDS}
-        return {"gold": gold_n, "predicted": pred_n, "matched": tp, "precision": round(p, 4),
-                "recall": round(r, 4), "f1": round(f1, 4),
+        return {"gold": gold_n, "predicted": pred_n, "matched": tp, **prf(pred_n, gold_n, tp),
                 "accuracy": {k: (round(v, 4) if v is not None else None) for k, v in acc.items()}}
 
     by_type: dict[str, Any] = {}

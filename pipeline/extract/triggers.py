@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 from pipeline.extract.candidate import (
@@ -140,19 +139,6 @@ def is_reporting_date(d: DateMention, toks: list[Token], reporting: list[int]) -
             if not any(w in ("ان", "بان", "انه", "انها") for w in between) and len(between) <= 8:
                 return True
     return False
-
-
-def event_date(ctx: ArticleContext, dates: list[DateMention], events: list[Candidate], norm: str,
-               *, separate: bool) -> tuple[dt.date, str, str | None, bool]:
-    """Earliest stated date (rule D5); else the anchor event's date (D4); else the publication date."""
-    usable = [d for d in dates if not d.future]
-    if usable:
-        d = min(usable, key=lambda x: x.date)
-        return d.date, d.precision, norm[d.start:d.end], True
-    anchor = next((c for c in reversed(events) if c.date_from_cue), None)
-    if anchor is not None and not separate:
-        return anchor.date, anchor.date_precision, anchor.date_text, True
-    return ctx.published, "month", None, False
 
 
 def set_start_date(ctx: ArticleContext, event: Candidate, norm: str, toks: list[Token],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from pipeline.extract.components.frame import Frame
-from pipeline.extract.dates import earliest_stated, reported_on
+from pipeline.extract.dates import event_day
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
@@ -30,33 +30,25 @@ class TollAndFlags:
 
 @dataclass(frozen=True)
 class EventDate:
-    """Earliest stated date (rule D5, dates weeks older than the sentence's latest one and «الأسبوع الماضي» left
-    out); else the day the sentence's announcement was made («أعلن الجيش مساء أمس انسحاب ...», «وأعلنت الوزارة،
-    صباح اليوم، إيقاف 12 شخصاً»); else the date of the event the sentence continues (D4); else the publication
-    date. A separate incident («آخر», a «separate» cue) does not take an earlier event's date."""
+    """The sentence's event date by ``dates.event_day``: its earliest stated date, else the day of its
+    announcement («أعلن الجيش مساء أمس انسحاب ...», «وأعلنت الوزارة، صباح اليوم، إيقاف 12 شخصاً»), else the date
+    of the event it continues (D4: the latest earlier candidate dated from the text), else the publication date.
+    A separate incident («آخر», a «separate» cue) does not take an earlier event's date."""
 
     name: ClassVar[str] = "date"
 
     def __call__(self, doc: ArticleDoc, frame: Frame) -> None:
         s, r = frame.sentence, frame.reading
         separate = frame.another is not None or any(k == "separate" for k, _f, _l in s.cues)
-        stated = earliest_stated(r.event_dates)
-        if stated is not None:
-            frame.date, frame.date_precision = stated.date, stated.precision
-            frame.date_text, frame.date_from_cue = s.norm[stated.start:stated.end], True
-            return
         reporting = [f for k, f, _l in s.cues if k == "reporting"]
-        announced = reported_on([d for d in r.dates if is_reporting_date(d, s.tokens, reporting)], doc.ctx.published)
-        if announced is not None:
-            frame.date, frame.date_precision = announced.date, "day"
-            frame.date_text, frame.date_from_cue = s.norm[announced.start:announced.end], True
-            return
-        anchor = next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
-        if anchor is not None and not separate:
-            frame.date, frame.date_precision = anchor.date, anchor.date_precision
-            frame.date_text, frame.date_from_cue = anchor.date_text, True
-            return
-        frame.date, frame.date_precision, frame.date_text, frame.date_from_cue = doc.ctx.published, "month", None, False
+        anchor = None if separate else next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
+        day = event_day(r.event_dates, [d for d in r.dates if is_reporting_date(d, s.tokens, reporting)],
+                        doc.ctx.published, None if anchor is None else (anchor.date, anchor.date_precision))
+        frame.date, frame.date_precision, frame.date_from_cue = day.date, day.precision, day.from_text
+        if day.mention is not None:
+            frame.date_text = s.norm[day.mention.start:day.mention.end]
+        else:
+            frame.date_text = anchor.date_text if anchor is not None and day.how == "continued" else None
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 The detector gives a sentence and an action_type; the arguments come from the rule engine's own readers over
 the sentence's clauses (already tokenised, with their cues and actors, by the article pass): the first actor
-named, the earliest stated date (else the date of the article's nearest kept event before it, else of its
-first: out of fold that raised the detected rows' date accuracy 0.806 -> 0.903), the toll, and the most
-specific plausible place the gazetteer finds in the sentence, else the place of the article's nearest kept
-event before it (else its first). The row itself is made by the rules' ``event_row``.
+named, the date by the rules' own chain (``dates.event_day``: the earliest usable stated date, else the day of
+the announcement, else the date of the article's nearest kept event before it dated from the text, else of its
+first, else the publication date), the toll, and the most specific plausible place the gazetteer finds in the
+sentence, else the place of the article's nearest kept event before it (else its first). The row itself is made
+by the rules' ``event_row``. ``date_rereads`` dates the rows the layer re-read from a sentence alone the same way.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from typing import Any
 
 from pipeline.extract.candidate import Candidate
 from pipeline.extract.components.rows import event_row
-from pipeline.extract.dates import find_dates
+from pipeline.extract.dates import EventDay, event_day, find_dates
 from pipeline.extract.document import ArticleDoc, Sentence
 from pipeline.extract.lexicon import Lexicons, Trigger
 from pipeline.extract.places import foreign_origin, place_mentions, plausible_place
 from pipeline.extract.resources import Resources
 from pipeline.extract.tolls import read_toll
-from pipeline.extract.triggers import event_date
+from pipeline.extract.triggers import is_reporting_date
 from pipeline.schema import GEO_PRECISION_ORDER
 
 GEO_COLUMNS = ("location_text", "country_code", "admin1", "admin2", "latitude", "longitude", "geonames_id",
@@ -61,14 +62,14 @@ class DetectedRows:
             return None
         ctx = doc.ctx
         actor = next((s.actors[0] for s in clauses if s.actors), None)
-        date, precision, date_text = self._date(doc, clauses)
+        day, date_text = self._date(doc, clauses, kept, start)
         toll = next((t for t in (read_toll(self.res, s.tokens, s.cues) for s in clauses)
                      if t.fatalities or t.vague or t.unnumbered or t.injured), None)
         place_text, place = self._place(doc, clauses)
         cand = Candidate(
             action_type=action, trigger=trigger, trigger_text=None, sentence_idx=clauses[0].idx, start=start,
-            end=end, evidence=doc.text[start:end], modality="asserted", date=date, date_precision=precision,
-            date_text=date_text, date_from_cue=date_text is not None,
+            end=end, evidence=doc.text[start:end], modality="asserted", date=day.date, date_precision=day.precision,
+            date_text=date_text, date_from_cue=day.from_text,
             actor1=(actor[1], actor[2], actor[3]) if actor else None, actor2=None, location_text=place_text,
             place=place, fatalities=list(toll.fatalities) if toll else [],
             fatalities_vague=list(toll.vague) if toll else [],
@@ -76,25 +77,31 @@ class DetectedRows:
             injured=list(toll.injured) if toll else [], fatalities_attackers=list(toll.attackers) if toll else [],
             confidence=confidence, own_location=place is not None)
         row = event_row(self.res.lex, ctx, cand)
-        if date_text is None:
-            ref = _nearest(kept, start)
-            if ref is not None:
-                row.update(event_date=ref["event_date"], date_precision=ref["date_precision"])
         if place is None:
             ref = _article_place(kept, start)
             if ref is not None:
                 row.update({k: ref[k] for k in GEO_COLUMNS})
         return row
 
-    def _date(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[Any, str, str | None]:
+    def _date(self, doc: ArticleDoc, clauses: list[Sentence], kept: list[dict[str, Any]], start: int
+              ) -> tuple[EventDay, str | None]:
+        """``dates.event_day`` of the first clause that dates its event (stated or announced), with the text of
+        that date; else the date of the article's nearest kept event before ``start`` (else of its first), else
+        the publication date."""
         for s in clauses:
-            dates = find_dates(s.norm, doc.published, use_fallback=self.res.use_fallback)
-            if any(not d.future for d in dates):
-                date, precision, _text, _cue = event_date(doc.ctx, dates, [], s.norm, separate=True)
-                d = min((x for x in dates if not x.future), key=lambda x: x.date)
-                return date, precision, s.source(doc.text, d.start, d.end)
-        date, precision, _text, _cue = event_date(doc.ctx, [], [], "", separate=True)
-        return date, precision, None
+            reporting = [f for k, f, _l in s.cues if k == "reporting"]
+            if s.reading is not None and s.reading.role == "event":  # the triggers step read its dates
+                dates, event_dates = s.reading.dates, s.reading.event_dates
+            else:
+                dates = find_dates(s.norm, doc.published, use_fallback=self.res.use_fallback)
+                event_dates = [d for d in dates if not is_reporting_date(d, s.tokens, reporting)]
+            report_dates = [d for d in dates if is_reporting_date(d, s.tokens, reporting)]
+            day = event_day(event_dates, report_dates, doc.published)
+            if day.mention is not None:
+                return day, s.source(doc.text, day.mention.start, day.mention.end)
+        ref = _nearest(_dated_by_text(kept), start)
+        continued = None if ref is None else (ref["event_date"], ref["date_precision"])
+        return event_day([], [], doc.published, continued), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
         ctx = doc.ctx
@@ -107,6 +114,28 @@ class DetectedRows:
             return None, None
         _rank, s, pm = min(found, key=lambda x: x[0])  # the most specific (town first); the first among equals
         return s.source(doc.text, pm.start, pm.end), pm.place
+
+
+def _dated_by_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows whose date was read from the text (their own sentence's, or the event it continues)."""
+    return [r for r in rows if r.get("date_text")]
+
+
+def date_rereads(kept: list[dict[str, Any]], article_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``kept`` with each row re-read from a sentence alone (a rule row no row of the article pass, ``article_rows``,
+    overlaps) that states no date of its own dated like the rules date a sentence that continues an event (D4):
+    by the article's nearest kept event before it dated from the text (else its first); read alone, the sentence
+    had no earlier event and took the publication date."""
+    refs = _dated_by_text(kept)
+    out = []
+    for r in kept:
+        if r.get("trigger_text") is not None and not r.get("date_text") and not any(
+                min(r["char_end"], a["char_end"]) > max(r["char_start"], a["char_start"]) for a in article_rows):
+            ref = _nearest(refs, r["char_start"])
+            if ref is not None:
+                r = dict(r, event_date=ref["event_date"], date_precision=ref["date_precision"])
+        out.append(r)
+    return out
 
 
 def _article_place(kept: list[dict[str, Any]], start: int) -> dict[str, Any] | None:

@@ -1,25 +1,19 @@
-"""Which sentence carries an event, and one row per incident: the ``anchor`` step of the decision layer.
+"""One row per incident: the ``anchor`` step of the decision layer.
 
-Out of fold, the two biggest error causes of the complete engine were rows in the wrong sentence (the engine
-codes the lead that summarises an incident, the coders the body sentence that reports it with its place and
-toll, or the reverse) and one incident coded twice (a lead and a body row of the same incident; a sentence's
-place split or a second rule row naming a place the coders did not code). Two learned models decide, per kept
-row of an article (inputs: the article's rows after the place split and the detector, its ``ArticleView``,
-and the detector's per-sentence probabilities; output: the rows, some moved, some dropped):
+Out of fold, one of the biggest error causes of the complete engine was one incident coded twice (a lead and a
+body row of the same incident; a sentence's place split or a second rule row naming a place the coders did not
+code). A learned model decides, per kept row of an article (inputs: the article's rows after the place split
+and the detector, its ``ArticleView``, and the detector's per-sentence probabilities; output: the rows kept):
 
 - ``merge``: P(the row is a correct event) for a row that shares its action_type with another row of the
   article, from how it relates to those rows (same sentence, same span as a place-split sibling, same place /
   date, lead or body, which comes first), its place words and the detector's view of its sentence. Below
   ``merge_threshold`` the row is dropped (merged into its siblings).
-- ``move``: P(the gold evidence of the row's incident is sentence j), for each sentence j near the row's
-  that holds no row of the row's type: the detector's probability of the type at j and at the row's own
-  sentence, their order, the triggers, cues, digits and places of j, whether j names the row's place. At or
-  above ``move_threshold`` the row takes the best such sentence as its evidence (all its fields stay).
 
-Both are trained by ``conflict-events train`` on the complete engine's out-of-fold rows (labels from the gold
-events: a row is correct when the scorer matches it; a move is right when the row is unmatched and an
-unmatched gold event of its type has its evidence in j) and measured cross-fitted (each fold's rows decided
-by models fitted on the other folds' rows), as the final calibration is.
+It is trained by ``conflict-events train`` on the complete engine's out-of-fold rows (labels from the gold
+events: a row is correct when the scorer matches it) and measured cross-fitted (each fold's rows decided by
+models fitted on the other folds' rows), as the final calibration is. A second model that moved a row to the
+sentence carrying its incident lowered out-of-fold F1 at every threshold and was removed.
 """
 
 from __future__ import annotations
@@ -28,23 +22,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.extract.candidate import event_id
 from pipeline.extract.decision.features import ArticleView, words
 from pipeline.extract.decision.linear import LinearModel, fit
-from pipeline.extract.evaluate import match_events
+from pipeline.extract.evaluate import match_events, prf
 
-MOVE_WINDOW = 3  # sentences either side of the row's that may carry its incident
-L2 = {"merge": 4.0, "move": 4.0}
+L2_MERGE = 4.0
 
 
 @dataclass(frozen=True)
 class AnchorModels:
-    """The two models and their thresholds (None: that half of the step is off)."""
+    """The merge model and its threshold (None: the step is off)."""
 
     merge: LinearModel | None
     merge_threshold: float
-    move: LinearModel | None
-    move_threshold: float
 
 
 def _bucket(p: float, step: float = 0.1) -> int:
@@ -106,104 +96,29 @@ def merge_features(row: dict[str, Any], rows: Sequence[dict[str, Any]], article:
     return feats + _place_words(row)
 
 
-def move_targets(row: dict[str, Any], rows: Sequence[dict[str, Any]], article: ArticleView) -> list[int]:
-    """Sentences within ``MOVE_WINDOW`` of the row's that hold no row of its type and have a trigger."""
-    i = _sentence_of(article, row)
-    if i < 0:
-        return []
-    taken = {_sentence_of(article, r) for r in rows if r["action_type"] == row["action_type"]}
-    return [j for j in range(max(0, i - MOVE_WINDOW), min(len(article.sentences), i + MOVE_WINDOW + 1))
-            if j not in taken and article.cues(j).triggers]
-
-
-def move_features(row: dict[str, Any], j: int, rows: Sequence[dict[str, Any]], article: ArticleView,
-                  detector: Sequence[dict[str, float]]) -> list[str]:
-    """Features of moving ``row``'s evidence to sentence ``j``."""
-    action = row["action_type"]
-    i = _sentence_of(article, row)
-    sv = article.sentences[j]
-    text_j = article.text[sv.start:sv.end]
-    p_j = detector[j].get(action, 0.0) if j < len(detector) else 0.0
-    p_i = detector[i].get(action, 0.0) if 0 <= i < len(detector) else 0.0
-    p_none = detector[j].get("none", 0.0) if j < len(detector) else 0.0
-    ranked = sorted(range(len(detector)), key=lambda k: -detector[k].get(action, 0.0))
-    cues = article.cues(j)
-    trig_types = {a for a, _ in cues.triggers}
-    loc = row.get("location_text") or ""
-    feats = [f"act={action}", f"from={min(i, 3)}", f"to={min(j, 4)}", f"delta={max(min(j - i, 3), -3)}",
-             f"p_j={_bucket(p_j)}", f"p_i={_bucket(p_i)}", f"p_none_j={_bucket(p_none)}",
-             "j_better" if p_j > p_i else "i_better", f"j_rank={min(ranked.index(j), 3)}",
-             "j_has_type" if action in trig_types else "j_other_types", f"j_ntrig={min(len(cues.triggers), 3)}",
-             "detected" if row.get("trigger_text") is None else "rules",
-             f"conf={_bucket(float(row.get('confidence') or 0))}",
-             "j_names_place" if loc and loc in text_j else "j_not_place",
-             "j_digits" if sv.has_digits else "j_no_digits", "j_quote" if sv.quoted else "j_no_quote",
-             f"j_rows={min(sum(_sentence_of(article, r) == j for r in rows), 2)}",
-             f"same_type_rows={min(sum(r['action_type'] == action for r in rows), 3)}"]
-    feats += [f"{f}|{action}" for f in feats[1:10]]
-    feats += [f"jcue={kind}" for kind, _ in cues.cues]
-    feats += [f"jw={w}" for w in sv.words[:4]]
-    return feats
-
-
-@dataclass(frozen=True)
-class Votes:
-    """Per row of an article: P(correct) from ``merge`` (None: no sibling of its type, or no merge model)
-    and the best move (P, target sentence) from ``move`` (None: no target, or no move model)."""
-
-    keep: list[float | None]
-    move: list[tuple[float, int] | None]
-
-
 def votes(rows: Sequence[dict[str, Any]], article: ArticleView, detector: Sequence[dict[str, float]],
-          models: AnchorModels) -> Votes:
-    keep: list[float | None] = []
-    best: list[tuple[float, int] | None] = []
+          models: AnchorModels) -> list[float | None]:
+    """Per row of an article, P(correct) from ``merge`` (None: no sibling of its type, or no merge model)."""
+    if models.merge is None:
+        return [None] * len(rows)
+    out: list[float | None] = []
     for r in rows:
-        feats = merge_features(r, rows, article, detector) if models.merge is not None else None
-        keep.append(None if feats is None or models.merge is None else models.merge.proba(feats)["yes"])
-        move = None
-        if models.move is not None:
-            for j in move_targets(r, rows, article):
-                p = models.move.proba(move_features(r, j, rows, article, detector))["yes"]
-                if move is None or p > move[0]:
-                    move = (p, j)
-        best.append(move)
-    return Votes(keep, best)
+        feats = merge_features(r, rows, article, detector)
+        out.append(None if feats is None else models.merge.proba(feats)["yes"])
+    return out
 
 
-def apply_votes(rows: Sequence[dict[str, Any]], v: Votes, article: ArticleView, article_id: str,
-                merge_threshold: float, move_threshold: float) -> list[dict[str, Any]]:
-    """The rows kept (P(correct) reaches ``merge_threshold`` or no merge vote), each moved to its best target
-    when that reaches ``move_threshold`` (a sentence takes one moved row per type, the likeliest first)."""
-    claimed: set[tuple[int, str]] = set()
-    out = []
-    order = sorted(range(len(rows)), key=lambda k: -(v.move[k] or (0.0, -1))[0])
-    for k in order:
-        r, keep, move = rows[k], v.keep[k], v.move[k]
-        if keep is not None and keep < merge_threshold:
-            continue
-        if move is not None and move[0] >= move_threshold and (move[1], r["action_type"]) not in claimed:
-            claimed.add((move[1], r["action_type"]))
-            r = moved(r, article, move[1], article_id)
-        out.append(r)
+def apply_votes(rows: Sequence[dict[str, Any]], keep: Sequence[float | None], merge_threshold: float
+                ) -> list[dict[str, Any]]:
+    """The rows kept (P(correct) reaches ``merge_threshold``, or no vote)."""
+    out = [r for r, p in zip(rows, keep, strict=True) if p is None or p >= merge_threshold]
     return sorted(out, key=lambda r: (r["char_start"], r["action_type"], r["location_text"] or ""))
 
 
 def anchor(rows: list[dict[str, Any]], article: ArticleView, detector: Sequence[dict[str, float]],
-           models: AnchorModels, article_id: str) -> list[dict[str, Any]]:
-    """One article's asserted ``rows`` with rows of one incident merged and rows moved to the sentence that
-    carries their incident (all decisions read the rows as given)."""
-    return apply_votes(rows, votes(rows, article, detector, models), article, article_id,
-                       models.merge_threshold, models.move_threshold)
-
-
-def moved(row: dict[str, Any], article: ArticleView, j: int, article_id: str) -> dict[str, Any]:
-    """``row`` with sentence ``j`` as its evidence (and the event_id that follows)."""
-    sv = article.sentences[j]
-    new = dict(row, char_start=sv.start, char_end=sv.end, evidence=article.text[sv.start:sv.end])
-    new["event_id"] = event_id(article_id, sv.start, sv.end, new["action_type"], new["location_text"])
-    return new
+           models: AnchorModels) -> list[dict[str, Any]]:
+    """One article's asserted ``rows`` with rows of one incident merged (every vote reads the rows as given)."""
+    return apply_votes(rows, votes(rows, article, detector, models), models.merge_threshold)
 
 
 def merge_examples(rows: Sequence[dict[str, Any]], correct: Sequence[bool], article: ArticleView,
@@ -218,23 +133,9 @@ def merge_examples(rows: Sequence[dict[str, Any]], correct: Sequence[bool], arti
     return x, y
 
 
-def move_examples(rows: Sequence[dict[str, Any]], correct: Sequence[bool], free_gold_sentences: dict[str, set[int]],
-                  article: ArticleView, detector: Sequence[dict[str, float]]) -> tuple[list[list[str]], list[str]]:
-    """Move-model examples: each (row, target sentence); right when the row is unmatched and an unmatched gold
-    event of its type has its evidence in the target (``free_gold_sentences``: per type, those sentences)."""
-    x, y = [], []
-    for r, ok in zip(rows, correct, strict=True):
-        for j in move_targets(r, rows, article):
-            x.append(move_features(r, j, rows, article, detector))
-            y.append("yes" if not ok and j in free_gold_sentences.get(r["action_type"], set()) else "no")
-    return x, y
-
-
-def fit_models(merge_x: Sequence[list[str]], merge_y: Sequence[str], move_x: Sequence[list[str]],
-               move_y: Sequence[str], merge_threshold: float, move_threshold: float) -> AnchorModels:
-    merge = fit(merge_x, merge_y, classes=("no", "yes"), l2=L2["merge"]) if len(set(merge_y)) == 2 else None
-    move = fit(move_x, move_y, classes=("no", "yes"), l2=L2["move"]) if len(set(move_y)) == 2 else None
-    return AnchorModels(merge, merge_threshold, move, move_threshold)
+def fit_merge(x: Sequence[list[str]], y: Sequence[str]) -> LinearModel | None:
+    """The merge model (None without both labels)."""
+    return fit(x, y, classes=("no", "yes"), l2=L2_MERGE) if len(set(y)) == 2 else None
 
 
 @dataclass(frozen=True)
@@ -249,6 +150,10 @@ class HeldArticle:
     fold: int
 
 
+def _matched(rows: Sequence[dict[str, Any]], h: HeldArticle) -> int:
+    return len(match_events(list(rows), h.gold, {h.article_id: h.view.text}))
+
+
 def _correct(rows: Sequence[dict[str, Any]], h: HeldArticle) -> list[bool]:
     ok = [False] * len(rows)
     for _gi, pi in match_events(list(rows), h.gold, {h.article_id: h.view.text}):
@@ -256,87 +161,60 @@ def _correct(rows: Sequence[dict[str, Any]], h: HeldArticle) -> list[bool]:
     return ok
 
 
-def _free_gold_sentences(rows: Sequence[dict[str, Any]], h: HeldArticle) -> dict[str, set[int]]:
-    matched = {gi for gi, _pi in match_events(list(rows), h.gold, {h.article_id: h.view.text})}
-    out: dict[str, set[int]] = {}
-    for gi, g in enumerate(h.gold):
-        start = h.view.text.find(g["evidence"])
-        if gi not in matched and start >= 0:
-            out.setdefault(g["action_type"], set()).add(h.view.sentence_index(start, start + len(g["evidence"])))
-    return out
-
-
 def _examples(held: Sequence[HeldArticle], rows: dict[str, list[dict[str, Any]]]
-              ) -> dict[str, tuple[list[list[str]], list[str], list[list[str]], list[str]]]:
+              ) -> dict[str, tuple[list[list[str]], list[str]]]:
     out = {}
     for h in held:
         r = rows.get(h.article_id, [])
-        ok = _correct(r, h)
-        out[h.article_id] = (*merge_examples(r, ok, h.view, h.detector),
-                             *move_examples(r, ok, _free_gold_sentences(r, h), h.view, h.detector))
+        out[h.article_id] = merge_examples(r, _correct(r, h), h.view, h.detector)
     return out
 
 
-def _fit_on(ex: dict[str, tuple[list[list[str]], list[str], list[list[str]], list[str]]],
-            ids: Sequence[str]) -> AnchorModels:
-    return fit_models([f for a in ids for f in ex[a][0]], [y for a in ids for y in ex[a][1]],
-                      [f for a in ids for f in ex[a][2]], [y for a in ids for y in ex[a][3]], 0.0, 2.0)
+def _fit_on(ex: dict[str, tuple[list[list[str]], list[str]]], ids: Sequence[str]) -> LinearModel | None:
+    return fit_merge([f for a in ids for f in ex[a][0]], [y for a in ids for y in ex[a][1]])
 
 
-def _prf(rows: dict[str, list[dict[str, Any]]], held: Sequence[HeldArticle]) -> dict[str, float]:
+def _scores(rows: dict[str, list[dict[str, Any]]], held: Sequence[HeldArticle]) -> dict[str, Any]:
     n_pred = sum(len(rows.get(h.article_id, [])) for h in held)
-    n_gold = sum(len(h.gold) for h in held)
-    tp = sum(len(match_events(rows.get(h.article_id, []), h.gold, {h.article_id: h.view.text})) for h in held)
+    tp = sum(_matched(rows.get(h.article_id, []), h) for h in held)
     negative = [h for h in held if not h.gold]
-    p, r = tp / max(n_pred, 1), tp / max(n_gold, 1)
-    return {"f1": round(2 * p * r / (p + r) if p + r else 0.0, 4), "precision": round(p, 4), "recall": round(r, 4),
-            "rows": n_pred, "matched": tp,
+    return {**prf(n_pred, sum(len(h.gold) for h in held), tp), "rows": n_pred, "matched": tp,
             "events_per_negative_article": round(sum(len(rows.get(h.article_id, [])) for h in negative)
                                                  / max(len(negative), 1), 3)}
 
 
 MERGE_GRID = (0.0, *(round(0.05 + 0.025 * k, 3) for k in range(15)))  # 0 = merge off
-MOVE_GRID = (2.0, *(round(0.3 + 0.05 * k, 3) for k in range(11)))  # 2 = move off
 
 
 def train_anchor(held: Sequence[HeldArticle], rows: dict[str, list[dict[str, Any]]], folds: int
                  ) -> tuple[AnchorModels | None, dict[str, list[dict[str, Any]]], dict[str, Any]]:
     """Fit the step on the complete engine's out-of-fold asserted ``rows`` (per article) of ``held``.
 
-    Each fold's rows are decided by models fitted on the other folds' rows; the thresholds are the ones that
-    maximise that cross-fitted F1 (a threshold replaces the one before only when it raises F1, so the step
-    changes no more than it must). Returns the models fitted on every article with those thresholds (None
-    when neither half raises F1), the cross-fitted rows, and the figures before and after."""
+    Each fold's rows are decided by models fitted on the other folds' rows; the threshold is the one that
+    maximises that cross-fitted F1 (a threshold replaces the one before only when it raises F1, so the step
+    changes no more than it must). Returns the model fitted on every article with that threshold (None when
+    no threshold raises F1), the cross-fitted rows, and the figures before and after."""
     ex = _examples(held, rows)
-    cross: dict[str, Votes] = {}
+    cross: dict[str, list[float | None]] = {}
     for k in range(folds):
-        models = _fit_on(ex, [h.article_id for h in held if h.fold != k])
+        models = AnchorModels(_fit_on(ex, [h.article_id for h in held if h.fold != k]), 0.0)
         for h in held:
             if h.fold == k:
                 cross[h.article_id] = votes(rows.get(h.article_id, []), h.view, h.detector, models)
-    before = _prf(rows, held)
+    before = _scores(rows, held)
 
-    def decided(merge_t: float, move_t: float) -> dict[str, list[dict[str, Any]]]:
-        return {h.article_id: apply_votes(rows.get(h.article_id, []), cross[h.article_id], h.view, h.article_id,
-                                          merge_t, move_t) for h in held}
+    def decided(merge_t: float) -> dict[str, list[dict[str, Any]]]:
+        return {h.article_id: apply_votes(rows.get(h.article_id, []), cross[h.article_id], merge_t) for h in held}
 
-    best = (before["f1"], 0.0, 2.0, before)
+    best = (before["f1"], 0.0, before)
     for merge_t in MERGE_GRID:
-        s = _prf(decided(merge_t, 2.0), held)
+        s = _scores(decided(merge_t), held)
         if s["f1"] > best[0]:
-            best = (s["f1"], merge_t, 2.0, s)
-    for move_t in MOVE_GRID[1:]:
-        s = _prf(decided(best[1], move_t), held)
-        if s["f1"] > best[0]:
-            best = (s["f1"], best[1], move_t, s)
-    _f1, merge_t, move_t, after = best
-    report = {"before": before, "after": after, "merge_threshold": merge_t, "move_threshold": move_t,
-              "merge_examples": sum(len(e[1]) for e in ex.values()),
-              "move_examples": sum(len(e[3]) for e in ex.values()),
-              "move_positives": sum(e[3].count("yes") for e in ex.values())}
+            best = (s["f1"], merge_t, s)
+    _f1, merge_t, after = best
+    report = {"before": before, "after": after, "merge_threshold": merge_t,
+              "merge_examples": sum(len(e[1]) for e in ex.values())}
     full = _fit_on(ex, [h.article_id for h in held])
-    if (merge_t == 0.0 or full.merge is None) and (move_t == 2.0 or full.move is None):
+    if merge_t == 0.0 or full is None:
         return None, rows, report
-    models = AnchorModels(full.merge if merge_t > 0.0 else None, merge_t, full.move if move_t < 2.0 else None,
-                          move_t)
-    return models, decided(merge_t, move_t), report
+    return AnchorModels(full, merge_t), decided(merge_t), report

@@ -11,8 +11,7 @@
    sentence gets P(it is the evidence of an event of type t); where that reaches ``detect_threshold`` and no
    kept row of type t lies in the sentence, ``propose`` builds a row of type t with the sentence as its
    evidence (pipeline.extract.decision.detected), its confidence the calibrated detector probability.
-5. ``anchor`` (pipeline.extract.decision.evidence), when the model has it: rows of one incident are merged
-   and rows move to the sentence that carries their incident.
+5. ``anchor`` (pipeline.extract.decision.evidence), when the model has it: rows of one incident are merged.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.extract.candidate import event_id
+from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.decision.evidence import anchor
 from pipeline.extract.decision.features import (
     ArticleView,
@@ -245,7 +245,7 @@ class DecisionLayer:
             key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
             if key not in kept or kept[key]["confidence"] < row["confidence"]:
                 kept[key] = row
-        decided = list(kept.values())
+        decided = date_rereads(list(kept.values()), rows)
         if self.split_places:
             spans = [(sv.start, sv.end) for sv in article.sentences]
             decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
@@ -255,7 +255,7 @@ class DecisionLayer:
         if propose is not None and probs is not None:
             decided += self.detected(article, probs, decided, propose, article_id)
         if self.model.anchor is not None and probs is not None:
-            decided = anchor(decided, article, probs, self.model.anchor, article_id)
+            decided = anchor(decided, article, probs, self.model.anchor)
         return sorted(decided, key=lambda r: (r["char_start"], r["action_type"], r["location_text"] or "")) + others
 
     def detected(self, article: ArticleView, probs: list[dict[str, float]], kept: list[dict[str, Any]],

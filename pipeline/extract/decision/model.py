@@ -40,7 +40,7 @@ class DecisionModel:
       the logit of that probability) gives its confidence.
     - ``final_calibration``: knots of a monotone map applied last to every asserted row's confidence (kept
       candidates and detected rows together), fitted on the complete engine's out-of-fold rows.
-    - ``anchor``: the evidence step's merge and move models with their thresholds (None: off); see
+    - ``anchor``: the evidence step's merge model with its threshold (None: off); see
       pipeline.extract.decision.evidence.
     """
 
@@ -102,9 +102,7 @@ class DecisionModel:
                "card": self.card, "models": {name: _dump(getattr(self, name)) for name in _MODELS},
                "anchor": None if self.anchor is None else {
                    "merge": None if self.anchor.merge is None else _dump(self.anchor.merge),
-                   "merge_threshold": self.anchor.merge_threshold,
-                   "move": None if self.anchor.move is None else _dump(self.anchor.move),
-                   "move_threshold": self.anchor.move_threshold}}
+                   "merge_threshold": self.anchor.merge_threshold}}
         raw = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
@@ -126,9 +124,11 @@ class DecisionModel:
             raise InputFormatError(f"{p}: model format {doc.get('format')!r}, expected {MODEL_FORMAT}")
         models = {name: _undump(doc["models"][name]) for name in _MODELS}
         a = doc.get("anchor")
-        anchor = None if a is None else AnchorModels(
-            None if a["merge"] is None else _undump(a["merge"]), a["merge_threshold"],
-            None if a["move"] is None else _undump(a["move"]), a["move_threshold"])
+        if a is not None and a.get("move") is not None:
+            raise InputFormatError(f"{p}: the model uses the evidence step's move model, which was removed; "
+                                   "retrain it with `conflict-events train`")
+        anchor = None if a is None else AnchorModels(None if a["merge"] is None else _undump(a["merge"]),
+                                                     a["merge_threshold"])
         return cls(version=doc["version"], calibration=tuple(doc["calibration"]),
                    keep_threshold=doc["keep_threshold"], reread_threshold=doc["reread_threshold"],
                    detect_threshold=doc["detect_threshold"], detect_calibration=tuple(doc["detect_calibration"]),

@@ -36,7 +36,7 @@ from pipeline.extract.decision.layer import (
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt, logit, sigmoid
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.outcomes import summary
-from pipeline.extract.evaluate import match_events, read_gold
+from pipeline.extract.evaluate import match_events, prf, read_gold
 from pipeline.extract.lexicon import Lexicons
 
 logger = logging.getLogger(__name__)
@@ -266,12 +266,6 @@ def event_scores(held: Sequence[HeldOut], predicted: Sequence[list[dict[str, Any
         n_pred += len(rows)
         n_gold += len(h.article.gold)
     negative = [rows for h, rows in zip(held, predicted, strict=True) if not h.article.gold]
-
-    def prf(n_pred: int, n_gold: int, tp: int) -> dict[str, float]:
-        p, r = tp / max(n_pred, 1), tp / max(n_gold, 1)
-        return {"f1": round(2 * p * r / (p + r) if p + r else 0.0, 4), "precision": round(p, 4),
-                "recall": round(r, 4)}
-
     types = sorted({g["action_type"] for g in gold} | {p["action_type"] for p in pred})
     per_type = {t: dict(prf(sum(p["action_type"] == t for p in pred), sum(g["action_type"] == t for g in gold),
                             sum(gold[gi]["action_type"] == t for gi, _pi in pairs)),
@@ -331,8 +325,8 @@ def anchored(oof: OutOfFold, rows: Sequence[dict[str, Any]]
             asserted.setdefault(r["article_id"], []).append(r)
     models, decided, report = train_anchor(held, asserted, FOLDS)
     others = [r for r in rows if r.get("modality", "asserted") != "asserted"]
-    logger.info("train: evidence step: F1 %.4f -> %.4f (merge threshold %s, move threshold %s)",
-                report["before"]["f1"], report["after"]["f1"], report["merge_threshold"], report["move_threshold"])
+    logger.info("train: evidence step: F1 %.4f -> %.4f (merge threshold %s)", report["before"]["f1"],
+                report["after"]["f1"], report["merge_threshold"])
     return models, [r for h in held for r in decided.get(h.article_id, [])] + others, report
 
 
@@ -387,8 +381,10 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     data: list[ArticleExamples] = []
     scored: list[bool] = []
     articles, gold = [], []
+    trained_on: dict[str, int] = {}
     for name, a_path, g_path in sets:
         part_articles, part_gold = read_gold(a_path), read_gold(g_path)
+        trained_on[name] = len({x["id"] for x in part_articles})
         part = collect(part_articles, part_gold, rule_rows, reread, lexicons)
         data += part
         scored += [name in calibrate_on] * len(part)
@@ -432,7 +428,7 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     version = f"dl{MODEL_MAJOR}-{hashlib.sha256((digest + code_digest + rules_digest).encode()).hexdigest()[:10]}"
     card = {
         "version": version,
-        "trained_on": {n: len({x["id"] for x in read_gold(ap)}) for n, ap, _gp in sets},
+        "trained_on": trained_on,
         "articles": len(articles), "gold_events": len(gold),
         "candidates": sum(len(x.candidates) for x in data),
         "candidates_matched": sum(lab is not None for x in data for lab in x.labels),
