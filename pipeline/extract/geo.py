@@ -69,6 +69,10 @@ _CONSTRUCT_WORDS = frozenset(
 )
 _NOT_PLACE_NAMES = CUE_WORDS | DIRECTIONS | TRAILING_DIRECTIONS
 
+CUE_ONLY_NAMES = frozenset({"اطار"})
+"""Town names that are also a word of a set phrase after a preposition («في إطار», within the framework of: not
+Atar in Mauritania): read as a place only after a cue word («مدينة أطار»)."""
+
 SMALL_TOWN_POPULATION = 5_000
 _KIND_ORDER = {"town": 0, "district": 1, "region": 2, "country": 3}
 
@@ -271,8 +275,8 @@ class Gazetteer:
         best: _Match | None = None
         n = len(tokens)
         for prefix_len, stem in _by_clitic_length(tokens[i]):
-            if prefix_len and len(stem) < 3:
-                continue
+            if prefix_len and (len(stem) < 3 or (prefix_len == 1 and tokens[i][0] == "ف" and len(stem) < 4)):
+                continue  # «فرقة الاقتحام» is a unit, not ف + رقة (Raqqa)
             for rest, cands in self._index.get(stem, ()):
                 k = len(rest)
                 if i + k >= n or (best is not None and best.last - best.first >= k):
@@ -447,6 +451,8 @@ class Gazetteer:
             if same and cue not in REGION_CUES:
                 best = max(same, key=lambda c: c.place.population)
         if best.kind == "town" and single_word and not relaxed and cue is None:
+            if m.name in CUE_ONLY_NAMES:
+                return None
             guarded = (m.name, best.place.name, best.place.country_code) in self._guarded
             small = guarded or (best.place.population < SMALL_TOWN_POPULATION and not best.notable)
             known_country = (country_hint == best.place.country_code) or context.get(best.place.country_code, 0)
