@@ -62,7 +62,8 @@ def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list
             events[-1].place is not None and events[-1].place.geo_precision != "country" and \
             events[-1].place.country_code == locs[0][1].country_code:
         locs = [(events[-1].location_text, events[-1].place)]  # a town named earlier beats the country
-    listed = listed_places(toks, norm, mentions, locs, orig, events[-1].place if events else None)
+    listed = listed_places(toks, norm, mentions, locs, orig, events[-1].place if events else None,
+                           toks[main.first].start)
     if listed:
         locs = listed  # «في بلدتي X وY», «قرى X وY وZ»: one event per named town (rule E2)
     own_location = bool(locs) and not all(dateline_end > 0 and pm.end <= dateline_end
@@ -206,9 +207,11 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
 
 
 def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
-                  orig: Callable[[int, int], str], earlier: Any | None) -> list[tuple]:
+                  orig: Callable[[int, int], str], earlier: Any | None, trigger_at: int = -1) -> list[tuple]:
     """Towns listed after a dual or plural place noun («بلدتي كفرنبل وحاس», «قرى X وY وZ»), each with
-    its own gazetteer entry when known, else the region the sentence names (its admin1)."""
+    its own gazetteer entry when known, else the region the sentence names (its admin1). A list before the
+    trigger (at ``trigger_at``) is another clause's when a place follows the trigger («تحرير مخطوفين من بلدتي
+    الفقهاء وتازربو، في حين فجّر انتحاري نفسه ... في منطقة غدوة»)."""
     cue = next((i for i, t in enumerate(toks) if clitic_variants(t.text) & _LIST_CUES), None)
     if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
         return []  # «الطريق بين بلدتي X وY»: one place between two towns
@@ -229,6 +232,9 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
             break
         names[-1].append(t)
     names = [n for n in names if n and len(n) <= 3]
+    if names and trigger_at > names[-1][-1].end and \
+            any(pm.place is not None and pm.start > trigger_at for pm in mentions):
+        return []
     dual = bool(clitic_variants(toks[cue].text) & (_LIST_CUES - _PLURAL_LIST_CUES))
     if len(names) < 2 or (dual and len(names) != 2):
         return []
