@@ -380,3 +380,29 @@ def test_transliterated_division_names_match_other_vowel_spellings_after_a_divis
     assert [m.place.admin1 for m in gaz.find_place_mentions("في إقليم بكول جنوب غربي البلاد") if m.place] == ["Bakool"]
     assert [m.place.admin1 for m in gaz.find_place_mentions("منطقة شبلي السفلى") if m.place] == ["Lower Shabelle"]
     assert [m for m in gaz.find_place_mentions("بكول") if m.place] == []  # without the division word: no place
+
+
+def test_set_phrases_and_clitics_are_not_towns(gaz: Gazetteer) -> None:
+    """«في إطار» (within the framework) is not Atar and «فرقة» (a unit) is not ف + رقة (Raqqa); after a cue or
+    with the article they still are."""
+    assert [m.place for m in gaz.find_place_mentions("في إطار إجراءات أمنية", country_hint="MR") if m.place] == []
+    assert [m.place for m in gaz.find_place_mentions("دخلت فرقة الاقتحام المنطقة", country_hint="LY")
+            if m.place] == []
+    atar = gaz.find_place_mentions("في مدينة أطار", country_hint="MR")
+    assert [(m.place.name, m.place.admin1) for m in atar if m.place] == [("Atar", "Adrar")]
+    assert [m.place.name for m in gaz.find_place_mentions("قصف على الرقة") if m.place] == ["Ar Raqqah"]
+
+
+@pytest.mark.parametrize(("text", "country", "admin1"), [
+    ("بلدية الزاوية", "LY", "Az Zawiyah"),  # «بلدية» (municipality) is a division word
+    ("إمارة الشارقة", "AE", "Sharjah"),
+    ("ولاية كيدي ماغة", "MR", "Guidimaka"),
+    ("مدينة تمارة", "MA", "Rabat-Sale-Kenitra"),  # towns of 40,000+ without an Arabic name in cities500
+    ("حد السوالم", "MA", "Casablanca-Settat"),
+    ("مدينة العلمة", "DZ", "Setif"),
+    ("حفر الباطن", "SA", "Eastern Province"),
+])
+def test_division_words_and_curated_maghreb_and_gulf_towns(gaz: Gazetteer, text: str, country: str,
+                                                           admin1: str) -> None:
+    place = gaz.geocode_place(text, country_hint=country)
+    assert place is not None and (place.country_code, place.admin1) == (country, admin1), text

@@ -81,3 +81,47 @@ def test_a_place_located_by_its_direction_from_a_city_is_the_events_place(engine
     text = ("أفادت مصادر قبلية بأن المتمردين الحوثيين ورجال القبائل في منطقة أرحب، شمال شرقي العاصمة صنعاء، "
             "اشتبكوا أمس بالأسلحة الثقيلة.")
     assert {e[2] for e in _events(engine, text)} == {"Sanaa"}
+
+
+def test_talks_with_no_town_take_the_datelines_place(engine) -> None:
+    text = "الكويت – استقبل أمير الكويت، اليوم الاثنين في الكويت، وزير الخارجية العماني وتسلم منه رسالة خطية."
+    assert _events(engine, text) == [("meeting_negotiation", "KW", "Al Asimah")]  # the country alone: Kuwait City
+    inland = "عدن – التقى رئيس الحكومة اليمنية اليوم في مدينة تعز قادة السلطة المحلية لبحث الأوضاع الأمنية."
+    assert ("meeting_negotiation", "YE", "Taiz") in _events(engine, inland)  # a town of the sentence stays
+
+
+def test_a_capital_named_by_its_country_and_then_by_name_is_the_named_city(engine) -> None:
+    text = ("عدن – وصلت قوة عسكرية سعودية اليوم الثلاثاء إلى العاصمة اليمنية المؤقتة عدن، في أول دفعة من القوات "
+            "تدخل المدينة عن طريق البحر.")
+    assert _events(engine, text) == [("deployment_withdrawal", "YE", "Aden")]
+
+
+def test_where_people_come_from_is_not_where_it_happened(engine) -> None:
+    text = ("صنعاء – خطف مسلحون قبليون، مساء اليوم، عشرة من أبناء محافظة حضرموت في مديرية نهم شمال شرقي "
+            "العاصمة صنعاء، بحسب مصادر محلية.")
+    assert ("abduction", "YE", "Sanaa") in _events(engine, text)
+
+
+def test_a_place_inside_a_quoted_group_name_is_not_the_events_place() -> None:
+    from pipeline.extract.places import in_group_name
+
+    gaz = Gazetteer.load()
+    norm = normalize_arabic("غارات على مقار «سرايا الدفاع عن بنغازي» جنوب شرقي مدينة بني الوليد")
+    mentions = {pm.place.name: pm for pm in gaz.find_place_mentions(norm, country_hint="LY") if pm.place}
+    assert in_group_name(mentions["Benghazi"], norm) and not in_group_name(mentions["Bani Walid"], norm)
+    speech = normalize_arabic("وقال إن «قوات الأمن نفذت عملية دهم وتفتيش استهدفت مناطق مختلفة من مدينة بنغازي»")
+    quoted = [pm for pm in gaz.find_place_mentions(speech, country_hint="LY") if pm.place]
+    assert quoted and not in_group_name(quoted[0], speech)  # a long quote is reported speech
+
+
+def test_a_count_after_a_plural_place_noun_is_no_list_of_towns(engine) -> None:
+    text = ("الرباط – أوقفت عناصر الأمن اليوم مشتبهاً فيهم في مدينتي طنجة وتمارة. "
+            "ونفذت عمليات التوقيف في المدن الأربع، أسفرت عن حجز أسلحة.")
+    places = [adm for _t, _cc, adm in _events(engine, text)]
+    assert "Tanger-Tetouan-Al Hoceima" in places and "Rabat-Sale-Kenitra" in places
+
+
+def test_a_town_list_before_the_trigger_belongs_to_another_clause(engine) -> None:
+    text = ("بنغازي – حرر الجيش مخطوفين من بلدتي الفقهاء وتازربو، في حين فجّر انتحاري نفسه صباح أمس أمام مركز "
+            "للشرطة في منطقة غدوة جنوب البلاد.")
+    assert [adm for t, _cc, adm in _events(engine, text) if t == "explosion_ied"] == ["Sabha"]

@@ -38,8 +38,8 @@ _PREFIXES = (
 )
 
 # Cue words (normalised) -> kind.
-REGION_CUES = frozenset({"محافظه", "ولايه", "اقليم", "امانه"})
-DISTRICT_CUES = frozenset({"قضاء", "ناحيه", "مديريه", "مركز", "منطقه", "محليه"})
+REGION_CUES = frozenset({"محافظه", "ولايه", "اقليم", "امانه", "اماره"})
+DISTRICT_CUES = frozenset({"قضاء", "ناحيه", "مديريه", "مركز", "منطقه", "محليه", "بلديه"})
 TOWN_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "بلدات", "قري", "مدن", "العاصمه", "ضاحيه",
                        "مستوطنه"})
 SITE_CUES = frozenset({"حي", "قريه", "بلده", "مخيم", "مستوطنه"})
@@ -68,6 +68,10 @@ _CONSTRUCT_WORDS = frozenset(
     for w in "خان بني كفر عين تل بيت دير جسر أبو ابو أم ام بئر رأس راس سيدي عرب مرج قصر وادي جبل باب سوق حمام".split()
 )
 _NOT_PLACE_NAMES = CUE_WORDS | DIRECTIONS | TRAILING_DIRECTIONS
+
+CUE_ONLY_NAMES = frozenset({"اطار"})
+"""Town names that are also a word of a set phrase after a preposition («في إطار», within the framework of: not
+Atar in Mauritania): read as a place only after a cue word («مدينة أطار»)."""
 
 SMALL_TOWN_POPULATION = 5_000
 _KIND_ORDER = {"town": 0, "district": 1, "region": 2, "country": 3}
@@ -293,8 +297,8 @@ class Gazetteer:
         if found is None:
             readings = []
             for prefix_len, stem in _by_clitic_length(token):
-                if prefix_len and len(stem) < 3:
-                    continue
+                if prefix_len and (len(stem) < 3 or (prefix_len == 1 and token[0] == "ف" and len(stem) < 4)):
+                    continue  # «فرقة الاقتحام» is a unit, not ف + رقة (Raqqa)
                 entries = self._index.get(stem)
                 if entries:
                     by_length: dict[int, dict[tuple[str, ...], tuple[_Candidate, ...]]] = {}
@@ -479,6 +483,8 @@ class Gazetteer:
             if same and cue not in REGION_CUES:
                 best = max(same, key=lambda c: c.place.population)
         if best.kind == "town" and single_word and not relaxed and cue is None:
+            if m.name in CUE_ONLY_NAMES:
+                return None
             guarded = (m.name, best.place.name, best.place.country_code) in self._guarded
             small = guarded or (best.place.population < SMALL_TOWN_POPULATION and not best.notable)
             known_country = (country_hint == best.place.country_code) or context.get(best.place.country_code, 0)
@@ -729,7 +735,7 @@ _CUE_LABELS = {
     "محافظه": "محافظة", "ولايه": "ولاية", "اقليم": "إقليم", "امانه": "أمانة", "ناحيه": "ناحية",
     "مديريه": "مديرية", "منطقه": "منطقة", "مدينه": "مدينة", "بلده": "بلدة", "قريه": "قرية", "العاصمه": "العاصمة",
     "ضاحيه": "ضاحية", "جزيره": "جزيرة", "قري": "قرى", "اطراف": "أطراف", "مستوطنه": "مستوطنة",
-    "محليه": "محلية",
+    "محليه": "محلية", "بلديه": "بلدية", "اماره": "إمارة",
 }
 
 

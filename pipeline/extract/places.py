@@ -24,7 +24,9 @@ from pipeline.extract.text import (
 logger = logging.getLogger(__name__)
 
 _AFFILIATION = frozenset({"الموالي", "الموالية", "الموالين", "الموالون", "التابع", "التابعه", "التابعين",
-                          "المدعوم", "المدعومه", "المدعومين"})
+                          "المدعوم", "المدعومه", "المدعومين",
+                          # «العشرات من أبناء محافظة حضرموت في مديرية نهم»: where people come from
+                          "ابناء", "وابناء", "لابناء", "بابناء"})
 
 # dual and plural place nouns that introduce a list of towns (rule E2: one event per town)
 # (neighbourhoods «حيي/أحياء» are sites inside one city: one event, clarification 5)
@@ -37,7 +39,11 @@ _LIST_STOP = frozenset({"في", "علي", "قرب", "من", "الي", "عند", 
                         "جنوبي", "شرقي", "غربي", "ريف", "محافظه", "ولايه", "قضاء", "ناحيه", "منطقه", "مديريه",
                         "التابعه", "التابعتين", "ما", "مما", "الحدوديه", "المحاذيه", "المجاوره", "وسط", "اطراف",
                         "منذ", "خلال", "بعد", "قبل", "حيث", "التي", "الذي", "اليوم", "امس", "فجر", "صباح", "مساء",
-                        "ليل", "ليله", "عن", "مع", "ضد", "بين", "دون", "وفق", "بحسب", "حسب", "بينما", "فيما"})
+                        "ليل", "ليله", "عن", "مع", "ضد", "بين", "دون", "وفق", "بحسب", "حسب", "بينما", "فيما",
+                        # «في المدن الأربع، أسفرت ...»: a count or a back-reference, not a list of names
+                        "الاثنتين", "الثلاث", "الاربع", "الخمس", "الست", "السبع", "الثلاثه", "الاربعه", "الخمسه",
+                        "المذكوره", "المذكورين", "نفسها", "الاخري", "اخري", "عده", "مختلفه", "متفرقه", "اسفرت",
+                        "اسفر"})
 
 
 def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list[tuple], mentions: list,
@@ -56,7 +62,8 @@ def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list
             events[-1].place is not None and events[-1].place.geo_precision != "country" and \
             events[-1].place.country_code == locs[0][1].country_code:
         locs = [(events[-1].location_text, events[-1].place)]  # a town named earlier beats the country
-    listed = listed_places(toks, norm, mentions, locs, orig, events[-1].place if events else None)
+    listed = listed_places(toks, norm, mentions, locs, orig, events[-1].place if events else None,
+                           toks[main.first].start)
     if listed:
         locs = listed  # «في بلدتي X وY», «قرى X وY وZ»: one event per named town (rule E2)
     own_location = bool(locs) and not all(dateline_end > 0 and pm.end <= dateline_end
@@ -80,6 +87,23 @@ def earlier_place(res: Resources, doc: Any, idx: int) -> tuple[str, Any] | None:
             if place is not None and place.geo_precision != "country" and plausible_place(pm, doc.ctx) and \
                     (country is None or place.country_code == country) and not solidarity_topic(pm, s.norm):
                 return s.source(doc.text, pm.start, pm.end), place
+    return None
+
+
+def dateline_place(res: Resources | None, doc: Any) -> tuple[str, Any] | None:
+    """«الرياض – بحث وزير الخارجية ...»: the town or region named by the article's dateline (where the report
+    was filed), as (location text, place); None without a dateline naming one."""
+    if not doc.sentences:
+        return None
+    s = doc.sentences[0]
+    end = dateline_end(s.norm)
+    if end < 0:
+        return None
+    mentions = s.reading.mentions if s.reading is not None and s.reading.mentions else \
+        (place_mentions(res, s.norm, doc.ctx.country) if res is not None else [])
+    for pm in mentions:
+        if pm.end <= end and pm.place is not None and pm.place.geo_precision != "country":
+            return s.source(doc.text, pm.start, pm.end), pm.place
     return None
 
 
@@ -145,7 +169,8 @@ def article_country(res: Resources, sentences: Sequence[Sentence], source_countr
 def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
                     ctx: ArticleContext | None = None, dateline_end: int = -1) -> list[tuple]:
     # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
-    resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION]
+    resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION
+                and not in_group_name(pm, norm)]
     if not resolved:
         return []
     # «حافلة في مدينة لودر كانت متجهة إلى عدن»: where the victims were heading is not where it happened
@@ -162,6 +187,8 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
             first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
     if first.place.geo_precision == "country":
         first = _more_precise(first, [pm for pm in resolved if pm.start >= dateline_end], trig_pos)
+    k = resolved.index(first)
+    first = _named_capital(first, resolved[k + 1:], norm)
     k = resolved.index(first)
     first = _contained(first, resolved[k + 1:], norm)
     chosen = [first]
@@ -180,9 +207,11 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
 
 
 def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
-                  orig: Callable[[int, int], str], earlier: Any | None) -> list[tuple]:
+                  orig: Callable[[int, int], str], earlier: Any | None, trigger_at: int = -1) -> list[tuple]:
     """Towns listed after a dual or plural place noun («بلدتي كفرنبل وحاس», «قرى X وY وZ»), each with
-    its own gazetteer entry when known, else the region the sentence names (its admin1)."""
+    its own gazetteer entry when known, else the region the sentence names (its admin1). A list before the
+    trigger (at ``trigger_at``) is another clause's when a place follows the trigger («تحرير مخطوفين من بلدتي
+    الفقهاء وتازربو، في حين فجّر انتحاري نفسه ... في منطقة غدوة»)."""
     cue = next((i for i, t in enumerate(toks) if clitic_variants(t.text) & _LIST_CUES), None)
     if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
         return []  # «الطريق بين بلدتي X وY»: one place between two towns
@@ -203,6 +232,9 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
             break
         names[-1].append(t)
     names = [n for n in names if n and len(n) <= 3]
+    if names and trigger_at > names[-1][-1].end and \
+            any(pm.place is not None and pm.start > trigger_at for pm in mentions):
+        return []
     dual = bool(clitic_variants(toks[cue].text) & (_LIST_CUES - _PLURAL_LIST_CUES))
     if len(names) < 2 or (dual and len(names) != 2):
         return []
@@ -232,13 +264,19 @@ _LOCATED = frozenset({"الواقعه", "الواقع", "الواقعتين", "�
 """Words between a place and the reference point that locates it («الدراز، الواقعة غرب المنامة»)."""
 
 
+_BELONGING = frozenset({"ينتمي", "ينتمون", "ينتميان", "تنتمي", "ينتسب", "ينتسبون", "المنتمي", "المنتمين",
+                        "المنتمون", "المنتسبين"})
+"""Words of belonging before «إلى»: the place after it is where people come from («جنود ينتمون إلى مديرية X»)."""
+
+
 def destination(pm: Any, norm: str) -> bool:
     """«أثناء سفره إلى العاصمة صنعاء», «كانت متجهة إلى عدن»: the place follows «إلى» and a travel word is at
-    most three words before it."""
+    most three words before it; «جنود ينتمون إلى مديرية حبيل جبر»: or a word of belonging right before it."""
     before = norm[:pm.start].split()[-5:]
     if before[-1:] != ["الي"]:
         return False
-    return any(w in _MOTION or w[1:] in _MOTION for w in before[:-1])
+    return any(w in _MOTION or w[1:] in _MOTION for w in before[:-1]) or \
+        any(w in _BELONGING or w[1:] in _BELONGING for w in before[-3:-1])
 
 
 def _located_by(first: Any, resolved: list, norm: str) -> Any:
@@ -264,6 +302,47 @@ def _more_precise(first: Any, resolved: list, trig_pos: int) -> Any:
             and pm.place.country_code == first.place.country_code]
     after = [pm for pm in same if pm.start >= trig_pos]
     return after[0] if after else (same[-1] if same else first)
+
+
+_CAPITAL = "العاصمه"
+_CAPITAL_QUALIFIERS = frozenset({"المؤقته", "الجديده", "الاداريه", "الاقتصاديه", "السياسيه", "التاريخيه",
+                                 "السابقه", "الفعليه"})
+
+
+def _named_capital(first: Any, later: list, norm: str) -> Any:
+    """«العاصمة اليمنية المؤقتة عدن», «العاصمة الليبية طرابلس»: a capital named by its country («العاصمة
+    اليمنية», the gazetteer's name of the seat of government) and then by name is the place named, which may
+    be another city of that country (Aden, the temporary capital)."""
+    if not later or first.place is None or not norm[first.start:first.end].startswith(_CAPITAL):
+        return first
+    nxt = later[0]
+    gap = norm[first.end:nxt.start].split()
+    if nxt.place is None or nxt.place.geo_precision == "country" or \
+            nxt.place.country_code != first.place.country_code or not set(gap) <= _CAPITAL_QUALIFIERS:
+        return first
+    return nxt
+
+
+_GROUP_WORDS = frozenset({"سرايا", "كتائب", "كتيبه", "لواء", "الويه", "مجلس", "جبهه", "جيش", "حركه", "تنظيم",
+                          "تجمع", "اتحاد", "حزب", "جماعه", "غرفه", "شوري", "ثوار", "مجموعه", "فرقه", "قوه", "قوات"})
+"""First words of an armed group's or a body's name: «سرايا الدفاع عن بنغازي», «مجلس شورى ثوار درنة»."""
+
+
+GROUP_NAME_WORDS = 6
+"""Longest quoted group name; a longer quote is reported speech («قوات الأسايش نفذت عملية دهم ... السليمانية»)."""
+
+
+def in_group_name(pm: Any, norm: str) -> bool:
+    """«غارات على مقار لـ«سرايا الدفاع عن بنغازي» في منطقة السدادة»: a place inside the quoted name of a group
+    (a quote of at most GROUP_NAME_WORDS words that opens with a group word before the place) names the group,
+    not where the event happened."""
+    opened = norm.rfind("«", 0, pm.start)
+    if opened < 0 or norm.rfind("»", 0, pm.start) > opened:
+        return False
+    closed = norm.find("»", pm.end)
+    words = norm[opened + 1:pm.start].split()
+    return closed >= 0 and bool(words) and words[0] in _GROUP_WORDS and \
+        len(norm[opened + 1:closed].split()) <= GROUP_NAME_WORDS
 
 
 def _contained(first: Any, later: list, norm: str) -> Any:
