@@ -62,7 +62,8 @@ def normalize(name: str, result: dict) -> dict:
             ratio=result["speedup"],
             baseline="same engine with dateparser.search_dates on every sentence",
             input_size=f"{result.get('articles')} articles",
-            headline=(f"{result.get('articles_per_second')} articles/s on one core vs "
+            headline=(f"{result.get('articles_per_second')} articles/s on one core "
+                      f"({result.get('distinct_articles_per_second')} on distinct articles) vs "
                       f"{result.get('baseline_dateparser_every_sentence_articles_per_second')} with dateparser "
                       f"on every sentence ({result['speedup']}x)"),
         )
