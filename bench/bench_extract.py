@@ -89,9 +89,10 @@ def _interleaved(engine: Any, rules: Any, rows: list[dict], rounds: int = ROUNDS
 
 
 DISTINCT = ROOT / "tests" / "gold" / "train_blind" / "articles.jsonl"
+RESULT = ROOT / "bench" / "results" / "extract.json"
 
 
-def main(n: int = 1000, n_baseline: int = 0) -> dict:
+def main(n: int = 1000, n_baseline: int = 0, *, distinct_path: Path = DISTINCT, out: Path = RESULT) -> dict:
     settings = Settings.load()
     base = read_articles_jsonl(ROOT / "tests/gold/dev/articles.jsonl", run_id="bench",
                                run_date=dt.date(2025, 1, 1)).to_pylist()
@@ -103,7 +104,7 @@ def main(n: int = 1000, n_baseline: int = 0) -> dict:
         for r in base:  # compilation and caches are paid before the clock starts, by both alike
             e.extract(article_id="warm", text=r["text"], title=r["title"], published=r["published_at"].date())
     run = _interleaved(engine, rules, rows)
-    distinct = read_articles_jsonl(DISTINCT, run_id="bench", run_date=dt.date(2025, 1, 1)).to_pylist()
+    distinct = read_articles_jsonl(distinct_path, run_id="bench", run_date=dt.date(2025, 1, 1)).to_pylist()
     unseen = _interleaved(engine, rules, distinct)
     rate, n_events, rules_rate, rules_events = run["rate"], run["events"], run["rules_rate"], run["rules_events"]
     slow = DateparserEverySentence(rules.lex, rules.gaz, use_dateparser_fallback=True)
@@ -125,13 +126,12 @@ def main(n: int = 1000, n_baseline: int = 0) -> dict:
     print(f"engine (rules + decision model): {rate:.1f} articles/s ({n} articles, {n_events} events)")
     print(f"rules only: {rules_rate:.1f} articles/s ({rules_events} events): the model costs "
           f"{rules_rate / rate:.2f}x (per round, interleaved: {run['ratios']})")
-    print(f"distinct articles ({len(distinct)} of train_blind, each once): {unseen['rate']:.1f} articles/s, rules "
-          f"only {unseen['rules_rate']:.1f} (per round: {unseen['ratios']})")
+    print(f"distinct articles ({len(distinct)} of {distinct_path.parent.name}, each once): "
+          f"{unseen['rate']:.1f} articles/s, rules only {unseen['rules_rate']:.1f} (per round: {unseen['ratios']})")
     print(f"baseline (dateparser.search_dates on every sentence): {slow_rate:.1f} articles/s "
           f"({n_baseline} articles, {sentences} sentences, "
           f"{result['dateparser_ms_per_sentence']} ms of dateparser per sentence)")
     print(f"ratio: {rate / slow_rate:.1f}x")
-    out = ROOT / "bench" / "results" / "extract.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
