@@ -26,6 +26,8 @@ import posixpath
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline import paths
@@ -88,6 +90,21 @@ def copy_object(fs, source: str, target: str) -> None:
     fs.copy(source, target)
 
 
+@contextmanager
+def _work_folder(local_root: Path, version: str) -> Iterator[Path]:
+    """This publish's local build folder ``<local_root>/.remote-<version>.<pid>/`` holding an empty ``<version>/``
+    (the folders of killed publishes are deleted first; this one is deleted on the way out, or by the next
+    publish if this one is killed)."""
+    remove_dead_work_folders(local_root)
+    work = local_root / f".remote-{version}.{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / version).mkdir(parents=True)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _holds_same_rows(settings: Settings, fs, target: str, local_root: Path, filters: dict,
                      created_at: dt.datetime) -> bool:
     """Whether the committed release at ``target`` holds the rows publishing it now would write: built in a
@@ -95,14 +112,8 @@ def _holds_same_rows(settings: Settings, fs, target: str, local_root: Path, filt
     from pipeline.publish.snapshot import holds_same_rows
 
     existing = json.loads(fs.cat_file(f"{target}/{MANIFEST}"))
-    remove_dead_work_folders(local_root)
-    work = local_root / f".remote-{existing['version']}.{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    (work / existing["version"]).mkdir(parents=True)
-    try:
+    with _work_folder(local_root, existing["version"]) as work:
         return holds_same_rows(settings, existing, work / existing["version"], filters, created_at)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def publish_remote_snapshot(settings: Settings, *, version: str, created_at: dt.datetime, filters: dict) -> str:
@@ -126,37 +137,34 @@ def publish_remote_snapshot(settings: Settings, *, version: str, created_at: dt.
         raise SnapshotExists(f"snapshot {version} already exists at {published}; versions are immutable")
     previous = releases.previous(version, filters)
 
-    remove_dead_work_folders(local_root)
     if fs.exists(base):
         remove_stale_temp_prefixes(fs, base)
-    work = local_root / f".remote-{version}.{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    (work / version).mkdir(parents=True)
     temp = f"{base}/.{version}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        if previous:  # the changes are computed against the previous release's events
-            (work / previous).mkdir()
-            fs.get_file(f"{base}/{previous}/events.parquet", str(work / previous / "events.parquet"))
-        manifest = build_snapshot(settings, work / version, version=version, created_at=created_at,
-                                  previous=previous, filters=filters)
-        protocol = root.split("://", 1)[0]
-        upload_folder(work / version, f"{protocol}://{temp}")
-        problems = verify_remote_snapshot(f"{protocol}://{temp}")
-        if problems:
-            raise ValidationFailed(f"snapshot {version} uploaded with problems: {'; '.join(problems)}")
-        for name in manifest["files"]:
-            copy_object(fs, f"{temp}/{name}", f"{target}/{name}")
-        wrong = [n for n in manifest["files"] if fs.size(f"{target}/{n}") != (work / version / n).stat().st_size]
-        if wrong:
-            raise ValidationFailed(f"snapshot {version}: copies of {wrong} differ from the upload")
-        if fs.exists(f"{target}/{MANIFEST}"):
-            raise SnapshotExists(f"snapshot {version} was published by another process meanwhile")
-        copy_object(fs, f"{temp}/{MANIFEST_SUM}", f"{target}/{MANIFEST_SUM}")
-        copy_object(fs, f"{temp}/{MANIFEST}", f"{target}/{MANIFEST}")  # the commit marker, last
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        if fs.exists(temp):
-            fs.rm(temp, recursive=True)
+    with _work_folder(local_root, version) as work:
+        try:
+            if previous:  # the changes are computed against the previous release's events
+                (work / previous).mkdir()
+                fs.get_file(f"{base}/{previous}/events.parquet", str(work / previous / "events.parquet"))
+            manifest = build_snapshot(settings, work / version, version=version, created_at=created_at,
+                                      previous=previous, filters=filters)
+            protocol = root.split("://", 1)[0]
+            upload_folder(work / version, f"{protocol}://{temp}")
+            problems = verify_remote_snapshot(f"{protocol}://{temp}")
+            if problems:
+                raise ValidationFailed(f"snapshot {version} uploaded with problems: {'; '.join(problems)}")
+            for name in manifest["files"]:
+                copy_object(fs, f"{temp}/{name}", f"{target}/{name}")
+            wrong = [n for n in manifest["files"]
+                     if fs.size(f"{target}/{n}") != (work / version / n).stat().st_size]
+            if wrong:
+                raise ValidationFailed(f"snapshot {version}: copies of {wrong} differ from the upload")
+            if fs.exists(f"{target}/{MANIFEST}"):
+                raise SnapshotExists(f"snapshot {version} was published by another process meanwhile")
+            copy_object(fs, f"{temp}/{MANIFEST_SUM}", f"{target}/{MANIFEST_SUM}")
+            copy_object(fs, f"{temp}/{MANIFEST}", f"{target}/{MANIFEST}")  # the commit marker, last
+        finally:
+            if fs.exists(temp):
+                fs.rm(temp, recursive=True)
     latest = releases.point_latest()
     published = paths.join(root, version)
     logger.info("published %s (%s events, %s mentions); latest -> %s", published, manifest["row_counts"]["events"],
