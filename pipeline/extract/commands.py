@@ -105,7 +105,7 @@ def split_oversized(articles: pa.Table, max_chars: int, *, run_id: str, run_date
 
 def evaluate_files(articles_path: str, gold_path: str, settings: Any) -> dict[str, Any]:
     from pipeline.extract import extract_events, read_articles_jsonl
-    from pipeline.extract.decision.calibration import reliability
+    from pipeline.extract.decision.calibration import ece_if_calibrated, reliability
     from pipeline.extract.evaluate import read_gold, score
 
     run_id, run_date = _run_ids()
@@ -115,7 +115,9 @@ def evaluate_files(articles_path: str, gold_path: str, settings: Any) -> dict[st
     pred, gold = result.events.to_pylist(), read_gold(gold_path)
     scored = score(pred, gold, texts)
     table, ece = reliability(pred, gold, texts)
-    scored["reliability"] = {"bins": [b.__dict__ for b in table], "ece": ece}
+    asserted = [float(p["confidence"]) for p in pred if p.get("modality", "asserted") == "asserted"]
+    scored["reliability"] = {"bins": [b.__dict__ for b in table], "ece": ece,
+                             "ece_if_calibrated": ece_if_calibrated(asserted)}
     return scored
 
 
@@ -127,7 +129,7 @@ def run_eval(args: argparse.Namespace, settings: Any) -> int:
     print(format_report(result))
     rel = result["reliability"]
     print("\nreliability of confidence (asserted events):")
-    print(format_reliability([Bin(**b) for b in rel["bins"]], rel["ece"]))
+    print(format_reliability([Bin(**b) for b in rel["bins"]], rel["ece"], rel.get("ece_if_calibrated")))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     return 0

@@ -92,9 +92,12 @@ def _quality_section(quality: dict[str, dict], agreement: dict | None = None) ->
                       ", ".join(f"{cc} {v['correct']}/{v['matched']}" for cc, v in sorted(by_country.items()))]
         bins = (result.get("reliability") or {}).get("bins") or []
         if any(b.get("events") for b in bins):
+            by_chance = result["reliability"].get("ece_if_calibrated")
+            chance = (f"; a perfectly calibrated confidence would show {by_chance['mean']} on this many mentions by "
+                      f"chance alone, 95% of draws up to {by_chance['p95']}" if by_chance else "")
             lines += ["", f"Reliability of `confidence` on `{name}` (expected calibration error "
-                      f"{result['reliability'].get('ece')}):", "", "| confidence | mentions | mean confidence | "
-                      "share correct |", "|---|---|---|---|"]
+                      f"{result['reliability'].get('ece')}{chance}):", "",
+                      "| confidence | mentions | mean confidence | share correct |", "|---|---|---|---|"]
             lines += [f"| {b['low']:.1f}-{b['high']:.1f} | {b['events']} | {b['mean_confidence']} | "
                       f"{b['share_correct']} |" for b in bins if b.get("events")]
     lines.append("")

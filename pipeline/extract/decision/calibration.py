@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from pipeline.extract.evaluate import match_events
 
 
@@ -31,6 +33,11 @@ def correct_flags(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]]
     return flags
 
 
+def bin_index(confidence: float, bins: int) -> int:
+    """The reliability bin of a confidence: [b/bins, (b+1)/bins), the last bin closed at 1."""
+    return min(max(int(confidence * bins), 0), bins - 1)
+
+
 def reliability(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], texts: dict[str, str],
                 bins: int = 10) -> tuple[list[Bin], float]:
     """Bins of asserted predictions by confidence, and the expected calibration error over them."""
@@ -40,7 +47,7 @@ def reliability(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], 
     for b in range(bins):
         low, high = b / bins, (b + 1) / bins
         members = [(float(p["confidence"]), ok) for p, ok in zip(asserted, flags, strict=True)
-                   if low <= float(p["confidence"]) < high or (b == bins - 1 and float(p["confidence"]) == 1.0)]
+                   if bin_index(float(p["confidence"]), bins) == b]
         if members:
             mean_conf = sum(c for c, _ in members) / len(members)
             share = sum(ok for _, ok in members) / len(members)
@@ -51,7 +58,32 @@ def reliability(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], 
     return table, round(ece, 4)
 
 
-def format_reliability(table: Sequence[Bin], ece: float) -> str:
+def binned_ece(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> np.ndarray:
+    """The expected calibration error (``reliability``'s bins) of each row of ``correct`` (draws x rows)
+    against the same ``confidence`` (rows)."""
+    which = np.array([bin_index(c, bins) for c in confidence.tolist()])
+    ece = np.zeros(correct.shape[0])
+    for b in np.unique(which):
+        members = which == b
+        ece += members.sum() / len(confidence) * np.abs(confidence[members].mean() - correct[:, members].mean(axis=1))
+    return ece
+
+
+def ece_if_calibrated(confidence: Sequence[float], bins: int = 10, draws: int = 2000, seed: int = 0
+                      ) -> dict[str, float] | None:
+    """The expected calibration error a perfectly calibrated ``confidence`` would still show on this many rows,
+    from sampling alone: each row correct with probability equal to its confidence, ``draws`` times (a fixed
+    seed, so the figure is reproducible). Its mean and 95th percentile tell how far an observed ECE on a small
+    set can be read as miscalibration. None without rows."""
+    if not confidence:
+        return None
+    conf = np.asarray(confidence, dtype=float)
+    outcomes = np.random.default_rng(seed).random((draws, len(conf))) < conf
+    ece = binned_ece(conf, outcomes, bins)
+    return {"mean": round(float(ece.mean()), 4), "p95": round(float(np.quantile(ece, 0.95)), 4)}
+
+
+def format_reliability(table: Sequence[Bin], ece: float, by_chance: dict[str, float] | None = None) -> str:
     lines = ["confidence  events  mean conf  share correct"]
     for b in table:
         if b.events:
@@ -59,6 +91,9 @@ def format_reliability(table: Sequence[Bin], ece: float) -> str:
         else:
             lines.append(f"{b.low:.1f}-{b.high:.1f}   {0:6d}          -              -")
     lines.append(f"expected calibration error: {ece:.3f}")
+    if by_chance:
+        lines.append(f"  a perfectly calibrated confidence would show {by_chance['mean']:.3f} on this many events by "
+                     f"chance alone (95% of draws up to {by_chance['p95']:.3f})")
     return "\n".join(lines)
 
 
