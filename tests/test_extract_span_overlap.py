@@ -24,6 +24,9 @@ def test_overlap_is_a_shared_content_token_in_the_normal_form() -> None:
     assert spans_overlap("قوات «الدعم السريع»", "الدعم السريع")  # guillemets dropped
     assert spans_overlap("الجيشُ العراقيّ", "الجيش")  # diacritics folded
     assert spans_overlap("قوّات الأمن", "قوات الامن")  # alef and shadda folded
+    assert spans_overlap("متظاهرون", "المتظاهرون")  # the definite article is stripped
+    assert spans_overlap("دورية للجيش", "والجيش")  # with the clitics before it
+    assert not spans_overlap("الجيش", "جيشان")  # but a token is not a prefix match
     assert not spans_overlap("عناصر من الجيش", "مسلحين من داعش")  # a function word alone is no overlap
     assert not spans_overlap("الجيش العراقي", None)
     assert not spans_overlap(None, "الجيش")

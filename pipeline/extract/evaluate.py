@@ -3,7 +3,8 @@
 A prediction matches a gold event of the same article with the same action_type whose evidence sentence
 overlaps; matching is one-to-one (greedy by overlap size). Only asserted predictions count as events.
 Actor labels are compared after mapping both through data/lexicons/actor_aliases.tsv. The Arabic actor and
-target texts are also compared with the gold spans (``span_overlap``: any shared content token in the normal form).
+target texts are also compared with the gold spans (``span_overlap``: any shared content token in the normal form,
+definite article stripped).
 The scorer knows nothing about particular articles.
 """
 
@@ -93,12 +94,24 @@ def match_events(pred: list[dict[str, Any]], gold: list[dict[str, Any]],
     return pairs
 
 
+# the definite article with the clitics written before it: «المتظاهرون» = «متظاهرون», «للجيش» = «الجيش»
+_ARTICLE_PREFIXES = ("وبال", "وال", "ولل", "بال", "فال", "كال", "لل", "ال")
+
+
+def _span_stem(token: str) -> str:
+    for prefix in _ARTICLE_PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+            return token[len(prefix):]
+    return token
+
+
 def span_tokens(span: str | None) -> frozenset[str]:
     """Content tokens of an Arabic span in the engine's normal form (diacritics, alef/yaa/teh marbuta folded,
-    guillemets and punctuation dropped), function words left out."""
+    guillemets and punctuation dropped), definite article (with «و», «ب», «ل», «ف», «ك» before it) stripped,
+    function words left out."""
     if not span:
         return frozenset()
-    return frozenset(t.text for t in tokenize(normalize_arabic(span)) if t.text not in _SPAN_STOP)
+    return frozenset(_span_stem(t.text) for t in tokenize(normalize_arabic(span)) if t.text not in _SPAN_STOP)
 
 
 def spans_overlap(gold_span: str | None, pred_text: str | None) -> bool:

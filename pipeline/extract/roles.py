@@ -40,6 +40,10 @@ _ALLY_CUES = frozenset({"بمشاركه", "مشاركه", "بمسانده", "ب�
 
 _SOURCE_CUES = frozenset({"بحسب", "وفق", "وفقا", "حسب", "لسان", "عن", "مصادر", "مصدر", "مسؤول", "باسم"})
 
+# «قال ضابط في الشرطة», «أفاد العميد في وزارة الداخلية»: the force an informant belongs to reports, it did not act
+_INFORMANTS = frozenset({"مسؤولون", "مسؤولين", "ضابط", "العميد", "مصدر", "مصادر", "مسؤول", "عضو", "المتحدث",
+                         "الناطق", "متحدث", "ناطق"})
+
 _ARREST_PEOPLE = {"اشخاص": "Civilians", "شخصا": "Civilians", "اشخاصا": "Civilians", "مواطنين": "Civilians",
                   "مواطنا": "Civilians", "شبان": "Civilians", "شابا": "Civilians", "مدنيين": "Civilians",
                   "متهمين": "Suspects", "مطلوبين": "Suspects", "مشتبها": "Suspects", "مشتبه": "Suspects",
@@ -77,7 +81,11 @@ _NON_STATE_ACTS = frozenset({"explosion_ied", "abduction"})
 # abduction targets; an attack with no target is almost never coded)
 _CIVILIAN_DEFAULT = frozenset({"attack", "abduction"})
 
-_OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counterpart", "Leaders", "Notables")
+_OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counterpart", "Leaders", "Notables",
+                   "Ministry", "government")
+
+# diplomacy whose party is a state named by its country («أعلنت مملكة البحرين قطع علاقاتها», «دعت مصر»)
+_DIPLOMACY = frozenset({"statement", "agreement", "meeting_negotiation"})
 
 
 def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: Match, toks: list[Token],
@@ -110,9 +118,23 @@ def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: 
         a2 = implied_target(res, ctx, toks, a1, [f for k, f, _l in cue_kinds if k in ("kill", "kill_verb")])
     if a2 is None and action in _CIVILIAN_DEFAULT:
         a2 = (main.first, "", "Civilians", "civilians", main.first + 1)
+    if a1 is None and action in _DIPLOMACY:
+        a1 = state_party(res, toks, main)
     if action in NO_TARGET:
         a2 = None
     return action, a1, a2
+
+
+def state_party(res: Resources, toks: list[Token], main: Match) -> tuple | None:
+    """The country named before a diplomatic trigger speaks for its government («قررت دولة الكويت استدعاء
+    سفيرها» -> Kuwaiti government)."""
+    for j in range(main.first - 1, max(-1, main.first - 6), -1):
+        cc = next((res.lex.country_names[f] for f in clitic_variants(toks[j].text) if f in res.lex.country_names),
+                  None)
+        if cc:
+            dem = demonym(res, cc)
+            return (j, toks[j].text, f"{dem} government", "external_other", j + 1) if dem else None
+    return None
 
 
 def role_flags(res: Resources, actors: list[tuple], toks: list[Token], cue_kinds: list,
@@ -144,7 +166,9 @@ def role_flags(res: Resources, actors: list[tuple], toks: list[Token], cue_kinds
                                                           and toks[i - 2].text in _ALLY_CUES)):
             allies.add(i)
         before = {toks[j].text for j in range(max(0, i - 2), i)}
-        if (any(0 < i - r <= 2 for r in reporting) or before & _SOURCE_CUES) and not _self_report(toks, a[4]):
+        informant = i > 1 and toks[i - 1].text == "في" and toks[i - 2].text in _INFORMANTS
+        if (any(0 < i - r <= 2 for r in reporting) or before & _SOURCE_CUES or informant) and \
+                not _self_report(toks, a[4]):
             sources.add(i)
     victim_norms = {a[2] for a in actors if a[0] in victims}
     victims |= {a[0] for a in actors if a[2] in victim_norms}  # «قوات سوريا الديمقراطية (قسد)»
