@@ -84,6 +84,10 @@ _CIVILIAN_DEFAULT = frozenset({"attack", "abduction"})
 _OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counterpart", "Leaders", "Notables",
                    "Ministry", "government")
 
+# arrests and sweeps with no force named are the state's (gold: 70% and 65% state forces): the force that
+# reports them, else the country's security forces
+_STATE_DEFAULT = frozenset({"arrest_raid", "security_operation"})
+
 # diplomacy whose party is a state named by its country («أعلنت مملكة البحرين قطع علاقاتها», «دعت مصر»)
 _DIPLOMACY = frozenset({"statement", "agreement", "meeting_negotiation"})
 
@@ -120,9 +124,17 @@ def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: 
         a2 = (main.first, "", "Civilians", "civilians", main.first + 1)
     if a1 is None and action in _DIPLOMACY:
         a1 = state_party(res, toks, main)
+    if a1 is None and action in _STATE_DEFAULT:
+        a1 = next((a for a in actors if a[0] in flags[1] and a[3] == STATE_FORCES), None) or \
+            state_forces(res, ctx, main)
     if action in NO_TARGET:
         a2 = None
     return action, a1, a2
+
+
+def state_forces(res: Resources, ctx: ArticleContext, main: Match) -> tuple | None:
+    dem = demonym(res, ctx.country)
+    return (main.first, "", f"{dem} security forces", STATE_FORCES, main.first + 1) if dem else None
 
 
 def state_party(res: Resources, toks: list[Token], main: Match) -> tuple | None:
