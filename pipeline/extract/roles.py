@@ -77,19 +77,10 @@ NO_TARGET = frozenset({"protest", "deployment_withdrawal", "statement", "agreeme
 # source («انفجرت عبوة لدى مرور دورية للشرطة», «قال ضابط في الشرطة»)
 _NON_STATE_ACTS = frozenset({"explosion_ied", "abduction"})
 
-# one-sided violence with no named target hits civilians (gold: civilians are 42% of attack targets, 50% of
-# abduction targets; an attack with no target is almost never coded)
-_CIVILIAN_DEFAULT = frozenset({"attack", "abduction"})
-
 _OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counterpart", "Leaders", "Notables",
                    "Ministry", "government")
 
-# arrests and sweeps with no force named are the state's (gold: 70% and 65% state forces): the force that
-# reports them, else the country's security forces
-_STATE_DEFAULT = frozenset({"arrest_raid", "security_operation"})
 
-# diplomacy whose party is a state named by its country («أعلنت مملكة البحرين قطع علاقاتها», «دعت مصر»)
-_DIPLOMACY = frozenset({"statement", "agreement", "meeting_negotiation"})
 
 
 def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: Match, toks: list[Token],
@@ -120,33 +111,9 @@ def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: 
         a1, a2 = None, (a2 if a2 is not None or a1[0] in flags[1] else a1)
     if a2 is None and action in ("attack", "explosion_ied", "airstrike_shelling"):
         a2 = implied_target(res, ctx, toks, a1, [f for k, f, _l in cue_kinds if k in ("kill", "kill_verb")])
-    if a2 is None and action in _CIVILIAN_DEFAULT:
-        a2 = (main.first, "", "Civilians", "civilians", main.first + 1)
-    if a1 is None and action in _DIPLOMACY:
-        a1 = state_party(res, toks, main)
-    if a1 is None and action in _STATE_DEFAULT:
-        a1 = next((a for a in actors if a[0] in flags[1] and a[3] == STATE_FORCES), None) or \
-            state_forces(res, ctx, main)
     if action in NO_TARGET:
         a2 = None
     return action, a1, a2
-
-
-def state_forces(res: Resources, ctx: ArticleContext, main: Match) -> tuple | None:
-    dem = demonym(res, ctx.country)
-    return (main.first, "", f"{dem} security forces", STATE_FORCES, main.first + 1) if dem else None
-
-
-def state_party(res: Resources, toks: list[Token], main: Match) -> tuple | None:
-    """The country named before a diplomatic trigger speaks for its government («قررت دولة الكويت استدعاء
-    سفيرها» -> Kuwaiti government)."""
-    for j in range(main.first - 1, max(-1, main.first - 6), -1):
-        cc = next((res.lex.country_names[f] for f in clitic_variants(toks[j].text) if f in res.lex.country_names),
-                  None)
-        if cc:
-            dem = demonym(res, cc)
-            return (j, toks[j].text, f"{dem} government", "external_other", j + 1) if dem else None
-    return None
 
 
 def role_flags(res: Resources, actors: list[tuple], toks: list[Token], cue_kinds: list,
