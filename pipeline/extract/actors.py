@@ -18,8 +18,19 @@ from pipeline.extract.text import (
 
 _ANAPHORIC_GROUPS = {"الحركه", "الجماعه", "التنظيم"}
 
+# English demonyms of the countries the gazetteer places events in but data/lexicons/countries.tsv (the place
+# readers' country table) does not list: «الجيش» in Chad is the «Chadian Army», as the gold labels it
+_MORE_DEMONYMS = {"TD": "Chadian", "NG": "Nigerian", "MR": "Mauritanian", "BH": "Bahraini", "KW": "Kuwaiti",
+                  "OM": "Omani", "AE": "Emirati", "SS": "South Sudanese", "DJ": "Djiboutian", "ER": "Eritrean",
+                  "ET": "Ethiopian", "KE": "Kenyan", "KM": "Comorian", "CF": "Central African", "CM": "Cameroonian",
+                  "FR": "French", "UG": "Ugandan", "PK": "Pakistani", "AF": "Afghan"}
+
 # generic state forces («الجنود», «الجيش») in these territories are another state's forces (ACLED convention)
 _OCCUPYING_FORCES = {"PS": "Israeli forces"}
+
+# the army of these countries as the gold names it («الجيش» in Somalia is the «Somali National Army»; in Libya's
+# reporting the «army» is Haftar's LNA)
+_ARMY_LABELS = {"SO": "Somali National Army", "LY": "LNA"}
 
 # a country adjective right after one of these nouns names the perpetrator («غارات إسرائيلية», «طائرة مسيرة
 # تركية», «قوة إسرائيلية»): the adjectival actor is the state's forces
@@ -40,6 +51,13 @@ _SELF_CLAIM = frozenset({"انه", "انها", "انهم", "بانه", "بانه
                          "عناصره", "مقاتليه", "طائراته", "طائراتها"})
 
 
+def demonym(res: Resources, cc: str | None) -> str:
+    """English demonym of a country code («TD» -> «Chadian»), "" when unknown."""
+    if not cc:
+        return ""
+    return res.lex.demonyms.get(cc) or _MORE_DEMONYMS.get(cc, "")
+
+
 def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_group) -> list[tuple]:
     out = []
     for m in res.lex.actors.find(toks, res.morph):
@@ -49,9 +67,11 @@ def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_gro
         if "{dem}" in norm and entry.actor_type == STATE_FORCES and country in _OCCUPYING_FORCES:
             norm = _OCCUPYING_FORCES[country]
         if "{dem}" in norm:
-            dem = res.lex.demonyms.get(country or "", "")
+            dem = demonym(res, country)
             norm = norm.replace("{dem}", dem).replace("()", "").strip() or entry.norm.replace("{dem}", "")
             norm = norm.replace(" ()", "").strip()
+            if entry.norm == "{dem} Army" and country in _ARMY_LABELS:
+                norm = _ARMY_LABELS[country]
         text = " ".join(t.text for t in toks[m.first:m.last])
         out.append((m.first, text, norm, entry.actor_type, m.last))
     for i, t in enumerate(toks):
@@ -62,7 +82,7 @@ def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_gro
             continue
         cc = demonym_cc(res, t.text)
         if cc and clitic_variants(toks[i - 1].text) & _MILITARY_NOUNS:
-            label = "Israeli forces" if cc == "IL" else f"{res.lex.demonyms.get(cc, cc)} forces"
+            label = "Israeli forces" if cc == "IL" else f"{demonym(res, cc) or cc} forces"
             out.append((i, t.text, label, STATE_FORCES, i + 1))
         elif t.text in ctx.names and ctx.names[t.text][0]:
             out.append((i, t.text, *ctx.names[t.text], i + 1))

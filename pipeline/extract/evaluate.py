@@ -2,8 +2,10 @@
 
 A prediction matches a gold event of the same article with the same action_type whose evidence sentence
 overlaps; matching is one-to-one (greedy by overlap size). Only asserted predictions count as events.
-Actor labels are compared after mapping both through data/lexicons/actor_aliases.tsv. The scorer knows
-nothing about particular articles.
+Actor labels are compared after mapping both through data/lexicons/actor_aliases.tsv. The Arabic actor and
+target texts are also compared with the gold spans (``span_overlap``: any shared content token in the normal form,
+definite article stripped).
+The scorer knows nothing about particular articles.
 """
 
 from __future__ import annotations
@@ -18,11 +20,16 @@ from typing import Any
 from pipeline.errors import InputFormatError
 from pipeline.extract.geo import admin1_spellings, fold_latin
 from pipeline.extract.lexicon import LEXICON_DIR
+from pipeline.extract.text import normalize_arabic, tokenize
 
 FIELDS = ("event_date", "admin1", "country", "actor1_norm", "target", "fatalities")
 # Column labels of the per-type table (the overall line spells the field names out).
 FIELD_LABELS = {"event_date": "date", "admin1": "adm1", "country": "ctry", "actor1_norm": "actor",
                 "target": "targ", "fatalities": "fatal"}
+# Arabic span overlap: (gold span field, predicted text field) per role, as the external judges measure it.
+SPAN_FIELDS = {"actor": ("actor", "actor1_text"), "target": ("target", "actor2_text")}
+# function words that alone do not make two spans overlap («عناصر من الجيش» vs «مسلحين من داعش»)
+_SPAN_STOP = frozenset({"من", "في", "علي", "عن", "الي", "مع", "و", "ال", "بين", "الذي", "التي", "الذين", "ضد"})
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,43 @@ def match_events(pred: list[dict[str, Any]], gold: list[dict[str, Any]],
     return pairs
 
 
+# the definite article with the clitics written before it: «المتظاهرون» = «متظاهرون», «للجيش» = «الجيش»
+_ARTICLE_PREFIXES = ("وبال", "وال", "ولل", "بال", "فال", "كال", "لل", "ال")
+
+
+def _span_stem(token: str) -> str:
+    for prefix in _ARTICLE_PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+            return token[len(prefix):]
+    return token
+
+
+def span_tokens(span: str | None) -> frozenset[str]:
+    """Content tokens of an Arabic span in the engine's normal form (diacritics, alef/yaa/teh marbuta folded,
+    guillemets and punctuation dropped), definite article (with «و», «ب», «ل», «ف», «ك» before it) stripped,
+    function words left out."""
+    if not span:
+        return frozenset()
+    return frozenset(_span_stem(t.text) for t in tokenize(normalize_arabic(span)) if t.text not in _SPAN_STOP)
+
+
+def spans_overlap(gold_span: str | None, pred_text: str | None) -> bool:
+    """The predicted Arabic text shares at least one content token with the gold span."""
+    return bool(span_tokens(gold_span) & span_tokens(pred_text))
+
+
+def span_overlap(matched: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """Per role (actor, target): share of matched pairs with a gold span whose predicted Arabic text overlaps it
+    (``spans_overlap``), with the counts behind it; pairs whose gold span is null are left out."""
+    out: dict[str, Any] = {}
+    for role, (gold_key, pred_key) in SPAN_FIELDS.items():
+        judged = [spans_overlap(g.get(gold_key), p.get(pred_key)) for g, p in matched if g.get(gold_key)]
+        out[role] = round(sum(judged) / len(judged), 4) if judged else None
+        out[f"{role}_pairs"] = len(judged)
+        out[f"{role}_overlapping"] = sum(judged)
+    return out
+
+
 def prf(n_pred: int, n_gold: int, matched: int) -> dict[str, float]:
     """Precision, recall and F1 (rounded to 4 places) of ``matched`` pairs among ``n_pred`` predictions and
     ``n_gold`` gold events; 0 where a count is 0."""
@@ -128,7 +172,8 @@ def score(pred: list[dict[str, Any]], gold: list[dict[str, Any]], texts: dict[st
         tp = len(matched)
         acc = {f: (sum(field_ok(g, pr, f) for g, pr in matched) / tp if tp else None) for f in FIELDS}
         return {"gold": gold_n, "predicted": pred_n, "matched": tp, **prf(pred_n, gold_n, tp),
-                "accuracy": {k: (round(v, 4) if v is not None else None) for k, v in acc.items()}}
+                "accuracy": {k: (round(v, 4) if v is not None else None) for k, v in acc.items()},
+                "span_overlap": span_overlap(matched)}
 
     by_type: dict[str, Any] = {}
     types = sorted({g["action_type"] for g in gold} | {p["action_type"] for p in pred})
@@ -185,12 +230,22 @@ def _demonym_codes() -> dict[str, str]:
     return out
 
 
+def _span_line(ov: dict[str, Any]) -> str:
+    parts = []
+    for role in SPAN_FIELDS:
+        share = ov.get(role)
+        parts.append(f"{role} {share:.3f} ({ov[role + '_overlapping']}/{ov[role + '_pairs']})" if share is not None
+                     else f"{role} -")
+    return "Arabic span overlap with the gold span (matched pairs with a gold span): " + "  ".join(parts)
+
+
 def format_report(result: dict[str, Any]) -> str:
     o = result["overall"]
     lines = [f"events: gold {o['gold']}  predicted {o['predicted']}  matched {o['matched']}  "
              f"P {o['precision']:.3f}  R {o['recall']:.3f}  F1 {o['f1']:.3f}",
              "field accuracy over matched pairs: " + "  ".join(
                  f"{k} {v:.3f}" if v is not None else f"{k} -" for k, v in o["accuracy"].items()),
+             _span_line(o.get("span_overlap") or {}),
              f"events from negative articles: {result['events_from_negative_articles']} "
              f"(of {result['negative_articles']} articles)", "",
              "per action_type (field accuracy: " + ", ".join(f"{v}={k}" for k, v in FIELD_LABELS.items()) + "):"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.extract import numbers as num
-from pipeline.extract.actors import demonym_cc
+from pipeline.extract.actors import demonym, demonym_cc
 from pipeline.extract.candidate import (
     STATE_FORCES,
     VIOLENT,
@@ -40,6 +40,10 @@ _ALLY_CUES = frozenset({"بمشاركه", "مشاركه", "بمسانده", "ب�
 
 _SOURCE_CUES = frozenset({"بحسب", "وفق", "وفقا", "حسب", "لسان", "عن", "مصادر", "مصدر", "مسؤول", "باسم"})
 
+# «قال ضابط في الشرطة», «أفاد العميد في وزارة الداخلية»: the force an informant belongs to reports, it did not act
+_INFORMANTS = frozenset({"مسؤولون", "مسؤولين", "ضابط", "العميد", "مصدر", "مصادر", "مسؤول", "عضو", "المتحدث",
+                         "الناطق", "متحدث", "ناطق"})
+
 _ARREST_PEOPLE = {"اشخاص": "Civilians", "شخصا": "Civilians", "اشخاصا": "Civilians", "مواطنين": "Civilians",
                   "مواطنا": "Civilians", "شبان": "Civilians", "شابا": "Civilians", "مدنيين": "Civilians",
                   "متهمين": "Suspects", "مطلوبين": "Suspects", "مشتبها": "Suspects", "مشتبه": "Suspects",
@@ -65,7 +69,18 @@ _OWN_FORCES = frozenset({"عناصر", "قوات", "جنود", "مقاتلي", "
 
 _SOURCE_SENSITIVE = frozenset({"attack", "airstrike_shelling", "explosion_ied", "armed_clash", "abduction"})
 
-_OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counterpart", "Leaders", "Notables")
+# no distinct target (guidelines: withdrawals, statements, agreements, peaceful protests): the party a statement
+# or an accord concerns, or a protest's addressee, is not coded as a target
+NO_TARGET = frozenset({"protest", "deployment_withdrawal", "statement", "agreement"})
+
+# bombs and kidnappings are never coded to state forces (gold: 0 of 243): a force named is the victim or the
+# source («انفجرت عبوة لدى مرور دورية للشرطة», «قال ضابط في الشرطة»)
+_NON_STATE_ACTS = frozenset({"explosion_ied", "abduction"})
+
+_OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counterpart", "Leaders", "Notables",
+                   "Ministry", "government")
+
+
 
 
 def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: Match, toks: list[Token],
@@ -92,8 +107,12 @@ def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: 
         a1, a2 = protest_roles(res, ctx, actors, main, a1, a2, action)
     if action == "arrest_raid":
         a1, a2 = arrest_roles(actors, a1, a2, events)
+    if action in _NON_STATE_ACTS and a1 is not None and a1[3] == STATE_FORCES:
+        a1, a2 = None, (a2 if a2 is not None or a1[0] in flags[1] else a1)
     if a2 is None and action in ("attack", "explosion_ied", "airstrike_shelling"):
         a2 = implied_target(res, ctx, toks, a1, [f for k, f, _l in cue_kinds if k in ("kill", "kill_verb")])
+    if action in NO_TARGET:
+        a2 = None
     return action, a1, a2
 
 
@@ -126,7 +145,9 @@ def role_flags(res: Resources, actors: list[tuple], toks: list[Token], cue_kinds
                                                           and toks[i - 2].text in _ALLY_CUES)):
             allies.add(i)
         before = {toks[j].text for j in range(max(0, i - 2), i)}
-        if (any(0 < i - r <= 2 for r in reporting) or before & _SOURCE_CUES) and not _self_report(toks, a[4]):
+        informant = i > 1 and toks[i - 1].text == "في" and toks[i - 2].text in _INFORMANTS
+        if (any(0 < i - r <= 2 for r in reporting) or before & _SOURCE_CUES or informant) and \
+                not _self_report(toks, a[4]):
             sources.add(i)
     victim_norms = {a[2] for a in actors if a[0] in victims}
     victims |= {a[0] for a in actors if a[2] in victim_norms}  # «قوات سوريا الديمقراطية (قسد)»
@@ -143,6 +164,8 @@ def perpetrator_and_target(actors: list[tuple], main: Match, toks: list[Token], 
         sources = set()
     if not actors:
         return None, None
+    if action == "armed_clash":  # both sides fight: the first side named is actor1, even when it lost men
+        victims = set()
     agent = None
     for a in actors:
         before = {toks[j].text for j in range(max(0, a[0] - 2), a[0])}
@@ -189,11 +212,11 @@ def protest_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main
         if a1 is not None and a1 is not crowd and a1[3] == STATE_FORCES and a2 is None:
             a2 = a1
         if action == "protest" and crowd[3] == "rioters":
-            dem = res.lex.demonyms.get(ctx.country or "", "")
+            dem = demonym(res, ctx.country)
             crowd = (*crowd[:2], f"Protesters ({dem})" if dem else "Protesters", "protesters", crowd[4])
         return crowd, (a2 if a2 is None or a2[2] != crowd[2] else None)
     if a1 is None or a1[3] in ("political_militia", "rebels", "unidentified", "external_other"):
-        dem = res.lex.demonyms.get(ctx.country or "", "")
+        dem = demonym(res, ctx.country)
         label = f"Protesters ({dem})" if dem else "Protesters"
         return (main.first, "", label, "protesters", main.first + 1), (a2 if a2 is not a1 else None)
     return a1, a2
@@ -218,7 +241,7 @@ def implied_target(res: Resources, ctx: ArticleContext, toks: list[Token], a1: t
     """Who was hit when no known actor is named: a military object with no owner («قافلة عسكرية», «نقطة
     تفتيش», «آلية عسكرية») belongs to the country's forces; a person killed or hurt («الشاب», «امرأة»,
     «شخصين») is a civilian."""
-    dem = res.lex.demonyms.get(ctx.country or "", "")
+    dem = demonym(res, ctx.country)
     for j, t in enumerate(toks):
         forms = clitic_variants(t.text)
         # a foreign state's strike on «مواقع عسكرية» hits the country's own forces
@@ -245,7 +268,7 @@ def arrested_people(res: Resources, ctx: ArticleContext, toks: list[Token], main
         cc = demonym_cc(res, toks[j].text)
         if cc and any(num.number_at(toks, k, res.lex.numbers) is not None  # «خمسة عشر فلسطينياً»
                       for k in (j - 1, j - 2) if k >= 0 and not main.first <= k < main.last):
-            return j, toks[j].text, f"{res.lex.demonyms.get(cc, cc)} civilians/suspects", "civilians", j + 1
+            return j, toks[j].text, f"{demonym(res, cc) or cc} civilians/suspects", "civilians", j + 1
         label = next((_ARREST_PEOPLE[f] for f in forms if f in _ARREST_PEOPLE), None)
         if label:
             return j, toks[j].text, arrested_label(res, ctx, label, toks[j + 1:j + 6]), "civilians", j + 1
@@ -255,7 +278,7 @@ def arrested_people(res: Resources, ctx: ArticleContext, toks: list[Token], main
 def arrested_label(res: Resources, ctx: ArticleContext, label: str, after: list[Token]) -> str:
     """Civilians arrested: rioters when described as taking part in riots; in occupied territory (ACLED
     convention) «Palestinian civilians/suspects»."""
-    dem = res.lex.demonyms.get(ctx.country or "", "")
+    dem = demonym(res, ctx.country)
     if any(t.text in _RIOT_WORDS for t in after):
         return f"{dem} rioters".strip()
     if label == "Civilians" and ctx.country in _OCCUPIED:
