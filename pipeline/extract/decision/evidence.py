@@ -150,33 +150,31 @@ class HeldArticle:
     fold: int
 
 
-def _matched(rows: Sequence[dict[str, Any]], h: HeldArticle) -> int:
-    return len(match_events(list(rows), h.gold, {h.article_id: h.view.text}))
-
-
 def _correct(rows: Sequence[dict[str, Any]], h: HeldArticle) -> list[bool]:
+    """Per row, whether the scorer matches it to one of ``h``'s gold events."""
     ok = [False] * len(rows)
     for _gi, pi in match_events(list(rows), h.gold, {h.article_id: h.view.text}):
         ok[pi] = True
     return ok
 
 
-def _examples(held: Sequence[HeldArticle], rows: dict[str, list[dict[str, Any]]]
-              ) -> dict[str, tuple[list[list[str]], list[str]]]:
-    out = {}
-    for h in held:
-        r = rows.get(h.article_id, [])
-        out[h.article_id] = merge_examples(r, _correct(r, h), h.view, h.detector)
-    return out
+def _examples(held: Sequence[HeldArticle], rows: dict[str, list[dict[str, Any]]],
+              correct: dict[str, list[bool]]) -> dict[str, tuple[list[list[str]], list[str]]]:
+    return {h.article_id: merge_examples(rows.get(h.article_id, []), correct[h.article_id], h.view, h.detector)
+            for h in held}
 
 
 def _fit_on(ex: dict[str, tuple[list[list[str]], list[str]]], ids: Sequence[str]) -> LinearModel | None:
     return fit_merge([f for a in ids for f in ex[a][0]], [y for a in ids for y in ex[a][1]])
 
 
-def _scores(rows: dict[str, list[dict[str, Any]]], held: Sequence[HeldArticle]) -> dict[str, Any]:
+def _scores(rows: dict[str, list[dict[str, Any]]], held: Sequence[HeldArticle],
+            correct: dict[str, list[bool]] | None = None) -> dict[str, Any]:
+    """P/R/F1 of ``rows`` against ``held``'s gold (``correct``: the rows' match flags, when already known)."""
+    if correct is None:
+        correct = {h.article_id: _correct(rows.get(h.article_id, []), h) for h in held}
     n_pred = sum(len(rows.get(h.article_id, [])) for h in held)
-    tp = sum(_matched(rows.get(h.article_id, []), h) for h in held)
+    tp = sum(sum(correct[h.article_id]) for h in held)
     negative = [h for h in held if not h.gold]
     return {**prf(n_pred, sum(len(h.gold) for h in held), tp), "rows": n_pred, "matched": tp,
             "events_per_negative_article": round(sum(len(rows.get(h.article_id, [])) for h in negative)
@@ -194,14 +192,15 @@ def train_anchor(held: Sequence[HeldArticle], rows: dict[str, list[dict[str, Any
     maximises that cross-fitted F1 (a threshold replaces the one before only when it raises F1, so the step
     changes no more than it must). Returns the model fitted on every article with that threshold (None when
     no threshold raises F1), the cross-fitted rows, and the figures before and after."""
-    ex = _examples(held, rows)
+    correct = {h.article_id: _correct(rows.get(h.article_id, []), h) for h in held}  # matched once
+    ex = _examples(held, rows, correct)
     cross: dict[str, list[float | None]] = {}
     for k in range(folds):
         models = AnchorModels(_fit_on(ex, [h.article_id for h in held if h.fold != k]), 0.0)
         for h in held:
             if h.fold == k:
                 cross[h.article_id] = votes(rows.get(h.article_id, []), h.view, h.detector, models)
-    before = _scores(rows, held)
+    before = _scores(rows, held, correct)
 
     def decided(merge_t: float) -> dict[str, list[dict[str, Any]]]:
         return {h.article_id: apply_votes(rows.get(h.article_id, []), cross[h.article_id], merge_t) for h in held}
