@@ -11,7 +11,7 @@ from pipeline.extract.document import ArticleDoc
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
 from pipeline.extract.tolls import read_toll
-from pipeline.extract.triggers import is_reporting_date, modality_of
+from pipeline.extract.triggers import modality_of, split_reporting_dates
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,10 @@ class EventDate:
     def __call__(self, doc: ArticleDoc, frame: Frame) -> None:
         s, r = frame.sentence, frame.reading
         separate = frame.another is not None or any(k == "separate" for k, _f, _l in s.cues)
-        reporting = [f for k, f, _l in s.cues if k == "reporting"]
         anchor = None if separate else next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
-        day = event_day(r.event_dates, [d for d in r.dates if is_reporting_date(d, s.tokens, reporting)],
-                        doc.ctx.published, None if anchor is None else (anchor.date, anchor.date_precision))
+        _event_dates, reporting_dates = split_reporting_dates(r.dates, s.tokens, s.cues)
+        day = event_day(r.event_dates, reporting_dates, doc.ctx.published,
+                        None if anchor is None else (anchor.date, anchor.date_precision))
         frame.date, frame.date_precision, frame.date_from_cue = day.date, day.precision, day.from_text
         if day.mention is not None:
             frame.date_text = s.norm[day.mention.start:day.mention.end]

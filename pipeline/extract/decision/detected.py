@@ -23,7 +23,7 @@ from pipeline.extract.lexicon import Lexicons, Trigger
 from pipeline.extract.places import foreign_origin, place_mentions, plausible_place
 from pipeline.extract.resources import Resources
 from pipeline.extract.tolls import read_toll
-from pipeline.extract.triggers import is_reporting_date
+from pipeline.extract.triggers import split_reporting_dates
 from pipeline.schema import GEO_PRECISION_ORDER
 
 GEO_COLUMNS = ("location_text", "country_code", "admin1", "admin2", "latitude", "longitude", "geonames_id",
@@ -89,13 +89,12 @@ class DetectedRows:
         that date; else the date of the article's nearest kept event before ``start`` (else of its first), else
         the publication date."""
         for s in clauses:
-            reporting = [f for k, f, _l in s.cues if k == "reporting"]
             if s.reading is not None and s.reading.role == "event":  # the triggers step read its dates
                 dates, event_dates = s.reading.dates, s.reading.event_dates
+                _all_event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
             else:
                 dates = find_dates(s.norm, doc.published, use_fallback=self.res.use_fallback)
-                event_dates = [d for d in dates if not is_reporting_date(d, s.tokens, reporting)]
-            report_dates = [d for d in dates if is_reporting_date(d, s.tokens, reporting)]
+                event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
             day = event_day(event_dates, report_dates, doc.published)
             if day.mention is not None:
                 return day, s.source(doc.text, day.mention.start, day.mention.end)
