@@ -253,6 +253,14 @@ def event_day(event_dates: list[DateMention], report_dates: list[DateMention], p
     return EventDay(published, "month", "published")
 
 
+def lead_day(lead_mentions: list[DateMention], published: dt.date) -> DateMention | None:
+    """The day the article's lead sentence gives (its event's or its report's: «وفق ما أفاد مسؤولون أمس الخميس»,
+    «شهد يوم أمس الجمعة تطورين»): the day of the story an undated later event belongs to (D4 anchor), unless
+    the lead gives none (then the publication date)."""
+    days = [d for d in stated_event_dates(lead_mentions) if d.precision == "day" and d.date <= published]
+    return min(days, key=lambda d: d.date) if days else None
+
+
 def earlier_report(current: dt.date, stated: bool, mentions: list[DateMention]) -> DateMention | None:
     """The day an elaborating sentence gives an event already coded on ``current``: taken when the event had no
     stated date, or when it is an earlier report of the same event (rule D5, within ``SOURCES_DISAGREE_DAYS``);

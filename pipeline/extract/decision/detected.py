@@ -123,9 +123,10 @@ def _dated_by_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def date_rereads(kept: list[dict[str, Any]], article_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``kept`` with each row re-read from a sentence alone (a rule row no row of the article pass, ``article_rows``,
     overlaps) that states no date of its own dated like the rules date a sentence that continues an event (D4):
-    by the article's nearest kept event before it dated from the text (else its first); read alone, the sentence
-    had no earlier event and took the publication date."""
-    refs = _dated_by_text(kept)
+    by the article's nearest event before it dated from the text (else its first), kept or an asserted row of the
+    article pass the model dropped (the lead it continues is still its anchor); read alone, the sentence had no
+    earlier event and took the publication date."""
+    refs = _dated_by_text(kept + [a for a in article_rows if a.get("modality", "asserted") == "asserted"])
     out = []
     for r in kept:
         if r.get("trigger_text") is not None and not r.get("date_text") and not any(
