@@ -49,3 +49,21 @@ def test_a_reread_row_takes_the_day_of_a_lead_the_model_dropped():
     # a denied or threatened row of the article pass dates nothing
     (out,) = date_rereads([reread], [dict(lead, modality="denied")])
     assert out["event_date"] == dt.date(2019, 9, 12)
+
+
+def test_a_recalled_day_does_not_move_an_event_already_dated():
+    from pipeline.extract.dates import earlier_report
+
+    wed = dt.date(2023, 8, 2)
+    pub = dt.date(2023, 8, 3)
+    # «وتصاعدت حدة المواجهات في المخيم يوم الأحد الماضي»: the days before, not an earlier report of Wednesday's clash
+    last_sunday = find_dates(normalize_arabic("وتصاعدت حدة المواجهات في المخيم يوم الأحد الماضي"), pub)
+    assert [d.recalled for d in last_sunday] == [True]
+    assert earlier_report(wed, True, last_sunday) is None
+    # «منذ يوم الجمعة»: the start of a period
+    since = find_dates(normalize_arabic("أعمال العنف التي تشهدها الولاية منذ يوم الجمعة"), pub)
+    assert [d.recalled for d in since] == [True] and earlier_report(wed, True, since) is None
+    # an event with no stated day still takes it, and a plain earlier report still moves the date (D5)
+    assert earlier_report(pub, False, last_sunday).date == dt.date(2023, 7, 30)
+    monday = find_dates(normalize_arabic("وقالت مصادر إن الاشتباكات بدأت مساء الاثنين"), pub)
+    assert not monday[0].recalled and earlier_report(wed, True, monday).date == dt.date(2023, 7, 31)

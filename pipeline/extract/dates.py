@@ -74,6 +74,7 @@ class DateMention:
     precision: str  # day / week / month
     future: bool = False
     kind: str = ""  # the rule that read it (``_PATTERNS``), "fallback" for dateparser
+    recalled: bool = False  # «منذ يوم الجمعة», «يوم الأحد الماضي»: a day the text looks back to (``_RECALLED``)
 
 
 def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> list[DateMention]:
@@ -90,7 +91,7 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
                 d = mention.date if mention.date > published else mention.date.replace(year=mention.date.year + 1)
                 mention = DateMention(mention.start, mention.end, d, mention.precision, future=True)
             if mention is not None:
-                found.append(replace(mention, kind=kind))
+                found.append(replace(mention, kind=kind, recalled=_recalled(norm, m.start(), m.end(), kind)))
                 taken.append((m.start(), m.end()))
     if use_fallback and not found:
         hint = _DATELIKE.search(norm)
@@ -99,6 +100,18 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
             if fb:
                 found.append(fb)
     return sorted(found, key=lambda d: d.start)
+
+
+_SINCE_BEFORE = re.compile(r"(?<![\u0621-\u064A])منذ\s+(?:(?:يوم|مساء|صباح|فجر|ليل[ةه]?)\s+)?$")
+_PAST_AFTER = re.compile(r"\s*(?:الماضي|الفائت)(?![\u0621-\u064A])")
+
+
+def _recalled(norm: str, start: int, end: int, kind: str) -> bool:
+    """A day the sentence looks back to, not the day of what it reports: the start of a period («منذ يوم
+    الجمعة») or a weekday marked as past («يوم الأحد الماضي»: the days before, when the same story began)."""
+    if _SINCE_BEFORE.search(norm, max(0, start - 16), start):
+        return True
+    return kind == "weekday" and _PAST_AFTER.match(norm, end) is not None
 
 
 def _whole_word(norm: str, start: int, end: int) -> bool:
@@ -264,8 +277,9 @@ def lead_day(lead_mentions: list[DateMention], published: dt.date) -> DateMentio
 def earlier_report(current: dt.date, stated: bool, mentions: list[DateMention]) -> DateMention | None:
     """The day an elaborating sentence gives an event already coded on ``current``: taken when the event had no
     stated date, or when it is an earlier report of the same event (rule D5, within ``SOURCES_DISAGREE_DAYS``);
-    a date weeks earlier («انطلقت الاحتجاجات في السابع عشر من آب الماضي») is the story's background."""
-    days = [d for d in stated_event_dates(mentions) if d.precision == "day"]
+    a date weeks earlier («انطلقت الاحتجاجات في السابع عشر من آب الماضي») is the story's background, and so,
+    for an event already dated, is a recalled day («تصاعدت المواجهات يوم الأحد الماضي», «منذ يوم الجمعة»)."""
+    days = [d for d in stated_event_dates(mentions) if d.precision == "day" and not (stated and d.recalled)]
     if not days:
         return None
     d = min(days, key=lambda x: x.date)

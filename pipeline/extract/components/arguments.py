@@ -45,7 +45,7 @@ class EventDate:
         day = event_day(r.event_dates, reporting_dates, doc.ctx.published,
                         None if anchor is None else (anchor.date, anchor.date_precision))
         if day.how == "published":
-            lead = lead_day(_lead_dates(doc, s.start), doc.published)
+            lead = lead_day(lead_dates(doc, s.start), doc.published)
             if lead is not None:  # D4 anchor: the story's day, still precision month, no date text of its own
                 day = replace(day, date=lead.date)
         frame.date, frame.date_precision, frame.date_from_cue = day.date, day.precision, day.from_text
@@ -55,7 +55,7 @@ class EventDate:
             frame.date_text = anchor.date_text if anchor is not None and day.how == "continued" else None
 
 
-def _lead_dates(doc: ArticleDoc, before: int) -> list[DateMention]:
+def lead_dates(doc: ArticleDoc, before: int) -> list[DateMention]:
     """The dates of the article's lead sentence (its first sentence, every clause of it) when it comes before
     character ``before``."""
     if not doc.sentences:

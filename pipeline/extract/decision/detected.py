@@ -12,12 +12,13 @@ by the rules' ``event_row``. ``date_rereads`` dates the rows the layer re-read f
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.extract.candidate import Candidate
+from pipeline.extract.components.arguments import lead_dates
 from pipeline.extract.components.rows import event_row
-from pipeline.extract.dates import EventDay, event_day, find_dates
+from pipeline.extract.dates import EventDay, event_day, find_dates, lead_day
 from pipeline.extract.document import ArticleDoc, Sentence
 from pipeline.extract.lexicon import Lexicons, Trigger
 from pipeline.extract.places import foreign_origin, place_mentions, plausible_place
@@ -87,7 +88,7 @@ class DetectedRows:
               ) -> tuple[EventDay, str | None]:
         """``dates.event_day`` of the first clause that dates its event (stated or announced), with the text of
         that date; else the date of the article's nearest kept event before ``start`` (else of its first), else
-        the publication date."""
+        the day of the article's lead (``dates.lead_day``, precision month), else the publication date."""
         for s in clauses:
             if s.reading is not None and s.reading.role == "event":  # the triggers step read its dates
                 dates, event_dates = s.reading.dates, s.reading.event_dates
@@ -100,7 +101,9 @@ class DetectedRows:
                 return day, s.source(doc.text, day.mention.start, day.mention.end)
         ref = _nearest(_dated_by_text(kept), start)
         continued = None if ref is None else (ref["event_date"], ref["date_precision"])
-        return event_day([], [], doc.published, continued), None
+        day = event_day([], [], doc.published, continued)
+        lead = lead_day(lead_dates(doc, start), doc.published) if day.how == "published" else None
+        return (day if lead is None else replace(day, date=lead.date)), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
         ctx = doc.ctx
