@@ -203,8 +203,9 @@ SOURCES_DISAGREE_DAYS = 7
 date weeks before the sentence's latest one belongs to another event («الحراك الذي انطلق في 22 فبراير الماضي»)."""
 
 COARSE_RELATIVE = frozenset({"last_week", "last_month"})
-"""«الأسبوع الماضي», «الشهر الماضي» name no day: in news they date a recalled event, not the one reported (the
-guidelines then code the publication date, rule D4)."""
+"""«الأسبوع الماضي», «الشهر الماضي» name no day: the event's own date is not stated and the guidelines code the
+publication date, precision month (rule D4; the gold sets code «مقتل 20 شخصاً الأسبوع الماضي» so), neither the
+period's day nor the day of the event the article led with."""
 
 
 def stated_event_dates(mentions: list[DateMention]) -> list[DateMention]:
@@ -218,10 +219,15 @@ def stated_event_dates(mentions: list[DateMention]) -> list[DateMention]:
 
 
 def earliest_stated(mentions: list[DateMention]) -> DateMention | None:
-    """Rule D5: the earliest of the sentence's usable event dates; else a coarse period when the sentence has
-    nothing finer («وفي الشهر الماضي، سقط صاروخ ...» is not the day the article's lead event happened); else None."""
-    usable = stated_event_dates(mentions) or [d for d in mentions if not d.future and d.kind in COARSE_RELATIVE]
+    """Rule D5: the earliest of the sentence's usable event dates, else None."""
+    usable = stated_event_dates(mentions)
     return min(usable, key=lambda d: d.date) if usable else None
+
+
+def names_only_a_period(mentions: list[DateMention]) -> bool:
+    """The sentence dates its event by a coarse period alone («وفي الشهر الماضي، سقط صاروخ»): D4, the publication
+    date, not the day the article's lead event happened."""
+    return any(not d.future and d.kind in COARSE_RELATIVE for d in mentions) and not stated_event_dates(mentions)
 
 
 def reported_on(reporting: list[DateMention], published: dt.date) -> DateMention | None:
@@ -235,7 +241,8 @@ def reported_on(reporting: list[DateMention], published: dt.date) -> DateMention
 class EventDay:
     """An event's date and how it was found: ``stated`` (the sentence's own date, ``mention``), ``announced``
     (the day of the sentence's announcement, ``mention``), ``continued`` (the date of the event the sentence
-    continues) or ``published`` (the publication date; precision "month": the text gives no day)."""
+    continues), ``period`` (the publication date: the sentence names only a coarse period, «الأسبوع الماضي») or
+    ``published`` (the publication date; precision "month": the text gives no day)."""
 
     date: dt.date
     precision: str
@@ -245,19 +252,22 @@ class EventDay:
     @property
     def from_text(self) -> bool:
         """The date was read from the text (this sentence's or the continued event's), not assumed."""
-        return self.how != "published"
+        return self.how not in ("published", "period")
 
 
 def event_day(event_dates: list[DateMention], report_dates: list[DateMention], published: dt.date,
               continued: tuple[dt.date, str] | None = None) -> EventDay:
     """The date of a sentence's event (rules D4, D5): the earliest usable stated date (``earliest_stated``: no
-    future date, no date weeks older than the sentence's latest, «الأسبوع الماضي» only when nothing finer); else
+    future date, no date weeks older than the sentence's latest, no coarse period); else the publication date
+    when the sentence names only a coarse period («الأسبوع الماضي»); else
     the day the sentence's announcement was made (``reported_on``: «أعلن الجيش مساء أمس انسحاب ...»); else
     ``continued``, the (date, precision) of the event the sentence continues; else the publication date.
     ``event_dates``: the sentence's dates that are not the date of a report; ``report_dates``: those that are."""
     stated = earliest_stated(event_dates)
     if stated is not None:
         return EventDay(stated.date, stated.precision, "stated", stated)
+    if names_only_a_period(event_dates):
+        return EventDay(published, "month", "period")
     announced = reported_on(report_dates, published)
     if announced is not None:
         return EventDay(announced.date, "day", "announced", announced)
