@@ -67,3 +67,12 @@ def test_a_recalled_day_does_not_move_an_event_already_dated():
     assert earlier_report(pub, False, last_sunday).date == dt.date(2023, 7, 30)
     monday = find_dates(normalize_arabic("وقالت مصادر إن الاشتباكات بدأت مساء الاثنين"), pub)
     assert not monday[0].recalled and earlier_report(wed, True, monday).date == dt.date(2023, 7, 31)
+
+
+def test_a_separate_incident_does_not_take_the_leads_day(engine):
+    # dev d021: «نفذت عملية أخرى» names no day: the publication date, not the lead's night (nor merged into it)
+    text = ("مقديشو – شهدت العاصمة الصومالية مقديشو، ليلة الاثنين إلى الثلاثاء، هجوماً واسعاً شنّته حركة الشباب "
+            "بالأسلحة الثقيلة على مواقع أمنية حساسة في جنوب المدينة.\nوأعلنت الحركة مسؤوليتها عن الهجوم، وقالت "
+            "إنها نفذت عملية أخرى في ضواحي العاصمة أسفرت عن مقتل أربعة جنود صوماليين.")
+    events = engine.extract(article_id="t", text=text, title=None, published=dt.date(2025, 10, 28))
+    assert {str(e["event_date"]) for e in events if e["action_type"] == "attack"} == {"2025-10-27", "2025-10-28"}

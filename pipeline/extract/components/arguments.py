@@ -32,8 +32,9 @@ class TollAndFlags:
 class EventDate:
     """The sentence's event date by ``dates.event_day``: its earliest stated date, else the day of its
     announcement («أعلن الجيش مساء أمس انسحاب ...», «وأعلنت الوزارة، صباح اليوم، إيقاف 12 شخصاً»), else the date
-    of the event it continues (D4: the latest earlier candidate dated from the text), else the publication date.
-    A separate incident («آخر», a «separate» cue) does not take an earlier event's date."""
+    of the event it continues (D4: the latest earlier candidate dated from the text), else the day the article's
+    lead gives (``dates.lead_day``, precision month), else the publication date. A separate incident («آخر», a
+    «separate» cue) takes neither an earlier event's date nor the lead's."""
 
     name: ClassVar[str] = "date"
 
@@ -44,7 +45,7 @@ class EventDate:
         _event_dates, reporting_dates = split_reporting_dates(r.dates, s.tokens, s.cues)
         day = event_day(r.event_dates, reporting_dates, doc.ctx.published,
                         None if anchor is None else (anchor.date, anchor.date_precision))
-        if day.how == "published":
+        if day.how == "published" and not separate:
             lead = lead_day(lead_dates(doc, s.start), doc.published)
             if lead is not None:  # D4 anchor: the story's day, still precision month, no date text of its own
                 day = replace(day, date=lead.date)
