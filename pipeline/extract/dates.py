@@ -224,10 +224,12 @@ def earliest_stated(mentions: list[DateMention]) -> DateMention | None:
     return min(usable, key=lambda d: d.date) if usable else None
 
 
-def names_only_a_period(mentions: list[DateMention]) -> bool:
-    """The sentence dates its event by a coarse period alone («وفي الشهر الماضي، سقط صاروخ»): D4, the publication
-    date, not the day the article's lead event happened."""
-    return any(not d.future and d.kind in COARSE_RELATIVE for d in mentions) and not stated_event_dates(mentions)
+def coarse_period(mentions: list[DateMention]) -> DateMention | None:
+    """The earliest coarse period («الأسبوع الماضي») of a sentence that states no finer date, else None."""
+    if stated_event_dates(mentions):
+        return None
+    periods = [d for d in mentions if not d.future and d.kind in COARSE_RELATIVE]
+    return min(periods, key=lambda d: d.date) if periods else None
 
 
 def reported_on(reporting: list[DateMention], published: dt.date) -> DateMention | None:
@@ -258,16 +260,20 @@ class EventDay:
 def event_day(event_dates: list[DateMention], report_dates: list[DateMention], published: dt.date,
               continued: tuple[dt.date, str] | None = None) -> EventDay:
     """The date of a sentence's event (rules D4, D5): the earliest usable stated date (``earliest_stated``: no
-    future date, no date weeks older than the sentence's latest, no coarse period); else the publication date
-    when the sentence names only a coarse period («الأسبوع الماضي»); else
+    future date, no date weeks older than the sentence's latest, no coarse period); else, when the sentence names
+    only a coarse period («الأسبوع الماضي»), the publication date if no event comes before it (D4: no day stated)
+    or the period's date after one («وفي الشهر الماضي، سقطت قذيفة»: a recalled event, not the one ``continued``);
+    else
     the day the sentence's announcement was made (``reported_on``: «أعلن الجيش مساء أمس انسحاب ...»); else
     ``continued``, the (date, precision) of the event the sentence continues; else the publication date.
     ``event_dates``: the sentence's dates that are not the date of a report; ``report_dates``: those that are."""
     stated = earliest_stated(event_dates)
     if stated is not None:
         return EventDay(stated.date, stated.precision, "stated", stated)
-    if names_only_a_period(event_dates):
-        return EventDay(published, "month", "period")
+    period = coarse_period(event_dates)
+    if period is not None:  # the article's first event: D4; after one, a recalled other event stays apart
+        return EventDay(published, "month", "period") if continued is None else \
+            EventDay(period.date, period.precision, "stated", period)
     announced = reported_on(report_dates, published)
     if announced is not None:
         return EventDay(announced.date, "day", "announced", announced)
