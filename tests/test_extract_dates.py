@@ -37,9 +37,14 @@ def test_last_week_of_a_recalled_event_gives_way_to_the_day():
     found = _dates("اشتبك المتظاهرون مع الشرطة أمس احتجاجا على مداهمة الأسبوع الماضي منزل عالم دين")
     assert {d.kind for d in found} == {"yesterday", "last_week"}
     assert earliest_stated(found).date == dt.date(2025, 3, 6)
-    # alone, the period is all the sentence says («وفي الشهر الماضي، سقط صاروخ»): kept, not the lead's day
+    # alone, the period names no day: the publication date (D4) for the article's first event («أعلن مسؤول مقتل
+    # 20 شخصاً الأسبوع الماضي»); after an event («وفي الشهر الماضي، سقط صاروخ») a recalled one, never the lead's day
     (alone,) = _dates("وفي الشهر الماضي سقط صاروخ")
-    assert earliest_stated([alone]).precision == "month"
+    assert earliest_stated([alone]) is None
+    day = event_day([alone], [], PUB)
+    assert (day.date, day.precision, day.how, day.from_text) == (PUB, "month", "period", False)
+    day = event_day([alone], [], PUB, (dt.date(2025, 3, 6), "day"))
+    assert (day.date, day.precision, day.how) == (dt.date(2025, 2, 1), "month", "stated")
 
 
 def test_date_of_another_event_weeks_earlier_is_not_the_events():

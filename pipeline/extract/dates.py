@@ -74,6 +74,7 @@ class DateMention:
     precision: str  # day / week / month
     future: bool = False
     kind: str = ""  # the rule that read it (``_PATTERNS``), "fallback" for dateparser
+    recalled: bool = False  # «منذ يوم الجمعة», «يوم الأحد الماضي»: a day the text looks back to (``_RECALLED``)
 
 
 def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> list[DateMention]:
@@ -90,7 +91,7 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
                 d = mention.date if mention.date > published else mention.date.replace(year=mention.date.year + 1)
                 mention = DateMention(mention.start, mention.end, d, mention.precision, future=True)
             if mention is not None:
-                found.append(replace(mention, kind=kind))
+                found.append(replace(mention, kind=kind, recalled=_recalled(norm, m.start(), m.end(), kind)))
                 taken.append((m.start(), m.end()))
     if use_fallback and not found:
         hint = _DATELIKE.search(norm)
@@ -99,6 +100,18 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
             if fb:
                 found.append(fb)
     return sorted(found, key=lambda d: d.start)
+
+
+_SINCE_BEFORE = re.compile(r"(?<![\u0621-\u064A])منذ\s+(?:(?:يوم|مساء|صباح|فجر|ليل[ةه]?)\s+)?$")
+_PAST_AFTER = re.compile(r"\s*(?:الماضي|الفائت)(?![\u0621-\u064A])")
+
+
+def _recalled(norm: str, start: int, end: int, kind: str) -> bool:
+    """A day the sentence looks back to, not the day of what it reports: the start of a period («منذ يوم
+    الجمعة») or a weekday marked as past («يوم الأحد الماضي»: the days before, when the same story began)."""
+    if _SINCE_BEFORE.search(norm, max(0, start - 16), start):
+        return True
+    return kind == "weekday" and _PAST_AFTER.match(norm, end) is not None
 
 
 def _whole_word(norm: str, start: int, end: int) -> bool:
@@ -190,8 +203,9 @@ SOURCES_DISAGREE_DAYS = 7
 date weeks before the sentence's latest one belongs to another event («الحراك الذي انطلق في 22 فبراير الماضي»)."""
 
 COARSE_RELATIVE = frozenset({"last_week", "last_month"})
-"""«الأسبوع الماضي», «الشهر الماضي» name no day: in news they date a recalled event, not the one reported (the
-guidelines then code the publication date, rule D4)."""
+"""«الأسبوع الماضي», «الشهر الماضي» name no day: the event's own date is not stated and the guidelines code the
+publication date, precision month (rule D4; the gold sets code «مقتل 20 شخصاً الأسبوع الماضي» so), neither the
+period's day nor the day of the event the article led with."""
 
 
 def stated_event_dates(mentions: list[DateMention]) -> list[DateMention]:
@@ -205,10 +219,17 @@ def stated_event_dates(mentions: list[DateMention]) -> list[DateMention]:
 
 
 def earliest_stated(mentions: list[DateMention]) -> DateMention | None:
-    """Rule D5: the earliest of the sentence's usable event dates; else a coarse period when the sentence has
-    nothing finer («وفي الشهر الماضي، سقط صاروخ ...» is not the day the article's lead event happened); else None."""
-    usable = stated_event_dates(mentions) or [d for d in mentions if not d.future and d.kind in COARSE_RELATIVE]
+    """Rule D5: the earliest of the sentence's usable event dates, else None."""
+    usable = stated_event_dates(mentions)
     return min(usable, key=lambda d: d.date) if usable else None
+
+
+def coarse_period(mentions: list[DateMention]) -> DateMention | None:
+    """The earliest coarse period («الأسبوع الماضي») of a sentence that states no finer date, else None."""
+    if stated_event_dates(mentions):
+        return None
+    periods = [d for d in mentions if not d.future and d.kind in COARSE_RELATIVE]
+    return min(periods, key=lambda d: d.date) if periods else None
 
 
 def reported_on(reporting: list[DateMention], published: dt.date) -> DateMention | None:
@@ -222,7 +243,8 @@ def reported_on(reporting: list[DateMention], published: dt.date) -> DateMention
 class EventDay:
     """An event's date and how it was found: ``stated`` (the sentence's own date, ``mention``), ``announced``
     (the day of the sentence's announcement, ``mention``), ``continued`` (the date of the event the sentence
-    continues) or ``published`` (the publication date; precision "month": the text gives no day)."""
+    continues), ``period`` (the publication date: the sentence names only a coarse period, «الأسبوع الماضي») or
+    ``published`` (the publication date; precision "month": the text gives no day)."""
 
     date: dt.date
     precision: str
@@ -232,19 +254,26 @@ class EventDay:
     @property
     def from_text(self) -> bool:
         """The date was read from the text (this sentence's or the continued event's), not assumed."""
-        return self.how != "published"
+        return self.how not in ("published", "period")
 
 
 def event_day(event_dates: list[DateMention], report_dates: list[DateMention], published: dt.date,
               continued: tuple[dt.date, str] | None = None) -> EventDay:
     """The date of a sentence's event (rules D4, D5): the earliest usable stated date (``earliest_stated``: no
-    future date, no date weeks older than the sentence's latest, «الأسبوع الماضي» only when nothing finer); else
+    future date, no date weeks older than the sentence's latest, no coarse period); else, when the sentence names
+    only a coarse period («الأسبوع الماضي»), the publication date if no event comes before it (D4: no day stated)
+    or the period's date after one («وفي الشهر الماضي، سقطت قذيفة»: a recalled event, not the one ``continued``);
+    else
     the day the sentence's announcement was made (``reported_on``: «أعلن الجيش مساء أمس انسحاب ...»); else
     ``continued``, the (date, precision) of the event the sentence continues; else the publication date.
     ``event_dates``: the sentence's dates that are not the date of a report; ``report_dates``: those that are."""
     stated = earliest_stated(event_dates)
     if stated is not None:
         return EventDay(stated.date, stated.precision, "stated", stated)
+    period = coarse_period(event_dates)
+    if period is not None:  # the article's first event: D4; after one, a recalled other event stays apart
+        return EventDay(published, "month", "period") if continued is None else \
+            EventDay(period.date, period.precision, "stated", period)
     announced = reported_on(report_dates, published)
     if announced is not None:
         return EventDay(announced.date, "day", "announced", announced)
@@ -253,11 +282,20 @@ def event_day(event_dates: list[DateMention], report_dates: list[DateMention], p
     return EventDay(published, "month", "published")
 
 
+def lead_day(lead_mentions: list[DateMention], published: dt.date) -> DateMention | None:
+    """The day the article's lead sentence gives (its event's or its report's: «وفق ما أفاد مسؤولون أمس الخميس»,
+    «شهد يوم أمس الجمعة تطورين»): the day of the story an undated later event belongs to (D4 anchor), unless
+    the lead gives none (then the publication date)."""
+    days = [d for d in stated_event_dates(lead_mentions) if d.precision == "day" and d.date <= published]
+    return min(days, key=lambda d: d.date) if days else None
+
+
 def earlier_report(current: dt.date, stated: bool, mentions: list[DateMention]) -> DateMention | None:
     """The day an elaborating sentence gives an event already coded on ``current``: taken when the event had no
     stated date, or when it is an earlier report of the same event (rule D5, within ``SOURCES_DISAGREE_DAYS``);
-    a date weeks earlier («انطلقت الاحتجاجات في السابع عشر من آب الماضي») is the story's background."""
-    days = [d for d in stated_event_dates(mentions) if d.precision == "day"]
+    a date weeks earlier («انطلقت الاحتجاجات في السابع عشر من آب الماضي») is the story's background, and so,
+    for an event already dated, is a recalled day («تصاعدت المواجهات يوم الأحد الماضي», «منذ يوم الجمعة»)."""
+    days = [d for d in stated_event_dates(mentions) if d.precision == "day" and not (stated and d.recalled)]
     if not days:
         return None
     d = min(days, key=lambda x: x.date)

@@ -66,8 +66,7 @@ def newsworthy(res: Resources, ctx: ArticleContext, norm: str, toks: list[Token]
         return None
     context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
     dates = find_dates(norm, ctx.published, use_fallback=res.use_fallback)
-    reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
-    event_dates = [d for d in dates if not is_reporting_date(d, toks, reporting)]
+    event_dates, _reporting_dates = split_reporting_dates(dates, toks, cue_kinds)
     if "since" in kinds and not any(d.precision == "day" for d in event_dates):
         return None
     if event_dates and all((ctx.published - d.date).days > 365 for d in event_dates):
@@ -131,6 +130,18 @@ def context_newsworthy(hit: Match, toks: list[Token], dates: list[DateMention], 
     return has_date and (has_place or distinct)
 
 
+def split_reporting_dates(dates: list[DateMention], toks: list[Token], cue_kinds: list
+                          ) -> tuple[list[DateMention], list[DateMention]]:
+    """(event dates, reporting dates) of a sentence: a reporting date is the day a report was made («أعلن
+    الجيش، اليوم، ...»), not the day its event happened; each date goes to exactly one list, in order."""
+    reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
+    event_dates: list[DateMention] = []
+    reporting_dates: list[DateMention] = []
+    for d in dates:
+        (reporting_dates if is_reporting_date(d, toks, reporting) else event_dates).append(d)
+    return event_dates, reporting_dates
+
+
 def is_reporting_date(d: DateMention, toks: list[Token], reporting: list[int]) -> bool:
     tok_idx = next((i for i, t in enumerate(toks) if t.start >= d.start), len(toks))
     for r in reporting:
@@ -145,10 +156,10 @@ def set_start_date(ctx: ArticleContext, event: Candidate, norm: str, toks: list[
                    cue_kinds: list) -> None:
     """«وأوضحت الوزارة أن العملية انطلقت فجر أمس»: the event referred back to started on that day (an
     announcement dated «اليوم» gave the reporting date)."""
-    reporting = [f for k, f, _l in cue_kinds if k == "reporting"]
-    past = [d for d in find_dates(norm, ctx.published, use_fallback=False)
-            if d.precision == "day" and not d.future and not is_reporting_date(d, toks, reporting)
-            and 0 < (event.date - d.date).days <= 3]
+    event_dates, _reporting_dates = split_reporting_dates(find_dates(norm, ctx.published, use_fallback=False),
+                                                          toks, cue_kinds)
+    past = [d for d in event_dates
+            if d.precision == "day" and not d.future and 0 < (event.date - d.date).days <= 3]
     if past:
         d = min(past, key=lambda x: x.date)
         event.date, event.date_precision, event.date_from_cue = d.date, "day", True

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from pipeline.extract.components.frame import Frame
-from pipeline.extract.dates import event_day
+from pipeline.extract.dates import DateMention, event_day, find_dates, lead_day
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
 from pipeline.extract.tolls import read_toll
-from pipeline.extract.triggers import is_reporting_date, modality_of
+from pipeline.extract.triggers import modality_of, split_reporting_dates
 
 
 @dataclass(frozen=True)
@@ -32,23 +32,46 @@ class TollAndFlags:
 class EventDate:
     """The sentence's event date by ``dates.event_day``: its earliest stated date, else the day of its
     announcement («أعلن الجيش مساء أمس انسحاب ...», «وأعلنت الوزارة، صباح اليوم، إيقاف 12 شخصاً»), else the date
-    of the event it continues (D4: the latest earlier candidate dated from the text), else the publication date.
-    A separate incident («آخر», a «separate» cue) does not take an earlier event's date."""
+    of the event it continues (D4: the latest earlier candidate dated from the text), else the day the article's
+    lead gives (``dates.lead_day``, precision month), else the publication date. A separate incident («آخر», a
+    «separate» cue) takes neither an earlier event's date nor the lead's."""
 
     name: ClassVar[str] = "date"
 
     def __call__(self, doc: ArticleDoc, frame: Frame) -> None:
         s, r = frame.sentence, frame.reading
         separate = frame.another is not None or any(k == "separate" for k, _f, _l in s.cues)
-        reporting = [f for k, f, _l in s.cues if k == "reporting"]
         anchor = None if separate else next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
-        day = event_day(r.event_dates, [d for d in r.dates if is_reporting_date(d, s.tokens, reporting)],
-                        doc.ctx.published, None if anchor is None else (anchor.date, anchor.date_precision))
+        _event_dates, reporting_dates = split_reporting_dates(r.dates, s.tokens, s.cues)
+        day = event_day(r.event_dates, reporting_dates, doc.ctx.published,
+                        None if anchor is None else (anchor.date, anchor.date_precision))
+        if day.how == "published" and not separate:
+            lead = lead_day(lead_dates(doc, s.start), doc.published)
+            if lead is not None:  # D4 anchor: the story's day, still precision month, no date text of its own
+                day = replace(day, date=lead.date)
         frame.date, frame.date_precision, frame.date_from_cue = day.date, day.precision, day.from_text
         if day.mention is not None:
             frame.date_text = s.norm[day.mention.start:day.mention.end]
         else:
             frame.date_text = anchor.date_text if anchor is not None and day.how == "continued" else None
+
+
+def lead_dates(doc: ArticleDoc, before: int) -> list[DateMention]:
+    """The dates of the article's lead sentence (its first sentence, every clause of it) when it comes before
+    character ``before``."""
+    if not doc.sentences:
+        return []
+    first = doc.sentences[0]
+    span = first.evidence_span or (first.start, first.end)
+    if span[0] >= before:
+        return []
+    out: list[DateMention] = []
+    for s in doc.sentences:
+        if (s.evidence_span or (s.start, s.end)) != span or s.start >= before:
+            break
+        out += s.reading.dates if s.reading is not None and s.reading.role == "event" else \
+            find_dates(s.norm, doc.published, use_fallback=False)
+    return out
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,19 @@ by the rules' ``event_row``. ``date_rereads`` dates the rows the layer re-read f
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.extract.candidate import Candidate
+from pipeline.extract.components.arguments import lead_dates
 from pipeline.extract.components.rows import event_row
-from pipeline.extract.dates import EventDay, event_day, find_dates
+from pipeline.extract.dates import EventDay, event_day, find_dates, lead_day
 from pipeline.extract.document import ArticleDoc, Sentence
 from pipeline.extract.lexicon import Lexicons, Trigger
 from pipeline.extract.places import foreign_origin, place_mentions, plausible_place
 from pipeline.extract.resources import Resources
 from pipeline.extract.tolls import read_toll
-from pipeline.extract.triggers import is_reporting_date
+from pipeline.extract.triggers import split_reporting_dates
 from pipeline.schema import GEO_PRECISION_ORDER
 
 GEO_COLUMNS = ("location_text", "country_code", "admin1", "admin2", "latitude", "longitude", "geonames_id",
@@ -87,21 +88,22 @@ class DetectedRows:
               ) -> tuple[EventDay, str | None]:
         """``dates.event_day`` of the first clause that dates its event (stated or announced), with the text of
         that date; else the date of the article's nearest kept event before ``start`` (else of its first), else
-        the publication date."""
+        the day of the article's lead (``dates.lead_day``, precision month), else the publication date."""
         for s in clauses:
-            reporting = [f for k, f, _l in s.cues if k == "reporting"]
             if s.reading is not None and s.reading.role == "event":  # the triggers step read its dates
                 dates, event_dates = s.reading.dates, s.reading.event_dates
+                _all_event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
             else:
                 dates = find_dates(s.norm, doc.published, use_fallback=self.res.use_fallback)
-                event_dates = [d for d in dates if not is_reporting_date(d, s.tokens, reporting)]
-            report_dates = [d for d in dates if is_reporting_date(d, s.tokens, reporting)]
+                event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
             day = event_day(event_dates, report_dates, doc.published)
             if day.mention is not None:
                 return day, s.source(doc.text, day.mention.start, day.mention.end)
         ref = _nearest(_dated_by_text(kept), start)
         continued = None if ref is None else (ref["event_date"], ref["date_precision"])
-        return event_day([], [], doc.published, continued), None
+        day = event_day([], [], doc.published, continued)
+        lead = lead_day(lead_dates(doc, start), doc.published) if day.how == "published" else None
+        return (day if lead is None else replace(day, date=lead.date)), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
         ctx = doc.ctx
@@ -124,9 +126,10 @@ def _dated_by_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def date_rereads(kept: list[dict[str, Any]], article_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``kept`` with each row re-read from a sentence alone (a rule row no row of the article pass, ``article_rows``,
     overlaps) that states no date of its own dated like the rules date a sentence that continues an event (D4):
-    by the article's nearest kept event before it dated from the text (else its first); read alone, the sentence
-    had no earlier event and took the publication date."""
-    refs = _dated_by_text(kept)
+    by the article's nearest event before it dated from the text (else its first), kept or an asserted row of the
+    article pass the model dropped (the lead it continues is still its anchor); read alone, the sentence had no
+    earlier event and took the publication date."""
+    refs = _dated_by_text(kept + [a for a in article_rows if a.get("modality", "asserted") == "asserted"])
     out = []
     for r in kept:
         if r.get("trigger_text") is not None and not r.get("date_text") and not any(
