@@ -47,7 +47,7 @@ from pipeline.extract.decision.layer import (
 )
 from pipeline.extract.decision.linear import LinearModel, SharedVocab
 from pipeline.extract.geo import Gazetteer, _by_clitic_length, _Match
-from pipeline.extract.lexicon import Match, _in_form_order
+from pipeline.extract.lexicon import Match, PhraseIndex, _in_form_order
 from pipeline.extract.text import (
     _DROP,
     _MAP,
@@ -55,6 +55,7 @@ from pipeline.extract.text import (
     normalize_arabic,
     normalize_with_offsets,
     split_sentences,
+    tokenize,
 )
 from tests.conftest import PROJECT_ROOT
 
@@ -233,6 +234,21 @@ def test_remembered_starting_patterns_equal_the_plain_loop(engine, docs):
             assert got == find_reference(index, toks)
             found += len(got)
     assert found > 500 and lex.triggers._starts and lex.cues._starts
+
+
+def test_a_pattern_added_after_lookups_is_found():
+    """``PhraseIndex`` forgets what it remembered (starting patterns per text, the set of first tokens) when a
+    pattern is added: a word that started nothing before starts the new pattern, clitics and all."""
+    index = PhraseIndex()
+    index.add(("قصف",), "bombing")
+    tokens = tokenize(normalize_arabic("وقصفت الطائرات مواقع المسلحين بالصواريخ"))
+    assert [m.entry for m in index.find(tokens)] == []
+    index.add(("طائرات",), "aircraft")
+    index.add(("صواريخ",), "rockets")
+    index.add(("مواقع", "مسلحين"), "positions")
+    assert [(m.entry, m.first, m.last) for m in index.find(list(tokens))] == [
+        ("aircraft", 1, 2), ("positions", 2, 4), ("rockets", 4, 5)]
+    assert index.find(list(tokens)) == find_reference(index, tokens)
 
 
 def test_remembered_gazetteer_scans_equal_fresh_ones(engine, docs):
