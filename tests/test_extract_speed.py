@@ -51,6 +51,8 @@ from pipeline.extract.lexicon import Match, PhraseIndex, _in_form_order
 from pipeline.extract.text import (
     _DROP,
     _MAP,
+    _TOKEN_RE,
+    Token,
     boilerplate_spans,
     normalize_arabic,
     normalize_with_offsets,
@@ -234,6 +236,16 @@ def test_remembered_starting_patterns_equal_the_plain_loop(engine, docs):
             assert got == find_reference(index, toks)
             found += len(got)
     assert found > 500 and lex.triggers._starts and lex.cues._starts
+
+
+def test_tokens_equal_the_word_matches_with_their_offsets():
+    """``tokenize`` (split at the words, offsets from running lengths) gives ``_TOKEN_RE.finditer``'s words."""
+    texts = [normalize_arabic(a["text"]) for a in ARTICLES] + ["", " ", "قتل", " قتل 10 ", "،،", "x،y z٫"]
+    for text in texts:
+        want = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+        got = tokenize(text)
+        assert got == want and all(type(t) is Token and t.text == text[t.start:t.end] for t in got)
+    assert sum(len(tokenize(t)) for t in texts) > 5000
 
 
 def test_a_pattern_added_after_lookups_is_found():
