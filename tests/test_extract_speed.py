@@ -248,6 +248,31 @@ def test_tokens_equal_the_word_matches_with_their_offsets():
     assert sum(len(tokenize(t)) for t in texts) > 5000
 
 
+def test_built_engine_tables_are_left_out_of_full_collections():
+    """``build_rule_engine`` / ``build_engine`` take the tables they load (lexicons, gazetteer, model) out of the
+    collector's generations: a full collection no longer walks them; garbage made before is collected first."""
+    import gc
+    import weakref
+
+    from pipeline.extract import build_rule_engine
+    from pipeline.settings import Settings
+
+    class Node:
+        pass
+
+    gc.unfreeze()
+    node = Node()
+    node.itself = node  # a cycle: only the collector frees it
+    garbage = weakref.ref(node)
+    del node
+    engine = build_rule_engine(Settings.load())
+    assert garbage() is None  # collected, not frozen
+    tracked = {id(o) for o in gc.get_objects()}  # the generations the collector still walks
+    tables = (engine.gaz._index, engine.lex.triggers.by_first, engine.lex.actors)
+    assert all(gc.is_tracked(t) for t in tables) and not any(id(t) in tracked for t in tables)
+    assert gc.get_freeze_count() > 10_000
+
+
 def test_a_pattern_added_after_lookups_is_found():
     """``PhraseIndex`` forgets what it remembered (starting patterns per text, the set of first tokens) when a
     pattern is added: a word that started nothing before starts the new pattern, clitics and all."""
