@@ -47,14 +47,17 @@ from pipeline.extract.decision.layer import (
 )
 from pipeline.extract.decision.linear import LinearModel, SharedVocab
 from pipeline.extract.geo import Gazetteer, _by_clitic_length, _Match
-from pipeline.extract.lexicon import Match, _in_form_order
+from pipeline.extract.lexicon import Match, PhraseIndex, _in_form_order
 from pipeline.extract.text import (
     _DROP,
     _MAP,
+    _TOKEN_RE,
+    Token,
     boilerplate_spans,
     normalize_arabic,
     normalize_with_offsets,
     split_sentences,
+    tokenize,
 )
 from tests.conftest import PROJECT_ROOT
 
@@ -233,6 +236,56 @@ def test_remembered_starting_patterns_equal_the_plain_loop(engine, docs):
             assert got == find_reference(index, toks)
             found += len(got)
     assert found > 500 and lex.triggers._starts and lex.cues._starts
+
+
+def test_tokens_equal_the_word_matches_with_their_offsets():
+    """``tokenize`` (split at the words, offsets from running lengths) gives ``_TOKEN_RE.finditer``'s words."""
+    texts = [normalize_arabic(a["text"]) for a in ARTICLES] + ["", " ", "قتل", " قتل 10 ", "،،", "x،y z٫"]
+    for text in texts:
+        want = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+        got = tokenize(text)
+        assert got == want and all(type(t) is Token and t.text == text[t.start:t.end] for t in got)
+    assert sum(len(tokenize(t)) for t in texts) > 5000
+
+
+def test_built_engine_tables_are_left_out_of_full_collections():
+    """``build_rule_engine`` / ``build_engine`` take the tables they load (lexicons, gazetteer, model) out of the
+    collector's generations: a full collection no longer walks them; garbage made before is collected first."""
+    import gc
+    import weakref
+
+    from pipeline.extract import build_rule_engine
+    from pipeline.settings import Settings
+
+    class Node:
+        pass
+
+    gc.unfreeze()
+    node = Node()
+    node.itself = node  # a cycle: only the collector frees it
+    garbage = weakref.ref(node)
+    del node
+    engine = build_rule_engine(Settings.load())
+    assert garbage() is None  # collected, not frozen
+    tracked = {id(o) for o in gc.get_objects()}  # the generations the collector still walks
+    tables = (engine.gaz._index, engine.lex.triggers.by_first, engine.lex.actors)
+    assert all(gc.is_tracked(t) for t in tables) and not any(id(t) in tracked for t in tables)
+    assert gc.get_freeze_count() > 10_000
+
+
+def test_a_pattern_added_after_lookups_is_found():
+    """``PhraseIndex`` forgets what it remembered (starting patterns per text, the set of first tokens) when a
+    pattern is added: a word that started nothing before starts the new pattern, clitics and all."""
+    index = PhraseIndex()
+    index.add(("قصف",), "bombing")
+    tokens = tokenize(normalize_arabic("وقصفت الطائرات مواقع المسلحين بالصواريخ"))
+    assert [m.entry for m in index.find(tokens)] == []
+    index.add(("طائرات",), "aircraft")
+    index.add(("صواريخ",), "rockets")
+    index.add(("مواقع", "مسلحين"), "positions")
+    assert [(m.entry, m.first, m.last) for m in index.find(list(tokens))] == [
+        ("aircraft", 1, 2), ("positions", 2, 4), ("rockets", 4, 5)]
+    assert index.find(list(tokens)) == find_reference(index, tokens)
 
 
 def test_remembered_gazetteer_scans_equal_fresh_ones(engine, docs):

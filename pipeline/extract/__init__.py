@@ -62,7 +62,7 @@ import pyarrow as pa
 from pipeline import schema
 from pipeline.errors import InputFormatError
 from pipeline.extract.components import Component
-from pipeline.extract.engine import EXTRACTOR_VERSION, Engine
+from pipeline.extract.engine import EXTRACTOR_VERSION, Engine, exempt_from_collection
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import normalize_arabic
 
@@ -90,19 +90,27 @@ def load_gazetteer() -> Any | None:
 def build_engine(settings: Any, components: Mapping[str, Component] | None = None) -> Engine:
     """The engine for ``settings.extract``: the rule components, then (unless ``decision_model`` is "") the
     learned decision component after ``rows`` (pipeline.extract.decision). ``components`` replaces default
-    rule components by name (e.g. ``{"decide": ...}``)."""
-    rules = build_rule_engine(settings, components)
+    rule components by name (e.g. ``{"decide": ...}``). The engine's tables are then left out of the garbage
+    collector's full collections (``exempt_from_collection``), as ``build_rule_engine``'s."""
+    engine = _rule_engine(settings, components)
     choice = getattr(settings.extract, "decision_model", "")
-    if not choice:
-        return rules
-    from pipeline.extract.decision import DecisionModel, bundled_model_path, with_model
+    if choice:
+        from pipeline.extract.decision import DecisionModel, bundled_model_path, with_model
 
-    return with_model(rules, DecisionModel.load(bundled_model_path() if choice == "bundled" else choice))
+        engine = with_model(engine, DecisionModel.load(bundled_model_path() if choice == "bundled" else choice))
+    exempt_from_collection()
+    return engine
 
 
 def build_rule_engine(settings: Any, components: Mapping[str, Component] | None = None) -> Engine:
     """The rule engine for ``settings.extract``; backend "camel" adds camel-tools morphology when installed
     locally. ``components`` replaces default components by name (e.g. ``{"decide": ...}``)."""
+    engine = _rule_engine(settings, components)
+    exempt_from_collection()
+    return engine
+
+
+def _rule_engine(settings: Any, components: Mapping[str, Component] | None) -> Engine:
     backend = getattr(settings.extract, "backend", "none")
     morph_forms = None
     if backend == "camel":

@@ -9,6 +9,7 @@ assembly (merging). Shared inputs travel in a frozen ``Resources``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -18,7 +19,8 @@ from pipeline.extract.document import ArticleDoc
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.resources import Resources
 
-__all__ = ["EXTRACTOR_VERSION", "ArticleContext", "ArticleDoc", "Candidate", "Engine", "Resources", "event_id"]
+__all__ = ["EXTRACTOR_VERSION", "ArticleContext", "ArticleDoc", "Candidate", "Engine", "Resources", "event_id",
+           "exempt_from_collection"]
 
 
 class Engine:
@@ -70,3 +72,16 @@ class Engine:
         """Event rows (dicts with the event columns the engine fills) for one article."""
         return self.process(article_id=article_id, text=text, title=title, published=published,
                             source_country=source_country).rows
+
+
+def exempt_from_collection() -> None:
+    """Take every object alive now out of the cyclic garbage collector's generations (``gc.freeze``), after
+    collecting the garbage there is (none is kept).
+
+    Called once an engine is built: its lexicons, gazetteer and model are a few large tables that live as long
+    as the process, and every full collection (which the many short-lived objects of coding articles trigger a
+    few times per thousand articles) walked all their entries again, ~0.1 s each, 5-8% of the time on new
+    articles. Objects taken out are still freed by reference counting when dropped; only cycles among them
+    would wait for ``gc.unfreeze``."""
+    gc.collect()
+    gc.freeze()

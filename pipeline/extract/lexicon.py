@@ -58,6 +58,9 @@ class PhraseIndex:
     # A token's text -> ``_starting`` of its variants (without the optional morphology forms).
     _starts_by_text: dict[str, tuple[tuple[tuple[str, ...], object], ...]] = field(
         default_factory=dict, repr=False, compare=False)
+    # The first tokens of the patterns (``by_first``'s keys), built when first needed: a token none of whose
+    # variants is one of them (most tokens) starts no pattern, known without sorting its variants.
+    _firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def _variants(self) -> Callable[[str], frozenset[str]]:
@@ -69,6 +72,7 @@ class PhraseIndex:
         self._recent.clear()
         self._starts.clear()
         self._starts_by_text.clear()
+        self._firsts = None
 
     def find(self, tokens: list[Token], extra: Callable[[str], frozenset[str]] | None = None) -> list[Match]:
         """Longest matches, left to right; ``extra`` adds forms per token (the optional morphology backend).
@@ -127,16 +131,17 @@ class PhraseIndex:
         for j in [j for j, st in enumerate(starting) if st]:
             if j < i:
                 continue
-            best: Match | None = None
+            best_n, best = 0, None  # the longest pattern matched at j (the first tried of that length)
             for pattern, entry in starting[j]:
                 n = len(pattern)
-                if j + n > n_tokens or (best and n <= best.last - best.first):
+                if n <= best_n or j + n > n_tokens:
                     continue
-                if all(pattern[k] in forms_of(texts[j + k]) for k in range(1, n)):
-                    best = Match(entry, j, j + n)
-            if best:
-                out.append(best)
-                i = best.last
+                if n == 1 or (pattern[1] in forms_of(texts[j + 1])
+                              and all(pattern[k] in forms_of(texts[j + k]) for k in range(2, n))):
+                    best_n, best = n, entry
+            if best_n:
+                out.append(Match(best, j, j + best_n))
+                i = j + best_n
         return out
 
     def _starting_text(self, text: str) -> tuple[tuple[tuple[str, ...], object], ...]:
@@ -144,7 +149,11 @@ class PhraseIndex:
         by_text = self._starts_by_text
         if len(by_text) >= _STARTS_REMEMBERED:
             by_text.clear()
-        found = by_text[text] = self._starting(self._variants(text))
+        forms = self._variants(text)
+        firsts = self._firsts
+        if firsts is None:
+            firsts = self._firsts = frozenset(self.by_first)
+        found = by_text[text] = () if forms.isdisjoint(firsts) else self._starting(forms)
         return found
 
     def _starting(self, forms: frozenset[str]) -> tuple[tuple[tuple[str, ...], object], ...]:

@@ -41,19 +41,22 @@ def incident_clauses(res: Resources, text: str, s: int, e: int) -> list[tuple[in
         if k <= 0:
             continue
         cut = s + k + 1
-        parts = [(s, cut), (cut, e)]
-        found = []
-        for a, b in parts:
-            norm = normalize_arabic(text[a:b])
-            toks = tokenize(norm)
-            hits = [h for h in res.lex.triggers.find(toks, res.morph) if h.entry.weight >= 0.7]
-            places = [pm.place for pm in place_mentions(res, norm, None)
-                      if pm.place is not None and pm.place.geo_precision != "country"]
-            found.append((hits, places))
-        (h1, p1), (h2, p2) = found
-        if h1 and h2 and p1 and p2 and not {p.name for p in p1} & {p.name for p in p2}:
-            return parts
+        first = _incident_places(res, text[s:cut])  # the second clause is read only when the first is an incident
+        if first:
+            second = _incident_places(res, text[cut:e])
+            if second and not first & second:
+                return [(s, cut), (cut, e)]
     return [(s, e)]
+
+
+def _incident_places(res: Resources, clause: str) -> frozenset[str]:
+    """The names of the places finer than a country that ``clause`` names, when it has a trigger of weight
+    0.7 or more (else, and when it names none, the empty set)."""
+    norm = normalize_arabic(clause)
+    if not any(h.entry.weight >= 0.7 for h in res.lex.triggers.find(tokenize(norm), res.morph)):
+        return frozenset()
+    return frozenset(pm.place.name for pm in place_mentions(res, norm, None)
+                     if pm.place is not None and pm.place.geo_precision != "country")
 
 
 def is_off_domain(res: Resources, sentences: Sequence[Sentence]) -> bool:

@@ -75,6 +75,7 @@ def source_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
 # --- tokens, clitics, sentences, boilerplate ----------------------------------------------------------
 
 from functools import lru_cache  # noqa: E402
+from itertools import accumulate, repeat  # noqa: E402
 from typing import NamedTuple  # noqa: E402
 
 _TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z0-9]+")
@@ -92,8 +93,17 @@ class Token(NamedTuple):
 
 
 def tokenize(norm: str) -> list[Token]:
-    """Word tokens (Arabic letters, Latin letters, digits) of a normalised string, with offsets."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(norm)]
+    """Word tokens (Arabic letters, Latin letters, digits) of a normalised string, with offsets.
+
+    The tokens of ``_TOKEN_RE.finditer``, built without a match object each: splitting at the tokens gives the
+    gaps and the tokens in turn (gap, token, gap, ..., gap), their running lengths the offsets."""
+    parts = _TOKEN_SPLIT(norm)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    return list(map(_new_tuple, repeat(Token), zip(parts[1::2], offsets[1:-1:2], offsets[2::2], strict=True)))
+
+
+_TOKEN_SPLIT = re.compile(f"({_TOKEN_RE.pattern})").split
+_new_tuple = tuple.__new__
 
 
 @lru_cache(maxsize=65536)

@@ -74,13 +74,8 @@ class LinearModel:
 def sum_rows(weights: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
     """Per example (CSR ``indptr``/``indices``), the sum of its rows of ``weights`` in ``weights``' dtype, added
     one after another in the order given (the product of a 0/1 CSR matrix with ``weights``)."""
-    n, (d, k) = len(indptr) - 1, weights.shape
-    if _csr_matvecs is None:  # pragma: no cover
-        x = sparse.csr_matrix((np.ones(len(indices), dtype=weights.dtype), indices, indptr), shape=(n, d))
-        return np.asarray(x @ weights)
-    out = np.zeros((n, k), dtype=weights.dtype)
-    _csr_matvecs(n, d, k, indptr, indices, np.ones(len(indices), dtype=weights.dtype),
-                 np.ascontiguousarray(weights).ravel(), out.ravel())
+    out = np.zeros((len(indptr) - 1, weights.shape[1]), dtype=weights.dtype)
+    _sum_into(out, np.ascontiguousarray(weights), indptr, indices)
     return out
 
 
@@ -141,9 +136,11 @@ _ONES = np.ones(4096, dtype=np.float32)  # the CSR values (all 1) of a batch of 
 
 
 def _sum_into(out: np.ndarray, weights: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> None:
-    """``out`` += the CSR rows' sums of ``weights`` (C-contiguous), as ``sum_rows``."""
+    """``out`` (C-contiguous, n x K) += per example (CSR ``indptr``/``indices``) the sum of its rows of
+    ``weights`` (C-contiguous, D x K), added one after another in the order given: scipy's kernel of the
+    CSR times dense product, or, where a scipy release lacks it, the public product (the same sums)."""
     n, (d, k) = len(indptr) - 1, weights.shape
-    if _csr_matvecs is None:  # pragma: no cover
+    if _csr_matvecs is None:
         x = sparse.csr_matrix((np.ones(len(indices), dtype=weights.dtype), indices, indptr), shape=(n, d))
         out += np.asarray(x @ weights)
         return
