@@ -175,6 +175,8 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
         return []
     # «حافلة في مدينة لودر كانت متجهة إلى عدن»: where the victims were heading is not where it happened
     resolved = [pm for pm in resolved if not destination(pm, norm)] or resolved
+    # «صواريخ أُطلقت من جنوب لبنان باتجاه إصبع الجليل»: where the rockets were fired from is not where they fell
+    resolved = [pm for pm in resolved if not launch_site(pm, norm)] or resolved
     trig_pos = toks[main.first].start
     after = [pm for pm in resolved if pm.start >= trig_pos]
     first = after[0] if after else resolved[-1]
@@ -277,6 +279,20 @@ def destination(pm: Any, norm: str) -> bool:
         return False
     return any(w in _MOTION or w[1:] in _MOTION for w in before[:-1]) or \
         any(w in _BELONGING or w[1:] in _BELONGING for w in before[-3:-1])
+
+
+_LAUNCH = frozenset({"اطلق", "اطلقت", "اطلقه", "اطلقها", "اطلقوا", "اطلاق", "يطلق", "تطلق", "انطلق", "انطلقت",
+                     "انطلاقا", "المنطلقه", "المطلقه", "مطلقه"})
+"""Words of firing or setting off before «من»: the place after it is where a rocket or a raid came from."""
+
+
+def launch_site(pm: Any, norm: str) -> bool:
+    """«أربع قذائف أُطلقت من قطاع غزة باتجاه الأراضي الإسرائيلية», «رصد إطلاق صاروخين من جنوب لبنان نحو ...»: the
+    place follows «من» and a word of firing is one of the three words before it."""
+    before = norm[:pm.start].split()[-4:]
+    if before[-1:] != ["من"]:
+        return False
+    return any(w in _LAUNCH or w[1:] in _LAUNCH for w in before[:-1])
 
 
 def _located_by(first: Any, resolved: list, norm: str) -> Any:
