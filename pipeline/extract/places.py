@@ -183,8 +183,9 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
     first = _located_by(first, resolved, norm)
     if ctx is not None and ctx.country and first.place.country_code != ctx.country:
         # a foreign homonym («بلدة عدن يابال» in Somalia) loses to a place of the article's country
+        # (not the dateline's place: «أديس أبابا – تفجير ... في العاصمة جيبوتي» happened in Djibouti)
         home = [pm for pm in resolved if pm.place.country_code == ctx.country
-                and pm.place.geo_precision != "country"]
+                and pm.place.geo_precision != "country" and pm.end > dateline_end]
         if home:
             first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
     if first.place.geo_precision == "country":
@@ -339,7 +340,7 @@ def _named_capital(first: Any, later: list, norm: str) -> Any:
     return nxt
 
 
-_GROUP_WORDS = frozenset({"سرايا", "كتائب", "كتيبه", "لواء", "الويه", "مجلس", "جبهه", "جيش", "حركه", "تنظيم",
+_GROUP_WORDS = frozenset({"القاعده", "سرايا", "كتائب", "كتيبه", "لواء", "الويه", "مجلس", "جبهه", "جيش", "حركه", "تنظيم",
                           "تجمع", "اتحاد", "حزب", "جماعه", "غرفه", "شوري", "ثوار", "مجموعه", "فرقه", "قوه", "قوات"})
 """First words of an armed group's or a body's name: «سرايا الدفاع عن بنغازي», «مجلس شورى ثوار درنة»."""
 
@@ -351,7 +352,10 @@ GROUP_NAME_WORDS = 6
 def in_group_name(pm: Any, norm: str) -> bool:
     """«غارات على مقار لـ«سرايا الدفاع عن بنغازي» في منطقة السدادة»: a place inside the quoted name of a group
     (a quote of at most GROUP_NAME_WORDS words that opens with a group word before the place) names the group,
-    not where the event happened."""
+    not where the event happened; so does «المغرب الإسلامي» (the Islamic Maghreb of «القاعدة في بلاد المغرب
+    الإسلامي», not Morocco), quoted or not."""
+    if norm[pm.end:].split()[:1] == ["الاسلامي"]:
+        return True
     opened = norm.rfind("«", 0, pm.start)
     if opened < 0 or norm.rfind("»", 0, pm.start) > opened:
         return False
@@ -396,9 +400,19 @@ def foreign_origin(pm: Any, norm: str, country: str | None) -> bool:
     place = pm.place
     if place is None or country is None or place.country_code == country:
         return False
-    if solidarity_topic(pm, norm):
+    if solidarity_topic(pm, norm) or across_border(pm, norm):
         return True
     return place.geo_precision == "country" and norm[:pm.start].split()[-1:] in (["من"], ["عن"])
+
+
+_BORDER = frozenset({"الحدود", "حدود", "الحدوديه", "المتاخمه", "المحاذيه"})
+
+
+def across_border(pm: Any, norm: str) -> bool:
+    """«كمين قرب الحدود مع النيجر», «على بعد 21 كيلومتراً من الحدود مع نيجيريا», «الحدودية مع أوغندا»: the
+    country across a border names the neighbour, not where the event happened."""
+    before = norm[:pm.start].split()[-3:]
+    return before[-1:] == ["مع"] and any(w in _BORDER or w[1:] in _BORDER for w in before[:-1])
 
 
 # «تضامناً مع», «نصرةً لـ», «دعماً لـ», «تنديداً بـ», «رفضاً لـ» (normalised, tanween dropped): what a protest is about
