@@ -175,14 +175,17 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
         return []
     # «حافلة في مدينة لودر كانت متجهة إلى عدن»: where the victims were heading is not where it happened
     resolved = [pm for pm in resolved if not destination(pm, norm)] or resolved
+    # «صواريخ أُطلقت من جنوب لبنان باتجاه إصبع الجليل»: where the rockets were fired from is not where they fell
+    resolved = [pm for pm in resolved if not launch_site(pm, norm)] or resolved
     trig_pos = toks[main.first].start
     after = [pm for pm in resolved if pm.start >= trig_pos]
     first = after[0] if after else resolved[-1]
     first = _located_by(first, resolved, norm)
     if ctx is not None and ctx.country and first.place.country_code != ctx.country:
         # a foreign homonym («بلدة عدن يابال» in Somalia) loses to a place of the article's country
+        # (not the dateline's place: «أديس أبابا – تفجير ... في العاصمة جيبوتي» happened in Djibouti)
         home = [pm for pm in resolved if pm.place.country_code == ctx.country
-                and pm.place.geo_precision != "country"]
+                and pm.place.geo_precision != "country" and pm.end > dateline_end]
         if home:
             first = next((pm for pm in home if pm.start >= trig_pos), home[-1])
     if first.place.geo_precision == "country":
@@ -279,6 +282,20 @@ def destination(pm: Any, norm: str) -> bool:
         any(w in _BELONGING or w[1:] in _BELONGING for w in before[-3:-1])
 
 
+_LAUNCH = frozenset({"اطلق", "اطلقت", "اطلقه", "اطلقها", "اطلقوا", "اطلاق", "يطلق", "تطلق", "انطلق", "انطلقت",
+                     "انطلاقا", "المنطلقه", "المطلقه", "مطلقه"})
+"""Words of firing or setting off before «من»: the place after it is where a rocket or a raid came from."""
+
+
+def launch_site(pm: Any, norm: str) -> bool:
+    """«أربع قذائف أُطلقت من قطاع غزة باتجاه الأراضي الإسرائيلية», «رصد إطلاق صاروخين من جنوب لبنان نحو ...»: the
+    place follows «من» and a word of firing is one of the three words before it."""
+    before = norm[:pm.start].split()[-4:]
+    if before[-1:] != ["من"]:
+        return False
+    return any(w in _LAUNCH or w[1:] in _LAUNCH for w in before[:-1])
+
+
 def _located_by(first: Any, resolved: list, norm: str) -> Any:
     """«محتجين في الدراز، الواقعة غرب المنامة»; «في منطقة أرحب، شمال شرقي العاصمة صنعاء»: a place given by its
     direction from another, right after a place of the same country, is that place's reference point: the
@@ -323,7 +340,7 @@ def _named_capital(first: Any, later: list, norm: str) -> Any:
     return nxt
 
 
-_GROUP_WORDS = frozenset({"سرايا", "كتائب", "كتيبه", "لواء", "الويه", "مجلس", "جبهه", "جيش", "حركه", "تنظيم",
+_GROUP_WORDS = frozenset({"القاعده", "سرايا", "كتائب", "كتيبه", "لواء", "الويه", "مجلس", "جبهه", "جيش", "حركه", "تنظيم",
                           "تجمع", "اتحاد", "حزب", "جماعه", "غرفه", "شوري", "ثوار", "مجموعه", "فرقه", "قوه", "قوات"})
 """First words of an armed group's or a body's name: «سرايا الدفاع عن بنغازي», «مجلس شورى ثوار درنة»."""
 
@@ -335,7 +352,10 @@ GROUP_NAME_WORDS = 6
 def in_group_name(pm: Any, norm: str) -> bool:
     """«غارات على مقار لـ«سرايا الدفاع عن بنغازي» في منطقة السدادة»: a place inside the quoted name of a group
     (a quote of at most GROUP_NAME_WORDS words that opens with a group word before the place) names the group,
-    not where the event happened."""
+    not where the event happened; so does «المغرب الإسلامي» (the Islamic Maghreb of «القاعدة في بلاد المغرب
+    الإسلامي», not Morocco), quoted or not."""
+    if norm[pm.end:].split()[:1] == ["الاسلامي"]:
+        return True
     opened = norm.rfind("«", 0, pm.start)
     if opened < 0 or norm.rfind("»", 0, pm.start) > opened:
         return False
@@ -380,9 +400,19 @@ def foreign_origin(pm: Any, norm: str, country: str | None) -> bool:
     place = pm.place
     if place is None or country is None or place.country_code == country:
         return False
-    if solidarity_topic(pm, norm):
+    if solidarity_topic(pm, norm) or across_border(pm, norm):
         return True
     return place.geo_precision == "country" and norm[:pm.start].split()[-1:] in (["من"], ["عن"])
+
+
+_BORDER = frozenset({"الحدود", "حدود", "الحدوديه", "المتاخمه", "المحاذيه"})
+
+
+def across_border(pm: Any, norm: str) -> bool:
+    """«كمين قرب الحدود مع النيجر», «على بعد 21 كيلومتراً من الحدود مع نيجيريا», «الحدودية مع أوغندا»: the
+    country across a border names the neighbour, not where the event happened."""
+    before = norm[:pm.start].split()[-3:]
+    return before[-1:] == ["مع"] and any(w in _BORDER or w[1:] in _BORDER for w in before[:-1])
 
 
 # «تضامناً مع», «نصرةً لـ», «دعماً لـ», «تنديداً بـ», «رفضاً لـ» (normalised, tanween dropped): what a protest is about

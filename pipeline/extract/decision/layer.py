@@ -39,7 +39,7 @@ from pipeline.extract.decision.features import (
     title_features,
 )
 from pipeline.extract.decision.model import DecisionModel
-from pipeline.extract.decision.places import split_by_place
+from pipeline.extract.decision.places import reading_order, split_by_place
 from pipeline.extract.document import Sentence
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import split_sentences
@@ -256,7 +256,7 @@ class DecisionLayer:
             decided += self.detected(article, probs, decided, propose, article_id)
         if self.model.anchor is not None and probs is not None:
             decided = anchor(decided, article, probs, self.model.anchor)
-        return sorted(decided, key=lambda r: (r["char_start"], r["action_type"], r["location_text"] or "")) + others
+        return sorted(decided, key=lambda r: reading_order(r, text)) + others
 
     def detected(self, article: ArticleView, probs: list[dict[str, float]], kept: list[dict[str, Any]],
                  propose: Propose, article_id: str) -> list[dict[str, Any]]:

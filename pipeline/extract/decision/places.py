@@ -105,6 +105,15 @@ def split_by_place(rows: list[dict[str, Any]], text: str, sentences: list[tuple[
     return out
 
 
+def reading_order(row: dict[str, Any], text: str) -> tuple[int, str, int, str]:
+    """Sort key of kept rows: evidence start, type, then where the row's place is named in the text (the first
+    time from the evidence on), so the rows one sentence gives its listed places («بلدات الناقورة ويارين
+    والجبين») come in the order the sentence names them; a place not found there sorts last."""
+    place = row["location_text"] or ""
+    at = text.find(place, row["char_start"]) if place else -1
+    return row["char_start"], row["action_type"], at if at >= 0 else len(text), place
+
+
 def _row_at(row: dict[str, Any], place_text: str, gazetteer: Any, article_id: str) -> dict[str, Any]:
     place = gazetteer.geocode_place(place_text, country_hint=row["country_code"]) if gazetteer else None
     if place is not None and place.country_code != row["country_code"]:
