@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -93,6 +94,12 @@ def test_model_file_round_trip_is_byte_stable(tmp_path: Path):
     sha2 = DecisionModel.load(tmp_path / "m1.json.gz").save(tmp_path / "m2.json.gz")
     assert sha1 == sha2
     assert json.loads(gzip.decompress((tmp_path / "m1.json.gz").read_bytes()))["version"] == "dl-test"
+    own = replace(m, detect_thresholds=(("protest", 0.4),), detect_alone_threshold=0.8)
+    own.save(tmp_path / "m3.json.gz")
+    back = DecisionModel.load(tmp_path / "m3.json.gz")
+    assert (back.detect_thresholds, back.detect_alone_threshold) == ((("protest", 0.4),), 0.8)
+    assert (DecisionModel.load(tmp_path / "m1.json.gz").detect_thresholds, DecisionModel.load(
+        tmp_path / "m1.json.gz").detect_alone_threshold) == ((), None)
     with pytest.raises(InputFormatError, match="decision model not found"):
         DecisionModel.load(tmp_path / "missing.json.gz")
     (tmp_path / "bad.json.gz").write_bytes(b"not gzip")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -13,7 +14,15 @@ from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.decision.layer import DecisionLayer, article_view, detections, detector_inputs
 from pipeline.extract.decision.linear import LinearModel, fit
 from pipeline.extract.decision.model import DecisionModel
-from pipeline.extract.decision.train import choose_detector, event_scores, kept_rows, with_detections
+from pipeline.extract.decision.train import (
+    choose_alone,
+    choose_detector,
+    choose_per_type,
+    event_scores,
+    kept_rows,
+    type_counts,
+    with_detections,
+)
 
 PUBLISHED = dt.date(2025, 3, 3)
 LEAD = "قتل ثلاثة جنود في هجوم شنه مسلحون على نقطة للجيش في بلدة المقدادية اليوم."
@@ -126,6 +135,23 @@ def test_no_detected_row_in_an_article_where_nothing_was_kept(engine):
     assert layer_rows(engine, model(voting("w=شوارع", "protest")), text) == []
 
 
+def test_with_an_alone_threshold_the_detector_proposes_where_nothing_was_kept(engine):
+    text = f"{MARCH}\n{RECAP}"
+    m = replace(model(voting("w=شوارع", "protest")), detect_alone_threshold=0.9)
+    (r,) = layer_rows(engine, m, text)
+    assert r["action_type"] == "protest" and r["evidence"] == MARCH and r["trigger_text"] is None
+    assert layer_rows(engine, replace(m, detect_alone_threshold=0.999), text) == []
+
+
+def test_a_type_with_its_own_detect_threshold_is_cut_by_it(engine):
+    start = ARTICLE.index(MARCH)
+    m = model(voting("w=شوارع", "protest"))
+    assert any(r["char_start"] == start for r in layer_rows(engine, m))
+    own = replace(m, detect_thresholds=(("protest", 0.999),))
+    assert not any(r["char_start"] == start for r in layer_rows(engine, own))
+    assert any(r["char_start"] == start for r in layer_rows(engine, replace(m, detect_thresholds=(("attack", 0.999),))))
+
+
 def test_a_detected_row_without_a_place_takes_the_article_event_place(engine):
     text = f"{LEAD}\nوخرج آلاف المواطنين رافعين لافتات تطالب بمحاسبة المسؤولين."
     rows = layer_rows(engine, model(voting("w=لافتات", "protest")), text)
@@ -140,6 +166,8 @@ def test_detections_respect_the_threshold_and_kept_types(engine):
              {"none": 0.9, "attack": 0.05, "protest": 0.05}]
     kept = [{"action_type": "attack", "char_start": 0, "char_end": len(LEAD)}]
     assert detections(probs, view, kept, 0.5) == [(1, "protest", 0.6)]
+    assert detections(probs, view, kept, 0.5, per_type={"protest": 0.65}) == []
+    assert detections(probs, view, kept, 0.7, per_type={"protest": 0.55}) == [(1, "protest", 0.6)]
     assert detections(probs, view, kept, 0.65) == []
     assert detections(probs, view, [], 0.5) == []
 
@@ -166,8 +194,8 @@ def test_reread_skips_the_domain_gate_and_takes_the_article_country(engine):
 
 
 class _Article:
-    def __init__(self, article_id: str, view, gold):
-        self.article_id, self.view, self.gold = article_id, view, gold
+    def __init__(self, article_id: str, view, gold, fold: int = 0):
+        self.article_id, self.view, self.gold, self.fold = article_id, view, gold, fold
         self.candidates = []
 
 
@@ -213,3 +241,40 @@ def test_bundled_detector_rows_come_from_sentences_with_no_kept_row_of_their_typ
                         and x["char_start"] < r["char_end"] and r["char_start"] < x["char_end"]]
                 assert same == [] and r["evidence"] == art["text"][r["char_start"]:r["char_end"]]
     assert detected > 0  # the bundled detector proposes events on blind-coded news
+
+
+def _lead_kept(article_id: str) -> list[dict]:
+    return [{"article_id": article_id, "action_type": "attack", "char_start": 0, "char_end": len(LEAD),
+             "confidence": 0.9, "source": "rules"}]
+
+
+def test_a_type_gets_its_own_detect_threshold_when_it_raises_f1_in_every_fold(engine):
+    """The march (gold protest) reaches only 0.3 and the recap (no event) 0.35 as an attack: a protest cut
+    below the global 0.5 finds the march in every fold; an attack cut that low would add the recap."""
+    view = article_view(ARTICLE, None, engine.lex)
+    held, kept = [], []
+    for k in range(10):  # two articles per fold
+        gold = [{"article_id": f"a{k}", "action_type": "attack", "evidence": LEAD},
+                {"article_id": f"a{k}", "action_type": "protest", "evidence": MARCH}]
+        held.append(_Held(_Article(f"a{k}", view, gold, fold=k % 5),
+                          [{"none": 0.9, "attack": 0.1}, {"none": 0.7, "protest": 0.3},
+                           {"none": 0.65, "attack": 0.35}]))
+        kept.append(_lead_kept(f"a{k}"))
+    counts = type_counts(held, kept)
+    assert counts[(0, "attack")] == (2, 2, 0) and (0, "protest") not in counts
+    cuts, report = choose_per_type(held, kept, 0.5)
+    assert set(cuts) == {"protest"} and cuts["protest"] <= 0.3
+    assert report["global_f1"] < report["cross_fitted_f1"] == 1.0
+
+
+def test_the_detector_proposes_in_an_article_with_no_kept_event_only_above_its_own_threshold(engine):
+    """With nothing kept, the march (0.8, gold protest) is proposed; the threshold stays above the negative
+    article's 0.6, which no row may reach (0 rows per negative article allowed with one negative)."""
+    view = article_view(ARTICLE, None, engine.lex)
+    gold = [{"article_id": "p", "action_type": "protest", "evidence": MARCH}]
+    held = [_Held(_Article("p", view, gold), [{"none": 0.9}, {"none": 0.2, "protest": 0.8}, {"none": 0.9}]),
+            _Held(_Article("n", view, []), [{"none": 0.4, "protest": 0.6}, {"none": 0.9}, {"none": 0.9}])]
+    assert detections(held[0].detector, view, [], 0.5, alone=0.7) == [(1, "protest", 0.8)]
+    cut, report = choose_alone(held, [[], []], 0.5, {})
+    assert cut is not None and 0.6 < cut <= 0.8
+    assert report["after"]["matched_added"] == 1 and report["after"]["events_per_negative_article"] == 0.0

@@ -235,6 +235,21 @@ def _final_table(final: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _detect_choices(model: Any, choices: dict[str, Any]) -> list[str]:
+    """The per-type detect thresholds and the threshold in articles with no kept event, with their figures."""
+    lines = []
+    per_type = choices.get("per_type")
+    if per_type is not None:
+        lines.append(f"- per-type detect thresholds: {dict(model.detect_thresholds) or 'none'} (out of fold, "
+                     f"before the place split and evidence step: F1 {per_type['global_f1']} with the global threshold, "
+                     f"{per_type['cross_fitted_f1']} with per-type thresholds chosen on the other folds)")
+    alone = choices.get("alone")
+    if alone is not None:
+        lines.append(f"- detect threshold in articles with no kept event: {model.detect_alone_threshold} (out of fold, "
+                     f"before the place split and evidence step: {alone['after']})")
+    return lines
+
+
 def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
     c = model.card
     lines = [f"# Decision model {model.version}", "",
@@ -270,6 +285,7 @@ def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
              f"- out-of-fold on the calibration sets (candidates): {c['out_of_fold']}",
              f"- detect threshold (detector probability): {model.detect_threshold}; Platt calibration of detected "
              f"rows (a, b): ({model.detect_calibration[0]:.4f}, {model.detect_calibration[1]:.4f})",
+             *_detect_choices(model, c.get("detect_choices", {})),
              "- final calibration of every asserted row's confidence (isotonic knots, confidence -> share "
              f"correct): {[tuple(k) for k in model.final_calibration]}", "",
              *_oof_table(c.get("out_of_fold_events", {})), *_final_table(c.get("out_of_fold_final", {})),

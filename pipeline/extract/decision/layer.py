@@ -189,15 +189,20 @@ def detector_inputs(article: ArticleView, rows: list[dict[str, Any]]) -> list[li
 
 
 def detections(probs: list[dict[str, float]], article: ArticleView, kept: list[dict[str, Any]],
-               threshold: float) -> list[tuple[int, str, float]]:
-    """(sentence, action_type, probability) the detector reports at ``threshold`` with no kept row of that
-    type in the sentence; nothing in an article where no event was kept."""
-    if not kept:
+               threshold: float, *, per_type: dict[str, float] | None = None,
+               alone: float | None = None) -> list[tuple[int, str, float]]:
+    """(sentence, action_type, probability) the detector reports at ``threshold`` (``per_type``: the
+    threshold of an action type that has its own) with no kept row of that type in the sentence. In an
+    article where no event was kept: nothing, or with ``alone``, what reaches that threshold."""
+    if not kept and alone is None:
         return []
     out = []
     for i, (sv, p) in enumerate(zip(article.sentences, probs, strict=True)):
         for action, prob in sorted(p.items()):
-            if action == "none" or prob < threshold:
+            if action == "none":
+                continue
+            cut = alone if not kept else (per_type or {}).get(action, threshold)
+            if cut is None or prob < cut:
                 continue
             if any(r["action_type"] == action and min(r["char_end"], sv.end) > max(r["char_start"], sv.start)
                    for r in kept):
@@ -250,7 +255,8 @@ class DecisionLayer:
             spans = [(sv.start, sv.end) for sv in article.sentences]
             decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
         probs: list[dict[str, float]] | None = None
-        if decided and (propose is not None or self.model.anchor is not None):
+        alone = self.model.detect_alone_threshold is not None and propose is not None
+        if (decided or alone) and (propose is not None or self.model.anchor is not None):
             probs = detector_probs(self.model, article, rows)
         if propose is not None and probs is not None:
             decided += self.detected(article, probs, decided, propose, article_id)
@@ -263,7 +269,9 @@ class DecisionLayer:
         """Rows for the events the sentence detector finds where no kept row of their type is (``probs``: the
         detector's per sentence, read from the rules' article pass)."""
         out = []
-        for i, action, prob in detections(probs, article, kept, self.model.detect_threshold):
+        for i, action, prob in detections(probs, article, kept, self.model.detect_threshold,
+                                          per_type=dict(self.model.detect_thresholds),
+                                          alone=self.model.detect_alone_threshold):
             sv = article.sentences[i]
             row = propose(sv.start, sv.end, action, round(self.model.detect_confidence(prob), 4), kept)
             if row is not None:

@@ -42,6 +42,8 @@ class DecisionModel:
       candidates and detected rows together), fitted on the complete engine's out-of-fold rows.
     - ``anchor``: the evidence step's merge model with its threshold (None: off); see
       pipeline.extract.decision.evidence.
+    - ``detect_thresholds``: action types whose detect threshold is their own; ``detect_alone_threshold``: the
+      threshold in an article where no event was kept (None: the detector proposes nothing there).
     """
 
     version: str
@@ -57,6 +59,8 @@ class DecisionModel:
     card: dict[str, Any] = field(default_factory=dict)
     final_calibration: tuple[tuple[float, float], ...] = ()
     anchor: AnchorModels | None = None
+    detect_thresholds: tuple[tuple[str, float], ...] = ()  # (action_type, its own detect threshold)
+    detect_alone_threshold: float | None = None  # detect in articles with no kept event from this up (None: never)
 
     @property
     def vocab(self) -> SharedVocab:
@@ -99,6 +103,8 @@ class DecisionModel:
                "keep_threshold": self.keep_threshold, "reread_threshold": self.reread_threshold,
                "detect_threshold": self.detect_threshold, "detect_calibration": list(self.detect_calibration),
                "final_calibration": [list(k) for k in self.final_calibration],
+               "detect_thresholds": [list(t) for t in self.detect_thresholds],
+               "detect_alone_threshold": self.detect_alone_threshold,
                "card": self.card, "models": {name: _dump(getattr(self, name)) for name in _MODELS},
                "anchor": None if self.anchor is None else {
                    "merge": None if self.anchor.merge is None else _dump(self.anchor.merge),
@@ -134,6 +140,8 @@ class DecisionModel:
                    detect_threshold=doc["detect_threshold"], detect_calibration=tuple(doc["detect_calibration"]),
                    card=doc.get("card", {}),
                    final_calibration=tuple(tuple(k) for k in doc.get("final_calibration", [])), anchor=anchor,
+                   detect_thresholds=tuple((str(a), float(t)) for a, t in doc.get("detect_thresholds", [])),
+                   detect_alone_threshold=doc.get("detect_alone_threshold"),
                    **models)
 
 

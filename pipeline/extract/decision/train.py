@@ -55,6 +55,16 @@ MAX_CANDIDATES_PER_NEGATIVE = 0.07
 DETECT_GRID = tuple(round(0.1 + 0.025 * k, 3) for k in range(33))  # detector thresholds tried, 0.1 .. 0.9
 DETECT_FLOOR = 0.05  # detector proposals from this probability up calibrate its confidence
 FINAL_CALIBRATION_BIN = 50  # rows per bin; cross-fitted OOF ECE 0.027 (25: 0.024, 120: 0.022, 10: 0.040, Platt 0.036)
+# Per-type detect thresholds: a type's own cut must add this many matched rows' worth of F1 (out of fold).
+# Both detector options below are off until measured on the complete engine's out-of-fold rows (round 9: the
+# runs did not finish on the loaded machine); a model trained with them off is the same as before they existed.
+PER_TYPE_MIN_GAIN = 2
+PER_TYPE_DETECT = False
+# The detector in articles where no event was kept, from a high threshold, while the final rows per negative
+# article stay within this many.
+DETECT_ALONE = False
+ALONE_GRID = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
+MAX_EVENTS_PER_NEGATIVE = 0.09
 DETECT_MIN_COUNT = 3  # features seen in fewer sentences are left out (a smaller model file, same F1)
 
 
@@ -247,9 +257,10 @@ def kept_rows(h: HeldOut, confidence: Callable[[float], float], keep: float) -> 
     return list(kept.values())
 
 
-def with_detections(h: HeldOut, kept: list[dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
+def with_detections(h: HeldOut, kept: list[dict[str, Any]], threshold: float, *,
+                    per_type: dict[str, float] | None = None, alone: float | None = None) -> list[dict[str, Any]]:
     rows = list(kept)
-    for i, action, prob in detections(h.detector, h.article.view, kept, threshold):
+    for i, action, prob in detections(h.detector, h.article.view, kept, threshold, per_type=per_type, alone=alone):
         sv = h.article.view.sentences[i]
         rows.append({"article_id": h.article.article_id, "action_type": action, "char_start": sv.start,
                      "char_end": sv.end, "confidence": prob, "source": "detector"})
@@ -296,6 +307,122 @@ def choose_detector(held: Sequence[HeldOut], kept: Sequence[list[dict[str, Any]]
     calibration = fit_platt([logit(p) for p, _ in proposals], [int(ok) for _, ok in proposals]) \
         if proposals else (1.0, 0.0)
     return best[1], (round(calibration[0], 4), round(calibration[1], 4)), best[2]
+
+
+# Counts of one fold and action type: (rows matched, rows, rows in negative articles).
+Counts = dict[tuple[int, str], tuple[int, int, int]]
+
+
+def type_counts(held: Sequence[HeldOut], predicted: Sequence[list[dict[str, Any]]]) -> Counts:
+    """Per (fold, action_type): matched rows, rows and rows in negative articles (the scorer matches rows of
+    one type only with gold of that type, so each type's counts depend on its rows alone)."""
+    out: dict[tuple[int, str], list[int]] = {}
+    for h, rows in zip(held, predicted, strict=True):
+        ok = [False] * len(rows)
+        for _gi, pi in match_events(rows, h.article.gold, {h.article.article_id: h.article.view.text}):
+            ok[pi] = True
+        for r, matched in zip(rows, ok, strict=True):
+            c = out.setdefault((h.article.fold, r["action_type"]), [0, 0, 0])
+            c[0] += matched
+            c[1] += 1
+            c[2] += not h.article.gold
+    return {k: (v[0], v[1], v[2]) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class Totals:
+    matched: int
+    rows: int
+    negative_rows: int
+
+    def f1(self, n_gold: int) -> float:
+        return 2 * self.matched / (self.rows + n_gold) if self.rows + n_gold else 0.0
+
+
+def _totals(tables: dict[float, Counts], cuts: dict[str, float], folds: Sequence[int], types: Sequence[str],
+            ) -> Totals:
+    m = n = neg = 0
+    for t in types:
+        for k in folds:
+            a, b, c = tables[cuts[t]].get((k, t), (0, 0, 0))
+            m, n, neg = m + a, n + b, neg + c
+    return Totals(m, n, neg)
+
+
+def per_type_cuts(tables: dict[float, Counts], start: float, folds: Sequence[int], types: Sequence[str],
+                  n_gold: int, max_negative_rows: float) -> dict[str, float]:
+    """Per action type, the detect threshold that raises the F1 of ``folds`` (coordinate ascent from ``start``
+    for every type, two passes; a type's cut moves only when F1 rises by at least ``PER_TYPE_MIN_GAIN``
+    matched rows' worth and the rows in negative articles stay within ``max_negative_rows``)."""
+    cuts = dict.fromkeys(types, start)
+    for _pass in range(2):
+        for t in types:
+            best = _totals(tables, cuts, folds, types)
+            best_f1, best_cut = best.f1(n_gold), cuts[t]
+            margin = PER_TYPE_MIN_GAIN * 2 / max(best.rows + n_gold, 1)
+            for cut in tables:
+                s = _totals(tables, {**cuts, t: cut}, folds, types)
+                if s.negative_rows <= max_negative_rows and s.f1(n_gold) > best_f1 + margin:
+                    best_f1, best_cut = s.f1(n_gold), cut
+            cuts[t] = best_cut
+    return cuts
+
+
+def choose_per_type(held: Sequence[HeldOut], kept: Sequence[list[dict[str, Any]]], threshold: float
+                    ) -> tuple[dict[str, float], dict[str, Any]]:
+    """Per-type detect thresholds (those differing from the global ``threshold``) chosen on every held-out
+    article, and their figures cross-fitted: each fold's rows cut by the thresholds chosen on the other folds,
+    against the global threshold measured the same way."""
+    tables = {cut: type_counts(held, [with_detections(h, k, cut) for h, k in zip(held, kept, strict=True)])
+              for cut in DETECT_GRID}
+    types = sorted({t for c in tables.values() for _k, t in c})
+    gold_by_fold = {k: sum(len(h.article.gold) for h in held if h.article.fold == k) for k in range(FOLDS)}
+    n_neg = {k: sum(not h.article.gold for h in held if h.article.fold == k) for k in range(FOLDS)}
+    glob = dict.fromkeys(types, threshold)
+
+    def limit(folds: Sequence[int]) -> float:  # rows in negative articles: no more than the global cut leaves
+        return _totals(tables, glob, folds, types).negative_rows
+
+    crossed = Totals(0, 0, 0)
+    for k in range(FOLDS):
+        others = [j for j in range(FOLDS) if j != k]
+        cuts = per_type_cuts(tables, threshold, others, types, sum(gold_by_fold[j] for j in others),
+                             limit(others))
+        s = _totals(tables, cuts, [k], types)
+        crossed = Totals(crossed.matched + s.matched, crossed.rows + s.rows, crossed.negative_rows + s.negative_rows)
+    every = list(range(FOLDS))
+    n_gold = sum(gold_by_fold.values())
+    cuts = per_type_cuts(tables, threshold, every, types, n_gold, limit(every))
+    g = _totals(tables, glob, every, types)
+    report = {"global_f1": round(g.f1(n_gold), 4), "cross_fitted_f1": round(crossed.f1(n_gold), 4),
+              "global_per_negative": round(g.negative_rows / max(sum(n_neg.values()), 1), 3),
+              "cross_fitted_per_negative": round(crossed.negative_rows / max(sum(n_neg.values()), 1), 3),
+              "cuts": {t: c for t, c in cuts.items() if c != threshold}}
+    return {t: c for t, c in cuts.items() if c != threshold}, report
+
+
+def choose_alone(held: Sequence[HeldOut], kept: Sequence[list[dict[str, Any]]], threshold: float,
+                 per_type: dict[str, float]) -> tuple[float | None, dict[str, Any]]:
+    """The detect threshold in articles with no kept event (None: off) that maximises out-of-fold F1 while the
+    rows in negative articles stay within ``MAX_EVENTS_PER_NEGATIVE`` per negative article."""
+    n_neg = sum(not h.article.gold for h in held)
+    n_gold = sum(len(h.article.gold) for h in held)
+    rows = [with_detections(h, k, threshold, per_type=per_type) for h, k in zip(held, kept, strict=True)]
+    base = event_scores(held, rows)
+    best: tuple[float, float | None, dict[str, Any]] = (base["f1"], None, {
+        "f1": base["f1"], "rows_added": 0, "matched_added": 0,
+        "events_per_negative_article": base["events_per_negative_article"]})
+    empty = [i for i, k in enumerate(kept) if not k]
+    for cut in ALONE_GRID:
+        extra = [with_detections(held[i], [], threshold, alone=cut) for i in empty]
+        s = type_counts([held[i] for i in empty], extra)
+        m, n, neg = (sum(v[j] for v in s.values()) for j in range(3))
+        total_neg = sum(len(r) for h, r in zip(held, rows, strict=True) if not h.article.gold) + neg
+        f1 = 2 * (sum(base["correct"]) + m) / (len(base["pred"]) + n + n_gold) if n_gold else 0.0
+        if total_neg <= MAX_EVENTS_PER_NEGATIVE * n_neg and f1 > best[0]:
+            best = (f1, cut, {"f1": round(f1, 4), "rows_added": n, "matched_added": m,
+                              "events_per_negative_article": round(total_neg / max(n_neg, 1), 3)})
+    return best[1], {"before_f1": base["f1"], "after": best[2], "threshold": best[1]}
 
 
 def final_out_of_fold(oof: OutOfFold, articles: dict[str, dict[str, Any]], decide: Decide,
@@ -404,6 +531,16 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     detect_threshold, detect_calibration, after = choose_detector(oof.held, kept)
     logger.info("train: out of fold F1 %.4f -> %.4f with the detector (threshold %.3f)", before["f1"],
                 after["f1"], detect_threshold)
+    per_type: dict[str, float] = {}
+    detect_report: dict[str, Any] = {}
+    if PER_TYPE_DETECT:
+        per_type, detect_report["per_type"] = choose_per_type(oof.held, kept, detect_threshold)
+        logger.info("train: per-type detect thresholds %s", detect_report["per_type"])
+    alone: float | None = None
+    if DETECT_ALONE:
+        alone, detect_report["alone"] = choose_alone(oof.held, kept, detect_threshold, per_type)
+        logger.info("train: detector in articles with no kept event %s", detect_report["alone"])
+    detect_thresholds = tuple(sorted(per_type.items()))
     gate = gate_threshold(oof.gate)
     final: dict[str, Any] = {}
     knots: tuple[tuple[float, float], ...] = ()
@@ -412,7 +549,8 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
         template = DecisionModel(version="oof", sentence=oof.fold_models[0][0], event=oof.fold_models[0][1],
                                  types=oof.fold_models[0][2], calibration=(a, b), keep_threshold=keep,
                                  reread_threshold=gate, detector=oof.fold_models[0][3],
-                                 detect_threshold=detect_threshold, detect_calibration=detect_calibration)
+                                 detect_threshold=detect_threshold, detect_calibration=detect_calibration,
+                                 detect_thresholds=detect_thresholds, detect_alone_threshold=alone)
         final_rows = final_out_of_fold(oof, {x["id"]: x for x in articles}, decide, template)
         anchor, final_rows, anchor_report = anchored(oof, final_rows)
         final = final_summary(oof, final_rows)
@@ -439,10 +577,11 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
                      "detector": len(detector.vocab)},
         "l2": L2, "folds": FOLDS, "calibrated_on": list(calibrate_on), "out_of_fold": oof_scores,
         "out_of_fold_events": {"without_detector": _summary(before), "with_detector": _summary(after)},
-        "out_of_fold_final": final,
+        "out_of_fold_final": final, "detect_choices": detect_report,
         "data_sha256": digest, "code_sha256": code_digest, "rules_sha256": rules_digest,
     }
     return DecisionModel(version=version, sentence=sentence, event=event, types=types, calibration=(a, b),
                          keep_threshold=keep, reread_threshold=gate, detector=detector,
                          detect_threshold=detect_threshold, detect_calibration=detect_calibration, card=card,
-                         final_calibration=knots, anchor=anchor)
+                         final_calibration=knots, anchor=anchor, detect_thresholds=detect_thresholds,
+                         detect_alone_threshold=alone)
