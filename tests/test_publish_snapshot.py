@@ -117,6 +117,7 @@ def test_datasheet_notice_and_citation(warehouse: Settings) -> None:
         assert heading in sheet
     # no own quality folder: the figures shipped with the extractor (data/quality), measured on the frozen test split
     assert "| test | 204 |" in sheet and "Reliability of `confidence` on `test`" in sheet
+    assert "a perfectly calibrated confidence would show" in sheet  # the ECE's yardstick on this many mentions
     assert "Agreement ceiling: a second coder on 36" in sheet and "admin1 accuracy per country on `test`" in sheet
     assert "5 events from 7 mentions in 5 articles" in sheet
     assert "Alpha News" in sheet and "| SY | 5 | 11 |" in sheet
