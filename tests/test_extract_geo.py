@@ -279,6 +279,14 @@ def test_clitic_readings(gaz: Gazetteer, text: str, expected: list) -> None:
         ("منطقة المدائن", "IQ", "Baghdad"),
         ("مديرية بلاد الروس", "YE", "Sanaa"),
         ("قرية الدراز", "BH", "Northern Governorate"),
+        ("مدينة خنيفرة", "MA", "Beni Mellal-Khenifra"),  # not Kenitra, whose GeoNames alternate names include it
+        ("مدينة سديروت", "IL", "Southern District"),
+        ("موقع حانيتا", "IL", "Northern District"),
+        ("إقليم ياغا", "BF", "Sahel"),  # ISO 3166-2 BF-YAG, a province of BF-12
+        ("إقليم أودلان", "BF", "Sahel"),
+        ("حي بلبلا", "DJ", "Djibouti"),
+        ("مطار دوسامريب", "SO", "Galguduud"),
+        ("بين إنتالا ودجيبو", "BF", "Sahel"),
     ],
 )
 def test_division_conventions_and_curated_places(gaz: Gazetteer, text: str, country: str, admin1: str) -> None:
