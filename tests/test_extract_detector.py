@@ -253,7 +253,7 @@ def test_bundled_detector_rows_come_from_sentences_with_no_kept_row_of_their_typ
 
 @pytest.mark.xfail(strict=True, reason="known since dl1-0b099ff34b (round 9: the detector may propose in articles "
                    "with no kept event): in train_blind p006 and ie025 it asserts an abduction in a sentence whose "
-                   "rules mention of it is read as negated («لم تُعرف هويتهم» taken for a negation of the "
+                   "rules mention of it is read as negated («لم تُعرف هويتهم/هوياتهم» taken for a negation of the "
                    "abduction); the detector checks kept rows only. Mend at the next retrain; strict: passes again "
                    "-> remove this mark")
 def test_detector_does_not_assert_what_the_rules_read_as_not_asserted_in_its_sentence(deciding_engine):
