@@ -38,6 +38,7 @@ class Reading:
     dates: list[DateMention] = field(default_factory=list)  # every date of the sentence
     event_dates: list[DateMention] = field(default_factory=list)  # dates that are not the date of a report
     mentions: list[Any] = field(default_factory=list)  # plausible gazetteer mentions (PlaceMention)
+    reporting_dates: list[DateMention] = field(default_factory=list)  # dates of a report («أعلن الجيش، اليوم»)
 
 
 @dataclass

@@ -58,15 +58,16 @@ def event_hits(res: Resources, toks: list[Token], cue_kinds: list) -> tuple[list
 
 
 def newsworthy(res: Resources, ctx: ArticleContext, norm: str, toks: list[Token], cue_kinds: list,
-               hits: list[Match]) -> tuple[list[Match], list[DateMention], list[DateMention]] | None:
-    """(hits, all dates, event dates) of a sentence reporting news; None for habits, states «منذ» without a
-    day, history over a year old and weapons found or seized."""
+               hits: list[Match]
+               ) -> tuple[list[Match], list[DateMention], list[DateMention], list[DateMention]] | None:
+    """(hits, all dates, event dates, reporting dates) of a sentence reporting news (``split_reporting_dates``);
+    None for habits, states «منذ» without a day, history over a year old and weapons found or seized."""
     kinds = {k for k, _f, _l in cue_kinds}
     if "habitual" in kinds:
         return None
     context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
     dates = find_dates(norm, ctx.published, use_fallback=res.use_fallback)
-    event_dates, _reporting_dates = split_reporting_dates(dates, toks, cue_kinds)
+    event_dates, reporting_dates = split_reporting_dates(dates, toks, cue_kinds)
     if "since" in kinds and not any(d.precision == "day" for d in event_dates):
         return None
     if event_dates and all((ctx.published - d.date).days > 365 for d in event_dates):
@@ -81,7 +82,7 @@ def newsworthy(res: Resources, ctx: ArticleContext, norm: str, toks: list[Token]
                                     and any(0 < h.first - f <= 6 for f in seized))]
     if not hits:  # only weapons found or seized («العثور على 16 حزاماً ناسفاً»)
         return None
-    return hits, dates, event_dates
+    return hits, dates, event_dates, reporting_dates
 
 
 def dominant_trigger(hits: list[Match], toks: list[Token], cue_kinds: list, actors: list) -> Match | None:

@@ -11,7 +11,7 @@ from pipeline.extract.document import ArticleDoc
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
 from pipeline.extract.tolls import read_toll
-from pipeline.extract.triggers import modality_of, split_reporting_dates
+from pipeline.extract.triggers import modality_of
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,7 @@ class EventDate:
         s, r = frame.sentence, frame.reading
         separate = frame.another is not None or any(k == "separate" for k, _f, _l in s.cues)
         anchor = None if separate else next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
-        _event_dates, reporting_dates = split_reporting_dates(r.dates, s.tokens, s.cues)
-        day = event_day(r.event_dates, reporting_dates, doc.ctx.published,
+        day = event_day(r.event_dates, r.reporting_dates, doc.ctx.published,
                         None if anchor is None else (anchor.date, anchor.date_precision))
         if day.how == "published" and not separate:
             lead = lead_day(lead_dates(doc, s.start), doc.published)

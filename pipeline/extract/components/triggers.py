@@ -41,7 +41,7 @@ class ReadTriggers:
         screened = newsworthy(self.res, ctx, s.norm, toks, cue_kinds, hits)
         if screened is None:
             return _NOTHING
-        hits, dates, event_dates = screened
+        hits, dates, event_dates, reporting_dates = screened
         mentions = [pm for pm in place_mentions(self.res, s.norm, ctx.country) if plausible_place(pm, ctx)]
         context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
         hits = [h for h in hits if context_at is None or h.first < context_at
@@ -51,4 +51,4 @@ class ReadTriggers:
         main = dominant_trigger(hits, toks, cue_kinds, s.actors)
         if main is None:
             return _NOTHING
-        return Reading("event", main, hits, dates, event_dates, mentions)
+        return Reading("event", main, hits, dates, event_dates, mentions, reporting_dates)
