@@ -81,8 +81,6 @@ _OFFICIAL_ROLES = ("Minister", "President", "Speaker", "Envoy", "Chief", "counte
                    "Ministry", "government")
 
 
-
-
 def coded_roles(res: Resources, ctx: ArticleContext, actors: list[tuple], main: Match, toks: list[Token],
                 cue_kinds: list, flags: tuple[set[int], set[int], set[int]], fatalities: list[int],
                 events: list[Candidate]) -> tuple[str, tuple | None, tuple | None]:
