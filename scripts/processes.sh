@@ -58,8 +58,11 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
 }
 
 watch_processes() {  # return when one of the started processes exits (so a crash stops the rest)
+    # `sleep & wait`: the wait builtin returns at once when a trapped signal arrives. A foreground sleep would
+    # delay it, and bash drops a SIGINT sent to the script alone while a foreground child runs (the child did not
+    # die of it), so `kill -INT <script>` from a supervisor went unheard until a started process exited.
     while :; do
         for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || { log "process $pid exited"; return 1; }; done
-        sleep 2
+        sleep 2 & wait $!
     done
 }
