@@ -191,16 +191,25 @@ class SentenceIds:
 
     def __init__(self, vocab: SharedVocab) -> None:
         self.vocab = vocab
-        self._words: dict[str, tuple[int, ...]] = {}
+        self._words: dict[str, tuple[tuple[int, ...], dict[str, int]]] = {}
+        # the known bigrams ``b=a_b`` as a -> {b: id}: a word never holds "_" (``tokenize``), so the string
+        # a bigram of two words would make is known exactly when this finds it, and none is built
+        self._bigrams: dict[str, dict[str, int]] = {}
+        for f, i in vocab.ids.items():
+            if f.startswith("b="):
+                first, sep, second = f[2:].partition("_")
+                if sep and "_" not in second:
+                    self._bigrams.setdefault(first, {})[second] = i
 
-    def _word(self, w: str) -> tuple[int, ...]:
+    def _word(self, w: str) -> tuple[tuple[int, ...], dict[str, int]]:
+        """The ids of the word's own features and of the known bigrams it starts (by their second word)."""
         feats = [f"w={w}"]
         if len(w) > 4:
             feats.append(f"suf3={w[-3:]}")
         if w in _FRAME_WORDS:
             feats.append(f"frame={w}")
         get = self.vocab.ids.get
-        found = tuple(i for i in map(get, feats) if i is not None)
+        found = (tuple(i for i in map(get, feats) if i is not None), self._bigrams.get(w, _NO_BIGRAMS))
         if len(self._words) >= _WORDS_REMEMBERED:
             self._words.clear()
         self._words[w] = found
@@ -211,10 +220,17 @@ class SentenceIds:
         toks = sv.words
         remembered, get = self._words, self.vocab.ids.get
         out: list[int] = []
+        follows = _NO_BIGRAMS  # the known bigrams the previous word starts
         for w in toks:
             found = remembered.get(w)
-            out.extend(found if found is not None else self._word(w))
-        rest = [f"b={a}_{b}" for a, b in zip(toks, toks[1:], strict=False)] + _position(idx, n_sentences)
+            if found is None:
+                found = self._word(w)
+            out.extend(found[0])
+            bigram = follows.get(w)
+            if bigram is not None:
+                out.append(bigram)
+            follows = found[1]
+        rest = _position(idx, n_sentences)
         rest += [f"cue={kind}" for kind, _i in cues.cues]
         rest += [f"trigtype={action}" for action, _i in cues.triggers]
         rest.append(f"ntrig={min(len(cues.triggers), 3)}")
@@ -228,6 +244,7 @@ class SentenceIds:
 
 
 _WORDS_REMEMBERED = 200_000
+_NO_BIGRAMS: dict[str, int] = {}
 
 
 def detector_features(article: ArticleView, idx: int, rule_rows: list[tuple[str, str]]) -> list[str]:
