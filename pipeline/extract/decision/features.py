@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -191,7 +192,7 @@ class SentenceIds:
 
     def __init__(self, vocab: SharedVocab) -> None:
         self.vocab = vocab
-        self._words: dict[str, tuple[tuple[int, ...], dict[str, int]]] = {}
+        self._words: dict[str, tuple[int, ...]] = {}
         # the known bigrams ``b=a_b`` as a -> {b: id}: a word never holds "_" (``tokenize``), so the string
         # a bigram of two words would make is known exactly when this finds it, and none is built
         self._bigrams: dict[str, dict[str, int]] = {}
@@ -201,15 +202,14 @@ class SentenceIds:
                 if sep and "_" not in second:
                     self._bigrams.setdefault(first, {})[second] = i
 
-    def _word(self, w: str) -> tuple[tuple[int, ...], dict[str, int]]:
-        """The ids of the word's own features and of the known bigrams it starts (by their second word)."""
+    def _word(self, w: str) -> tuple[int, ...]:
         feats = [f"w={w}"]
         if len(w) > 4:
             feats.append(f"suf3={w[-3:]}")
         if w in _FRAME_WORDS:
             feats.append(f"frame={w}")
         get = self.vocab.ids.get
-        found = (tuple(i for i in map(get, feats) if i is not None), self._bigrams.get(w, _NO_BIGRAMS))
+        found = tuple(i for i in map(get, feats) if i is not None)
         if len(self._words) >= _WORDS_REMEMBERED:
             self._words.clear()
         self._words[w] = found
@@ -219,17 +219,13 @@ class SentenceIds:
         """The ids of ``sentence_features(sv, cues, idx, n_sentences)`` (each once or more; order aside)."""
         toks = sv.words
         remembered, get = self._words, self.vocab.ids.get
-        out: list[int] = []
-        follows = _NO_BIGRAMS  # the known bigrams the previous word starts
-        for w in toks:
-            found = remembered.get(w)
-            if found is None:
-                found = self._word(w)
-            out.extend(found[0])
-            bigram = follows.get(w)
-            if bigram is not None:
-                out.append(bigram)
-            follows = found[1]
+        found = list(map(remembered.get, toks))
+        if None in found:
+            found = [self._word(w) if f is None else f for w, f in zip(toks, found, strict=True)]
+        out = list(chain.from_iterable(found))
+        # each word's bigram with the next: the known bigrams the word starts, looked up by the next word
+        started = map(self._bigrams.get, toks, repeat(_NO_BIGRAMS))
+        out += [i for i in map(dict.get, started, toks[1:]) if i is not None]
         rest = _position(idx, n_sentences)
         rest += [f"cue={kind}" for kind, _i in cues.cues]
         rest += [f"trigtype={action}" for action, _i in cues.triggers]
