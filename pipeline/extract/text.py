@@ -89,6 +89,7 @@ _TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z0-9]+")
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")
 _SUFFIXES = ("هما", "هم", "ها", "ه", "ا")
+_SUFFIX_ENDS = frozenset(suf[-1] for suf in _SUFFIXES)
 
 
 class Token(NamedTuple):
@@ -118,28 +119,27 @@ def clitic_variants(token: str) -> frozenset[str]:
     """The token and its stems with proclitics (و ف ب ل ك ال لل) and enclitics (ـه ـها ـهم ...) removed.
 
     «بقصف» -> {بقصف, قصف}; «للتنظيم» -> {للتنظيم, تنظيم, التنظيم}; «وتدميرهما» -> {..., تدمير}.
-    Stems shorter than two letters are never produced.
+    Stems shorter than two letters are never produced (only the token itself can be that short). Every stem
+    ends with the token's last letter, so a token that ends with no enclitic's letter has no enclitic.
     """
-    forms = {token}
-    stems = {token}
-    for conj in _CONJ:
-        if token.startswith(conj) and len(token) > 3:
-            stems.add(token[1:])
-    for s in list(stems):
-        if s.startswith("لل") and len(s) > 4:
-            stems.update({s[2:], "ال" + s[2:]})
-        for p in _PREP:
-            if s.startswith(p) and len(s) > 3:
-                stems.add(s[1:])
-    for s in list(stems):
-        if s.startswith("ال") and len(s) > 3:
-            stems.add(s[2:])
-    forms |= stems
-    for s in list(stems):
-        for suf in _SUFFIXES:
-            if s.endswith(suf) and len(s) - len(suf) >= 3:
-                forms.add(s[: -len(suf)])
-    return frozenset(f for f in forms if len(f) >= 2)
+    stems = [token]
+    if token[:1] in _CONJ and len(token) > 3:
+        stems.append(token[1:])
+    for s in stems[:]:
+        if len(s) > 3 and s[0] in _PREP:
+            if len(s) > 4 and s.startswith("لل"):
+                stems += (s[2:], "ال" + s[2:])
+            stems.append(s[1:])
+    for s in stems[:]:
+        if len(s) > 3 and s.startswith("ال"):
+            stems.append(s[2:])
+    forms = set(stems)
+    if token[-1:] in _SUFFIX_ENDS:
+        for s in set(stems):
+            for suf in _SUFFIXES:
+                if s.endswith(suf) and len(s) - len(suf) >= 3:
+                    forms.add(s[: -len(suf)])
+    return frozenset(forms) if len(token) >= 2 else frozenset(f for f in forms if len(f) >= 2)
 
 
 _SENT_END = ".!?؟…"
