@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -193,14 +192,6 @@ class SentenceIds:
     def __init__(self, vocab: SharedVocab) -> None:
         self.vocab = vocab
         self._words: dict[str, tuple[int, ...]] = {}
-        # the known bigrams ``b=a_b`` as a -> {b: id}: a word never holds "_" (``tokenize``), so the string
-        # a bigram of two words would make is known exactly when this finds it, and none is built
-        self._bigrams: dict[str, dict[str, int]] = {}
-        for f, i in vocab.ids.items():
-            if f.startswith("b="):
-                first, sep, second = f[2:].partition("_")
-                if sep and "_" not in second:
-                    self._bigrams.setdefault(first, {})[second] = i
 
     def _word(self, w: str) -> tuple[int, ...]:
         feats = [f"w={w}"]
@@ -219,14 +210,11 @@ class SentenceIds:
         """The ids of ``sentence_features(sv, cues, idx, n_sentences)`` (each once or more; order aside)."""
         toks = sv.words
         remembered, get = self._words, self.vocab.ids.get
-        found = list(map(remembered.get, toks))
-        if None in found:
-            found = [self._word(w) if f is None else f for w, f in zip(toks, found, strict=True)]
-        out = list(chain.from_iterable(found))
-        # each word's bigram with the next: the known bigrams the word starts, looked up by the next word
-        started = map(self._bigrams.get, toks, repeat(_NO_BIGRAMS))
-        out += [i for i in map(dict.get, started, toks[1:]) if i is not None]
-        rest = _position(idx, n_sentences)
+        out: list[int] = []
+        for w in toks:
+            found = remembered.get(w)
+            out.extend(found if found is not None else self._word(w))
+        rest = [f"b={a}_{b}" for a, b in zip(toks, toks[1:], strict=False)] + _position(idx, n_sentences)
         rest += [f"cue={kind}" for kind, _i in cues.cues]
         rest += [f"trigtype={action}" for action, _i in cues.triggers]
         rest.append(f"ntrig={min(len(cues.triggers), 3)}")
@@ -240,7 +228,6 @@ class SentenceIds:
 
 
 _WORDS_REMEMBERED = 200_000
-_NO_BIGRAMS: dict[str, int] = {}
 
 
 def detector_features(article: ArticleView, idx: int, rule_rows: list[tuple[str, str]]) -> list[str]:
