@@ -7,6 +7,9 @@
 - the model's scores (looked up in a batch) equal the per-example formula bit for bit;
 - ``PhraseIndex`` matches through its remembered starting patterns equal the plain loop over the index;
 - the gazetteer's remembered scans give the mentions a fresh gazetteer finds, whatever the hint and order;
+- ``clitic_variants`` (a list of stems, enclitics tried only after a token ending with one's letter) equals the
+  sets grown clitic by clitic;
+- the date rules, each tried only on a sentence holding its digit or word, find what every rule finds;
 - the dateparser fallback, asked only about month names that are words of their own, finds what asking about
   every hint finds; the place words of ``split_by_place`` are the words its regular expressions matched;
 - the decision layer's scores from one shared vocabulary (sentence features as ids with per-word ids remembered,
@@ -27,6 +30,7 @@ import numpy as np
 import pytest
 
 from pipeline.extract import dates
+from pipeline.extract import text as text_module
 from pipeline.extract.decision import DecisionModel, bundled_model_path, linear, rule_reread
 from pipeline.extract.decision import places as decision_places
 from pipeline.extract.decision.features import (
@@ -330,6 +334,61 @@ def test_dateparser_asked_only_about_whole_words_finds_the_same(monkeypatch):
     assert dates._whole_word(normalize_arabic("في آب"), 3, 5) and dates._whole_word("وابريل", 1, 6)
     (d,) = dates.find_dates(normalize_arabic("مارس 2023"), published)
     assert d.date == dt.date(2023, 3, 3)  # the fallback itself still answers
+
+
+def clitic_variants_reference(token: str) -> frozenset[str]:
+    """``clitic_variants`` as sets grown clitic by clitic: every conjunction, preposition and suffix tried."""
+    forms, stems = {token}, {token}
+    for conj in ("و", "ف"):
+        if token.startswith(conj) and len(token) > 3:
+            stems.add(token[1:])
+    for s in list(stems):
+        if s.startswith("لل") and len(s) > 4:
+            stems.update({s[2:], "ال" + s[2:]})
+        for p in ("ب", "ل", "ك"):
+            if s.startswith(p) and len(s) > 3:
+                stems.add(s[1:])
+    for s in list(stems):
+        if s.startswith("ال") and len(s) > 3:
+            stems.add(s[2:])
+    forms |= stems
+    for s in list(stems):
+        for suf in ("هما", "هم", "ها", "ه", "ا"):
+            if s.endswith(suf) and len(s) - len(suf) >= 3:
+                forms.add(s[: -len(suf)])
+    return frozenset(f for f in forms if len(f) >= 2)
+
+
+def test_clitic_variants_equal_the_clitic_by_clitic_sets():
+    rng = random.Random(5)
+    words = {t.text for a in ARTICLES for t in tokenize(normalize_arabic(a["text"]))}
+    words |= {"".join(rng.choice("وفبلكالهمتني") for _ in range(rng.randint(0, 9))) for _ in range(50_000)}
+    words |= {"", "و", "ال", "لل", "للا", "وللمدينه", "فبالهجوم", "بيوتهما"}
+    for w in words:
+        assert text_module.clitic_variants.__wrapped__(w) == clitic_variants_reference(w), w
+    assert clitic_variants_reference("وللتنظيمهم") >= {"تنظيم", "التنظيم", "للتنظيم"}
+
+
+def test_date_rules_skipped_without_their_word_find_what_every_rule_finds(monkeypatch):
+    """A date rule is tried only on a sentence holding what its pattern cannot match without (a digit, a word it
+    spells out): on the gold sentences and on sentences made of every rule's words, the dates are those every
+    rule tried everywhere finds; each gate is what its pattern needs (no match of the pattern lacks it)."""
+    sentences = [normalize_arabic(a["text"][s:e]) for a in ARTICLES for s, e in split_sentences(a["text"])]
+    rng = random.Random(11)
+    words = ["في", "من", "شهر", "عام", "2024", "3", "12/4/2023", "الرابع", "الحادي عشر", "آذار", "تشرين الثاني",
+             "رمضان", "1445", "ليلة", "ليل", "الخميس", "الجمعة", "أمس", "أول", "الليلة", "الماضية", "البارحة",
+             "المقبل", "القادم", "اليوم", "نفسه", "يوم", "الأسبوع", "الماضي", "الشهر", "منذ", "غداً", "و", "بالأمس"]
+    sentences += [normalize_arabic(" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))))
+                  for _ in range(3000)]
+    published = dt.date(2025, 3, 3)
+    gated = [dates.find_dates(s, published, use_fallback=False) for s in sentences]
+    for kind, pattern in dates._PATTERNS:
+        for s in sentences:
+            for m in pattern.finditer(s):
+                assert dates._GATES[kind].search(m.group()), (kind, m.group())
+    monkeypatch.setattr(dates, "_GATED", [(kind, lambda _s: True, p) for kind, p in dates._PATTERNS])
+    assert gated == [dates.find_dates(s, published, use_fallback=False) for s in sentences]
+    assert sum(map(len, gated)) > 1000 and {d.kind for found in gated for d in found} == set(dates._GATES)
 
 
 def test_place_words_are_the_words_the_expressions_matched():

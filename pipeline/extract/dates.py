@@ -62,6 +62,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("last_week", re.compile(rf"{_B}{_P}الاسبوع\s+الماضي")),
     ("last_month", re.compile(rf"{_B}{_P}الشهر\s+الماضي")),
 ]
+# What each rule's pattern cannot match without (a digit, a word it spells out): a sentence without it skips the
+# rule's scan (most sentences hold no date, and a pattern that starts with a look-behind is tried at every
+# character, while these are found by a fast literal search).
+_GATES: dict[str, re.Pattern[str]] = {
+    "ordinal_named": re.compile(_MON), "hijri": re.compile(r"\d"), "dmy_named": re.compile(r"\d"),
+    "dmy_numeric": re.compile("/"), "overnight": re.compile("ليل"), "before_yesterday": re.compile("امس"),
+    "last_night": re.compile("ليله|البارحه"), "yesterday": re.compile("امس"),
+    "next_weekday": re.compile("المقبل|القادم"), "today": re.compile("اليوم"), "weekday": re.compile(_WD),
+    "last_week": re.compile("الاسبوع"), "last_month": re.compile("الشهر"),
+}
+_GATED = [(kind, _GATES[kind].search, pattern) for kind, pattern in _PATTERNS]
 _DATELIKE = re.compile(rf"({_MON}|{_HMON})")
 _LETTER = re.compile(r"[\u0621-\u064A]")
 
@@ -81,7 +92,9 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
     """Every date expression of a normalised sentence, resolved; overlapping matches keep the first rule."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
+    for kind, gate, pattern in _GATED:
+        if gate(norm) is None:
+            continue
         for m in pattern.finditer(norm):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

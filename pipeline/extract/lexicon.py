@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 from pipeline.errors import ConfigError
@@ -55,8 +57,8 @@ class PhraseIndex:
     # (a token's variants recur across sentences; most tokens start no pattern at all).
     _starts: dict[frozenset[str], tuple[tuple[tuple[str, ...], object], ...]] = field(
         default_factory=dict, repr=False, compare=False)
-    # A token's text -> ``_starting`` of its variants (without the optional morphology forms).
-    _starts_by_text: dict[str, tuple[tuple[tuple[str, ...], object], ...]] = field(
+    # A token's text -> ``_starting`` of its variants (without the optional morphology forms), longest first.
+    _starts_by_text: dict[str, tuple[tuple[int, tuple[str, ...], object], ...]] = field(
         default_factory=dict, repr=False, compare=False)
     # The first tokens of the patterns (``by_first``'s keys), built when first needed: a token none of whose
     # variants is one of them (most tokens) starts no pattern, known without sorting its variants.
@@ -117,35 +119,38 @@ class PhraseIndex:
 
     def _find_plain(self, tokens: list[Token]) -> list[Match]:
         """``_find`` without extra forms: a token's starting patterns looked up by its text (all tokens at once),
-        only the tokens that start a pattern visited (most start none), and the variants of the tokens after
-        one computed only there."""
+        longest first (``_longest_first``: the first that matches is the one ``_find`` keeps), only the tokens
+        that start a pattern visited (most start none), and the variants of the tokens after one computed only
+        there."""
         forms_of = self._variants
         by_text = self._starts_by_text
-        texts = [t.text for t in tokens]
+        texts = list(map(_TEXT, tokens))
         starting = list(map(by_text.get, texts))
         if None in starting:
             starting = [self._starting_text(x) if st is None else st for x, st in zip(texts, starting, strict=True)]
         out: list[Match] = []
         n_tokens = len(texts)
         i = 0  # the first token no match has taken
-        for j in [j for j, st in enumerate(starting) if st]:
+        for j in compress(range(n_tokens), starting):  # the tokens that start some pattern
             if j < i:
                 continue
-            best_n, best = 0, None  # the longest pattern matched at j (the first tried of that length)
-            for pattern, entry in starting[j]:
-                n = len(pattern)
-                if n <= best_n or j + n > n_tokens:
+            following = None  # the forms of token j + 1, when a longer pattern asks
+            for n, pattern, entry in starting[j]:
+                if j + n > n_tokens:
                     continue
-                if n == 1 or (pattern[1] in forms_of(texts[j + 1])
-                              and all(pattern[k] in forms_of(texts[j + k]) for k in range(2, n))):
-                    best_n, best = n, entry
-            if best_n:
-                out.append(Match(best, j, j + best_n))
-                i = j + best_n
+                if n > 1:
+                    if following is None:
+                        following = forms_of(texts[j + 1])
+                    if pattern[1] not in following or not all(
+                            pattern[k] in forms_of(texts[j + k]) for k in range(2, n)):
+                        continue
+                out.append(Match(entry, j, j + n))
+                i = j + n
+                break
         return out
 
-    def _starting_text(self, text: str) -> tuple[tuple[tuple[str, ...], object], ...]:
-        """``_starting`` of a token's variants, remembered by its text."""
+    def _starting_text(self, text: str) -> tuple[tuple[int, tuple[str, ...], object], ...]:
+        """``_longest_first`` of ``_starting`` of a token's variants, remembered by its text."""
         by_text = self._starts_by_text
         if len(by_text) >= _STARTS_REMEMBERED:
             by_text.clear()
@@ -153,7 +158,7 @@ class PhraseIndex:
         firsts = self._firsts
         if firsts is None:
             firsts = self._firsts = frozenset(self.by_first)
-        found = by_text[text] = () if forms.isdisjoint(firsts) else self._starting(forms)
+        found = by_text[text] = () if forms.isdisjoint(firsts) else _longest_first(self._starting(forms))
         return found
 
     def _starting(self, forms: frozenset[str]) -> tuple[tuple[tuple[str, ...], object], ...]:
@@ -234,6 +239,7 @@ def _rows(path: Path, width: int) -> list[list[str]]:
     return rows
 
 
+_TEXT = itemgetter(0)  # a Token's text (a named tuple's field by index, faster than the attribute)
 _STARTS_REMEMBERED = 65536  # distinct variant sets whose starting patterns ``PhraseIndex`` remembers
 _RECENT_LISTS = 128  # token lists whose matches ``PhraseIndex.find`` remembers (about one article's sentences)
 
@@ -248,6 +254,13 @@ def _strict_variants(token: str) -> frozenset[str]:
 def _in_form_order(forms: frozenset[str]) -> tuple[str, ...]:
     """``forms`` sorted by ``_form_order``, once per distinct set (a token's variants recur across sentences)."""
     return tuple(sorted(forms, key=_form_order))
+
+
+def _longest_first(starting: tuple[tuple[tuple[str, ...], object], ...]
+                   ) -> tuple[tuple[int, tuple[str, ...], object], ...]:
+    """``(length, pattern, entry)`` of ``starting``, longest first, patterns of one length in their order: the
+    first of them that matches is the longest match, of equally long ones the first tried, as in ``_find``."""
+    return tuple(sorted(((len(p), p, e) for p, e in starting), key=lambda t: -t[0]))
 
 
 def _form_order(form: str) -> tuple[int, str]:

@@ -35,6 +35,7 @@ _MAP = {
 # expression and ``str.replace``-ing each is ~4x faster.
 _REPLACEMENT = {**dict.fromkeys(_DROP, ""), **{k: v for k, v in _MAP.items() if k != v}}
 _CHANGED = re.compile("[" + "".join(re.escape(c) for c in sorted(_REPLACEMENT)) + "]")
+_DROPPED_RUN = re.compile("[" + "".join(re.escape(c) for c in sorted(_DROP)) + "]+")
 
 
 def _normal_form(text: str) -> str:
@@ -52,7 +53,13 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     norm = _normal_form(text)  # every kept character maps to exactly one character
     if len(norm) == len(text):
         return norm, list(range(len(text)))
-    return norm, [i for i, ch in enumerate(text) if ch not in _DROP]
+    offsets: list[int] = []  # the positions between runs of dropped characters (found by a regular expression)
+    kept = 0
+    for m in _DROPPED_RUN.finditer(text):
+        offsets += range(kept, m.start())
+        kept = m.end()
+    offsets += range(kept, len(text))
+    return norm, offsets
 
 
 def normalize_arabic(text: str) -> str:
@@ -82,6 +89,7 @@ _TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3A-Za-z0-9]+")
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")
 _SUFFIXES = ("هما", "هم", "ها", "ه", "ا")
+_SUFFIX_ENDS = frozenset(suf[-1] for suf in _SUFFIXES)
 
 
 class Token(NamedTuple):
@@ -111,28 +119,27 @@ def clitic_variants(token: str) -> frozenset[str]:
     """The token and its stems with proclitics (و ف ب ل ك ال لل) and enclitics (ـه ـها ـهم ...) removed.
 
     «بقصف» -> {بقصف, قصف}; «للتنظيم» -> {للتنظيم, تنظيم, التنظيم}; «وتدميرهما» -> {..., تدمير}.
-    Stems shorter than two letters are never produced.
+    Stems shorter than two letters are never produced (only the token itself can be that short). Every stem
+    ends with the token's last letter, so a token that ends with no enclitic's letter has no enclitic.
     """
-    forms = {token}
-    stems = {token}
-    for conj in _CONJ:
-        if token.startswith(conj) and len(token) > 3:
-            stems.add(token[1:])
-    for s in list(stems):
-        if s.startswith("لل") and len(s) > 4:
-            stems.update({s[2:], "ال" + s[2:]})
-        for p in _PREP:
-            if s.startswith(p) and len(s) > 3:
-                stems.add(s[1:])
-    for s in list(stems):
-        if s.startswith("ال") and len(s) > 3:
-            stems.add(s[2:])
-    forms |= stems
-    for s in list(stems):
-        for suf in _SUFFIXES:
-            if s.endswith(suf) and len(s) - len(suf) >= 3:
-                forms.add(s[: -len(suf)])
-    return frozenset(f for f in forms if len(f) >= 2)
+    stems = [token]
+    if token[:1] in _CONJ and len(token) > 3:
+        stems.append(token[1:])
+    for s in stems[:]:
+        if len(s) > 3 and s[0] in _PREP:
+            if len(s) > 4 and s.startswith("لل"):
+                stems += (s[2:], "ال" + s[2:])
+            stems.append(s[1:])
+    for s in stems[:]:
+        if len(s) > 3 and s.startswith("ال"):
+            stems.append(s[2:])
+    forms = set(stems)
+    if token[-1:] in _SUFFIX_ENDS:
+        for s in set(stems):
+            for suf in _SUFFIXES:
+                if s.endswith(suf) and len(s) - len(suf) >= 3:
+                    forms.add(s[: -len(suf)])
+    return frozenset(forms) if len(token) >= 2 else frozenset(f for f in forms if len(f) >= 2)
 
 
 _SENT_END = ".!?؟…"
