@@ -20,12 +20,12 @@ from pipeline.extract.components.arguments import lead_dates
 from pipeline.extract.components.rows import event_row
 from pipeline.extract.dates import EventDay, event_day, find_dates, lead_day
 from pipeline.extract.document import ArticleDoc, Sentence
-from pipeline.extract.lexicon import Lexicons, Trigger
-from pipeline.extract.places import foreign_origin, place_mentions, plausible_place
+from pipeline.extract.lexicon import Lexicons, Match, Trigger
+from pipeline.extract.places import dateline_end, event_places, place_mentions, plausible_place
 from pipeline.extract.resources import Resources
+from pipeline.extract.text import Token
 from pipeline.extract.tolls import read_toll
 from pipeline.extract.triggers import split_reporting_dates
-from pipeline.schema import GEO_PRECISION_ORDER
 
 GEO_COLUMNS = ("location_text", "country_code", "admin1", "admin2", "latitude", "longitude", "geonames_id",
                "geo_precision")
@@ -106,16 +106,36 @@ class DetectedRows:
         return (day if lead is None else replace(day, date=lead.date)), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
+        """Where the detected event happened, read like the rules' place step reads a sentence
+        (``places.event_places``): the place after the clause's dominant trigger (else after its dateline),
+        not an actor's, an origin's, a destination's or a launch site's, the container of a homonym; a place
+        named only in the dateline (where the report was filed) is not the event's. The first clause naming its
+        own town or region wins, else the first naming its own country; None when no clause names one."""
         ctx = doc.ctx
-        found = []
+        country_level: tuple[str, Any] | None = None
         for s in clauses:
-            for pm in place_mentions(self.res, s.norm, ctx.country):
-                if plausible_place(pm, ctx) and not foreign_origin(pm, s.norm, ctx.country):
-                    found.append((GEO_PRECISION_ORDER.get(pm.place.geo_precision, len(GEO_PRECISION_ORDER)), s, pm))
-        if not found:
-            return None, None
-        _rank, s, pm = min(found, key=lambda x: x[0])  # the most specific (town first); the first among equals
-        return s.source(doc.text, pm.start, pm.end), pm.place
+            mentions = s.reading.mentions if s.reading is not None and s.reading.mentions else \
+                [pm for pm in place_mentions(self.res, s.norm, ctx.country) if plausible_place(pm, ctx)]
+            if not mentions or not s.tokens:
+                continue
+            filed = dateline_end(s.norm) if s.start == 0 else -1
+            main = s.reading.main if s.reading is not None and s.reading.main is not None else \
+                _anchor(s.tokens, filed)
+            locs, own = event_places(ctx, s.norm, s.tokens, s.actors, mentions, main, [],
+                                     lambda a, b, s=s: s.source(doc.text, a, b), filed)
+            text, place = locs[0]
+            if not own or place is None:
+                continue
+            if place.geo_precision != "country":
+                return text, place
+            country_level = country_level or (text, place)
+        return country_level if country_level is not None else (None, None)
+
+
+def _anchor(tokens: list[Token], dateline_end: int) -> Match:
+    """The first token after the dateline: where a clause with no trigger of its own starts telling."""
+    k = next((i for i, t in enumerate(tokens) if t.start > dateline_end), 0)
+    return Match(None, k, k + 1)
 
 
 def _dated_by_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
