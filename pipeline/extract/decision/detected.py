@@ -78,10 +78,11 @@ class DetectedRows:
             injured=list(toll.injured) if toll else [], fatalities_attackers=list(toll.attackers) if toll else [],
             confidence=confidence, own_location=place is not None)
         row = event_row(self.res.lex, ctx, cand)
-        if place is None:
-            ref = _article_place(kept, start)
-            if ref is not None:
-                row.update({k: ref[k] for k in GEO_COLUMNS})
+        ref = _article_place(kept, start)
+        if ref is not None and (place is None or (
+                place.geo_precision == "country" and ref.get("geo_precision") not in (None, "country")
+                and ref.get("country_code") == place.country_code)):
+            row.update({k: ref[k] for k in GEO_COLUMNS})  # a town named earlier beats the country
         return row
 
     def _date(self, doc: ArticleDoc, clauses: list[Sentence], kept: list[dict[str, Any]], start: int
@@ -108,28 +109,33 @@ class DetectedRows:
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
         """Where the detected event happened, read like the rules' place step reads a sentence
         (``places.event_places``): the place after the clause's dominant trigger (else after its dateline),
-        not an actor's, an origin's, a destination's or a launch site's, the container of a homonym; a place
-        named only in the dateline (where the report was filed) is not the event's. The first clause naming its
-        own town or region wins, else the first naming its own country; None when no clause names one."""
+        not an actor's, an origin's, a destination's or a launch site's, the container of a homonym. The first
+        clause naming its own town or region wins; else a town or region named only in the dateline (where the
+        report was filed: «بغداد – أعلن رئيس الوزراء ...»); else the first country a clause names as its own;
+        (None, None) when no clause names a place."""
         ctx = doc.ctx
+        filed: tuple[str, Any] | None = None
         country_level: tuple[str, Any] | None = None
         for s in clauses:
             mentions = s.reading.mentions if s.reading is not None and s.reading.mentions else \
                 [pm for pm in place_mentions(self.res, s.norm, ctx.country) if plausible_place(pm, ctx)]
             if not mentions or not s.tokens:
                 continue
-            filed = dateline_end(s.norm) if s.start == 0 else -1
+            dateline = dateline_end(s.norm) if s.start == 0 else -1
             main = s.reading.main if s.reading is not None and s.reading.main is not None else \
-                _anchor(s.tokens, filed)
+                _anchor(s.tokens, dateline)
             locs, own = event_places(ctx, s.norm, s.tokens, s.actors, mentions, main, [],
-                                     lambda a, b, s=s: s.source(doc.text, a, b), filed)
+                                     lambda a, b, s=s: s.source(doc.text, a, b), dateline)
             text, place = locs[0]
-            if not own or place is None:
+            if place is None:
                 continue
-            if place.geo_precision != "country":
+            if own and place.geo_precision != "country":
                 return text, place
-            country_level = country_level or (text, place)
-        return country_level if country_level is not None else (None, None)
+            if own:
+                country_level = country_level or (text, place)
+            elif place.geo_precision != "country":
+                filed = filed or (text, place)
+        return filed or country_level or (None, None)
 
 
 def _anchor(tokens: list[Token], dateline_end: int) -> Match:
