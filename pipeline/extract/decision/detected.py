@@ -4,8 +4,9 @@ The detector gives a sentence and an action_type; the arguments come from the ru
 the sentence's clauses (already tokenised, with their cues and actors, by the article pass): the first actor
 named, the date by the rules' own chain (``dates.event_day``: the earliest usable stated date, else the day of
 the announcement, else the date of the article's nearest kept event before it dated from the text, else of its
-first, else the publication date), the toll, and the most specific plausible place the gazetteer finds in the
-sentence, else the place of the article's nearest kept event before it (else its first). The row itself is made
+first, else the publication date), the toll, and the place the rules' place step would read in the sentence
+(``places.event_places``; a town or region before a place named only in the dateline, before a country), else
+the place of the article's nearest kept event before it (else its first). The row itself is made
 by the rules' ``event_row``. ``date_rereads`` dates the rows the layer re-read from a sentence alone the same way.
 """
 
