@@ -193,6 +193,12 @@ def test_scan_speed(gaz: Gazetteer) -> None:
         ("عزلة بني محرم بمديرية ريف إب", "YE", "Ibb"),
         ("منطقة صبر الموادم", "YE", "Taiz"),
         ("منطقة القلوعة بمديرية بئر أحمد", "YE", "Aden"),
+        ("بلدة تشوكو تيليا", "TD", "Lac"),  # not Tillia (Niger): the longer name wins
+        ("قرية ساكويرا", "NE", "Tillaberi"),
+        ("سانداري", "ML", "Kayes"),
+        ("قرية جاكانا", "NG", "Borno"),
+        ("مدينة حدور", "SO", "Bakool"),
+        ("بويرات الحسون", "LY", "Surt"),
     ],
 )
 def test_region_wide_towns_and_divisions(gaz: Gazetteer, text: str, country: str, admin1: str) -> None:
