@@ -434,3 +434,11 @@ def test_division_words_and_curated_maghreb_and_gulf_towns(gaz: Gazetteer, text:
                                                            admin1: str) -> None:
     place = gaz.geocode_place(text, country_hint=country)
     assert place is not None and (place.country_code, place.admin1) == (country, admin1), text
+
+
+def test_central_sinai_is_egypt_with_no_division(gaz: Gazetteer) -> None:
+    # «وسط سيناء» straddles North and South Sinai: the gold sets code it with no admin1
+    place = gaz.geocode_place("في وسط سيناء", country_hint="EG")
+    assert place is not None and (place.country_code, place.admin1) == ("EG", None)
+    north = gaz.geocode_place("في شمال سيناء", country_hint="EG")
+    assert north is not None and north.admin1 == "North Sinai"
