@@ -199,6 +199,9 @@ def test_scan_speed(gaz: Gazetteer) -> None:
         ("قرية جاكانا", "NG", "Borno"),
         ("مدينة حدور", "SO", "Bakool"),
         ("بويرات الحسون", "LY", "Surt"),
+        ("قضاء مخمور", "IQ", "Nineveh"),  # the district is Nineveh's; «مخيم مخمور», the camp, stays Erbil's
+        ("مخيم مخمور", "IQ", "Erbil"),
+        ("ناحية زمار", "IQ", "Nineveh"),
     ],
 )
 def test_region_wide_towns_and_divisions(gaz: Gazetteer, text: str, country: str, admin1: str) -> None:
