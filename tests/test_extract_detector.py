@@ -296,3 +296,25 @@ def test_the_detector_proposes_in_an_article_with_no_kept_event_only_above_its_o
     cut, report = choose_alone(held, [[], []], 0.5, {})
     assert cut is not None and 0.6 < cut <= 0.8
     assert report["after"]["matched_added"] == 1 and report["after"]["events_per_negative_article"] == 0.0
+
+
+def test_a_detected_row_takes_the_region_its_sentence_names_not_the_dateline_town(engine):
+    # the dateline's town (Algiers, where the report was filed) was the most specific place of the sentence;
+    # the rules' place step reads the region after the trigger (Setif), and so does the detector now
+    text = ("الجزائر – قتل ثلاثة جنود في هجوم شنه مسلحون على نقطة للجيش في ولاية سطيف شرقي البلاد اليوم، "
+            "وخرج آلاف المواطنين رافعين لافتات تطالب بمحاسبة المسؤولين.")
+    rows = layer_rows(engine, model(voting("w=لافتات", "protest")), text)
+    attack = next(r for r in rows if r["action_type"] == "attack")
+    protest = next(r for r in rows if r["action_type"] == "protest")
+    assert attack["admin1"] == "Setif"
+    assert (protest["country_code"], protest["admin1"]) == ("DZ", "Setif") and "سطيف" in protest["location_text"]
+
+
+def test_a_detected_row_whose_sentence_names_only_its_dateline_takes_the_dateline_place(engine):
+    # «بغداد – ...»: where the report was filed, before the place of a later kept event (Diyala)
+    text = f"بغداد – خرج آلاف المواطنين رافعين لافتات تطالب بمحاسبة المسؤولين.\n{LEAD}"
+    rows = layer_rows(engine, model(voting("w=لافتات", "protest")), text)
+    attack = next(r for r in rows if r["action_type"] == "attack")
+    protest = next(r for r in rows if r["action_type"] == "protest")
+    assert attack["admin1"] == "Diyala"
+    assert protest["admin1"] == "Baghdad" and protest["location_text"] == "بغداد"

@@ -125,3 +125,23 @@ def test_a_town_list_before_the_trigger_belongs_to_another_clause(engine) -> Non
     text = ("بنغازي – حرر الجيش مخطوفين من بلدتي الفقهاء وتازربو، في حين فجّر انتحاري نفسه صباح أمس أمام مركز "
             "للشرطة في منطقة غدوة جنوب البلاد.")
     assert [adm for t, _cc, adm in _events(engine, text) if t == "explosion_ied"] == ["Sabha"]
+
+
+def test_every_country_the_gazetteer_places_events_in_has_a_demonym_in_the_lexicon(engine) -> None:
+    # the demonyms actors.py used to keep apart (_MORE_DEMONYMS) are rows of data/lexicons/countries.tsv
+    from pipeline.extract.actors import demonym
+
+    res = engine.resources
+    for cc, dem in {"TD": "Chadian", "MR": "Mauritanian", "BH": "Bahraini", "SS": "South Sudanese",
+                    "AF": "Afghan"}.items():
+        assert demonym(res, cc) == dem
+    assert res.lex.country_names["موريتانيا"] == "MR" and res.lex.country_names["التشادي"] == "TD"
+    assert "عمان" not in res.lex.country_names  # «عمان» is Amman (Jordan) as often as Oman
+
+
+def test_a_place_the_sentence_opens_with_is_the_events_place(engine) -> None:
+    # «وفي مدينة بوكي ...، نظم نشطاء وقفة ... في كيفه»: the fronted town, not the place named after the trigger
+    text = ("نواكشوط – نظم نشطاء وقفة احتجاجية أمام البرلمان في العاصمة نواكشوط. وفي مدينة بوكي بولاية لبراكنة، "
+            "نظم نشطاء من المجموعة نفسها وقفة احتجاجية رافعين لافتات تطالب بإنهاء أزمة مياه الشرب في كيفه.")
+    events = _events(engine, text)
+    assert ("protest", "MR", "Brakna") in events and ("protest", "MR", "Assaba") not in events

@@ -18,13 +18,6 @@ from pipeline.extract.text import (
 
 _ANAPHORIC_GROUPS = {"الحركه", "الجماعه", "التنظيم"}
 
-# English demonyms of the countries the gazetteer places events in but data/lexicons/countries.tsv (the place
-# readers' country table) does not list: «الجيش» in Chad is the «Chadian Army», as the gold labels it
-_MORE_DEMONYMS = {"TD": "Chadian", "NG": "Nigerian", "MR": "Mauritanian", "BH": "Bahraini", "KW": "Kuwaiti",
-                  "OM": "Omani", "AE": "Emirati", "SS": "South Sudanese", "DJ": "Djiboutian", "ER": "Eritrean",
-                  "ET": "Ethiopian", "KE": "Kenyan", "KM": "Comorian", "CF": "Central African", "CM": "Cameroonian",
-                  "FR": "French", "UG": "Ugandan", "PK": "Pakistani", "AF": "Afghan"}
-
 # generic state forces («الجنود», «الجيش») in these territories are another state's forces (ACLED convention)
 _OCCUPYING_FORCES = {"PS": "Israeli forces"}
 
@@ -55,7 +48,7 @@ def demonym(res: Resources, cc: str | None) -> str:
     """English demonym of a country code («TD» -> «Chadian»), "" when unknown."""
     if not cc:
         return ""
-    return res.lex.demonyms.get(cc) or _MORE_DEMONYMS.get(cc, "")
+    return res.lex.demonyms.get(cc, "")
 
 
 def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_group) -> list[tuple]:

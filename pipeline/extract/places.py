@@ -180,6 +180,9 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
     trig_pos = toks[main.first].start
     after = [pm for pm in resolved if pm.start >= trig_pos]
     first = after[0] if after else resolved[-1]
+    fronted = _fronted(resolved, norm, trig_pos)
+    if fronted is not None:
+        first = fronted
     first = _located_by(first, resolved, norm)
     if ctx is not None and ctx.country and first.place.country_code != ctx.country:
         # a foreign homonym («بلدة عدن يابال» in Somalia) loses to a place of the article's country
@@ -207,6 +210,22 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
             break
     # prefer a more specific place described right after the first one («بمدينة», «في قضاء»)
     return chosen
+
+
+_FRONTING = frozenset({"في", "وفي", "ففي"})
+
+
+def _fronted(resolved: list, norm: str, trig_pos: int) -> Any | None:
+    """«وفي مدينة بوكي بولاية لبراكنة، نظم نشطاء وقفة ... في كيفه»: a town or region the sentence opens with
+    («في»/«وفي» and the place, before the trigger) sets the scene: the event happened there, not at a place
+    named after the trigger (a topic, a destination)."""
+    if not resolved:
+        return None
+    pm = resolved[0]
+    if pm.start >= trig_pos or pm.place is None or pm.place.geo_precision == "country" or \
+            norm[:pm.start].split() not in ([w] for w in _FRONTING):
+        return None
+    return pm
 
 
 def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,

@@ -4,8 +4,9 @@ The detector gives a sentence and an action_type; the arguments come from the ru
 the sentence's clauses (already tokenised, with their cues and actors, by the article pass): the first actor
 named, the date by the rules' own chain (``dates.event_day``: the earliest usable stated date, else the day of
 the announcement, else the date of the article's nearest kept event before it dated from the text, else of its
-first, else the publication date), the toll, and the most specific plausible place the gazetteer finds in the
-sentence, else the place of the article's nearest kept event before it (else its first). The row itself is made
+first, else the publication date), the toll, and the place the rules' place step would read in the sentence
+(``places.event_places``; a town or region before a place named only in the dateline, before a country), else
+the place of the article's nearest kept event before it (else its first). The row itself is made
 by the rules' ``event_row``. ``date_rereads`` dates the rows the layer re-read from a sentence alone the same way.
 """
 
@@ -20,12 +21,12 @@ from pipeline.extract.components.arguments import lead_dates
 from pipeline.extract.components.rows import event_row
 from pipeline.extract.dates import EventDay, event_day, find_dates, lead_day
 from pipeline.extract.document import ArticleDoc, Sentence
-from pipeline.extract.lexicon import Lexicons, Trigger
-from pipeline.extract.places import foreign_origin, place_mentions, plausible_place
+from pipeline.extract.lexicon import Lexicons, Match, Trigger
+from pipeline.extract.places import dateline_end, event_places, place_mentions, plausible_place
 from pipeline.extract.resources import Resources
+from pipeline.extract.text import Token
 from pipeline.extract.tolls import read_toll
 from pipeline.extract.triggers import split_reporting_dates
-from pipeline.schema import GEO_PRECISION_ORDER
 
 GEO_COLUMNS = ("location_text", "country_code", "admin1", "admin2", "latitude", "longitude", "geonames_id",
                "geo_precision")
@@ -78,10 +79,11 @@ class DetectedRows:
             injured=list(toll.injured) if toll else [], fatalities_attackers=list(toll.attackers) if toll else [],
             confidence=confidence, own_location=place is not None)
         row = event_row(self.res.lex, ctx, cand)
-        if place is None:
-            ref = _article_place(kept, start)
-            if ref is not None:
-                row.update({k: ref[k] for k in GEO_COLUMNS})
+        ref = _article_place(kept, start)
+        if ref is not None and (place is None or (
+                place.geo_precision == "country" and ref.get("geo_precision") not in (None, "country")
+                and ref.get("country_code") == place.country_code)):
+            row.update({k: ref[k] for k in GEO_COLUMNS})  # a town named earlier beats the country
         return row
 
     def _date(self, doc: ArticleDoc, clauses: list[Sentence], kept: list[dict[str, Any]], start: int
@@ -106,16 +108,41 @@ class DetectedRows:
         return (day if lead is None else replace(day, date=lead.date)), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
+        """Where the detected event happened, read like the rules' place step reads a sentence
+        (``places.event_places``): the place after the clause's dominant trigger (else after its dateline),
+        not an actor's, an origin's, a destination's or a launch site's, the container of a homonym. The first
+        clause naming its own town or region wins; else a town or region named only in the dateline (where the
+        report was filed: «بغداد – أعلن رئيس الوزراء ...»); else the first country a clause names as its own;
+        (None, None) when no clause names a place."""
         ctx = doc.ctx
-        found = []
+        filed: tuple[str, Any] | None = None
+        country_level: tuple[str, Any] | None = None
         for s in clauses:
-            for pm in place_mentions(self.res, s.norm, ctx.country):
-                if plausible_place(pm, ctx) and not foreign_origin(pm, s.norm, ctx.country):
-                    found.append((GEO_PRECISION_ORDER.get(pm.place.geo_precision, len(GEO_PRECISION_ORDER)), s, pm))
-        if not found:
-            return None, None
-        _rank, s, pm = min(found, key=lambda x: x[0])  # the most specific (town first); the first among equals
-        return s.source(doc.text, pm.start, pm.end), pm.place
+            mentions = s.reading.mentions if s.reading is not None and s.reading.mentions else \
+                [pm for pm in place_mentions(self.res, s.norm, ctx.country) if plausible_place(pm, ctx)]
+            if not mentions or not s.tokens:
+                continue
+            dateline = dateline_end(s.norm) if s.start == 0 else -1
+            main = s.reading.main if s.reading is not None and s.reading.main is not None else \
+                _anchor(s.tokens, dateline)
+            locs, own = event_places(ctx, s.norm, s.tokens, s.actors, mentions, main, [],
+                                     lambda a, b, s=s: s.source(doc.text, a, b), dateline)
+            text, place = locs[0]
+            if place is None:
+                continue
+            if own and place.geo_precision != "country":
+                return text, place
+            if own:
+                country_level = country_level or (text, place)
+            elif place.geo_precision != "country":
+                filed = filed or (text, place)
+        return filed or country_level or (None, None)
+
+
+def _anchor(tokens: list[Token], dateline_end: int) -> Match:
+    """The first token after the dateline: where a clause with no trigger of its own starts telling."""
+    k = next((i for i, t in enumerate(tokens) if t.start > dateline_end), 0)
+    return Match(None, k, k + 1)
 
 
 def _dated_by_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
