@@ -9,8 +9,9 @@
    above, the row takes the model's action type. Non-asserted rows (negated, threat, ...) pass unchanged.
 4. The sentence detector proposes what the rules missed: in an article with at least one kept event, every
    sentence gets P(it is the evidence of an event of type t); where that reaches ``detect_threshold`` and no
-   kept row of type t lies in the sentence, ``propose`` builds a row of type t with the sentence as its
-   evidence (pipeline.extract.decision.detected), its confidence the calibrated detector probability.
+   kept row of type t lies in the sentence, nor a rules mention of type t read as not asserted (negated,
+   hypothetical, ...), ``propose`` builds a row of type t with the sentence as its evidence
+   (pipeline.extract.decision.detected), its confidence the calibrated detector probability.
 5. ``anchor`` (pipeline.extract.decision.evidence), when the model has it: rows of one incident are merged.
 """
 
@@ -188,14 +189,25 @@ def detector_inputs(article: ArticleView, rows: list[dict[str, Any]]) -> list[li
     return [detector_features(article, i, per_sentence[i]) for i in range(len(article.sentences))]
 
 
+def unasserted_mentions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rules' rows read as not asserted (negated, denied, threat, hypothetical, future): (action_type,
+    span) only, what ``detections`` needs."""
+    return [{"action_type": r["action_type"], "char_start": r["char_start"], "char_end": r["char_end"]}
+            for r in rows if r["modality"] != "asserted"]
+
+
 def detections(probs: list[dict[str, float]], article: ArticleView, kept: list[dict[str, Any]],
                threshold: float, *, per_type: dict[str, float] | None = None,
-               alone: float | None = None) -> list[tuple[int, str, float]]:
+               alone: float | None = None, unasserted: Sequence[dict[str, Any]] = ()
+               ) -> list[tuple[int, str, float]]:
     """(sentence, action_type, probability) the detector reports at ``threshold`` (``per_type``: the
-    threshold of an action type that has its own) with no kept row of that type in the sentence. In an
-    article where no event was kept: nothing, or with ``alone``, what reaches that threshold."""
+    threshold of an action type that has its own) with no kept row of that type in the sentence, nor a rules
+    mention of that type read as not asserted (``unasserted``: the detector does not assert what the rules
+    read as negated, hypothetical, ...). In an article where no event was kept: nothing, or with ``alone``,
+    what reaches that threshold."""
     if not kept and alone is None:
         return []
+    blocking = [*kept, *unasserted]
     out = []
     for i, (sv, p) in enumerate(zip(article.sentences, probs, strict=True)):
         for action, prob in sorted(p.items()):
@@ -205,7 +217,7 @@ def detections(probs: list[dict[str, float]], article: ArticleView, kept: list[d
             if cut is None or prob < cut:
                 continue
             if any(r["action_type"] == action and min(r["char_end"], sv.end) > max(r["char_start"], sv.start)
-                   for r in kept):
+                   for r in blocking):
                 continue
             out.append((i, action, prob))
     return out
@@ -259,19 +271,21 @@ class DecisionLayer:
         if (decided or alone) and (propose is not None or self.model.anchor is not None):
             probs = detector_probs(self.model, article, rows)
         if propose is not None and probs is not None:
-            decided += self.detected(article, probs, decided, propose, article_id)
+            decided += self.detected(article, probs, decided, propose, article_id, unasserted_mentions(rows))
         if self.model.anchor is not None and probs is not None:
             decided = anchor(decided, article, probs, self.model.anchor)
         return sorted(decided, key=lambda r: reading_order(r, text)) + others
 
     def detected(self, article: ArticleView, probs: list[dict[str, float]], kept: list[dict[str, Any]],
-                 propose: Propose, article_id: str) -> list[dict[str, Any]]:
-        """Rows for the events the sentence detector finds where no kept row of their type is (``probs``: the
-        detector's per sentence, read from the rules' article pass)."""
+                 propose: Propose, article_id: str, unasserted: Sequence[dict[str, Any]] = ()
+                 ) -> list[dict[str, Any]]:
+        """Rows for the events the sentence detector finds where no kept row of their type is, nor a rules
+        mention of their type read as not asserted (``unasserted``) (``probs``: the detector's per sentence,
+        read from the rules' article pass)."""
         out = []
         for i, action, prob in detections(probs, article, kept, self.model.detect_threshold,
                                           per_type=dict(self.model.detect_thresholds),
-                                          alone=self.model.detect_alone_threshold):
+                                          alone=self.model.detect_alone_threshold, unasserted=unasserted):
             sv = article.sentences[i]
             row = propose(sv.start, sv.end, action, round(self.model.detect_confidence(prob), 4), kept)
             if row is not None:

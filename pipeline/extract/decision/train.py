@@ -32,6 +32,7 @@ from pipeline.extract.decision.layer import (
     detections,
     detector_inputs,
     gather_candidates,
+    unasserted_mentions,
 )
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt, logit, sigmoid
 from pipeline.extract.decision.model import DecisionModel
@@ -82,6 +83,7 @@ class ArticleExamples:
     gold: list[dict[str, Any]]
     detector_feats: list[list[str]]
     sentence_types: list[list[str]]  # per sentence: action types of the gold events it is the evidence of
+    unasserted: list[dict[str, Any]]  # the rules' rows read as not asserted (``layer.unasserted_mentions``)
 
 
 def _span(text: str, evidence: str) -> tuple[int, int]:
@@ -139,7 +141,7 @@ def collect(articles: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]],
                 useful[view.sentence_index(c.row["char_start"], c.row["char_end"])] = True
         out.append(ArticleExamples(a["id"], fold_of(a["id"]), cands, labels, _sentence_examples(view), s_labels,
                                    useful, len(golds), view, [dict(g, article_id=a["id"]) for g in golds],
-                                   detector_inputs(view, rows), s_types))
+                                   detector_inputs(view, rows), s_types, unasserted_mentions(rows)))
         if n % 50 == 0 or n == len(articles):
             logger.info("train: read %d/%d articles (%.0f/s)", n, len(articles), n / (time.monotonic() - t0))
     return out
@@ -260,7 +262,8 @@ def kept_rows(h: HeldOut, confidence: Callable[[float], float], keep: float) -> 
 def with_detections(h: HeldOut, kept: list[dict[str, Any]], threshold: float, *,
                     per_type: dict[str, float] | None = None, alone: float | None = None) -> list[dict[str, Any]]:
     rows = list(kept)
-    for i, action, prob in detections(h.detector, h.article.view, kept, threshold, per_type=per_type, alone=alone):
+    for i, action, prob in detections(h.detector, h.article.view, kept, threshold, per_type=per_type, alone=alone,
+                                      unasserted=h.article.unasserted):
         sv = h.article.view.sentences[i]
         rows.append({"article_id": h.article.article_id, "action_type": action, "char_start": sv.start,
                      "char_end": sv.end, "confidence": prob, "source": "detector"})
