@@ -6,7 +6,8 @@ named, the date by the rules' own chain (``dates.event_day``: the earliest usabl
 the announcement, else the date of the article's nearest kept event before it dated from the text, else of its
 first, else the publication date), the toll, and the most specific plausible place the gazetteer finds in the
 sentence, else the place of the article's nearest kept event before it (else its first). The row itself is made
-by the rules' ``event_row``. ``date_rereads`` dates the rows the layer re-read from a sentence alone the same way.
+by the rules' ``event_row``. ``DetectedRows.roles`` re-reads the roles of a rule row the model retypes.
+``date_rereads`` dates the rows the layer re-read from a sentence alone the same way.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from typing import Any
 
 from pipeline.extract.candidate import Candidate
 from pipeline.extract.components.arguments import lead_dates
-from pipeline.extract.components.rows import event_row
+from pipeline.extract.components.rows import actor_columns, distinct_sides, event_row
 from pipeline.extract.dates import EventDay, event_day, find_dates, lead_day
 from pipeline.extract.document import ArticleDoc, Sentence
-from pipeline.extract.lexicon import Lexicons, Trigger
+from pipeline.extract.lexicon import Lexicons, Match, Trigger
 from pipeline.extract.places import foreign_origin, place_mentions, plausible_place
 from pipeline.extract.resources import Resources
+from pipeline.extract.roles import coded_roles, role_flags
 from pipeline.extract.tolls import read_toll
 from pipeline.extract.triggers import split_reporting_dates
 from pipeline.schema import GEO_PRECISION_ORDER
@@ -83,6 +85,30 @@ class DetectedRows:
             if ref is not None:
                 row.update({k: ref[k] for k in GEO_COLUMNS})
         return row
+
+    def roles(self, doc: ArticleDoc, candidate: Candidate, row: dict[str, Any], action: str) -> dict[str, Any]:
+        """``row`` (made from ``candidate`` of ``doc``) with the perpetrator and target the rules' role reading
+        (``roles.coded_roles``) gives when its trigger is read as ``action``: a row the model retypes takes the
+        roles of its new type. Unchanged when its trigger is not found among its sentence's readings."""
+        s = doc.sentences[candidate.created_in] if 0 <= candidate.created_in < len(doc.sentences) else None
+        if s is None or s.reading is None or doc.context is None:
+            return row
+        match = next((m for m in [*filter(None, [s.reading.main]), *s.reading.hits]
+                      if m.entry is candidate.trigger and isinstance(m.entry, Trigger)
+                      and " ".join(t.text for t in s.tokens[m.first:m.last]) == candidate.trigger_text), None)
+        if match is None:
+            return row
+        before = doc.candidates[:next((i for i, c in enumerate(doc.candidates) if c is candidate),
+                                      len(doc.candidates))]
+        retyped = Match(replace(match.entry, action_type=action), match.first, match.last)
+        flags = role_flags(self.res, s.actors, s.tokens, s.cues, action)
+        toll = read_toll(self.res, s.tokens, s.cues)
+        _action, a1, a2 = coded_roles(self.res, doc.ctx, s.actors, retyped, s.tokens, s.cues, flags,
+                                      toll.fatalities, before)
+        actor1, actor2 = (a1[1:4] if a1 else None), (a2[1:4] if a2 else None)
+        if not distinct_sides(action, actor1, actor2):
+            actor2 = None
+        return dict(row, **actor_columns(actor1, actor2))
 
     def _date(self, doc: ArticleDoc, clauses: list[Sentence], kept: list[dict[str, Any]], start: int
               ) -> tuple[EventDay, str | None]:

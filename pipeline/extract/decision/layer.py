@@ -6,7 +6,8 @@
 2. Every asserted candidate gets P(reported event) and P(action_type) from its own features (sentence words,
    trigger and its neighbours, tense and framing words, position, own date/place/toll, ...).
 3. The calibrated confidence P(row is a correct event) decides: below ``keep_threshold`` the row is dropped;
-   above, the row takes the model's action type. Non-asserted rows (negated, threat, ...) pass unchanged.
+   above, the row takes the model's action type (and the roles the rules read for that type). Non-asserted
+   rows (negated, threat, ...) pass unchanged.
 4. The sentence detector proposes what the rules missed: in an article with at least one kept event, every
    sentence gets P(it is the evidence of an event of type t); where that reaches ``detect_threshold`` and no
    kept row of type t lies in the sentence, nor a rules mention of type t read as not asserted (negated,
@@ -50,6 +51,8 @@ from pipeline.schema import ACTION_TO_ACLED
 Reread = Callable[[str, dt.date, str | None], list[dict[str, Any]]]
 # (evidence start, end, action_type, confidence, kept rows) -> the detected event's row (None: cannot build)
 Propose = Callable[[int, int, str, float, list[dict[str, Any]]], dict[str, Any] | None]
+# (rule row, new action_type) -> the row with the perpetrator and target the rules read for that type
+Reroles = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
 @dataclass
@@ -223,10 +226,13 @@ def detections(probs: list[dict[str, float]], article: ArticleView, kept: list[d
     return out
 
 
-def retype(row: dict[str, Any], action: str, article_id: str) -> dict[str, Any]:
-    """The row with a new action_type, its event_id and ACLED columns following it."""
+def retype(row: dict[str, Any], action: str, article_id: str, roles: Reroles | None = None) -> dict[str, Any]:
+    """The row with a new action_type, its event_id and ACLED columns following it, and with ``roles``, the
+    perpetrator and target the rules read for the new type."""
     if row["action_type"] != action:
         event_type, sub = ACTION_TO_ACLED[action]
+        if roles is not None:
+            row = roles(row, action)
         row = dict(row, action_type=action, event_type=event_type, sub_event_type=sub)
     return dict(row, event_id=event_id(article_id, row["char_start"], row["char_end"], action,
                                        row["location_text"]))
@@ -245,8 +251,9 @@ class DecisionLayer:
 
     def __call__(self, rows: list[dict[str, Any]], *, article_id: str, text: str, title: str | None,
                  published: dt.date, propose: Propose | None = None,
-                 clauses: Sequence[Sentence] = ()) -> list[dict[str, Any]]:
-        """``clauses``: the article pass's sentences (``ArticleDoc.sentences``), read instead of re-tokenising."""
+                 clauses: Sequence[Sentence] = (), roles: Reroles | None = None) -> list[dict[str, Any]]:
+        """``clauses``: the article pass's sentences (``ArticleDoc.sentences``), read instead of re-tokenising;
+        ``roles``: re-reads the roles of a rule row the model retypes (None: it keeps those of its old type)."""
         article = article_view(text, title, self.lexicons, clauses)
         others = [r for r in rows if r["modality"] != "asserted"]
         keep = gated(self.model, article, rereadable(rows, article))
@@ -258,7 +265,7 @@ class DecisionLayer:
             conf = self.model.confidence(p_event, types[action])
             if conf < self.model.keep_threshold:
                 continue
-            row = dict(retype(r, action, article_id), article_id=article_id, confidence=round(conf, 4))
+            row = dict(retype(r, action, article_id, roles), article_id=article_id, confidence=round(conf, 4))
             key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
             if key not in kept or kept[key]["confidence"] < row["confidence"]:
                 kept[key] = row
