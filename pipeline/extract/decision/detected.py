@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.extract.candidate import Candidate
-from pipeline.extract.components.arguments import lead_dates
 from pipeline.extract.components.rows import actor_columns, distinct_sides, event_row
 from pipeline.extract.dates import EventDay, event_day, find_dates, lead_day
 from pipeline.extract.document import ArticleDoc, Sentence
@@ -116,9 +115,8 @@ class DetectedRows:
         that date; else the date of the article's nearest kept event before ``start`` (else of its first), else
         the day of the article's lead (``dates.lead_day``, precision month), else the publication date."""
         for s in clauses:
-            if s.reading is not None and s.reading.role == "event":  # the triggers step read its dates
-                dates, event_dates = s.reading.dates, s.reading.event_dates
-                _all_event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
+            if s.reading is not None and s.reading.role == "event":  # the triggers step read and split its dates
+                event_dates, report_dates = s.reading.event_dates, s.reading.reporting_dates
             else:
                 dates = find_dates(s.norm, doc.published, use_fallback=self.res.use_fallback)
                 event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
@@ -128,7 +126,7 @@ class DetectedRows:
         ref = _nearest(_dated_by_text(kept), start)
         continued = None if ref is None else (ref["event_date"], ref["date_precision"])
         day = event_day([], [], doc.published, continued)
-        lead = lead_day(lead_dates(doc, start), doc.published) if day.how == "published" else None
+        lead = lead_day(doc.lead_dates(start), doc.published) if day.how == "published" else None
         return (day if lead is None else replace(day, date=lead.date)), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
