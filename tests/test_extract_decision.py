@@ -14,7 +14,7 @@ import pytest
 from pipeline.errors import InputFormatError
 from pipeline.extract.decision.calibration import reliability
 from pipeline.extract.decision.features import words
-from pipeline.extract.decision.layer import DecisionLayer
+from pipeline.extract.decision.layer import DecisionLayer, retype
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.train import best_threshold, match_gold
@@ -46,6 +46,12 @@ def row(start: int, end: int, action: str = "attack", modality: str = "asserted"
 
 
 DETECTOR_CLASSES = ("none", "attack", "protest")
+def always(winner: str, classes: tuple[str, ...] = ("no", "yes")) -> LinearModel:
+    """A model that picks ``winner`` whatever it reads."""
+    bias = np.array([5.0 if c == winner else 0.0 for c in classes], dtype=np.float32)
+    return LinearModel(classes, {}, np.zeros((0, len(classes)), dtype=np.float32), bias)
+
+
 SILENT = constant(DETECTOR_CLASSES, "never", "protest")  # "none" always wins
 
 
@@ -118,6 +124,34 @@ def test_decision_retypes_and_keeps_the_acled_columns_in_step(engine):
     kept = decide([row(0, len(LEAD))], model("lead", type_winner="riot"), engine.lex)
     assert kept[0]["action_type"] == "riot"
     assert (kept[0]["event_type"], kept[0]["sub_event_type"]) == ("Riots", "Violent demonstration")
+
+
+ARREST = "اعتقلت قوات الأمن العراقية خمسة أشخاص في بلدة المقدادية اليوم."
+
+
+def test_a_retyped_rule_row_takes_the_roles_the_rules_read_for_its_new_type(engine):
+    """The rules code an arrest by the security forces; read as an abduction, the roles rules of abductions
+    apply (never coded to state forces: the force becomes no perpetrator, the people taken stay the target).
+    Wired through the engine component, which maps the rule row to its candidate."""
+    from pipeline.extract.decision import DetectedRows, LearnedDecision
+
+    doc = engine.process(article_id="a", text=ARREST, title=None, published=PUBLISHED)
+    assert [(r["action_type"], r["actor1_norm"], r["actor2_norm"]) for r in doc.rows] == [
+        ("arrest_raid", "Iraqi security forces", "Civilians")]
+    detected = DetectedRows.build(engine.resources)
+    abduction = retype(doc.rows[0], "abduction", "a", lambda r, a: detected.roles(doc, doc.candidates[0], r, a))
+    assert (abduction["actor1_norm"], abduction["actor1_type"], abduction["actor2_norm"]) == (
+        "Unidentified", "unidentified", "Civilians")
+    assert retype(doc.rows[0], "abduction", "a")["actor1_norm"] == "Iraqi security forces"  # no roles reader
+    same = retype(doc.rows[0], "arrest_raid", "a", lambda r, a: pytest.fail("not retyped: roles not re-read"))
+    assert same["actor1_norm"] == "Iraqi security forces"
+    m = DecisionModel(version="dl-test", sentence=constant(("no", "yes"), "never", "yes"), event=always("yes"),
+                      types=always("abduction", ("arrest_raid", "abduction")), calibration=(1.0, 0.0),
+                      keep_threshold=0.5, reread_threshold=0.99, detector=SILENT, detect_threshold=0.99,
+                      detect_calibration=(1.0, 0.0))
+    LearnedDecision(m, no_reread, engine.lex, engine.gaz, detected)(doc)
+    assert [(r["action_type"], r["actor1_norm"], r["actor2_norm"]) for r in doc.rows] == [
+        ("abduction", "Unidentified", "Civilians")]
 
 
 def test_non_asserted_rows_pass_unchanged(engine):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pipeline.extract.candidate import ArticleContext, Candidate
-from pipeline.extract.dates import DateMention
+from pipeline.extract.dates import DateMention, find_dates
 from pipeline.extract.lexicon import Match
 from pipeline.extract.text import Token
 
@@ -77,9 +77,30 @@ class ArticleDoc:
     context: ArticleContext | None = None  # article id, date, country and remembered officials' names
     candidates: list[Candidate] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # the lead sentence's start and the (start, dates) of each of its clauses, read once (``lead_dates``)
+    _lead: tuple[int, list[tuple[int, list[DateMention]]]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ctx(self) -> ArticleContext:
         if self.context is None:
             raise RuntimeError("the article's context is not set: the 'country' component must run first")
         return self.context
+
+    def lead_dates(self, before: int) -> list[DateMention]:
+        """The dates of the article's lead sentence (its first sentence, every clause of it) when it comes
+        before character ``before``: its clauses that start before ``before``. The clauses' dates are read once
+        per article (after the ``triggers`` component: from each clause's event reading, else found in it)."""
+        if self._lead is None:
+            clauses: list[tuple[int, list[DateMention]]] = []
+            first = self.sentences[0] if self.sentences else None
+            span = (first.evidence_span or (first.start, first.end)) if first is not None else (0, 0)
+            for s in self.sentences:
+                if (s.evidence_span or (s.start, s.end)) != span:
+                    break
+                clauses.append((s.start, s.reading.dates if s.reading is not None and s.reading.role == "event"
+                                else find_dates(s.norm, self.published, use_fallback=False)))
+            self._lead = (span[0], clauses)
+        lead_start, clauses = self._lead
+        if not clauses or lead_start >= before:
+            return []
+        return [d for start, dates in clauses if start < before for d in dates]

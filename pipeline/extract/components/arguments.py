@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from pipeline.extract.components.frame import Frame
-from pipeline.extract.dates import DateMention, event_day, find_dates, lead_day
+from pipeline.extract.dates import event_day, lead_day
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
@@ -45,7 +45,7 @@ class EventDate:
         day = event_day(r.event_dates, r.reporting_dates, doc.ctx.published,
                         None if anchor is None else (anchor.date, anchor.date_precision))
         if day.how == "published" and not separate:
-            lead = lead_day(lead_dates(doc, s.start), doc.published)
+            lead = lead_day(doc.lead_dates(s.start), doc.published)
             if lead is not None:  # D4 anchor: the story's day, still precision month, no date text of its own
                 day = replace(day, date=lead.date)
         frame.date, frame.date_precision, frame.date_from_cue = day.date, day.precision, day.from_text
@@ -53,24 +53,6 @@ class EventDate:
             frame.date_text = s.norm[day.mention.start:day.mention.end]
         else:
             frame.date_text = anchor.date_text if anchor is not None and day.how == "continued" else None
-
-
-def lead_dates(doc: ArticleDoc, before: int) -> list[DateMention]:
-    """The dates of the article's lead sentence (its first sentence, every clause of it) when it comes before
-    character ``before``."""
-    if not doc.sentences:
-        return []
-    first = doc.sentences[0]
-    span = first.evidence_span or (first.start, first.end)
-    if span[0] >= before:
-        return []
-    out: list[DateMention] = []
-    for s in doc.sentences:
-        if (s.evidence_span or (s.start, s.end)) != span or s.start >= before:
-            break
-        out += s.reading.dates if s.reading is not None and s.reading.role == "event" else \
-            find_dates(s.norm, doc.published, use_fallback=False)
-    return out
 
 
 @dataclass(frozen=True)

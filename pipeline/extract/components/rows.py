@@ -42,8 +42,7 @@ def event_row(lex: Lexicons, ctx: ArticleContext, c: Candidate) -> dict[str, Any
         fat = 0
     if c.fatalities_attackers and fat is not None and c.action_type in ("attack", "explosion_ied", "armed_clash"):
         fat += min(c.fatalities_attackers)
-    if c.actor1 and c.actor2 and c.actor1[1] == c.actor2[1] and not (
-            c.action_type == "armed_clash" and dual_sides(c.actor1[0])):
+    if not distinct_sides(c.action_type, c.actor1, c.actor2):
         c.actor2 = None  # one side cannot be both perpetrator and target
     return {
         "event_id": event_id(ctx.article_id, c.start, c.end, c.action_type, c.location_text),
@@ -58,12 +57,7 @@ def event_row(lex: Lexicons, ctx: ArticleContext, c: Candidate) -> dict[str, Any
         "cameo_code": c.trigger.cameo_code,
         "trigger_text": c.trigger_text,
         "modality": c.modality,
-        "actor1_text": c.actor1[0] if c.actor1 else None,
-        "actor1_norm": c.actor1[1] if c.actor1 else "Unidentified",
-        "actor1_type": c.actor1[2] if c.actor1 else "unidentified",
-        "actor2_text": c.actor2[0] if c.actor2 else None,
-        "actor2_norm": c.actor2[1] if c.actor2 else None,
-        "actor2_type": c.actor2[2] if c.actor2 else None,
+        **actor_columns(c.actor1, c.actor2),
         "location_text": c.location_text,
         "country_code": (place.country_code if place is not None else ctx.country),
         "admin1": place.admin1 if place is not None else None,
@@ -81,3 +75,22 @@ def event_row(lex: Lexicons, ctx: ArticleContext, c: Candidate) -> dict[str, Any
         "extractor_version": EXTRACTOR_VERSION,
     }
 
+
+
+def distinct_sides(action: str, actor1: tuple | None, actor2: tuple | None) -> bool:
+    """False when the perpetrator and the target ((text, norm, type) each) are one side, which only a clash
+    between two groups of one label («اشتباكات بين مجموعتين مسلحتين») may be."""
+    return not (actor1 and actor2 and actor1[1] == actor2[1] and not (
+        action == "armed_clash" and dual_sides(actor1[0])))
+
+
+def actor_columns(actor1: tuple | None, actor2: tuple | None) -> dict[str, Any]:
+    """The actor columns of a row from its perpetrator and target ((text, norm, type) each, or None)."""
+    return {
+        "actor1_text": actor1[0] if actor1 else None,
+        "actor1_norm": actor1[1] if actor1 else "Unidentified",
+        "actor1_type": actor1[2] if actor1 else "unidentified",
+        "actor2_text": actor2[0] if actor2 else None,
+        "actor2_norm": actor2[1] if actor2 else None,
+        "actor2_type": actor2[2] if actor2 else None,
+    }

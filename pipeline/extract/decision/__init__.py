@@ -104,9 +104,9 @@ class LearnedDecision:
 
     ``reread`` codes a sentence alone with the rule components (for sentences the article pass coded nothing
     from); ``detected`` builds the rows of events the sentence detector finds in the document's clauses (none
-    when it is None); rows geocoded only to their country take the admin1 of the article's nearest event
-    (``regions``); rows get ``extractor_version`` "<rules>+<model version>", and asserted rows the model's
-    final calibration of their confidence.
+    when it is None) and re-reads the roles of a rule row the model retypes; rows geocoded only to their country
+    take the admin1 of the article's nearest event (``regions``); rows get ``extractor_version``
+    "<rules>+<model version>", and asserted rows the model's final calibration of their confidence.
     """
 
     model: DecisionModel
@@ -123,8 +123,12 @@ class LearnedDecision:
         detected = self.detected
         propose = None if detected is None else (
             lambda start, end, action, conf, kept: detected(doc, start, end, action, conf, kept))
+        made_from = {id(r): c for r, c in zip(doc.rows, doc.candidates, strict=True)}  # component ``rows``
+        roles = None if detected is None else (
+            lambda row, action: row if id(row) not in made_from else detected.roles(doc, made_from[id(row)], row,
+                                                                                    action))
         rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published,
-                     propose=propose, clauses=doc.sentences)
+                     propose=propose, clauses=doc.sentences, roles=roles)
         rows = inherit_admin1(rows)
         knots = self.model.final_calibration
         for r in rows:

@@ -7,7 +7,8 @@ the announcement, else the date of the article's nearest kept event before it da
 first, else the publication date), the toll, and the place the rules' place step would read in the sentence
 (``places.event_places``; a town or region before a place named only in the dateline, before a country), else
 the place of the article's nearest kept event before it (else its first). The row itself is made
-by the rules' ``event_row``. ``date_rereads`` dates the rows the layer re-read from a sentence alone the same way.
+by the rules' ``event_row``. ``DetectedRows.roles`` re-reads the roles of a rule row the model retypes.
+``date_rereads`` dates the rows the layer re-read from a sentence alone the same way.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.extract.candidate import Candidate
-from pipeline.extract.components.arguments import lead_dates
-from pipeline.extract.components.rows import event_row
+from pipeline.extract.components.rows import actor_columns, distinct_sides, event_row
 from pipeline.extract.dates import EventDay, event_day, find_dates, lead_day
 from pipeline.extract.document import ArticleDoc, Sentence
 from pipeline.extract.lexicon import Lexicons, Match, Trigger
 from pipeline.extract.places import dateline_end, event_places, place_mentions, plausible_place
 from pipeline.extract.resources import Resources
+from pipeline.extract.roles import coded_roles, role_flags
 from pipeline.extract.text import Token
 from pipeline.extract.tolls import read_toll
 from pipeline.extract.triggers import split_reporting_dates
@@ -86,15 +87,38 @@ class DetectedRows:
             row.update({k: ref[k] for k in GEO_COLUMNS})  # a town named earlier beats the country
         return row
 
+    def roles(self, doc: ArticleDoc, candidate: Candidate, row: dict[str, Any], action: str) -> dict[str, Any]:
+        """``row`` (made from ``candidate`` of ``doc``) with the perpetrator and target the rules' role reading
+        (``roles.coded_roles``) gives when its trigger is read as ``action``: a row the model retypes takes the
+        roles of its new type. Unchanged when its trigger is not found among its sentence's readings."""
+        s = doc.sentences[candidate.created_in] if 0 <= candidate.created_in < len(doc.sentences) else None
+        if s is None or s.reading is None or doc.context is None:
+            return row
+        match = next((m for m in [*filter(None, [s.reading.main]), *s.reading.hits]
+                      if m.entry is candidate.trigger and isinstance(m.entry, Trigger)
+                      and " ".join(t.text for t in s.tokens[m.first:m.last]) == candidate.trigger_text), None)
+        if match is None:
+            return row
+        before = doc.candidates[:next((i for i, c in enumerate(doc.candidates) if c is candidate),
+                                      len(doc.candidates))]
+        retyped = Match(replace(match.entry, action_type=action), match.first, match.last)
+        flags = role_flags(self.res, s.actors, s.tokens, s.cues, action)
+        toll = read_toll(self.res, s.tokens, s.cues)
+        _action, a1, a2 = coded_roles(self.res, doc.ctx, s.actors, retyped, s.tokens, s.cues, flags,
+                                      toll.fatalities, before)
+        actor1, actor2 = (a1[1:4] if a1 else None), (a2[1:4] if a2 else None)
+        if not distinct_sides(action, actor1, actor2):
+            actor2 = None
+        return dict(row, **actor_columns(actor1, actor2))
+
     def _date(self, doc: ArticleDoc, clauses: list[Sentence], kept: list[dict[str, Any]], start: int
               ) -> tuple[EventDay, str | None]:
         """``dates.event_day`` of the first clause that dates its event (stated or announced), with the text of
         that date; else the date of the article's nearest kept event before ``start`` (else of its first), else
         the day of the article's lead (``dates.lead_day``, precision month), else the publication date."""
         for s in clauses:
-            if s.reading is not None and s.reading.role == "event":  # the triggers step read its dates
-                dates, event_dates = s.reading.dates, s.reading.event_dates
-                _all_event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
+            if s.reading is not None and s.reading.role == "event":  # the triggers step read and split its dates
+                event_dates, report_dates = s.reading.event_dates, s.reading.reporting_dates
             else:
                 dates = find_dates(s.norm, doc.published, use_fallback=self.res.use_fallback)
                 event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
@@ -104,7 +128,7 @@ class DetectedRows:
         ref = _nearest(_dated_by_text(kept), start)
         continued = None if ref is None else (ref["event_date"], ref["date_precision"])
         day = event_day([], [], doc.published, continued)
-        lead = lead_day(lead_dates(doc, start), doc.published) if day.how == "published" else None
+        lead = lead_day(doc.lead_dates(start), doc.published) if day.how == "published" else None
         return (day if lead is None else replace(day, date=lead.date)), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:

@@ -6,11 +6,13 @@
 2. Every asserted candidate gets P(reported event) and P(action_type) from its own features (sentence words,
    trigger and its neighbours, tense and framing words, position, own date/place/toll, ...).
 3. The calibrated confidence P(row is a correct event) decides: below ``keep_threshold`` the row is dropped;
-   above, the row takes the model's action type. Non-asserted rows (negated, threat, ...) pass unchanged.
+   above, the row takes the model's action type (and the roles the rules read for that type). Non-asserted
+   rows (negated, threat, ...) pass unchanged.
 4. The sentence detector proposes what the rules missed: in an article with at least one kept event, every
    sentence gets P(it is the evidence of an event of type t); where that reaches ``detect_threshold`` and no
-   kept row of type t lies in the sentence, ``propose`` builds a row of type t with the sentence as its
-   evidence (pipeline.extract.decision.detected), its confidence the calibrated detector probability.
+   kept row of type t lies in the sentence, nor a rules mention of type t read as not asserted (negated,
+   hypothetical, ...), ``propose`` builds a row of type t with the sentence as its evidence
+   (pipeline.extract.decision.detected), its confidence the calibrated detector probability.
 5. ``anchor`` (pipeline.extract.decision.evidence), when the model has it: rows of one incident are merged.
 """
 
@@ -49,6 +51,8 @@ from pipeline.schema import ACTION_TO_ACLED
 Reread = Callable[[str, dt.date, str | None], list[dict[str, Any]]]
 # (evidence start, end, action_type, confidence, kept rows) -> the detected event's row (None: cannot build)
 Propose = Callable[[int, int, str, float, list[dict[str, Any]]], dict[str, Any] | None]
+# (rule row, new action_type) -> the row with the perpetrator and target the rules read for that type
+Reroles = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
 @dataclass
@@ -188,14 +192,25 @@ def detector_inputs(article: ArticleView, rows: list[dict[str, Any]]) -> list[li
     return [detector_features(article, i, per_sentence[i]) for i in range(len(article.sentences))]
 
 
+def unasserted_mentions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rules' rows read as not asserted (negated, denied, threat, hypothetical, future): (action_type,
+    span) only, what ``detections`` needs."""
+    return [{"action_type": r["action_type"], "char_start": r["char_start"], "char_end": r["char_end"]}
+            for r in rows if r["modality"] != "asserted"]
+
+
 def detections(probs: list[dict[str, float]], article: ArticleView, kept: list[dict[str, Any]],
                threshold: float, *, per_type: dict[str, float] | None = None,
-               alone: float | None = None) -> list[tuple[int, str, float]]:
+               alone: float | None = None, unasserted: Sequence[dict[str, Any]] = ()
+               ) -> list[tuple[int, str, float]]:
     """(sentence, action_type, probability) the detector reports at ``threshold`` (``per_type``: the
-    threshold of an action type that has its own) with no kept row of that type in the sentence. In an
-    article where no event was kept: nothing, or with ``alone``, what reaches that threshold."""
+    threshold of an action type that has its own) with no kept row of that type in the sentence, nor a rules
+    mention of that type read as not asserted (``unasserted``: the detector does not assert what the rules
+    read as negated, hypothetical, ...). In an article where no event was kept: nothing, or with ``alone``,
+    what reaches that threshold."""
     if not kept and alone is None:
         return []
+    blocking = [*kept, *unasserted]
     out = []
     for i, (sv, p) in enumerate(zip(article.sentences, probs, strict=True)):
         for action, prob in sorted(p.items()):
@@ -205,16 +220,19 @@ def detections(probs: list[dict[str, float]], article: ArticleView, kept: list[d
             if cut is None or prob < cut:
                 continue
             if any(r["action_type"] == action and min(r["char_end"], sv.end) > max(r["char_start"], sv.start)
-                   for r in kept):
+                   for r in blocking):
                 continue
             out.append((i, action, prob))
     return out
 
 
-def retype(row: dict[str, Any], action: str, article_id: str) -> dict[str, Any]:
-    """The row with a new action_type, its event_id and ACLED columns following it."""
+def retype(row: dict[str, Any], action: str, article_id: str, roles: Reroles | None = None) -> dict[str, Any]:
+    """The row with a new action_type, its event_id and ACLED columns following it, and with ``roles``, the
+    perpetrator and target the rules read for the new type."""
     if row["action_type"] != action:
         event_type, sub = ACTION_TO_ACLED[action]
+        if roles is not None:
+            row = roles(row, action)
         row = dict(row, action_type=action, event_type=event_type, sub_event_type=sub)
     return dict(row, event_id=event_id(article_id, row["char_start"], row["char_end"], action,
                                        row["location_text"]))
@@ -233,8 +251,9 @@ class DecisionLayer:
 
     def __call__(self, rows: list[dict[str, Any]], *, article_id: str, text: str, title: str | None,
                  published: dt.date, propose: Propose | None = None,
-                 clauses: Sequence[Sentence] = ()) -> list[dict[str, Any]]:
-        """``clauses``: the article pass's sentences (``ArticleDoc.sentences``), read instead of re-tokenising."""
+                 clauses: Sequence[Sentence] = (), roles: Reroles | None = None) -> list[dict[str, Any]]:
+        """``clauses``: the article pass's sentences (``ArticleDoc.sentences``), read instead of re-tokenising;
+        ``roles``: re-reads the roles of a rule row the model retypes (None: it keeps those of its old type)."""
         article = article_view(text, title, self.lexicons, clauses)
         others = [r for r in rows if r["modality"] != "asserted"]
         keep = gated(self.model, article, rereadable(rows, article))
@@ -246,7 +265,7 @@ class DecisionLayer:
             conf = self.model.confidence(p_event, types[action])
             if conf < self.model.keep_threshold:
                 continue
-            row = dict(retype(r, action, article_id), article_id=article_id, confidence=round(conf, 4))
+            row = dict(retype(r, action, article_id, roles), article_id=article_id, confidence=round(conf, 4))
             key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
             if key not in kept or kept[key]["confidence"] < row["confidence"]:
                 kept[key] = row
@@ -259,19 +278,21 @@ class DecisionLayer:
         if (decided or alone) and (propose is not None or self.model.anchor is not None):
             probs = detector_probs(self.model, article, rows)
         if propose is not None and probs is not None:
-            decided += self.detected(article, probs, decided, propose, article_id)
+            decided += self.detected(article, probs, decided, propose, article_id, unasserted_mentions(rows))
         if self.model.anchor is not None and probs is not None:
             decided = anchor(decided, article, probs, self.model.anchor)
         return sorted(decided, key=lambda r: reading_order(r, text)) + others
 
     def detected(self, article: ArticleView, probs: list[dict[str, float]], kept: list[dict[str, Any]],
-                 propose: Propose, article_id: str) -> list[dict[str, Any]]:
-        """Rows for the events the sentence detector finds where no kept row of their type is (``probs``: the
-        detector's per sentence, read from the rules' article pass)."""
+                 propose: Propose, article_id: str, unasserted: Sequence[dict[str, Any]] = ()
+                 ) -> list[dict[str, Any]]:
+        """Rows for the events the sentence detector finds where no kept row of their type is, nor a rules
+        mention of their type read as not asserted (``unasserted``) (``probs``: the detector's per sentence,
+        read from the rules' article pass)."""
         out = []
         for i, action, prob in detections(probs, article, kept, self.model.detect_threshold,
                                           per_type=dict(self.model.detect_thresholds),
-                                          alone=self.model.detect_alone_threshold):
+                                          alone=self.model.detect_alone_threshold, unasserted=unasserted):
             sv = article.sentences[i]
             row = propose(sv.start, sv.end, action, round(self.model.detect_confidence(prob), 4), kept)
             if row is not None:

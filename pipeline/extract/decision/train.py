@@ -32,6 +32,7 @@ from pipeline.extract.decision.layer import (
     detections,
     detector_inputs,
     gather_candidates,
+    unasserted_mentions,
 )
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt, logit, sigmoid
 from pipeline.extract.decision.model import DecisionModel
@@ -55,14 +56,11 @@ MAX_CANDIDATES_PER_NEGATIVE = 0.07
 DETECT_GRID = tuple(round(0.1 + 0.025 * k, 3) for k in range(33))  # detector thresholds tried, 0.1 .. 0.9
 DETECT_FLOOR = 0.05  # detector proposals from this probability up calibrate its confidence
 FINAL_CALIBRATION_BIN = 50  # rows per bin; cross-fitted OOF ECE 0.027 (25: 0.024, 120: 0.022, 10: 0.040, Platt 0.036)
-# Per-type detect thresholds: a type's own cut must add this many matched rows' worth of F1 (out of fold).
-# Round 9, out of fold on the complete engine (1,697 articles): per-type cuts with the detector in articles
-# where no event was kept, F1 0.5470 -> 0.5520 (R 0.515 -> 0.533), 0.071 events per negative article both ways.
+# Per-type detect thresholds (``choose_per_type``): a type's own cut must add this many matched rows' worth of F1
+# out of fold.
 PER_TYPE_MIN_GAIN = 2
-PER_TYPE_DETECT = True
-# The detector in articles where no event was kept, from a high threshold, while the final rows per negative
-# article stay within this many.
-DETECT_ALONE = True
+# The detector in articles where no event was kept (``choose_alone``): the thresholds tried there, and how many
+# rows per negative article (reporting no event) the decision may then code at most.
 ALONE_GRID = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 MAX_EVENTS_PER_NEGATIVE = 0.09
 DETECT_MIN_COUNT = 3  # features seen in fewer sentences are left out (a smaller model file, same F1)
@@ -82,6 +80,7 @@ class ArticleExamples:
     gold: list[dict[str, Any]]
     detector_feats: list[list[str]]
     sentence_types: list[list[str]]  # per sentence: action types of the gold events it is the evidence of
+    unasserted: list[dict[str, Any]]  # the rules' rows read as not asserted (``layer.unasserted_mentions``)
 
 
 def _span(text: str, evidence: str) -> tuple[int, int]:
@@ -139,7 +138,7 @@ def collect(articles: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]],
                 useful[view.sentence_index(c.row["char_start"], c.row["char_end"])] = True
         out.append(ArticleExamples(a["id"], fold_of(a["id"]), cands, labels, _sentence_examples(view), s_labels,
                                    useful, len(golds), view, [dict(g, article_id=a["id"]) for g in golds],
-                                   detector_inputs(view, rows), s_types))
+                                   detector_inputs(view, rows), s_types, unasserted_mentions(rows)))
         if n % 50 == 0 or n == len(articles):
             logger.info("train: read %d/%d articles (%.0f/s)", n, len(articles), n / (time.monotonic() - t0))
     return out
@@ -260,7 +259,8 @@ def kept_rows(h: HeldOut, confidence: Callable[[float], float], keep: float) -> 
 def with_detections(h: HeldOut, kept: list[dict[str, Any]], threshold: float, *,
                     per_type: dict[str, float] | None = None, alone: float | None = None) -> list[dict[str, Any]]:
     rows = list(kept)
-    for i, action, prob in detections(h.detector, h.article.view, kept, threshold, per_type=per_type, alone=alone):
+    for i, action, prob in detections(h.detector, h.article.view, kept, threshold, per_type=per_type, alone=alone,
+                                      unasserted=h.article.unasserted):
         sv = h.article.view.sentences[i]
         rows.append({"article_id": h.article.article_id, "action_type": action, "char_start": sv.start,
                      "char_end": sv.end, "confidence": prob, "source": "detector"})
@@ -318,9 +318,7 @@ def type_counts(held: Sequence[HeldOut], predicted: Sequence[list[dict[str, Any]
     one type only with gold of that type, so each type's counts depend on its rows alone)."""
     out: dict[tuple[int, str], list[int]] = {}
     for h, rows in zip(held, predicted, strict=True):
-        ok = [False] * len(rows)
-        for _gi, pi in match_events(rows, h.article.gold, {h.article.article_id: h.article.view.text}):
-            ok[pi] = True
+        ok = correct_flags(rows, h.article.gold, {h.article.article_id: h.article.view.text})
         for r, matched in zip(rows, ok, strict=True):
             c = out.setdefault((h.article.fold, r["action_type"]), [0, 0, 0])
             c[0] += matched
@@ -418,7 +416,7 @@ def choose_alone(held: Sequence[HeldOut], kept: Sequence[list[dict[str, Any]]], 
         s = type_counts([held[i] for i in empty], extra)
         m, n, neg = (sum(v[j] for v in s.values()) for j in range(3))
         total_neg = sum(len(r) for h, r in zip(held, rows, strict=True) if not h.article.gold) + neg
-        f1 = 2 * (sum(base["correct"]) + m) / (len(base["pred"]) + n + n_gold) if n_gold else 0.0
+        f1 = Totals(sum(base["correct"]) + m, len(base["pred"]) + n, total_neg).f1(n_gold)
         if total_neg <= MAX_EVENTS_PER_NEGATIVE * n_neg and f1 > best[0]:
             best = (f1, cut, {"f1": round(f1, 4), "rows_added": n, "matched_added": m,
                               "events_per_negative_article": round(total_neg / max(n_neg, 1), 3)})
@@ -531,15 +529,11 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     detect_threshold, detect_calibration, after = choose_detector(oof.held, kept)
     logger.info("train: out of fold F1 %.4f -> %.4f with the detector (threshold %.3f)", before["f1"],
                 after["f1"], detect_threshold)
-    per_type: dict[str, float] = {}
     detect_report: dict[str, Any] = {}
-    if PER_TYPE_DETECT:
-        per_type, detect_report["per_type"] = choose_per_type(oof.held, kept, detect_threshold)
-        logger.info("train: per-type detect thresholds %s", detect_report["per_type"])
-    alone: float | None = None
-    if DETECT_ALONE:
-        alone, detect_report["alone"] = choose_alone(oof.held, kept, detect_threshold, per_type)
-        logger.info("train: detector in articles with no kept event %s", detect_report["alone"])
+    per_type, detect_report["per_type"] = choose_per_type(oof.held, kept, detect_threshold)
+    logger.info("train: per-type detect thresholds %s", detect_report["per_type"])
+    alone, detect_report["alone"] = choose_alone(oof.held, kept, detect_threshold, per_type)
+    logger.info("train: detector in articles with no kept event %s", detect_report["alone"])
     detect_thresholds = tuple(sorted(per_type.items()))
     gate = gate_threshold(oof.gate)
     final: dict[str, Any] = {}
