@@ -344,11 +344,35 @@ class Gazetteer:
         cued = [(k, info[2]) for k, info in enumerate(infos) if info[2] in _UNRESOLVED_CUES]
         if len(self._scans) >= _SCANS_REMEMBERED:
             self._scans.clear()
-        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued)
+        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued, {})
         return found
 
     def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
-        norm, offsets, spans, tokens, matches, context, voters, divisions, cued = self._scan(text)
+        """``_find_afresh``, remembered with the scan per hint; a hint that no name of the text could belong to
+        (none of its candidates is of that country) and that no cue word's check asks about finds what no hint
+        finds (the hint only adds to the score of its country's candidates and drops a foreign place after
+        «حي»/«منطقة» ...: ``_resolve``)."""
+        scan = self._scan(text)
+        found = scan[-1]
+        key = (country_hint, relaxed)
+        got = found.get(key)
+        if got is None and country_hint is not None:
+            plain = found.get((None, relaxed))
+            if plain is not None and plain[1] is not None and country_hint not in plain[1]:
+                got = plain
+        if got is None:
+            mentions, armed = self._find_afresh(text, scan, country_hint, relaxed)
+            countries = None if armed or country_hint is not None else \
+                frozenset(c.place.country_code for m in scan[4] for c in m.candidates)
+            got = found[key] = (tuple(mentions), countries)
+        return list(got[0])
+
+    def _find_afresh(self, text: str, scan: tuple, country_hint: str | None,
+                     relaxed: bool) -> tuple[list[PlaceMention], bool]:
+        """The mentions of ``text`` and whether a cue word's check of the hint (``_resolve``'s foreign place after
+        «حي», «منطقة» ...) could have dropped one of them under another hint."""
+        norm, offsets, spans, tokens, matches, context, voters, divisions, cued, _found = scan
+        armed = False
         mentions: list[PlaceMention] = []
         resolved: list[tuple[_Match, str | None, Place | None]] = []
         prev: tuple[_Match, Place | None] | None = None
@@ -362,10 +386,18 @@ class Gazetteer:
             end_tok = m.last
             if cue in COUNTRYSIDE_CUES or direction:
                 end_tok = _trailing_directions(tokens, spans, norm, end_tok)
-            # the text's votes without this name's own (every count is positive: nothing to subtract, no copy)
-            others = context - Counter({m.candidates[0].place.country_code: 1}) if idx in voters else context
-            own_division = _own_division(m)
-            other_divisions = divisions - own_division if own_division else divisions
+            # the text's votes without this name's own (a count of 0 reads as an absent one in ``_resolve``)
+            if idx in voters:
+                others = dict(context)
+                others[m.candidates[0].place.country_code] -= 1
+            else:
+                others = context
+            own_division = _own_division_key(m)
+            if own_division is not None and own_division in divisions:
+                other_divisions = dict(divisions)
+                other_divisions[own_division] -= 1
+            else:
+                other_divisions = divisions
             apposed = prev[1].country_code if prev is not None and prev[1] is not None \
                 and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
             if m.first == 0 and cue is None and norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES:
@@ -376,6 +408,9 @@ class Gazetteer:
             else:
                 place = self._resolve(m, cue, direction, country_hint, others, tokens, relaxed, apposed,
                                   other_divisions)
+                if cue in _HINT_CHECKED_CUES and place is not None and not others.get(place.country_code) \
+                        and place.country_code != apposed:
+                    armed = True
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
@@ -389,7 +424,7 @@ class Gazetteer:
         mentions = _one_sense_per_text(mentions, resolved)
         mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered, cued))
         mentions.sort(key=lambda pm: pm.start)
-        return _absorb_country_qualifiers(text, mentions)
+        return _absorb_country_qualifiers(text, mentions), armed
 
     def _demonym_at(self, token: str) -> str | None:
         for _, variant in clitic_variants(token):
@@ -472,7 +507,7 @@ class Gazetteer:
             return s
 
         best = max(cands, key=score)
-        if cue in (SITE_CUES | DISTRICT_CUES) - {"مستوطنه"} and country_hint and best.kind == "town" \
+        if cue in _HINT_CHECKED_CUES and country_hint and best.kind == "town" \
                 and best.place.country_code != country_hint and not context.get(best.place.country_code) \
                 and best.place.country_code != apposed:
             return None  # «منطقة الشيخ زايد» in a Gaza report: a local place the gazetteer lacks, not Egypt's
@@ -670,12 +705,22 @@ def _division_votes(matches: list[_Match], guarded: frozenset[tuple[str, str, st
     return votes
 
 
+def _own_division_key(m: _Match) -> tuple[str, str] | None:
+    """The one (country, admin1 code) of ``_own_division(m)``, None when it is empty."""
+    divisions = {(c.place.country_code, c.admin1_code or "") for c in m.candidates if c.kind != "country"}
+    return divisions.pop() if len(divisions) == 1 else None
+
+
 def _own_division(m: _Match, guarded: frozenset[tuple[str, str, str]] = frozenset()) -> Counter[tuple[str, str]]:
     divisions = {(c.place.country_code, c.admin1_code or "") for c in m.candidates if c.kind != "country"}
     if len(divisions) != 1 or any((m.name, c.place.name, c.place.country_code) in guarded for c in m.candidates):
         return Counter()
     return Counter(divisions)
 
+
+_HINT_CHECKED_CUES = (SITE_CUES | DISTRICT_CUES) - {"مستوطنه"}
+"""Cue words after which ``_resolve`` drops a town of another country than the hint's that the text does not
+name elsewhere («منطقة الشيخ زايد» in a Gaza report)."""
 
 DIVISION_SCORE = 12
 """A candidate in a division the same text names unambiguously elsewhere («منطقة الحميدية ... دمشق»: the souq of

@@ -156,9 +156,9 @@ def article_country(res: Resources, sentences: Sequence[Sentence], source_countr
             for pm in place_mentions(res, s.norm, None):
                 if pm.place is not None and not solidarity_topic(pm, s.norm):
                     votes[pm.place.country_code] += 1 + (DATELINE_VOTES if pm.end <= filed else 0)
+    named = res.lex.country_names.get
     for s in sentences:
-        for t in s.tokens:
-            cc = res.lex.country_names.get(t.text)
+        for cc in map(named, [t.text for t in s.tokens]):
             if cc:
                 votes[cc] += 0.5
     if source_country:
