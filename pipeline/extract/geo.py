@@ -133,6 +133,10 @@ def clitic_variants(token: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
+_CLITIC_LETTERS = frozenset(p[0] for p in _PREFIXES)
+"""First letters of the clitic prefixes: a token starting with another letter is its only reading."""
+
+
 @lru_cache(maxsize=65536)
 def _by_clitic_length(token: str) -> tuple[tuple[int, str], ...]:
     return tuple(sorted(clitic_variants(token), key=lambda v: v[0]))
@@ -295,19 +299,38 @@ class Gazetteer:
         forgotten all at once when full)."""
         found = self._tokens.get(token)
         if found is None:
-            readings = []
-            for prefix_len, stem in _by_clitic_length(token):
-                if prefix_len and (len(stem) < 3 or (prefix_len == 1 and token[0] == "ف" and len(stem) < 4)):
-                    continue  # «فرقة الاقتحام» is a unit, not ف + رقة (Raqqa)
-                entries = self._index.get(stem)
-                if entries:
-                    by_length: dict[int, dict[tuple[str, ...], tuple[_Candidate, ...]]] = {}
-                    for rest, cands in entries:
-                        by_length.setdefault(len(rest), {}).setdefault(rest, cands)
-                    readings.append((prefix_len, stem, tuple(sorted(by_length.items(), reverse=True))))
-            if len(self._tokens) >= _TOKENS_REMEMBERED:
-                self._tokens.clear()
-            found = self._tokens[token] = (tuple(readings), self._demonym_at(token), _strip_clitics(token, CUE_WORDS))
+            found = self._new_token(token)
+        return found
+
+    def _new_token(self, token: str) -> tuple[tuple[tuple[int, str, tuple], ...], str | None, str]:
+        """``_token`` of a token not remembered: most words start no name, are no demonym and no cue word, which
+        one pass over the clitic readings tells (``_plain_token`` otherwise)."""
+        variants = clitic_variants(token) if token[:1] in _CLITIC_LETTERS else ((0, token),)
+        index, demonyms = self._index, self._demonyms
+        for _, stem in variants:
+            if stem in index or stem in CUE_WORDS or stem in demonyms or \
+                    (stem.startswith("ال") and stem[2:] in demonyms):
+                return self._plain_token(token)
+        if len(self._tokens) >= _TOKENS_REMEMBERED:
+            self._tokens.clear()
+        found = self._tokens[token] = ((), None, token)
+        return found
+
+    def _plain_token(self, token: str) -> tuple[tuple[tuple[int, str, tuple], ...], str | None, str]:
+        """``_token`` computed afresh (and remembered)."""
+        readings = []
+        for prefix_len, stem in _by_clitic_length(token):
+            if prefix_len and (len(stem) < 3 or (prefix_len == 1 and token[0] == "ف" and len(stem) < 4)):
+                continue  # «فرقة الاقتحام» is a unit, not ف + رقة (Raqqa)
+            entries = self._index.get(stem)
+            if entries:
+                by_length: dict[int, dict[tuple[str, ...], tuple[_Candidate, ...]]] = {}
+                for rest, cands in entries:
+                    by_length.setdefault(len(rest), {}).setdefault(rest, cands)
+                readings.append((prefix_len, stem, tuple(sorted(by_length.items(), reverse=True))))
+        if len(self._tokens) >= _TOKENS_REMEMBERED:
+            self._tokens.clear()
+        found = self._tokens[token] = (tuple(readings), self._demonym_at(token), _strip_clitics(token, CUE_WORDS))
         return found
 
     def _scan(self, text: str) -> tuple:
@@ -318,8 +341,7 @@ class Gazetteer:
         if found is not None:
             return found
         norm, offsets = normalize_with_offsets(text)
-        spans = [m.span() for m in _TOKEN.finditer(norm)]
-        tokens = [norm[s:e] for s, e in spans]
+        tokens = _TOKEN.findall(norm)
         infos = list(map(self._tokens.get, tokens))
         if None in infos:
             infos = [self._token(tok) if info is None else info for tok, info in zip(tokens, infos, strict=True)]
@@ -342,6 +364,8 @@ class Gazetteer:
         context, voters = _context_votes(matches, demonym_votes, self._guarded)
         divisions = _division_votes(matches, self._guarded)
         cued = [(k, info[2]) for k, info in enumerate(infos) if info[2] in _UNRESOLVED_CUES]
+        # the tokens' character spans, which only a name or a cue word needs (``_find_afresh``)
+        spans = [m.span() for m in _TOKEN.finditer(norm)] if matches or cued else []
         if len(self._scans) >= _SCANS_REMEMBERED:
             self._scans.clear()
         found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued, {})
