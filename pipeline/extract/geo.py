@@ -372,31 +372,34 @@ class Gazetteer:
         return found
 
     def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
-        """``_find_afresh``, remembered with the scan per hint; a hint that no name of the text could belong to
-        (none of its candidates is of that country) and that no cue word's check asks about finds what no hint
-        finds (the hint only adds to the score of its country's candidates and drops a foreign place after
-        «حي»/«منطقة» ...: ``_resolve``)."""
+        """``_find_afresh``, remembered with the scan per hint. A hint finds what no hint finds when every name
+        of the text either took a place of the hint's country without it or has no candidate of that country
+        and no cue word's check of the hint (the hint only adds to the score of its country's candidates, lets a
+        small town of its country through and drops a foreign place after «حي», «منطقة» ...: ``_resolve``)."""
         scan = self._scan(text)
         found = scan[-1]
         key = (country_hint, relaxed)
         got = found.get(key)
         if got is None and country_hint is not None:
             plain = found.get((None, relaxed))
-            if plain is not None and plain[1] is not None and country_hint not in plain[1]:
+            if plain is not None and all(cc == country_hint or (not armed and country_hint not in ccs)
+                                         for cc, ccs, armed in plain[1]):
                 got = plain
         if got is None:
-            mentions, armed = self._find_afresh(text, scan, country_hint, relaxed)
-            countries = None if armed or country_hint is not None else \
-                frozenset(c.place.country_code for m in scan[4] for c in m.candidates)
-            got = found[key] = (tuple(mentions), countries)
+            mentions, senses = self._find_afresh(text, scan, country_hint, relaxed)
+            if country_hint is None:
+                senses = tuple((cc, frozenset(c.place.country_code for c in m.candidates), armed)
+                               for m, (cc, armed) in zip(scan[4], senses, strict=True))
+            got = found[key] = (tuple(mentions), senses)
         return list(got[0])
 
     def _find_afresh(self, text: str, scan: tuple, country_hint: str | None,
-                     relaxed: bool) -> tuple[list[PlaceMention], bool]:
-        """The mentions of ``text`` and whether a cue word's check of the hint (``_resolve``'s foreign place after
-        «حي», «منطقة» ...) could have dropped one of them under another hint."""
+                     relaxed: bool) -> tuple[list[PlaceMention], list[tuple[str | None, bool]]]:
+        """The mentions of ``text`` and, for each name matched, the country of the place it took (None) and
+        whether a cue word's check of the hint (``_resolve``'s foreign place after «حي», «منطقة» ...) could have
+        dropped that place under a hint of another country."""
         norm, offsets, spans, tokens, matches, context, voters, divisions, cued, _found = scan
-        armed = False
+        senses: list[tuple[str | None, bool]] = [(None, False)] * len(matches)
         mentions: list[PlaceMention] = []
         resolved: list[tuple[_Match, str | None, Place | None]] = []
         prev: tuple[_Match, Place | None] | None = None
@@ -432,9 +435,9 @@ class Gazetteer:
             else:
                 place = self._resolve(m, cue, direction, country_hint, others, tokens, relaxed, apposed,
                                   other_divisions)
-                if cue in _HINT_CHECKED_CUES and place is not None and not others.get(place.country_code) \
-                        and place.country_code != apposed:
-                    armed = True
+            if place is not None:
+                senses[idx] = (place.country_code, cue in _HINT_CHECKED_CUES and place.country_code != apposed
+                               and not others.get(place.country_code))
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
@@ -448,7 +451,7 @@ class Gazetteer:
         mentions = _one_sense_per_text(mentions, resolved)
         mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered, cued))
         mentions.sort(key=lambda pm: pm.start)
-        return _absorb_country_qualifiers(text, mentions), armed
+        return _absorb_country_qualifiers(text, mentions), senses
 
     def _demonym_at(self, token: str) -> str | None:
         for _, variant in clitic_variants(token):
@@ -725,7 +728,10 @@ def _division_votes(matches: list[_Match], guarded: frozenset[tuple[str, str, st
     """(country, admin1 code) of the matches whose candidates all lie in one division (دمشق, ريف إدلب, حلب)."""
     votes: Counter[tuple[str, str]] = Counter()
     for m in matches:
-        votes.update(_own_division(m, guarded))
+        key = _own_division_key(m)
+        if key is not None and not any((m.name, c.place.name, c.place.country_code) in guarded
+                                       for c in m.candidates):
+            votes[key] += 1
     return votes
 
 
