@@ -689,3 +689,17 @@ def test_read_actors_with_covered_tokens_and_remembered_demonyms_equals_the_plai
                 assert got == read_actors_reference(engine, doc.ctx, s.tokens, last_group), s.norm
                 checked += bool(got)
     assert checked > 100
+
+
+def test_remembered_list_cues_equal_the_clitic_readings(docs):
+    """``listed_places`` finds its dual or plural place noun through ``_list_cue`` (remembered per token): the
+    same answer as intersecting the token's clitic readings with the list cues."""
+    from pipeline.extract.places import _LIST_CUES, _list_cue
+    from pipeline.extract.text import clitic_variants
+
+    words = {t.text for doc in docs for s in doc.sentences for t in s.tokens} | {"ببلدتي", "وقرى", "والمدن"}
+    cues = 0
+    for w in sorted(words):
+        assert _list_cue(w) == bool(clitic_variants(w) & _LIST_CUES) == _list_cue(w), w
+        cues += _list_cue(w)
+    assert cues > 3

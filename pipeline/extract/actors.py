@@ -76,12 +76,16 @@ def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_gro
                 covered.add(i)
     countries = demonym_countries(res)
     names = ctx.names
-    for i, t in enumerate(toks):  # adjectival attribution: «غارات إسرائيلية», «طائرة مسيرة تركية»
+    texts = [t.text for t in toks]
+    ccs = list(map(countries.get, texts))
+    if None in ccs:
+        ccs = [countries.remember(w, plain_demonym_cc(res, w) or "") if cc is None else cc
+               for w, cc in zip(texts, ccs, strict=True)]
+    # adjectival attribution: «غارات إسرائيلية», «طائرة مسيرة تركية»; a remembered official's name
+    for i in [i for i, (cc, w) in enumerate(zip(ccs, texts, strict=True)) if cc or w in names]:
         if i == 0 or i in covered:
             continue
-        cc = countries.get(t.text, _UNSEEN)
-        if cc is _UNSEEN:
-            cc = countries.remember(t.text, plain_demonym_cc(res, t.text))
+        t, cc = toks[i], ccs[i]
         if cc and clitic_variants(toks[i - 1].text) & _MILITARY_NOUNS:
             label = "Israeli forces" if cc == "IL" else f"{demonym(res, cc) or cc} forces"
             out.append((i, t.text, label, STATE_FORCES, i + 1))
@@ -114,18 +118,17 @@ def adjacent_country(res: Resources, toks: list[Token], i: int) -> str | None:
     return None
 
 
-_UNSEEN = object()
 _DEMONYMS_REMEMBERED = 100_000  # tokens whose ``demonym_cc`` is kept per lexicon (forgotten all at once when full)
 
 
 class _DemonymMemo(dict):
-    """``demonym_cc`` per token of one lexicon's country names (it depends on the token only)."""
+    """``demonym_cc`` per token of one lexicon's country names (it depends on the token only; "" for none)."""
 
     def __init__(self, country_names: dict[str, str]) -> None:
         super().__init__()
         self.country_names = country_names
 
-    def remember(self, token: str, cc: str | None) -> str | None:
+    def remember(self, token: str, cc: str) -> str:
         if len(self) >= _DEMONYMS_REMEMBERED:
             self.clear()
         self[token] = cc
@@ -147,8 +150,10 @@ def demonym_cc(res: Resources, token: str) -> str | None:
     """Country of a nationality adjective in any form: «إسرائيلية», «الأمريكي», «فلسطينياً» (remembered per
     token: ``plain_demonym_cc``)."""
     countries = demonym_countries(res)
-    cc = countries.get(token, _UNSEEN)
-    return countries.remember(token, plain_demonym_cc(res, token)) if cc is _UNSEEN else cc
+    cc = countries.get(token)
+    if cc is None:
+        cc = countries.remember(token, plain_demonym_cc(res, token) or "")
+    return cc or None
 
 
 def plain_demonym_cc(res: Resources, token: str) -> str | None:

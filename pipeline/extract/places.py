@@ -33,6 +33,20 @@ _AFFILIATION = frozenset({"الموالي", "الموالية", "الموالي�
 _LIST_CUES = frozenset({"بلدتي", "قريتي", "مدينتي", "منطقتي", "مخيمي", "بلدات", "قري", "مدن", "مخيمات", "بلدتا",
                         "قريتا", "مدينتا", "منطقتا"})
 
+_LIST_CUE_TOKENS: dict[str, bool] = {}  # token -> whether one of its clitic readings is a list cue
+_TOKENS_REMEMBERED = 100_000
+
+
+def _list_cue(token: str) -> bool:
+    """Whether ``clitic_variants(token)`` holds one of ``_LIST_CUES`` (remembered per token)."""
+    found = _LIST_CUE_TOKENS.get(token)
+    if found is None:
+        if len(_LIST_CUE_TOKENS) >= _TOKENS_REMEMBERED:
+            _LIST_CUE_TOKENS.clear()
+        found = _LIST_CUE_TOKENS[token] = bool(clitic_variants(token) & _LIST_CUES)
+    return found
+
+
 _PLURAL_LIST_CUES = frozenset({"بلدات", "قري", "مدن", "مخيمات"})
 
 _LIST_STOP = frozenset({"في", "علي", "قرب", "من", "الي", "عند", "داخل", "شمال", "جنوب", "شرق", "غرب", "شمالي",
@@ -234,7 +248,7 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
     its own gazetteer entry when known, else the region the sentence names (its admin1). A list before the
     trigger (at ``trigger_at``) is another clause's when a place follows the trigger («تحرير مخطوفين من بلدتي
     الفقهاء وتازربو، في حين فجّر انتحاري نفسه ... في منطقة غدوة»)."""
-    cue = next((i for i, t in enumerate(toks) if clitic_variants(t.text) & _LIST_CUES), None)
+    cue = next((i for i, t in enumerate(toks) if _list_cue(t.text)), None)
     if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
         return []  # «الطريق بين بلدتي X وY»: one place between two towns
     names: list[list[Token]] = [[]]
