@@ -587,13 +587,30 @@ def test_new_gazetteer_tokens_told_in_one_pass_equal_the_plain_reading(engine, d
 
 
 def test_division_votes_equal_the_sum_of_each_names_own_division(engine, docs):
-    from pipeline.extract.geo import _division_votes, _own_division, _own_division_key
+    """``_division_votes`` (no Counter per name) equals the sum of ``_own_division``; the scan's votes, read from
+    each name's remembered votes, equal ``_context_votes`` and ``_division_votes`` of a fresh gazetteer's scan."""
+    from pipeline.extract.geo import _context_votes, _division_votes, _own_division, _own_division_key
 
     gaz = engine.gaz
+    fresh = Gazetteer(gaz._index, gaz._demonyms, gaz._admin1_places, gaz._countries, gaz._guarded)
     seen = 0
     for doc in docs:
         for s in doc.sentences:
-            matches = gaz._scan(s.norm)[4]
+            scan = gaz._scan(s.norm)
+            matches, context, voters, divisions, owns = scan[4], scan[5], scan[6], scan[7], scan[9]
+            fresh._name_votes.clear()
+            assert fresh._scan(s.norm)[5:10] == scan[5:10]
+            tokens, demonyms, i = scan[3], Counter(), 0
+            for k, (readings, cc, _cue) in enumerate(map(gaz._token, tokens)):  # the demonyms no name took
+                if k >= i and (readings or cc):
+                    m = gaz._match_at(tokens, k) if readings else None
+                    if m is None and cc:
+                        demonyms[cc] += 1
+                    i = m.last + 1 if m is not None else k + 1
+            reference_context, reference_voters = _context_votes(matches, demonyms, gaz._guarded)
+            assert list(context.items()) == list(reference_context.items()) and voters == reference_voters
+            assert owns == [_own_division_key(m) for m in matches]
+            assert list(divisions.items()) == list(_division_votes(matches, gaz._guarded).items())
             reference: Counter = Counter()
             for m in matches:
                 reference.update(_own_division(m, gaz._guarded))

@@ -173,6 +173,8 @@ class Gazetteer:
         self._countries = countries
         self._scans: dict[str, tuple] = {}  # the last texts' ``_scan`` (see there)
         self._tokens: dict[str, tuple] = {}  # token -> ``_token`` (see there)
+        # (name, its candidates' id, several words) -> ``_name_votes`` (the candidates live in ``_index``)
+        self._name_votes: dict[tuple[str, int, bool], tuple] = {}
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -361,14 +363,29 @@ class Gazetteer:
                 demonym_votes[cc] += 1
             i = k + 1
 
-        context, voters = _context_votes(matches, demonym_votes, self._guarded)
-        divisions = _division_votes(matches, self._guarded)
+        # what ``_context_votes`` and ``_division_votes`` count, from each name's remembered votes
+        context, voters, divisions, owns = demonym_votes, set(), Counter(), []
+        remembered = self._name_votes
+        for idx, m in enumerate(matches):
+            key = (m.name, id(m.candidates), m.last > m.first)
+            votes = remembered.get(key)
+            if votes is None:
+                if len(remembered) >= _TOKENS_REMEMBERED:
+                    remembered.clear()
+                votes = remembered[key] = _name_votes(m, self._guarded)
+            if votes[0] is not None:
+                context[votes[0]] += 1
+                voters.add(idx)
+            if votes[1] is not None:
+                divisions[votes[1]] += 1
+            owns.append(votes[2])
         cued = [(k, info[2]) for k, info in enumerate(infos) if info[2] in _UNRESOLVED_CUES]
         # the tokens' character spans, which only a name or a cue word needs (``_find_afresh``)
         spans = [m.span() for m in _TOKEN.finditer(norm)] if matches or cued else []
         if len(self._scans) >= _SCANS_REMEMBERED:
             self._scans.clear()
-        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued, {})
+        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued, owns,
+                                     {})
         return found
 
     def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
@@ -398,7 +415,7 @@ class Gazetteer:
         """The mentions of ``text`` and, for each name matched, the country of the place it took (None) and
         whether a cue word's check of the hint (``_resolve``'s foreign place after «حي», «منطقة» ...) could have
         dropped that place under a hint of another country."""
-        norm, offsets, spans, tokens, matches, context, voters, divisions, cued, _found = scan
+        norm, offsets, spans, tokens, matches, context, voters, divisions, cued, owns, _found = scan
         senses: list[tuple[str | None, bool]] = [(None, False)] * len(matches)
         mentions: list[PlaceMention] = []
         resolved: list[tuple[_Match, str | None, Place | None]] = []
@@ -419,7 +436,7 @@ class Gazetteer:
                 others[m.candidates[0].place.country_code] -= 1
             else:
                 others = context
-            own_division = _own_division_key(m)
+            own_division = owns[idx]
             if own_division is not None and own_division in divisions:
                 other_divisions = dict(divisions)
                 other_divisions[own_division] -= 1
@@ -722,6 +739,14 @@ def _context_votes(
             votes[cand.place.country_code] += 1
             voters.add(idx)
     return votes, voters
+
+
+def _name_votes(m: _Match, guarded: frozenset[tuple[str, str, str]]) -> tuple:
+    """What a name adds to the text's votes whatever the text: the country it votes for in ``_context_votes``,
+    the division it votes for in ``_division_votes`` (None each) and ``_own_division_key``."""
+    context, _voters = _context_votes([m], Counter(), guarded)
+    divisions = _division_votes([m], guarded)
+    return next(iter(context), None), next(iter(divisions), None), _own_division_key(m)
 
 
 def _division_votes(matches: list[_Match], guarded: frozenset[tuple[str, str, str]]) -> Counter[tuple[str, str]]:
