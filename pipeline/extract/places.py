@@ -248,7 +248,10 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
     its own gazetteer entry when known, else the region the sentence names (its admin1). A list before the
     trigger (at ``trigger_at``) is another clause's when a place follows the trigger («تحرير مخطوفين من بلدتي
     الفقهاء وتازربو، في حين فجّر انتحاري نفسه ... في منطقة غدوة»)."""
-    cue = next((i for i, t in enumerate(toks) if _list_cue(t.text)), None)
+    flags = list(map(_LIST_CUE_TOKENS.get, [t.text for t in toks]))
+    if None in flags:
+        flags = [_list_cue(t.text) if f is None else f for t, f in zip(toks, flags, strict=True)]
+    cue = flags.index(True) if True in flags else None
     if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
         return []  # «الطريق بين بلدتي X وY»: one place between two towns
     names: list[list[Token]] = [[]]
