@@ -609,7 +609,7 @@ def test_division_votes_equal_the_sum_of_each_names_own_division(engine, docs):
                     i = m.last + 1 if m is not None else k + 1
             reference_context, reference_voters = _context_votes(matches, demonyms, gaz._guarded)
             assert list(context.items()) == list(reference_context.items()) and voters == reference_voters
-            assert owns == [_own_division_key(m) for m in matches]
+            assert owns == tuple(_own_division_key(m) for m in matches)
             assert list(divisions.items()) == list(_division_votes(matches, gaz._guarded).items())
             reference: Counter = Counter()
             for m in matches:

@@ -384,8 +384,8 @@ class Gazetteer:
         spans = [m.span() for m in _TOKEN.finditer(norm)] if matches or cued else []
         if len(self._scans) >= _SCANS_REMEMBERED:
             self._scans.clear()
-        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued, owns,
-                                     {})
+        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued,
+                                     tuple(owns), {})
         return found
 
     def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
@@ -405,9 +405,10 @@ class Gazetteer:
         if got is None:
             mentions, senses = self._find_afresh(text, scan, country_hint, relaxed)
             if country_hint is None:
-                senses = tuple((cc, frozenset(c.place.country_code for c in m.candidates), armed)
+                # (tuples of strings, which the garbage collector stops tracking, rather than sets)
+                senses = tuple((cc, tuple(dict.fromkeys(c.place.country_code for c in m.candidates)), armed)
                                for m, (cc, armed) in zip(scan[4], senses, strict=True))
-            got = found[key] = (tuple(mentions), senses)
+            got = found[key] = (tuple(mentions), tuple(senses))
         return list(got[0])
 
     def _find_afresh(self, text: str, scan: tuple, country_hint: str | None,
