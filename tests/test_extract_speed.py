@@ -16,7 +16,11 @@
   4-grams of a whole article as integers, the sentence gate batched) equal ``proba_many`` of the feature strings
   bit for bit, for the gate, the event and type models and the detector;
 - the gazetteer's name lookup by length and its token-by-token scan equal the loop over every name a stem starts;
-  ``boilerplate_spans``' prefix check equals asking every marker.
+  ``boilerplate_spans``' prefix check equals asking every marker;
+- a hinted gazetteer lookup served by the hint-free one equals a fresh one; a new word told in one pass equals its
+  plain reading; the scan's votes from each name's remembered votes equal ``_context_votes`` / ``_division_votes``;
+- ``demonym_cc`` and ``listed_places``' list cue remembered per token, and ``read_actors`` visiting only demonyms
+  and remembered names, equal the plain computations.
 """
 
 from __future__ import annotations
