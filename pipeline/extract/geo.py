@@ -551,7 +551,7 @@ class Gazetteer:
                 s += 3 * math.log10(c.place.population + 1)
             return s
 
-        best = max(cands, key=score)
+        best = cands[0] if len(cands) == 1 else max(cands, key=score)  # (one candidate: nothing to weigh)
         if cue in _HINT_CHECKED_CUES and country_hint and best.kind == "town" \
                 and best.place.country_code != country_hint and not context.get(best.place.country_code) \
                 and best.place.country_code != apposed:
