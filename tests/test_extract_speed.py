@@ -16,7 +16,11 @@
   4-grams of a whole article as integers, the sentence gate batched) equal ``proba_many`` of the feature strings
   bit for bit, for the gate, the event and type models and the detector;
 - the gazetteer's name lookup by length and its token-by-token scan equal the loop over every name a stem starts;
-  ``boilerplate_spans``' prefix check equals asking every marker.
+  ``boilerplate_spans``' prefix check equals asking every marker;
+- a hinted gazetteer lookup served by the hint-free one equals a fresh one; a new word told in one pass equals its
+  plain reading; the scan's votes from each name's remembered votes equal ``_context_votes`` / ``_division_votes``;
+- ``demonym_cc`` and ``listed_places``' list cue remembered per token, and ``read_actors`` visiting only demonyms
+  and remembered names, equal the plain computations.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import datetime as dt
 import json
 import random
 import re
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -533,3 +538,189 @@ def test_boilerplate_prefix_check_equals_asking_every_marker(engine):
     assert sum(len(boilerplate_spans(t, markers)) for t in texts) >= 5
     for t in texts:
         assert boilerplate_spans(t, markers) == reference(t)
+
+
+def test_hinted_gazetteer_lookups_served_by_the_hint_free_one_equal_fresh_ones(engine, docs, monkeypatch):
+    """The country vote looks every sentence up with no hint, the readers again with the article's country:
+    a hinted lookup answered from the hint-free one (every name took a place of the hint's country, or has no
+    candidate of it and no cue word's check) equals a fresh gazetteer's, for the article's country and others."""
+    gaz = engine.gaz
+    fresh = Gazetteer(gaz._index, gaz._demonyms, gaz._admin1_places, gaz._countries, gaz._guarded)
+    computed = []
+    real = Gazetteer._find_afresh
+
+    def counted(self, text, scan, country_hint, relaxed):
+        if self is gaz:
+            computed.append(country_hint)
+        return real(self, text, scan, country_hint, relaxed)
+
+    monkeypatch.setattr(Gazetteer, "_find_afresh", counted)
+    asked = 0
+    for doc in docs:
+        hints = dict.fromkeys((doc.context.country if doc.context is not None else None, "IQ", "SY", "YE", "PS", "LB"))
+        for s in doc.sentences:
+            gaz._scans.clear()
+            for relaxed in (False, True):
+                assert gaz._find(s.norm, country_hint=None, relaxed=relaxed) == \
+                    fresh._find(s.norm, country_hint=None, relaxed=relaxed)
+                for hint in hints:
+                    if hint is None:
+                        continue
+                    asked += 1
+                    fresh._scans.clear()
+                    assert gaz._find(s.norm, country_hint=hint, relaxed=relaxed) == \
+                        fresh._find(s.norm, country_hint=hint, relaxed=relaxed), (s.norm, hint, relaxed)
+    hinted = sum(h is not None for h in computed)
+    assert 0 < hinted < asked / 2  # most hinted lookups were served by the hint-free one, not all
+
+
+def test_new_gazetteer_tokens_told_in_one_pass_equal_the_plain_reading(engine, docs):
+    """``Gazetteer._new_token`` (one pass over the clitic readings for a word that starts no name, is no demonym
+    and no cue word) equals ``_plain_token`` for every word of the gold articles and a few made-up forms."""
+    gaz = engine.gaz
+    words = {t.text for doc in docs for s in doc.sentences for t in s.tokens}
+    words |= {"والعراقيين", "بمحافظة", "للسوريين", "فالموصل", "وبالقدس", "كالعادة", "ل", "و"}
+    plain = Gazetteer(gaz._index, gaz._demonyms, gaz._admin1_places, gaz._countries, gaz._guarded)
+    quick = Gazetteer(gaz._index, gaz._demonyms, gaz._admin1_places, gaz._countries, gaz._guarded)
+    fast = 0
+    for w in sorted(words):
+        got = quick._new_token(w)
+        assert got == plain._plain_token(w), w
+        fast += got == ((), None, w)
+    assert 0 < fast < len(words)
+
+
+def test_division_votes_equal_the_sum_of_each_names_own_division(engine, docs):
+    """``_division_votes`` (no Counter per name) equals the sum of ``_own_division``; the scan's votes, read from
+    each name's remembered votes, equal ``_context_votes`` and ``_division_votes`` of a fresh gazetteer's scan."""
+    from pipeline.extract.geo import _context_votes, _division_votes, _own_division, _own_division_key
+
+    gaz = engine.gaz
+    fresh = Gazetteer(gaz._index, gaz._demonyms, gaz._admin1_places, gaz._countries, gaz._guarded)
+    seen = 0
+    for doc in docs:
+        for s in doc.sentences:
+            scan = gaz._scan(s.norm)
+            matches, context, voters, divisions, owns = scan[4], scan[5], scan[6], scan[7], scan[9]
+            fresh._name_votes.clear()
+            assert fresh._scan(s.norm)[5:10] == scan[5:10]
+            tokens, demonyms, i = scan[3], Counter(), 0
+            for k, (readings, cc, _cue) in enumerate(map(gaz._token, tokens)):  # the demonyms no name took
+                if k >= i and (readings or cc):
+                    m = gaz._match_at(tokens, k) if readings else None
+                    if m is None and cc:
+                        demonyms[cc] += 1
+                    i = m.last + 1 if m is not None else k + 1
+            reference_context, reference_voters = _context_votes(matches, demonyms, gaz._guarded)
+            assert list(context.items()) == list(reference_context.items()) and voters == reference_voters
+            assert owns == tuple(_own_division_key(m) for m in matches)
+            assert list(divisions.items()) == list(_division_votes(matches, gaz._guarded).items())
+            reference: Counter = Counter()
+            for m in matches:
+                reference.update(_own_division(m, gaz._guarded))
+                own = _own_division(m)
+                assert (Counter({_own_division_key(m): 1}) if _own_division_key(m) else Counter()) == own
+            assert _division_votes(matches, gaz._guarded) == reference
+            seen += bool(reference)
+    assert seen > 20
+
+
+def test_remembered_demonyms_equal_the_plain_reading(engine, docs):
+    """``demonym_cc`` (remembered per token) equals ``plain_demonym_cc``; another lexicon starts afresh."""
+    from types import SimpleNamespace
+
+    from pipeline.extract.actors import demonym_cc, plain_demonym_cc
+
+    words = {t.text for doc in docs for s in doc.sentences for t in s.tokens} | {"إسرائيلياً", "والأمريكية"}
+    found = 0
+    for w in sorted(words):
+        got = demonym_cc(engine, w)
+        assert got == plain_demonym_cc(engine, w) == demonym_cc(engine, w), w
+        found += got is not None
+    assert found > 20
+    other = SimpleNamespace(lex=SimpleNamespace(country_names={"الاسرائيليه": "XX"}))
+    assert demonym_cc(other, "الاسرائيليه") == "XX" and demonym_cc(engine, "الاسرائيليه") == "IL"
+
+
+def read_actors_reference(res, ctx, toks, last_group) -> list[tuple]:
+    """``read_actors`` as it was: every token checked against every actor found so far, ``plain_demonym_cc``."""
+    from pipeline.extract import actors as am
+    from pipeline.extract.candidate import STATE_FORCES
+    from pipeline.extract.text import clitic_variants
+
+    out = []
+    for m in res.lex.actors.find(toks, res.morph):
+        entry = m.entry
+        country = entry.country or am.adjacent_country(res, toks, m.last) or ctx.country
+        norm = entry.norm
+        if "{dem}" in norm and entry.actor_type == STATE_FORCES and country in am._OCCUPYING_FORCES:
+            norm = am._OCCUPYING_FORCES[country]
+        if "{dem}" in norm:
+            dem = am.demonym(res, country)
+            norm = norm.replace("{dem}", dem).replace("()", "").strip() or entry.norm.replace("{dem}", "")
+            norm = norm.replace(" ()", "").strip()
+            if entry.norm == "{dem} Army" and country in am._ARMY_LABELS:
+                norm = am._ARMY_LABELS[country]
+        out.append((m.first, " ".join(t.text for t in toks[m.first:m.last]), norm, entry.actor_type, m.last))
+    for i, t in enumerate(toks):
+        if t.text in am._ANAPHORIC_GROUPS and last_group is not None and not any(a[0] <= i < a[4] for a in out):
+            out.append((i, t.text, last_group[1], last_group[2], i + 1))
+    for i, t in enumerate(toks):
+        if i == 0 or any(a[0] <= i < a[4] for a in out):
+            continue
+        cc = am.plain_demonym_cc(res, t.text)
+        if cc and clitic_variants(toks[i - 1].text) & am._MILITARY_NOUNS:
+            label = "Israeli forces" if cc == "IL" else f"{am.demonym(res, cc) or cc} forces"
+            out.append((i, t.text, label, STATE_FORCES, i + 1))
+        elif t.text in ctx.names and ctx.names[t.text][0]:
+            out.append((i, t.text, *ctx.names[t.text], i + 1))
+    out.sort()
+    role = ctx.names.get("", ("", ""))[0]
+    for k, a in enumerate(out):
+        if a[2].endswith(" counterpart"):
+            prior = next((b for b in reversed(out[:k]) if b[3] == "external_other" and " " in b[2]
+                          and not b[2].endswith("counterpart")), None)
+            r = prior[2].split(" ", 1)[1] if prior else role
+            if r:
+                out[k] = (a[0], a[1], a[2].replace("counterpart", r), a[3], a[4])
+    merged = []
+    for k, a in enumerate(out):
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        if a[3] == "unidentified" and nxt is not None and nxt[3] != "unidentified" and \
+                0 <= nxt[0] - a[4] <= 3 and all(t.text in am._MEMBERSHIP or clitic_variants(t.text) & am._GROUP_NOUNS
+                                                for t in toks[a[4]:nxt[0]]):
+            out[k + 1] = (a[0], nxt[1], nxt[2], nxt[3], nxt[4])
+            continue
+        merged.append(a)
+    return merged
+
+
+def test_read_actors_with_covered_tokens_and_remembered_demonyms_equals_the_plain_loops(engine, docs):
+    """The actors of every gold sentence, with and without a last armed group, and the officials each article
+    remembered: the same tuples in the same order as the loops that check every actor found so far."""
+    from pipeline.extract.actors import read_actors
+
+    checked = 0
+    for doc in docs:
+        if doc.context is None:
+            continue
+        for s in doc.sentences:
+            for last_group in (None, ("الحركة", "Al-Shabaab", "rebels")):
+                got = read_actors(engine, doc.ctx, s.tokens, last_group)
+                assert got == read_actors_reference(engine, doc.ctx, s.tokens, last_group), s.norm
+                checked += bool(got)
+    assert checked > 100
+
+
+def test_remembered_list_cues_equal_the_clitic_readings(docs):
+    """``listed_places`` finds its dual or plural place noun through ``_list_cue`` (remembered per token): the
+    same answer as intersecting the token's clitic readings with the list cues."""
+    from pipeline.extract.places import _LIST_CUES, _list_cue
+    from pipeline.extract.text import clitic_variants
+
+    words = {t.text for doc in docs for s in doc.sentences for t in s.tokens} | {"ببلدتي", "وقرى", "والمدن"}
+    cues = 0
+    for w in sorted(words):
+        assert _list_cue(w) == bool(clitic_variants(w) & _LIST_CUES) == _list_cue(w), w
+        cues += _list_cue(w)
+    assert cues > 3

@@ -67,18 +67,30 @@ def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_gro
                 norm = _ARMY_LABELS[country]
         text = " ".join(t.text for t in toks[m.first:m.last])
         out.append((m.first, text, norm, entry.actor_type, m.last))
-    for i, t in enumerate(toks):
-        if t.text in _ANAPHORIC_GROUPS and last_group is not None and not any(a[0] <= i < a[4] for a in out):
-            out.append((i, t.text, last_group[1], last_group[2], i + 1))
-    for i, t in enumerate(toks):  # adjectival attribution: «غارات إسرائيلية», «طائرة مسيرة تركية»
-        if i == 0 or any(a[0] <= i < a[4] for a in out):
+    # the tokens an actor already covers (an actor added below covers only its own token, never a later one)
+    covered = {i for a in out for i in range(a[0], a[4])}
+    if last_group is not None:
+        for i, t in enumerate(toks):
+            if t.text in _ANAPHORIC_GROUPS and i not in covered:
+                out.append((i, t.text, last_group[1], last_group[2], i + 1))
+                covered.add(i)
+    countries = demonym_countries(res)
+    names = ctx.names
+    texts = [t.text for t in toks]
+    ccs = list(map(countries.get, texts))
+    if None in ccs:
+        ccs = [countries.remember(w, plain_demonym_cc(res, w) or "") if cc is None else cc
+               for w, cc in zip(texts, ccs, strict=True)]
+    # adjectival attribution: «غارات إسرائيلية», «طائرة مسيرة تركية»; a remembered official's name
+    for i in [i for i, (cc, w) in enumerate(zip(ccs, texts, strict=True)) if cc or w in names]:
+        if i == 0 or i in covered:
             continue
-        cc = demonym_cc(res, t.text)
+        t, cc = toks[i], ccs[i]
         if cc and clitic_variants(toks[i - 1].text) & _MILITARY_NOUNS:
             label = "Israeli forces" if cc == "IL" else f"{demonym(res, cc) or cc} forces"
             out.append((i, t.text, label, STATE_FORCES, i + 1))
-        elif t.text in ctx.names and ctx.names[t.text][0]:
-            out.append((i, t.text, *ctx.names[t.text], i + 1))
+        elif t.text in names and names[t.text][0]:
+            out.append((i, t.text, *names[t.text], i + 1))
     out.sort()
     role = ctx.names.get("", ("", ""))[0]
     for k, a in enumerate(out):  # «نظيره التركي» -> Turkish + the role of the official it pairs with
@@ -106,8 +118,46 @@ def adjacent_country(res: Resources, toks: list[Token], i: int) -> str | None:
     return None
 
 
+_DEMONYMS_REMEMBERED = 100_000  # tokens whose ``demonym_cc`` is kept per lexicon (forgotten all at once when full)
+
+
+class _DemonymMemo(dict):
+    """``demonym_cc`` per token of one lexicon's country names (it depends on the token only; "" for none)."""
+
+    def __init__(self, country_names: dict[str, str]) -> None:
+        super().__init__()
+        self.country_names = country_names
+
+    def remember(self, token: str, cc: str) -> str:
+        if len(self) >= _DEMONYMS_REMEMBERED:
+            self.clear()
+        self[token] = cc
+        return cc
+
+
+_demonym_memo = _DemonymMemo({})
+
+
+def demonym_countries(res: Resources) -> _DemonymMemo:
+    """The remembered ``demonym_cc`` of ``res``'s tokens (started afresh for another lexicon's country names)."""
+    global _demonym_memo
+    if _demonym_memo.country_names is not res.lex.country_names:
+        _demonym_memo = _DemonymMemo(res.lex.country_names)
+    return _demonym_memo
+
+
 def demonym_cc(res: Resources, token: str) -> str | None:
-    """Country of a nationality adjective in any form: «إسرائيلية», «الأمريكي», «فلسطينياً»."""
+    """Country of a nationality adjective in any form: «إسرائيلية», «الأمريكي», «فلسطينياً» (remembered per
+    token: ``plain_demonym_cc``)."""
+    countries = demonym_countries(res)
+    cc = countries.get(token)
+    if cc is None:
+        cc = countries.remember(token, plain_demonym_cc(res, token) or "")
+    return cc or None
+
+
+def plain_demonym_cc(res: Resources, token: str) -> str | None:
+    """``demonym_cc`` computed afresh."""
     for form in (token, token[:-1] if token.endswith("ا") else None):
         if not form:
             continue

@@ -133,6 +133,10 @@ def clitic_variants(token: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
+_CLITIC_LETTERS = frozenset(p[0] for p in _PREFIXES)
+"""First letters of the clitic prefixes: a token starting with another letter is its only reading."""
+
+
 @lru_cache(maxsize=65536)
 def _by_clitic_length(token: str) -> tuple[tuple[int, str], ...]:
     return tuple(sorted(clitic_variants(token), key=lambda v: v[0]))
@@ -169,6 +173,8 @@ class Gazetteer:
         self._countries = countries
         self._scans: dict[str, tuple] = {}  # the last texts' ``_scan`` (see there)
         self._tokens: dict[str, tuple] = {}  # token -> ``_token`` (see there)
+        # (name, its candidates' id, several words) -> ``_name_votes`` (the candidates live in ``_index``)
+        self._name_votes: dict[tuple[str, int, bool], tuple] = {}
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -295,19 +301,38 @@ class Gazetteer:
         forgotten all at once when full)."""
         found = self._tokens.get(token)
         if found is None:
-            readings = []
-            for prefix_len, stem in _by_clitic_length(token):
-                if prefix_len and (len(stem) < 3 or (prefix_len == 1 and token[0] == "ف" and len(stem) < 4)):
-                    continue  # «فرقة الاقتحام» is a unit, not ف + رقة (Raqqa)
-                entries = self._index.get(stem)
-                if entries:
-                    by_length: dict[int, dict[tuple[str, ...], tuple[_Candidate, ...]]] = {}
-                    for rest, cands in entries:
-                        by_length.setdefault(len(rest), {}).setdefault(rest, cands)
-                    readings.append((prefix_len, stem, tuple(sorted(by_length.items(), reverse=True))))
-            if len(self._tokens) >= _TOKENS_REMEMBERED:
-                self._tokens.clear()
-            found = self._tokens[token] = (tuple(readings), self._demonym_at(token), _strip_clitics(token, CUE_WORDS))
+            found = self._new_token(token)
+        return found
+
+    def _new_token(self, token: str) -> tuple[tuple[tuple[int, str, tuple], ...], str | None, str]:
+        """``_token`` of a token not remembered: most words start no name, are no demonym and no cue word, which
+        one pass over the clitic readings tells (``_plain_token`` otherwise)."""
+        variants = clitic_variants(token) if token[:1] in _CLITIC_LETTERS else ((0, token),)
+        index, demonyms = self._index, self._demonyms
+        for _, stem in variants:
+            if stem in index or stem in CUE_WORDS or stem in demonyms or \
+                    (stem.startswith("ال") and stem[2:] in demonyms):
+                return self._plain_token(token)
+        if len(self._tokens) >= _TOKENS_REMEMBERED:
+            self._tokens.clear()
+        found = self._tokens[token] = ((), None, token)
+        return found
+
+    def _plain_token(self, token: str) -> tuple[tuple[tuple[int, str, tuple], ...], str | None, str]:
+        """``_token`` computed afresh (and remembered)."""
+        readings = []
+        for prefix_len, stem in _by_clitic_length(token):
+            if prefix_len and (len(stem) < 3 or (prefix_len == 1 and token[0] == "ف" and len(stem) < 4)):
+                continue  # «فرقة الاقتحام» is a unit, not ف + رقة (Raqqa)
+            entries = self._index.get(stem)
+            if entries:
+                by_length: dict[int, dict[tuple[str, ...], tuple[_Candidate, ...]]] = {}
+                for rest, cands in entries:
+                    by_length.setdefault(len(rest), {}).setdefault(rest, cands)
+                readings.append((prefix_len, stem, tuple(sorted(by_length.items(), reverse=True))))
+        if len(self._tokens) >= _TOKENS_REMEMBERED:
+            self._tokens.clear()
+        found = self._tokens[token] = (tuple(readings), self._demonym_at(token), _strip_clitics(token, CUE_WORDS))
         return found
 
     def _scan(self, text: str) -> tuple:
@@ -318,8 +343,7 @@ class Gazetteer:
         if found is not None:
             return found
         norm, offsets = normalize_with_offsets(text)
-        spans = [m.span() for m in _TOKEN.finditer(norm)]
-        tokens = [norm[s:e] for s, e in spans]
+        tokens = _TOKEN.findall(norm)
         infos = list(map(self._tokens.get, tokens))
         if None in infos:
             infos = [self._token(tok) if info is None else info for tok, info in zip(tokens, infos, strict=True)]
@@ -339,16 +363,61 @@ class Gazetteer:
                 demonym_votes[cc] += 1
             i = k + 1
 
-        context, voters = _context_votes(matches, demonym_votes, self._guarded)
-        divisions = _division_votes(matches, self._guarded)
+        # what ``_context_votes`` and ``_division_votes`` count, from each name's remembered votes
+        context, voters, divisions, owns = demonym_votes, set(), Counter(), []
+        remembered = self._name_votes
+        for idx, m in enumerate(matches):
+            key = (m.name, id(m.candidates), m.last > m.first)
+            votes = remembered.get(key)
+            if votes is None:
+                if len(remembered) >= _TOKENS_REMEMBERED:
+                    remembered.clear()
+                votes = remembered[key] = _name_votes(m, self._guarded)
+            if votes[0] is not None:
+                context[votes[0]] += 1
+                voters.add(idx)
+            if votes[1] is not None:
+                divisions[votes[1]] += 1
+            owns.append(votes[2])
         cued = [(k, info[2]) for k, info in enumerate(infos) if info[2] in _UNRESOLVED_CUES]
+        # the tokens' character spans, which only a name or a cue word needs (``_find_afresh``)
+        spans = [m.span() for m in _TOKEN.finditer(norm)] if matches or cued else []
         if len(self._scans) >= _SCANS_REMEMBERED:
             self._scans.clear()
-        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued)
+        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued,
+                                     tuple(owns), {})
         return found
 
     def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
-        norm, offsets, spans, tokens, matches, context, voters, divisions, cued = self._scan(text)
+        """``_find_afresh``, remembered with the scan per hint. A hint finds what no hint finds when every name
+        of the text either took a place of the hint's country without it or has no candidate of that country
+        and no cue word's check of the hint (the hint only adds to the score of its country's candidates, lets a
+        small town of its country through and drops a foreign place after «حي», «منطقة» ...: ``_resolve``)."""
+        scan = self._scan(text)
+        found = scan[-1]
+        key = (country_hint, relaxed)
+        got = found.get(key)
+        if got is None and country_hint is not None:
+            plain = found.get((None, relaxed))
+            if plain is not None and all(cc == country_hint or (not armed and country_hint not in ccs)
+                                         for cc, ccs, armed in plain[1]):
+                got = plain
+        if got is None:
+            mentions, senses = self._find_afresh(text, scan, country_hint, relaxed)
+            if country_hint is None:
+                # (tuples of strings, which the garbage collector stops tracking, rather than sets)
+                senses = tuple((cc, tuple(dict.fromkeys(c.place.country_code for c in m.candidates)), armed)
+                               for m, (cc, armed) in zip(scan[4], senses, strict=True))
+            got = found[key] = (tuple(mentions), tuple(senses))
+        return list(got[0])
+
+    def _find_afresh(self, text: str, scan: tuple, country_hint: str | None,
+                     relaxed: bool) -> tuple[list[PlaceMention], list[tuple[str | None, bool]]]:
+        """The mentions of ``text`` and, for each name matched, the country of the place it took (None) and
+        whether a cue word's check of the hint (``_resolve``'s foreign place after «حي», «منطقة» ...) could have
+        dropped that place under a hint of another country."""
+        norm, offsets, spans, tokens, matches, context, voters, divisions, cued, owns, _found = scan
+        senses: list[tuple[str | None, bool]] = [(None, False)] * len(matches)
         mentions: list[PlaceMention] = []
         resolved: list[tuple[_Match, str | None, Place | None]] = []
         prev: tuple[_Match, Place | None] | None = None
@@ -362,10 +431,18 @@ class Gazetteer:
             end_tok = m.last
             if cue in COUNTRYSIDE_CUES or direction:
                 end_tok = _trailing_directions(tokens, spans, norm, end_tok)
-            # the text's votes without this name's own (every count is positive: nothing to subtract, no copy)
-            others = context - Counter({m.candidates[0].place.country_code: 1}) if idx in voters else context
-            own_division = _own_division(m)
-            other_divisions = divisions - own_division if own_division else divisions
+            # the text's votes without this name's own (a count of 0 reads as an absent one in ``_resolve``)
+            if idx in voters:
+                others = dict(context)
+                others[m.candidates[0].place.country_code] -= 1
+            else:
+                others = context
+            own_division = owns[idx]
+            if own_division is not None and own_division in divisions:
+                other_divisions = dict(divisions)
+                other_divisions[own_division] -= 1
+            else:
+                other_divisions = divisions
             apposed = prev[1].country_code if prev is not None and prev[1] is not None \
                 and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
             if m.first == 0 and cue is None and norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES:
@@ -376,6 +453,9 @@ class Gazetteer:
             else:
                 place = self._resolve(m, cue, direction, country_hint, others, tokens, relaxed, apposed,
                                   other_divisions)
+            if place is not None:
+                senses[idx] = (place.country_code, cue in _HINT_CHECKED_CUES and place.country_code != apposed
+                               and not others.get(place.country_code))
             if place is None and cue is None and not relaxed:
                 continue  # a guarded ambiguous word, not a place here
             clitic = m.prefix_len if start_tok == m.first else _clitic_len(tokens[start_tok])
@@ -389,7 +469,7 @@ class Gazetteer:
         mentions = _one_sense_per_text(mentions, resolved)
         mentions.extend(self._unresolved_cued(text, norm, offsets, tokens, spans, covered, cued))
         mentions.sort(key=lambda pm: pm.start)
-        return _absorb_country_qualifiers(text, mentions)
+        return _absorb_country_qualifiers(text, mentions), senses
 
     def _demonym_at(self, token: str) -> str | None:
         for _, variant in clitic_variants(token):
@@ -471,8 +551,8 @@ class Gazetteer:
                 s += 3 * math.log10(c.place.population + 1)
             return s
 
-        best = max(cands, key=score)
-        if cue in (SITE_CUES | DISTRICT_CUES) - {"مستوطنه"} and country_hint and best.kind == "town" \
+        best = cands[0] if len(cands) == 1 else max(cands, key=score)  # (one candidate: nothing to weigh)
+        if cue in _HINT_CHECKED_CUES and country_hint and best.kind == "town" \
                 and best.place.country_code != country_hint and not context.get(best.place.country_code) \
                 and best.place.country_code != apposed:
             return None  # «منطقة الشيخ زايد» in a Gaza report: a local place the gazetteer lacks, not Egypt's
@@ -662,12 +742,29 @@ def _context_votes(
     return votes, voters
 
 
+def _name_votes(m: _Match, guarded: frozenset[tuple[str, str, str]]) -> tuple:
+    """What a name adds to the text's votes whatever the text: the country it votes for in ``_context_votes``,
+    the division it votes for in ``_division_votes`` (None each) and ``_own_division_key``."""
+    context, _voters = _context_votes([m], Counter(), guarded)
+    divisions = _division_votes([m], guarded)
+    return next(iter(context), None), next(iter(divisions), None), _own_division_key(m)
+
+
 def _division_votes(matches: list[_Match], guarded: frozenset[tuple[str, str, str]]) -> Counter[tuple[str, str]]:
     """(country, admin1 code) of the matches whose candidates all lie in one division (دمشق, ريف إدلب, حلب)."""
     votes: Counter[tuple[str, str]] = Counter()
     for m in matches:
-        votes.update(_own_division(m, guarded))
+        key = _own_division_key(m)
+        if key is not None and not any((m.name, c.place.name, c.place.country_code) in guarded
+                                       for c in m.candidates):
+            votes[key] += 1
     return votes
+
+
+def _own_division_key(m: _Match) -> tuple[str, str] | None:
+    """The one (country, admin1 code) of ``_own_division(m)``, None when it is empty."""
+    divisions = {(c.place.country_code, c.admin1_code or "") for c in m.candidates if c.kind != "country"}
+    return divisions.pop() if len(divisions) == 1 else None
 
 
 def _own_division(m: _Match, guarded: frozenset[tuple[str, str, str]] = frozenset()) -> Counter[tuple[str, str]]:
@@ -676,6 +773,10 @@ def _own_division(m: _Match, guarded: frozenset[tuple[str, str, str]] = frozense
         return Counter()
     return Counter(divisions)
 
+
+_HINT_CHECKED_CUES = (SITE_CUES | DISTRICT_CUES) - {"مستوطنه"}
+"""Cue words after which ``_resolve`` drops a town of another country than the hint's that the text does not
+name elsewhere («منطقة الشيخ زايد» in a Gaza report)."""
 
 DIVISION_SCORE = 12
 """A candidate in a division the same text names unambiguously elsewhere («منطقة الحميدية ... دمشق»: the souq of

@@ -33,6 +33,20 @@ _AFFILIATION = frozenset({"الموالي", "الموالية", "الموالي�
 _LIST_CUES = frozenset({"بلدتي", "قريتي", "مدينتي", "منطقتي", "مخيمي", "بلدات", "قري", "مدن", "مخيمات", "بلدتا",
                         "قريتا", "مدينتا", "منطقتا"})
 
+_LIST_CUE_TOKENS: dict[str, bool] = {}  # token -> whether one of its clitic readings is a list cue
+_TOKENS_REMEMBERED = 100_000
+
+
+def _list_cue(token: str) -> bool:
+    """Whether ``clitic_variants(token)`` holds one of ``_LIST_CUES`` (remembered per token)."""
+    found = _LIST_CUE_TOKENS.get(token)
+    if found is None:
+        if len(_LIST_CUE_TOKENS) >= _TOKENS_REMEMBERED:
+            _LIST_CUE_TOKENS.clear()
+        found = _LIST_CUE_TOKENS[token] = bool(clitic_variants(token) & _LIST_CUES)
+    return found
+
+
 _PLURAL_LIST_CUES = frozenset({"بلدات", "قري", "مدن", "مخيمات"})
 
 _LIST_STOP = frozenset({"في", "علي", "قرب", "من", "الي", "عند", "داخل", "شمال", "جنوب", "شرق", "غرب", "شمالي",
@@ -156,9 +170,9 @@ def article_country(res: Resources, sentences: Sequence[Sentence], source_countr
             for pm in place_mentions(res, s.norm, None):
                 if pm.place is not None and not solidarity_topic(pm, s.norm):
                     votes[pm.place.country_code] += 1 + (DATELINE_VOTES if pm.end <= filed else 0)
+    named = res.lex.country_names.get
     for s in sentences:
-        for t in s.tokens:
-            cc = res.lex.country_names.get(t.text)
+        for cc in map(named, [t.text for t in s.tokens]):
             if cc:
                 votes[cc] += 0.5
     if source_country:
@@ -234,7 +248,10 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
     its own gazetteer entry when known, else the region the sentence names (its admin1). A list before the
     trigger (at ``trigger_at``) is another clause's when a place follows the trigger («تحرير مخطوفين من بلدتي
     الفقهاء وتازربو، في حين فجّر انتحاري نفسه ... في منطقة غدوة»)."""
-    cue = next((i for i, t in enumerate(toks) if clitic_variants(t.text) & _LIST_CUES), None)
+    flags = list(map(_LIST_CUE_TOKENS.get, [t.text for t in toks]))
+    if None in flags:
+        flags = [_list_cue(t.text) if f is None else f for t, f in zip(toks, flags, strict=True)]
+    cue = flags.index(True) if True in flags else None
     if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
         return []  # «الطريق بين بلدتي X وY»: one place between two towns
     names: list[list[Token]] = [[]]
