@@ -29,8 +29,10 @@ from conflict_events_common import (
 @dag(
     dag_id="conflict_events_snapshot",
     # No start_date: unpausing waits for the next Monday instead of publishing the last missed one at once
-    # (with today's data under last Monday's version).
-    schedule=CronTriggerTimetable("0 6 * * 1", timezone="UTC", run_immediately=False),
+    # (with today's data under last Monday's version). run_immediately is a zero timedelta, not False: Airflow
+    # 3.3 reads False like None, a buffer of 10% of the week, and ran a Monday's 06:00 slot at once when the DAG
+    # was unpaused up to 16.8 hours after it.
+    schedule=CronTriggerTimetable("0 6 * * 1", timezone="UTC", run_immediately=dt.timedelta(0)),
     catchup=False,
     max_active_runs=1,
     tags=["conflict-events", "snapshot"],

@@ -138,7 +138,14 @@ def test_every_task_has_the_failure_callback(common):
     assert bag.dags["conflict_events_backfill_warc"].params["allow_row_count_drop"] is True
 
 
-def test_unpausing_the_snapshot_waits_for_the_next_monday(common):
+@pytest.mark.parametrize("now", [
+    dt.datetime(2026, 12, 7, 6, 12, tzinfo=dt.UTC),  # a Monday just after the 06:00 slot (Airflow's 10% buffer)
+    dt.datetime(2026, 12, 9, 12, 0, tzinfo=dt.UTC),  # mid-week
+    dt.datetime(2026, 12, 13, 23, 0, tzinfo=dt.UTC),  # the Sunday night before
+], ids=["monday-06:12", "wednesday", "sunday"])
+def test_unpausing_the_snapshot_waits_for_the_next_monday(common, monkeypatch, now):
+    import airflow.timetables.trigger as trigger
+    import pendulum
     from airflow.dag_processing.dagbag import BundleDagBag
     from airflow.serialization.decoders import decode_timetable
     from airflow.serialization.encoders import encode_timetable
@@ -147,12 +154,13 @@ def test_unpausing_the_snapshot_waits_for_the_next_monday(common):
     dag = BundleDagBag(dag_folder=DAGS_DIR, bundle_path=DAGS_DIR).dags["conflict_events_snapshot"]
     assert dag.start_date is None and dag.catchup is False
     timetable = decode_timetable(encode_timetable(dag.timetable))  # the scheduler's view of it
+    monkeypatch.setattr(trigger, "utcnow", lambda: pendulum.instance(now))
     first = timetable.next_dagrun_info(
         last_automated_data_interval=None, restriction=TimeRestriction(earliest=None, latest=None, catchup=False)
     )
-    now = dt.datetime.now(dt.UTC)
-    assert first.run_after >= now - dt.timedelta(minutes=1), "no run for a Monday already past"
-    assert first.run_after.weekday() == 0 and first.run_after - now <= dt.timedelta(days=7)
+    assert first.run_after > now, "no run for a Monday already past"
+    assert first.run_after.weekday() == 0 and first.run_after.hour == 6
+    assert first.run_after - now <= dt.timedelta(days=7)
 
 
 PROCESS_TREE = r"""
