@@ -724,3 +724,27 @@ def test_remembered_list_cues_equal_the_clitic_readings(docs):
         assert _list_cue(w) == bool(clitic_variants(w) & _LIST_CUES) == _list_cue(w), w
         cues += _list_cue(w)
     assert cues > 3
+
+
+def test_bounded_memo_remembers_up_to_its_limit_and_computes_each_missing_key_once() -> None:
+    """``memo.BoundedMemo``, the remembered token readings, scans and name votes of the gazetteer, demonyms and
+    list cues: forgets everything when full; ``all_of`` gives every key's result in order, computing a key
+    missing (even one repeated in the keys) once."""
+    from pipeline.extract.memo import BoundedMemo
+
+    memo = BoundedMemo(3)
+    for k in "abc":
+        assert memo.remember(k, k.upper()) == k.upper()
+    assert dict(memo) == {"a": "A", "b": "B", "c": "C"}
+    memo.remember("d", "D")
+    assert dict(memo) == {"d": "D"}
+    calls: list[str] = []
+
+    def upper(k: str) -> str:
+        calls.append(k)
+        return k.upper()
+
+    assert memo.all_of(["d", "x", "x", "d"], upper) == ["D", "X", "X", "D"]
+    assert calls == ["x"]
+    assert memo.one("x", upper) == "X" and calls == ["x"]
+    assert memo.all_of(["d", "x"], upper) == ["D", "X"] and calls == ["x"]

@@ -10,6 +10,7 @@ from pipeline.extract.candidate import (
     same_place_as,
 )
 from pipeline.extract.lexicon import ActorEntry, Match
+from pipeline.extract.memo import BoundedMemo
 from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
     Token,
@@ -74,13 +75,9 @@ def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_gro
             if t.text in _ANAPHORIC_GROUPS and i not in covered:
                 out.append((i, t.text, last_group[1], last_group[2], i + 1))
                 covered.add(i)
-    countries = demonym_countries(res)
     names = ctx.names
     texts = [t.text for t in toks]
-    ccs = list(map(countries.get, texts))
-    if None in ccs:
-        ccs = [countries.remember(w, plain_demonym_cc(res, w) or "") if cc is None else cc
-               for w, cc in zip(texts, ccs, strict=True)]
+    ccs = demonym_countries(res).all_of(texts, lambda w: plain_demonym_cc(res, w) or "")
     # adjectival attribution: «غارات إسرائيلية», «طائرة مسيرة تركية»; a remembered official's name
     for i in [i for i, (cc, w) in enumerate(zip(ccs, texts, strict=True)) if cc or w in names]:
         if i == 0 or i in covered:
@@ -118,21 +115,12 @@ def adjacent_country(res: Resources, toks: list[Token], i: int) -> str | None:
     return None
 
 
-_DEMONYMS_REMEMBERED = 100_000  # tokens whose ``demonym_cc`` is kept per lexicon (forgotten all at once when full)
-
-
-class _DemonymMemo(dict):
+class _DemonymMemo(BoundedMemo):
     """``demonym_cc`` per token of one lexicon's country names (it depends on the token only; "" for none)."""
 
     def __init__(self, country_names: dict[str, str]) -> None:
-        super().__init__()
+        super().__init__(100_000)
         self.country_names = country_names
-
-    def remember(self, token: str, cc: str) -> str:
-        if len(self) >= _DEMONYMS_REMEMBERED:
-            self.clear()
-        self[token] = cc
-        return cc
 
 
 _demonym_memo = _DemonymMemo({})
@@ -149,11 +137,7 @@ def demonym_countries(res: Resources) -> _DemonymMemo:
 def demonym_cc(res: Resources, token: str) -> str | None:
     """Country of a nationality adjective in any form: «إسرائيلية», «الأمريكي», «فلسطينياً» (remembered per
     token: ``plain_demonym_cc``)."""
-    countries = demonym_countries(res)
-    cc = countries.get(token)
-    if cc is None:
-        cc = countries.remember(token, plain_demonym_cc(res, token) or "")
-    return cc or None
+    return demonym_countries(res).one(token, lambda w: plain_demonym_cc(res, w) or "") or None
 
 
 def plain_demonym_cc(res: Resources, token: str) -> str | None:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import ConfigError
+from pipeline.extract.memo import BoundedMemo
 from pipeline.extract.text import normalize_arabic, normalize_with_offsets
 from pipeline.paths import resource_dir
 
@@ -171,10 +172,10 @@ class Gazetteer:
         self._demonyms = demonyms
         self._admin1_places = admin1_places
         self._countries = countries
-        self._scans: dict[str, tuple] = {}  # the last texts' ``_scan`` (see there)
-        self._tokens: dict[str, tuple] = {}  # token -> ``_token`` (see there)
+        self._scans = BoundedMemo(_SCANS_REMEMBERED)  # the last texts' ``_scan`` (see there)
+        self._tokens = BoundedMemo(_TOKENS_REMEMBERED)  # token -> ``_token`` (see there)
         # (name, its candidates' id, several words) -> ``_name_votes`` (the candidates live in ``_index``)
-        self._name_votes: dict[tuple[str, int, bool], tuple] = {}
+        self._name_votes = BoundedMemo(_TOKENS_REMEMBERED)
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -299,27 +300,21 @@ class Gazetteer:
         ``(k, {rest: candidates})``), the country of its demonym (None) and the token as a cue word
         (``_strip_clitics`` with ``CUE_WORDS``). Remembered per token (the same words recur in every article;
         forgotten all at once when full)."""
-        found = self._tokens.get(token)
-        if found is None:
-            found = self._new_token(token)
-        return found
+        return self._tokens.one(token, self._new_token)
 
     def _new_token(self, token: str) -> tuple[tuple[tuple[int, str, tuple], ...], str | None, str]:
-        """``_token`` of a token not remembered: most words start no name, are no demonym and no cue word, which
-        one pass over the clitic readings tells (``_plain_token`` otherwise)."""
+        """``_token`` computed afresh: most words start no name, are no demonym and no cue word, which one pass
+        over the clitic readings tells (``_plain_token`` otherwise)."""
         variants = clitic_variants(token) if token[:1] in _CLITIC_LETTERS else ((0, token),)
         index, demonyms = self._index, self._demonyms
         for _, stem in variants:
             if stem in index or stem in CUE_WORDS or stem in demonyms or \
                     (stem.startswith("ال") and stem[2:] in demonyms):
                 return self._plain_token(token)
-        if len(self._tokens) >= _TOKENS_REMEMBERED:
-            self._tokens.clear()
-        found = self._tokens[token] = ((), None, token)
-        return found
+        return (), None, token
 
     def _plain_token(self, token: str) -> tuple[tuple[tuple[int, str, tuple], ...], str | None, str]:
-        """``_token`` computed afresh (and remembered)."""
+        """``_token`` computed afresh, clitic reading by clitic reading."""
         readings = []
         for prefix_len, stem in _by_clitic_length(token):
             if prefix_len and (len(stem) < 3 or (prefix_len == 1 and token[0] == "ف" and len(stem) < 4)):
@@ -330,10 +325,7 @@ class Gazetteer:
                 for rest, cands in entries:
                     by_length.setdefault(len(rest), {}).setdefault(rest, cands)
                 readings.append((prefix_len, stem, tuple(sorted(by_length.items(), reverse=True))))
-        if len(self._tokens) >= _TOKENS_REMEMBERED:
-            self._tokens.clear()
-        found = self._tokens[token] = (tuple(readings), self._demonym_at(token), _strip_clitics(token, CUE_WORDS))
-        return found
+        return tuple(readings), self._demonym_at(token), _strip_clitics(token, CUE_WORDS)
 
     def _scan(self, text: str) -> tuple:
         """What ``_find`` reads of ``text`` whatever the country hint: normal form and offsets, tokens, the
@@ -344,9 +336,7 @@ class Gazetteer:
             return found
         norm, offsets = normalize_with_offsets(text)
         tokens = _TOKEN.findall(norm)
-        infos = list(map(self._tokens.get, tokens))
-        if None in infos:
-            infos = [self._token(tok) if info is None else info for tok, info in zip(tokens, infos, strict=True)]
+        infos = self._tokens.all_of(tokens, self._new_token)
         matches: list[_Match] = []
         demonym_votes: Counter[str] = Counter()
         i = 0  # the first token no name has taken
@@ -370,9 +360,7 @@ class Gazetteer:
             key = (m.name, id(m.candidates), m.last > m.first)
             votes = remembered.get(key)
             if votes is None:
-                if len(remembered) >= _TOKENS_REMEMBERED:
-                    remembered.clear()
-                votes = remembered[key] = _name_votes(m, self._guarded)
+                votes = remembered.remember(key, _name_votes(m, self._guarded))
             if votes[0] is not None:
                 context[votes[0]] += 1
                 voters.add(idx)
@@ -382,11 +370,8 @@ class Gazetteer:
         cued = [(k, info[2]) for k, info in enumerate(infos) if info[2] in _UNRESOLVED_CUES]
         # the tokens' character spans, which only a name or a cue word needs (``_find_afresh``)
         spans = [m.span() for m in _TOKEN.finditer(norm)] if matches or cued else []
-        if len(self._scans) >= _SCANS_REMEMBERED:
-            self._scans.clear()
-        found = self._scans[text] = (norm, offsets, spans, tokens, matches, context, voters, divisions, cued,
-                                     tuple(owns), {})
-        return found
+        return self._scans.remember(text, (norm, offsets, spans, tokens, matches, context, voters, divisions, cued,
+                                           tuple(owns), {}))
 
     def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
         """``_find_afresh``, remembered with the scan per hint. A hint finds what no hint finds when every name

@@ -15,6 +15,7 @@ from pipeline.extract.candidate import (
 from pipeline.extract.document import Sentence
 from pipeline.extract.geo import DIRECTIONS
 from pipeline.extract.lexicon import Match
+from pipeline.extract.memo import BoundedMemo
 from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
     Token,
@@ -33,18 +34,16 @@ _AFFILIATION = frozenset({"الموالي", "الموالية", "الموالي�
 _LIST_CUES = frozenset({"بلدتي", "قريتي", "مدينتي", "منطقتي", "مخيمي", "بلدات", "قري", "مدن", "مخيمات", "بلدتا",
                         "قريتا", "مدينتا", "منطقتا"})
 
-_LIST_CUE_TOKENS: dict[str, bool] = {}  # token -> whether one of its clitic readings is a list cue
-_TOKENS_REMEMBERED = 100_000
+_LIST_CUE_TOKENS = BoundedMemo(100_000)  # token -> whether one of its clitic readings is a list cue
 
 
 def _list_cue(token: str) -> bool:
     """Whether ``clitic_variants(token)`` holds one of ``_LIST_CUES`` (remembered per token)."""
-    found = _LIST_CUE_TOKENS.get(token)
-    if found is None:
-        if len(_LIST_CUE_TOKENS) >= _TOKENS_REMEMBERED:
-            _LIST_CUE_TOKENS.clear()
-        found = _LIST_CUE_TOKENS[token] = bool(clitic_variants(token) & _LIST_CUES)
-    return found
+    return _LIST_CUE_TOKENS.one(token, _plain_list_cue)
+
+
+def _plain_list_cue(token: str) -> bool:
+    return bool(clitic_variants(token) & _LIST_CUES)
 
 
 _PLURAL_LIST_CUES = frozenset({"بلدات", "قري", "مدن", "مخيمات"})
@@ -248,9 +247,7 @@ def listed_places(toks: list[Token], norm: str, mentions: list, locs: list,
     its own gazetteer entry when known, else the region the sentence names (its admin1). A list before the
     trigger (at ``trigger_at``) is another clause's when a place follows the trigger («تحرير مخطوفين من بلدتي
     الفقهاء وتازربو، في حين فجّر انتحاري نفسه ... في منطقة غدوة»)."""
-    flags = list(map(_LIST_CUE_TOKENS.get, [t.text for t in toks]))
-    if None in flags:
-        flags = [_list_cue(t.text) if f is None else f for t, f in zip(toks, flags, strict=True)]
+    flags = _LIST_CUE_TOKENS.all_of([t.text for t in toks], _plain_list_cue)
     cue = flags.index(True) if True in flags else None
     if cue is None or (cue > 0 and toks[cue - 1].text in ("بين", "الرابط", "الواصل")):
         return []  # «الطريق بين بلدتي X وY»: one place between two towns

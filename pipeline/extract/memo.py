@@ -1,0 +1,34 @@
+"""Remembered results of pure per-key computations (a token's readings, a sentence's scan) with a bound: when
+full, everything is forgotten at once (the same words recur in every article, so the memo refills at once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+
+class BoundedMemo(dict):
+    """A dict that holds at most ``limit`` remembered results."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key: Hashable, value: Any) -> Any:
+        """Remember ``value`` for ``key`` (forgetting everything first when full) and return it."""
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+    def one(self, key: Hashable, compute: Callable[[Any], Any]) -> Any:
+        """The remembered result of ``key``, else ``compute(key)``, remembered."""
+        found = self.get(key)
+        return self.remember(key, compute(key)) if found is None else found
+
+    def all_of(self, keys: Sequence[Hashable], compute: Callable[[Any], Any]) -> list[Any]:
+        """``one`` of each key, with a single lookup pass when all are remembered. Results must not be None."""
+        found = list(map(self.get, keys))
+        if None in found:
+            found = [self.one(k, compute) if f is None else f for k, f in zip(keys, found, strict=True)]
+        return found
