@@ -184,7 +184,7 @@ def test_scan_speed(gaz: Gazetteer) -> None:
         ("بلدة اللبوة", "LB", "Baalbek-Hermel"),  # the Baalbek-Hermel governorate, not the Beqaa
         ("بلدة السريرة في قضاء جزين", "LB", "South Lebanon"),  # Jezzine: South Lebanon, not Nabatieh
         ("مخيم عين الحلوة", "LB", "South Lebanon"),
-        ("قرية الشاخورة", "BH", "Northern"),
+        ("قرية الشاخورة", "BH", "Northern Governorate"),
         ("مدينة أبي الجعد", "MA", "Beni Mellal-Khenifra"),
         ("معتمدية سيدي علي بن عون", "TN", "Sidi Bouzid"),
         ("جبل السلوم", "TN", "Kasserine"),  # not As Sallum (Egypt): the longer name wins
@@ -301,7 +301,7 @@ def test_clitic_readings(gaz: Gazetteer, text: str, expected: list) -> None:
         ("القدس الغربية", "IL", "Jerusalem"),
         ("منطقة المدائن", "IQ", "Baghdad"),
         ("مديرية بلاد الروس", "YE", "Sanaa"),
-        ("قرية الدراز", "BH", "Northern"),
+        ("قرية الدراز", "BH", "Northern Governorate"),
         ("مدينة خنيفرة", "MA", "Beni Mellal-Khenifra"),  # not Kenitra, whose GeoNames alternate names include it
         ("مدينة سديروت", "IL", "Southern District"),
         ("موقع حانيتا", "IL", "Northern District"),
