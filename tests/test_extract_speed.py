@@ -20,7 +20,10 @@
 - a hinted gazetteer lookup served by the hint-free one equals a fresh one; a new word told in one pass equals its
   plain reading; the scan's votes from each name's remembered votes equal ``_context_votes`` / ``_division_votes``;
 - ``demonym_cc`` and ``listed_places``' list cue remembered per token, and ``read_actors`` visiting only demonyms
-  and remembered names, equal the plain computations.
+  and remembered names, equal the plain computations;
+- the event and type models scored in one product over their joint weights equal each scored alone; word bigram
+  ids found by the pair of words equal the ``b=`` strings looked up; ``has_digit`` equals ``str.isdigit`` on
+  every character; ``PhraseIndex``'s bounded memos, forgetting when full, match as the plain loop does.
 """
 
 from __future__ import annotations
@@ -41,7 +44,12 @@ from pipeline.extract.decision import places as decision_places
 from pipeline.extract.decision.features import (
     GRAM_PREFIX,
     GramIds,
+    SentenceCues,
+    SentenceIds,
+    SentenceView,
+    bigram_table,
     candidate_features,
+    has_digit,
     sentence_features,
 )
 from pipeline.extract.decision.layer import (
@@ -54,7 +62,7 @@ from pipeline.extract.decision.layer import (
     gather_rows,
     rereadable,
 )
-from pipeline.extract.decision.linear import LinearModel, SharedVocab
+from pipeline.extract.decision.linear import LinearModel, SharedVocab, joint_weights
 from pipeline.extract.geo import Gazetteer, _by_clitic_length, _Match
 from pipeline.extract.lexicon import Match, PhraseIndex, _in_form_order
 from pipeline.extract.text import (
@@ -748,3 +756,78 @@ def test_bounded_memo_remembers_up_to_its_limit_and_computes_each_missing_key_on
     assert calls == ["x"]
     assert memo.one("x", upper) == "X" and calls == ["x"]
     assert memo.all_of(["d", "x"], upper) == ["D", "X"] and calls == ["x"]
+
+
+@pytest.mark.parametrize("kernel", ["csr_matvecs", "public sparse product"])
+def test_models_scored_together_equal_each_scored_alone(kernel, monkeypatch):
+    """``proba_together`` (one product over the models' weights side by side) gives each model's ``proba`` bit
+    for bit: features one model knows and the other does not, repeats, unknown features, an empty example,
+    negative zeros among the weights; models whose columns are not in their features' order are scored one by
+    one (``joint_weights`` declines them)."""
+    if kernel != "csr_matvecs":
+        monkeypatch.setattr(linear, "_csr_matvecs", None)
+    rng = np.random.default_rng(7)
+    feats = sorted(f"w={i}" for i in range(40))
+    a_vocab = {f: i for i, f in enumerate(feats[::2] + ["z=only_a"])}
+    b_vocab = {f: i for i, f in enumerate(sorted(feats[5:30] + ["q=only_b"]))}
+    wa = rng.normal(size=(len(a_vocab), 2)).astype(np.float32)
+    wa[3] = -0.0
+    a = LinearModel(("no", "yes"), a_vocab, wa, np.array([0.3, -0.1], dtype=np.float32))
+    b = LinearModel(("x", "y", "z"), b_vocab, rng.normal(size=(len(b_vocab), 3)).astype(np.float32),
+                    np.array([0.0, 0.5, -0.5], dtype=np.float32))
+    unsorted = LinearModel(("u", "v"), {"w=1": 1, "w=3": 0}, rng.normal(size=(2, 2)).astype(np.float32),
+                           np.zeros(2, dtype=np.float32))
+    vocab = SharedVocab([unsorted, a, b])
+    examples = [[feats[k] for k in rng.integers(0, 40, size=int(rng.integers(0, 30)))]
+                + ["z=only_a", "q=only_b"][:j % 3] for j in range(60)] + [[], ["nothing"], ["w=3", "w=3", "w=1"]]
+    ex, ids = _pairs([[vocab.lookup(f)] for f in examples])
+    n = len(examples)
+    assert joint_weights([a, b], vocab.ids) is not None and joint_weights([unsorted, a], vocab.ids) is None
+    assert vocab.proba_together((1, 2), ex, ids, n) == [vocab.proba(1, ex, ids, n), vocab.proba(2, ex, ids, n)]
+    assert vocab.proba_together((1, 2), ex, ids, n) == [a.proba_many(examples), b.proba_many(examples)]
+    assert vocab.proba_together((0, 1), ex, ids, n) == [unsorted.proba_many(examples), a.proba_many(examples)]
+
+
+def test_bigram_ids_by_word_pairs_equal_the_strings_looked_up():
+    """A known bigram ``b=a_b`` is found from the pair (a, b) whatever underscores its words hold, and only
+    from it; ``SentenceIds.of`` equals the looked-up ``sentence_features`` on sentences made of such words."""
+    ids = {"b=x_y": 0, "b=x_y_z": 1, "w=x": 2, "b=y_z": 3, "suf3=abc": 4, "b=_x": 5, "pos=0": 6, "len=0": 7}
+    table = bigram_table(ids)
+    pairs = [("x", "y"), ("x_y", "z"), ("x", "y_z"), ("y", "z"), ("", "x"), ("y", "x"), ("x", "z"), ("x_y", "")]
+    for first, second in pairs:
+        assert table.get(first, {}).get(second) == ids.get(f"b={first}_{second}")
+    model = LinearModel(("no", "yes"), ids, np.ones((len(ids), 2), dtype=np.float32), np.zeros(2, dtype=np.float32))
+    vocab = SharedVocab([model])
+    sentence_ids = SentenceIds(vocab)
+    sentences = [("x", "y", "z"), ("x_y", "z", "x", "y_z", "y", "z"), (), ("x",), ("", "x", "xxabc", "x")]
+    for words in sentences * 2:  # the second time from the remembered words
+        sv = SentenceView(0, 1, words, (), False, False)
+        want = sorted(set(vocab.lookup(sentence_features(sv, SentenceCues((), ()), 0, 1)).tolist()))
+        assert sorted(set(sentence_ids.of(sv, SentenceCues((), ()), 0, 1).tolist())) == want
+
+
+def test_has_digit_equals_isdigit_on_every_character():
+    assert all(has_digit(chr(c)) == chr(c).isdigit() for c in range(0x110000))
+    for text in ["", "قتل ثلاثة", "قتل 3", "قتل ٣", "x²", "x \U0001D7D9", "x \U0001F600", "\U0001F600" * 3]:
+        assert has_digit(text) == any(map(str.isdigit, text)), text
+
+
+def test_bounded_phrase_memos_match_as_the_plain_loop(engine, docs, monkeypatch):
+    """``PhraseIndex``'s memos of starting patterns (per token text and per variant set) forget everything when
+    full; an index that keeps at most a few entries matches as the plain loop does."""
+    from pipeline.extract import lexicon
+
+    monkeypatch.setattr(lexicon, "_STARTS_REMEMBERED", 8)
+    small = PhraseIndex()
+    for first, entries in engine.lex.triggers.by_first.items():
+        for pattern, entry in entries:
+            assert pattern[0] == first
+            small.add(pattern, entry)
+    sentences = [s for doc in docs for s in doc.sentences][:300]
+    found = 0
+    for s in sentences:
+        got = small.find(list(s.tokens))
+        assert got == find_reference(small, s.tokens)
+        found += len(got)
+        assert len(small._starts_by_text) <= 8 and len(small._starts) <= 8
+    assert found > 50

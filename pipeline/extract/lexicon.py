@@ -12,6 +12,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from pipeline.errors import ConfigError
+from pipeline.extract.memo import BoundedMemo
 from pipeline.extract.text import Token, clitic_variants, normalize_arabic, tokenize
 from pipeline.paths import resource_dir
 
@@ -55,11 +56,11 @@ class PhraseIndex:
         default_factory=dict, repr=False, compare=False)
     # A token's variant set -> the (pattern, entry) pairs that may start at it, in the order ``_find`` tries them
     # (a token's variants recur across sentences; most tokens start no pattern at all).
-    _starts: dict[frozenset[str], tuple[tuple[tuple[str, ...], object], ...]] = field(
-        default_factory=dict, repr=False, compare=False)
+    _starts: BoundedMemo = field(default_factory=lambda: BoundedMemo(_STARTS_REMEMBERED), repr=False,
+                                 compare=False)
     # A token's text -> ``_starting`` of its variants (without the optional morphology forms), longest first.
-    _starts_by_text: dict[str, tuple[tuple[int, tuple[str, ...], object], ...]] = field(
-        default_factory=dict, repr=False, compare=False)
+    _starts_by_text: BoundedMemo = field(default_factory=lambda: BoundedMemo(_STARTS_REMEMBERED), repr=False,
+                                         compare=False)
     # The first tokens of the patterns (``by_first``'s keys), built when first needed: a token none of whose
     # variants is one of them (most tokens) starts no pattern, known without sorting its variants.
     _firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
@@ -151,26 +152,20 @@ class PhraseIndex:
 
     def _starting_text(self, text: str) -> tuple[tuple[int, tuple[str, ...], object], ...]:
         """``_longest_first`` of ``_starting`` of a token's variants, remembered by its text."""
-        by_text = self._starts_by_text
-        if len(by_text) >= _STARTS_REMEMBERED:
-            by_text.clear()
         forms = self._variants(text)
         firsts = self._firsts
         if firsts is None:
             firsts = self._firsts = frozenset(self.by_first)
-        found = by_text[text] = () if forms.isdisjoint(firsts) else _longest_first(self._starting(forms))
-        return found
+        return self._starts_by_text.remember(
+            text, () if forms.isdisjoint(firsts) else _longest_first(self._starting(forms)))
 
     def _starting(self, forms: frozenset[str]) -> tuple[tuple[tuple[str, ...], object], ...]:
         """The patterns whose first token is one of ``forms``, in a fixed order (least-stripped form first, so
         ties never depend on the process's hash seed; then the lexicon's order), remembered per set."""
-        found = self._starts.get(forms)
-        if found is None:
-            if len(self._starts) >= _STARTS_REMEMBERED:
-                self._starts.clear()
-            found = self._starts[forms] = tuple(
-                pe for form in _in_form_order(forms) for pe in self.by_first.get(form, ()))
-        return found
+        return self._starts.one(forms, self._starting_afresh)
+
+    def _starting_afresh(self, forms: frozenset[str]) -> tuple[tuple[tuple[str, ...], object], ...]:
+        return tuple(pe for form in _in_form_order(forms) for pe in self.by_first.get(form, ()))
 
 
 @dataclass(frozen=True)

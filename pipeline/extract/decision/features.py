@@ -7,9 +7,12 @@ article and the candidate row the rules produced, so training and the nightly pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -136,8 +139,31 @@ def read_sentence(text: str, start: int, end: int, clause: Sentence | None = Non
         toks = tokenize(norm)
     else:
         norm, toks = clause.norm, clause.tokens
-    return SentenceView(start, end, tuple(map(light_stem, [t.text for t in toks])), tuple(toks),
-                        "«" in sentence or '"' in sentence, any(map(str.isdigit, norm)))
+    return SentenceView(start, end, tuple(map(light_stem, map(_TEXT, toks))), tuple(toks),
+                        "«" in sentence or '"' in sentence, has_digit(norm))
+
+
+def has_digit(text: str) -> bool:
+    """``any(map(str.isdigit, text))`` by one regular-expression scan: the digits of the Basic Multilingual
+    Plane as a character class, and the plain test only for a text with characters beyond it."""
+    return _BMP_DIGIT.search(text) is not None or (
+        _BEYOND_BMP.search(text) is not None and any(map(str.isdigit, text)))
+
+
+def _char_class(codes: list[int]) -> str:
+    """A regular-expression character class of the code points ``codes`` (sorted), as ranges."""
+    ranges: list[list[int]] = []
+    for c in codes:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]"
+
+
+_BMP_DIGIT = re.compile(_char_class([c for c in range(0x10000) if chr(c).isdigit()]))
+_BEYOND_BMP = re.compile("[\\U00010000-\\U0010ffff]")
+_TEXT = itemgetter(0)  # a Token's text (its first field)
 
 
 def read_article(text: str, title: str | None, lexicons: Lexicons, spans: Sequence[tuple[int, int]],
@@ -186,21 +212,23 @@ def sentence_features(sv: SentenceView, cues: SentenceCues, idx: int, n_sentence
 
 class SentenceIds:
     """``sentence_features`` as the ids a ``SharedVocab`` knows, without building most of the strings: each
-    word's own features (``w=``, ``suf3=``, ``frame=``) are looked up once and remembered by word (the same
-    words recur in every article; forgotten all at once when full); bigrams and the rest are looked up."""
+    word's own features (``w=``, ``suf3=``, ``frame=``) are looked up once and remembered by word with the ids
+    of the known bigrams (``b=word_next``) it starts, by next word (the same words recur in every article;
+    forgotten all at once when full); the rest are looked up."""
 
     def __init__(self, vocab: SharedVocab) -> None:
         self.vocab = vocab
-        self._words: dict[str, tuple[int, ...]] = {}
+        self._words: dict[str, tuple[tuple[int, ...], dict[str, int]]] = {}
+        self.bigrams = bigram_table(vocab.ids)
 
-    def _word(self, w: str) -> tuple[int, ...]:
+    def _word(self, w: str) -> tuple[tuple[int, ...], dict[str, int]]:
         feats = [f"w={w}"]
         if len(w) > 4:
             feats.append(f"suf3={w[-3:]}")
         if w in _FRAME_WORDS:
             feats.append(f"frame={w}")
         get = self.vocab.ids.get
-        found = tuple(i for i in map(get, feats) if i is not None)
+        found = (tuple(i for i in map(get, feats) if i is not None), self.bigrams.get(w, _NO_BIGRAMS))
         if len(self._words) >= _WORDS_REMEMBERED:
             self._words.clear()
         self._words[w] = found
@@ -209,22 +237,46 @@ class SentenceIds:
     def of(self, sv: SentenceView, cues: SentenceCues, idx: int, n_sentences: int) -> np.ndarray:
         """The ids of ``sentence_features(sv, cues, idx, n_sentences)`` (each once or more; order aside)."""
         toks = sv.words
-        remembered, get = self._words, self.vocab.ids.get
-        out: list[int] = []
-        for w in toks:
-            found = remembered.get(w)
-            out.extend(found if found is not None else self._word(w))
-        rest = [f"b={a}_{b}" for a, b in zip(toks, toks[1:], strict=False)] + _position(idx, n_sentences)
+        if not toks:
+            return self._rest([], sv, cues, idx, n_sentences)
+        found = list(map(self._words.get, toks))
+        if None in found:
+            found = [self._word(w) if f is None else f for w, f in zip(toks, found, strict=True)]
+        own, following = zip(*found, strict=True)
+        out = list(chain.from_iterable(own))
+        out += [i for i in map(dict.get, following, toks[1:]) if i is not None]
+        return self._rest(out, sv, cues, idx, n_sentences)
+
+    def _rest(self, out: list[int], sv: SentenceView, cues: SentenceCues, idx: int, n_sentences: int) -> np.ndarray:
+        rest = _position(idx, n_sentences)
         rest += [f"cue={kind}" for kind, _i in cues.cues]
         rest += [f"trigtype={action}" for action, _i in cues.triggers]
         rest.append(f"ntrig={min(len(cues.triggers), 3)}")
-        rest.append(f"len={min(len(toks) // 10, 5)}")
+        rest.append(f"len={min(len(sv.words) // 10, 5)}")
         if sv.quoted:
             rest.append("quote")
         if sv.has_digits:
             rest.append("digits")
-        out += [i for i in map(get, rest) if i is not None]
+        out += [i for i in map(self.vocab.ids.get, rest) if i is not None]
         return np.array(out, dtype=np.int64)
+
+
+_NO_BIGRAMS: dict[str, int] = {}
+
+
+def bigram_table(ids: dict[str, int]) -> dict[str, dict[str, int]]:
+    """word -> {next word: id of the known bigram feature ``b=word_next``}: each known bigram under every split
+    of its text at an underscore, so a pair is found exactly when the string it makes is known (the pair
+    determines the string)."""
+    table: dict[str, dict[str, int]] = {}
+    for f, i in ids.items():
+        if f.startswith("b="):
+            text = f[2:]
+            at = text.find("_")
+            while at >= 0:
+                table.setdefault(text[:at], {})[text[at + 1:]] = i
+                at = text.find("_", at + 1)
+    return table
 
 
 _WORDS_REMEMBERED = 200_000

@@ -149,30 +149,52 @@ def candidate_probs(model: DecisionModel, article: ArticleView,
                     found: list[tuple[dict[str, Any], bool, Neighbours]]
                     ) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
     """The event and type models' probabilities of each candidate (``candidate_features``, looked up once for
-    both and, for its sentence's part, once per sentence)."""
+    both, for its sentence's part once per sentence, and scored by both in one product)."""
     vocab = model.vocab
-    title = vocab.lookup(title_features(article))
-    parts = []
-    for r, rr, nb in found:
+    get = vocab.ids.get
+    title = [i for i in map(get, title_features(article)) if i is not None]
+    sentence_parts: list[np.ndarray] = []
+    own: list[int] = []
+    own_examples: list[int] = []
+    for j, (r, rr, nb) in enumerate(found):
         idx = article.sentence_index(r["char_start"], r["char_end"])
-        own = vocab.lookup(candidate_own_features(r, article, reread=rr, neighbours=nb, title_words=False))
-        parts.append([article.feature_ids(idx, model.sentence_ids) if idx >= 0
-                      else vocab.lookup(candidate_sentence_features(r, article)), own, title])
-    examples, ids = _pairs(parts)
-    return (vocab.proba(EVENT, examples, ids, len(found)), vocab.proba(TYPES, examples, ids, len(found)))
+        sentence_parts.append(article.feature_ids(idx, model.sentence_ids) if idx >= 0
+                              else vocab.lookup(candidate_sentence_features(r, article)))
+        ids = [i for i in map(get, candidate_own_features(r, article, reread=rr, neighbours=nb, title_words=False))
+               if i is not None]
+        ids += title
+        own += ids
+        own_examples += [j] * len(ids)
+    examples, ids = _with_own(sentence_parts, own_examples, own)
+    event, types = vocab.proba_together((EVENT, TYPES), examples, ids, len(found))
+    return event, types
+
+
+def _with_own(parts: list[np.ndarray], own_examples: list[int], own: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(example, feature id) pairs: example ``j``'s ids ``parts[j]``, then the pairs (``own_examples[i]``,
+    ``own[i]``)."""
+    examples = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p) for p in parts])
+    return (np.concatenate((examples, np.array(own_examples, dtype=np.int64))),
+            np.concatenate((*parts, np.array(own, dtype=np.int64))))
 
 
 def detector_probs(model: DecisionModel, article: ArticleView, rows: list[dict[str, Any]]) -> list[dict[str, float]]:
     """``model.detector.proba_many(detector_inputs(article, rows))``, each sentence's features looked up once
     and the 4-grams of the whole article at once."""
     vocab = model.vocab
+    get = vocab.ids.get
     per_sentence = sentence_rule_rows(article, rows)
-    parts = [[article.feature_ids(i, model.sentence_ids),
-              vocab.lookup(detector_own_features(article, i, per_sentence[i]))]
-             for i in range(len(article.sentences))]
-    examples, ids = _pairs(parts)
+    sentence_ids = model.sentence_ids
+    parts = [article.feature_ids(i, sentence_ids) for i in range(len(article.sentences))]
+    own: list[int] = []
+    own_examples: list[int] = []
+    for i, rule_rows in enumerate(per_sentence):
+        ids = [k for k in map(get, detector_own_features(article, i, rule_rows)) if k is not None]
+        own += ids
+        own_examples += [i] * len(ids)
+    examples, ids = _with_own(parts, own_examples, own)
     gram_examples, gram_ids = model.grams.article_ids(article)
-    return vocab.proba(DETECTOR, np.concatenate([examples, gram_examples]), np.concatenate([ids, gram_ids]),
+    return vocab.proba(DETECTOR, np.concatenate((examples, gram_examples)), np.concatenate((ids, gram_ids)),
                        len(parts))
 
 

@@ -97,6 +97,7 @@ class SharedVocab:
                                                                                     dtype=m.weights.dtype)]))
                               for m in models)
         self._bias = tuple(m.bias.astype(np.float64) for m in models)
+        self._joint: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray, list[tuple[int, int]]] | None] = {}
 
     def _columns(self, m: LinearModel) -> np.ndarray:
         cols = np.full(len(self.ids), m.weights.shape[0], dtype=np.int64)
@@ -114,21 +115,78 @@ class SharedVocab:
         and one of its feature ids (in any order, repeats allowed). The same numbers as ``proba_many``: per
         example the float32 weights of its distinct columns added in column order from 0.0 (the zero row of
         unknown features last), then the float64 bias and softmax."""
-        model, weights = self.models[m], self._weights[m]
-        d, k = weights.shape
-        keys = examples * d + self.columns[m][ids]
-        keys.sort()  # by example, then column
-        if len(keys) > 1:  # each (example, column) once
-            keys = keys[np.concatenate((_TRUE, keys[1:] != keys[:-1]))]
-        indptr = np.searchsorted(keys, np.arange(0, (n + 1) * d, d, dtype=np.int64))
-        z = np.zeros((n, k), dtype=weights.dtype)
-        if len(keys):
-            _sum_into(z, weights, indptr, keys % d)
+        return self._softmax(m, _sums(self.columns[m], self._weights[m], examples, ids, n))
+
+    def proba_together(self, ms: Sequence[int], examples: np.ndarray, ids: np.ndarray, n: int
+                       ) -> list[list[dict[str, float]]]:
+        """``[proba(m, examples, ids, n) for m in ms]`` with one sparse product for the models ``ms`` that read
+        the same examples: their weights side by side over the union of their features, each feature's row
+        where their columns' order puts it (a model's rows for features it does not know are zeros, and adding
+        0.0 to a sum that starts at 0.0 changes no bit of it). Models whose column orders cannot be merged so
+        are scored one by one."""
+        joint = self._joint_of(tuple(ms))
+        if joint is None:
+            return [self.proba(m, examples, ids, n) for m in ms]
+        columns, weights, spans = joint
+        z = _sums(columns, weights, examples, ids, n)
+        return [self._softmax(m, z[:, a:b]) for m, (a, b) in zip(ms, spans, strict=True)]
+
+    def _softmax(self, m: int, z: np.ndarray) -> list[dict[str, float]]:
         z = self._bias[m] + z
         z = np.exp(z - np.maximum.reduce(z, axis=1, keepdims=True))  # z.max / z.sum without their wrappers
         p = z / np.add.reduce(z, axis=1, keepdims=True)
-        classes = model.classes
+        classes = self.models[m].classes
         return [dict(zip(classes, row, strict=True)) for row in p.tolist()]
+
+    def _joint_of(self, ms: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]] | None:
+        if ms not in self._joint:
+            self._joint[ms] = joint_weights([self.models[m] for m in ms], self.ids)
+        return self._joint[ms]
+
+
+def joint_weights(models: Sequence[LinearModel], ids: dict[str, int]
+                  ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]] | None:
+    """(shared id -> joint row, joint weights (U + 1) x sum(K), each model's column span) of ``models`` side
+    by side: the union of their features in an order that keeps every model's column order (row U: zeros, for
+    the features none of them knows); None when no such order is found (the models' columns are not all in
+    the order of their feature strings, as ``build_vocab`` makes them) or their weights differ in dtype."""
+    if len({m.weights.dtype for m in models}) != 1:
+        return None
+    union = sorted({f for m in models for f in m.vocab})
+    for m in models:
+        cols = [m.vocab[f] for f in union if f in m.vocab]
+        if cols != sorted(cols):
+            return None
+    row = {f: r for r, f in enumerate(union)}
+    u = len(union)
+    spans, at = [], 0
+    for m in models:
+        spans.append((at, at + m.weights.shape[1]))
+        at += m.weights.shape[1]
+    weights = np.zeros((u + 1, at), dtype=models[0].weights.dtype)
+    for m, (a, b) in zip(models, spans, strict=True):
+        rows = np.array([row[f] for f in m.vocab], dtype=np.int64)
+        cols = np.array(list(m.vocab.values()), dtype=np.int64)
+        weights[rows, a:b] = m.weights[cols]
+    columns = np.full(len(ids), u, dtype=np.int64)
+    for f, i in ids.items():
+        columns[i] = row.get(f, u)
+    return columns, weights, spans
+
+
+def _sums(columns: np.ndarray, weights: np.ndarray, examples: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    """Per example, its rows ``columns[ids]`` of ``weights`` (each distinct row once) summed in row order from
+    0.0, in ``weights``' dtype (n x K)."""
+    d, k = weights.shape
+    keys = examples * d + columns[ids]
+    keys.sort()  # by example, then row
+    if len(keys) > 1:  # each (example, row) once
+        keys = keys[np.concatenate((_TRUE, keys[1:] != keys[:-1]))]
+    indptr = np.searchsorted(keys, np.arange(0, (n + 1) * d, d, dtype=np.int64))
+    z = np.zeros((n, k), dtype=weights.dtype)
+    if len(keys):
+        _sum_into(z, weights, indptr, keys % d)
+    return z
 
 
 _TRUE = np.ones(1, dtype=bool)
