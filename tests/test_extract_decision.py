@@ -139,7 +139,7 @@ def test_a_retyped_rule_row_takes_the_roles_the_rules_read_for_its_new_type(engi
     assert [(r["action_type"], r["actor1_norm"], r["actor2_norm"]) for r in doc.rows] == [
         ("arrest_raid", "Iraqi security forces", "Civilians")]
     detected = DetectedRows.build(engine.resources)
-    abduction = retype(doc.rows[0], "abduction", "a", lambda r, a: detected.roles(doc, doc.candidates[0], r, a))
+    abduction = retype(doc.rows[0], "abduction", "a", lambda r, a: detected.roles(doc, 0, r, a))
     assert (abduction["actor1_norm"], abduction["actor1_type"], abduction["actor2_norm"]) == (
         "Unidentified", "unidentified", "Civilians")
     assert retype(doc.rows[0], "abduction", "a")["actor1_norm"] == "Iraqi security forces"  # no roles reader
@@ -149,9 +149,30 @@ def test_a_retyped_rule_row_takes_the_roles_the_rules_read_for_its_new_type(engi
                       types=always("abduction", ("arrest_raid", "abduction")), calibration=(1.0, 0.0),
                       keep_threshold=0.5, reread_threshold=0.99, detector=SILENT, detect_threshold=0.99,
                       detect_calibration=(1.0, 0.0))
+    stale = replace(doc, rows=[*doc.rows, dict(doc.rows[0])])  # a component between ``rows`` and the decision
+    with pytest.raises(ValueError, match="2 rows for 1 candidates in article a"):
+        LearnedDecision(m, no_reread, engine.lex, engine.gaz, detected)(stale)
     LearnedDecision(m, no_reread, engine.lex, engine.gaz, detected)(doc)
     assert [(r["action_type"], r["actor1_norm"], r["actor2_norm"]) for r in doc.rows] == [
         ("abduction", "Unidentified", "Civilians")]
+
+
+def test_the_layer_names_each_retyped_row_of_the_article_pass_by_its_index(engine):
+    """``roles`` is given the index of the retyped row among the article pass's rows (a non-asserted row before
+    it counts), never asked for a row it did not retype."""
+    threat = row(0, len(LEAD), modality="threat")
+    lead, recap = row(0, len(LEAD)), row(len(LEAD) + 1, len(ARTICLE))
+    asked = []
+
+    def roles(i, r, action):
+        asked.append((i, r["char_start"], action))
+        return dict(r, actor1_norm=f"re-read {i}")
+
+    kept = DecisionLayer(model("lead", type_winner="riot"), no_reread, engine.lex)(
+        [threat, lead, recap], article_id="a", text=ARTICLE, title=None, published=PUBLISHED, roles=roles)
+    assert asked == [(1, 0, "riot")]
+    assert [(r["action_type"], r["actor1_norm"]) for r in kept if r["modality"] == "asserted"] == [
+        ("riot", "re-read 1")]
 
 
 def test_non_asserted_rows_pass_unchanged(engine):

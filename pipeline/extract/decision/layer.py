@@ -53,6 +53,8 @@ Reread = Callable[[str, dt.date, str | None], list[dict[str, Any]]]
 Propose = Callable[[int, int, str, float, list[dict[str, Any]]], dict[str, Any] | None]
 # (rule row, new action_type) -> the row with the perpetrator and target the rules read for that type
 Reroles = Callable[[dict[str, Any], str], dict[str, Any]]
+# (index of the row in the article pass's rows, that row, new action_type) -> ``Reroles`` of a row of the article pass
+PassRoles = Callable[[int, dict[str, Any], str], dict[str, Any]]
 
 
 @dataclass
@@ -82,10 +84,20 @@ def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, publi
 def gather_rows(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date, reread: Reread,
                 keep_sentence: Callable[[int], bool]) -> list[tuple[dict[str, Any], bool, Neighbours]]:
     """``gather_candidates`` before the features: (row, re-read?, neighbours) of each candidate."""
-    asserted = [r for r in rows if r["modality"] == "asserted"]
+    return [(r, rr, nb) for r, rr, nb, _origin in gather_sourced(rows, article, published=published, reread=reread,
+                                                                  keep_sentence=keep_sentence)]
+
+
+def gather_sourced(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date, reread: Reread,
+                   keep_sentence: Callable[[int], bool]
+                   ) -> list[tuple[dict[str, Any], bool, Neighbours, int | None]]:
+    """``gather_rows`` with where each candidate comes from: its index in the article pass's ``rows`` (None: a
+    row re-read from a sentence alone)."""
     country = Counter(r["country_code"] for r in rows if r.get("country_code")).most_common(1)
     article_country = country[0][0] if country else None
-    found: list[tuple[dict[str, Any], bool]] = [(r, False) for r in asserted]
+    asserted = [i for i, r in enumerate(rows) if r["modality"] == "asserted"]
+    found: list[tuple[dict[str, Any], bool]] = [(rows[i], False) for i in asserted]
+    origins: list[int | None] = list(asserted)
     for i in rereadable(rows, article):
         if not keep_sentence(i):
             continue
@@ -97,7 +109,8 @@ def gather_rows(rows: list[dict[str, Any]], article: ArticleView, *, published: 
             r = dict(r, char_start=r["char_start"] + s, char_end=r["char_end"] + s)
             r["evidence"] = article.text[r["char_start"]:r["char_end"]]
             found.append((r, True))
-    return [(r, rr, neighbours(r, found, article)) for r, rr in found]
+            origins.append(None)
+    return [(r, rr, neighbours(r, found, article), origin) for (r, rr), origin in zip(found, origins, strict=True)]
 
 
 def rereadable(rows: list[dict[str, Any]], article: ArticleView) -> list[int]:
@@ -238,6 +251,13 @@ def retype(row: dict[str, Any], action: str, article_id: str, roles: Reroles | N
                                        row["location_text"]))
 
 
+def _roles_of(roles: PassRoles | None, origin: int | None) -> Reroles | None:
+    """``roles`` for the row of the article pass at index ``origin`` (None: no reader, or a re-read row)."""
+    if roles is None or origin is None:
+        return None
+    return lambda row, action: roles(origin, row, action)
+
+
 class DecisionLayer:
     """Applies a ``DecisionModel`` to one article's rule output; ``reread`` codes a sentence on its own."""
 
@@ -251,21 +271,26 @@ class DecisionLayer:
 
     def __call__(self, rows: list[dict[str, Any]], *, article_id: str, text: str, title: str | None,
                  published: dt.date, propose: Propose | None = None,
-                 clauses: Sequence[Sentence] = (), roles: Reroles | None = None) -> list[dict[str, Any]]:
+                 clauses: Sequence[Sentence] = (), roles: PassRoles | None = None) -> list[dict[str, Any]]:
         """``clauses``: the article pass's sentences (``ArticleDoc.sentences``), read instead of re-tokenising;
-        ``roles``: re-reads the roles of a rule row the model retypes (None: it keeps those of its old type)."""
+        ``roles``: re-reads the roles of a row of the article pass (given by its index in ``rows``) the model
+        retypes (None: it keeps those of its old type; so does a row re-read from a sentence alone)."""
         article = article_view(text, title, self.lexicons, clauses)
         others = [r for r in rows if r["modality"] != "asserted"]
         keep = gated(self.model, article, rereadable(rows, article))
-        found = gather_rows(rows, article, published=published, reread=self.reread, keep_sentence=keep.__contains__)
+        sourced = gather_sourced(rows, article, published=published, reread=self.reread,
+                                 keep_sentence=keep.__contains__)
+        found = [(r, rr, nb) for r, rr, nb, _origin in sourced]
         kept: dict[tuple[int, str, str | None], dict[str, Any]] = {}
-        for (r, _rr, _nb), event, types in zip(found, *candidate_probs(self.model, article, found), strict=True):
+        for (r, _rr, _nb, origin), event, types in zip(sourced, *candidate_probs(self.model, article, found),
+                                                       strict=True):
             p_event = event["yes"]
             action = max(types, key=types.__getitem__)
             conf = self.model.confidence(p_event, types[action])
             if conf < self.model.keep_threshold:
                 continue
-            row = dict(retype(r, action, article_id, roles), article_id=article_id, confidence=round(conf, 4))
+            row = dict(retype(r, action, article_id, _roles_of(roles, origin)), article_id=article_id,
+                       confidence=round(conf, 4))
             key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
             if key not in kept or kept[key]["confidence"] < row["confidence"]:
                 kept[key] = row
