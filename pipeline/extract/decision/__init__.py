@@ -83,7 +83,7 @@ def code_digest() -> str:
     """Hash of the feature and model code: a model trained by other code gets another version."""
     h = hashlib.sha256()
     for name in ("__init__.py", "features.py", "linear.py", "layer.py", "train.py", "detected.py", "calibration.py",
-                 "outcomes.py", "regions.py", "evidence.py"):
+                 "outcomes.py", "regions.py", "evidence.py", "article.py"):
         h.update((Path(__file__).parent / name).read_bytes())
     return h.hexdigest()
 

@@ -267,6 +267,15 @@ def _final_table(final: dict[str, Any]) -> list[str]:
                      f"{a['rows']}, events per negative article {b['events_per_negative_article']:.3f} -> "
                      f"{a['events_per_negative_article']:.3f}; merge threshold {step['merge_threshold']} "
                      f"({step['merge_examples']} rows with a same-type sibling); the figures above are after it")
+    step = final.get("article_step")
+    if step:
+        b, a = step["before"], step["after"]
+        lines.append(f"- article step (P(the article reports an event), cross-fitted): F1 {b['f1']:.3f} -> "
+                     f"{a['f1']:.3f} (P {b['precision']:.3f} -> {a['precision']:.3f}, R {b['recall']:.3f} -> "
+                     f"{a['recall']:.3f}), rows {b['rows']} -> {a['rows']}, events per negative article "
+                     f"{b['events_per_negative_article']:.3f} -> {a['events_per_negative_article']:.3f}; best "
+                     f"candidate kept in an article with no row from P {step['add_threshold']} (its confidence from "
+                     f"{step['floor']}), rows dropped below P {step['drop_threshold']}; the figures above are after it")
     e = final["errors"]
     lines.append("- gold events missed: " + ", ".join(f"{k.replace('_', ' ')} {e['missed'][k]}" for k in FN_CAUSES))
     lines.append("- rows matching nothing: " + ", ".join(f"{k.replace('_', ' ')} {e['spurious'][k]}"
@@ -307,7 +316,10 @@ def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
              "nearest kept event's). A row geocoded only to its country takes the admin1 of the article's nearest",
              "event in that country. A final isotonic map, fitted on the complete engine's out-of-fold rows, makes",
              "every asserted row's `confidence`. An evidence step (learned on the engine's out-of-fold rows) drops",
-             "rows of an incident another row already codes. Built by `conflict-events train`",
+             "rows of an incident another row already codes; an article step (P(the article reports an event)",
+             "from its candidates, detector, headline and lead) keeps the best candidate of an article with no",
+             "row that likely reports one and drops the rows of one that likely reports none.",
+             "Built by `conflict-events train`",
              "(deterministic: the same gold data and code give the same file). See pipeline/extract/decision/.", "",
              "## Data", f"- training sets (articles): {c['trained_on']}; {c['gold_events']} gold events",
              f"- candidates from the rules (article pass + re-read sentences): {c['candidates']}, "

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.extract.candidate import event_id
+from pipeline.extract.decision.article import ArticleStep, article_features, decide_article
 from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.decision.evidence import anchor
 from pipeline.extract.decision.features import (
@@ -282,11 +283,13 @@ class DecisionLayer:
                                  keep_sentence=keep.__contains__)
         found = [(r, rr, nb) for r, rr, nb, _origin in sourced]
         kept: dict[tuple[int, str, str | None], dict[str, Any]] = {}
+        scored: list[tuple[float, tuple[dict[str, Any], str, int | None]]] = []  # every candidate, for ``article``
         for (r, _rr, _nb, origin), event, types in zip(sourced, *candidate_probs(self.model, article, found),
                                                        strict=True):
             p_event = event["yes"]
             action = max(types, key=types.__getitem__)
             conf = self.model.confidence(p_event, types[action])
+            scored.append((conf, (r, action, origin)))
             if conf < self.model.keep_threshold:
                 continue
             row = dict(retype(r, action, article_id, _roles_of(roles, origin)), article_id=article_id,
@@ -306,7 +309,27 @@ class DecisionLayer:
             decided += self.detected(article, probs, decided, propose, article_id, unasserted_mentions(rows))
         if self.model.anchor is not None and probs is not None:
             decided = anchor(decided, article, probs, self.model.anchor)
+        if self.model.article is not None:
+            probs = probs if probs is not None else detector_probs(self.model, article, rows)
+            decided = self.article_step(self.model.article, decided, scored, probs, article, article_id, rows,
+                                        roles)
         return sorted(decided, key=lambda r: reading_order(r, text)) + others
+
+    def article_step(self, step: ArticleStep, decided: list[dict[str, Any]],
+                     scored: Sequence[tuple[float, tuple[dict[str, Any], str, int | None]]],
+                     probs: Sequence[dict[str, float]], article: ArticleView, article_id: str,
+                     rows: list[dict[str, Any]], roles: PassRoles | None) -> list[dict[str, Any]]:
+        """The ``article`` step (pipeline.extract.decision.article): ``decided`` dropped when the article
+        likely reports no event, or its most confident candidate (``scored``: (confidence, (row, chosen type,
+        index in the article pass)) of every candidate) kept when none was and it likely reports one."""
+        p = step.p_event(article_features([(c, a) for c, (_r, a, _o) in scored], probs, article))
+        decided, add = decide_article(decided, p, step, scored)
+        if add is None:
+            return decided
+        conf, (r, action, origin) = add
+        row = dict(retype(r, action, article_id, _roles_of(roles, origin)), article_id=article_id,
+                   confidence=round(conf, 4))
+        return date_rereads([row], rows)
 
     def detected(self, article: ArticleView, probs: list[dict[str, float]], kept: list[dict[str, Any]],
                  propose: Propose, article_id: str, unasserted: Sequence[dict[str, Any]] = ()
