@@ -100,10 +100,17 @@ def test_model_file_round_trip_is_byte_stable(tmp_path: Path):
     sha2 = DecisionModel.load(tmp_path / "m1.json.gz").save(tmp_path / "m2.json.gz")
     assert sha1 == sha2
     assert json.loads(gzip.decompress((tmp_path / "m1.json.gz").read_bytes()))["version"] == "dl-test"
-    own = replace(m, detect_thresholds=(("protest", 0.4),), detect_alone_threshold=0.8)
+    from pipeline.extract.decision.article import ArticleStep
+
+    own = replace(m, detect_thresholds=(("protest", 0.4),), detect_alone_threshold=0.8,
+                  article=ArticleStep(constant(("no", "yes"), "tw=x", "yes"), 0.95, 0.2, 0.3))
     own.save(tmp_path / "m3.json.gz")
     back = DecisionModel.load(tmp_path / "m3.json.gz")
     assert (back.detect_thresholds, back.detect_alone_threshold) == ((("protest", 0.4),), 0.8)
+    assert back.article is not None and (back.article.add_threshold, back.article.floor,
+                                         back.article.drop_threshold) == (0.95, 0.2, 0.3)
+    assert back.article.p_event(["tw=x"]) == pytest.approx(own.article.p_event(["tw=x"]), abs=1e-4)
+    assert DecisionModel.load(tmp_path / "m1.json.gz").article is None
     assert (DecisionModel.load(tmp_path / "m1.json.gz").detect_thresholds, DecisionModel.load(
         tmp_path / "m1.json.gz").detect_alone_threshold) == ((), None)
     with pytest.raises(InputFormatError, match="decision model not found"):
@@ -139,7 +146,7 @@ def test_a_retyped_rule_row_takes_the_roles_the_rules_read_for_its_new_type(engi
     assert [(r["action_type"], r["actor1_norm"], r["actor2_norm"]) for r in doc.rows] == [
         ("arrest_raid", "Iraqi security forces", "Civilians")]
     detected = DetectedRows.build(engine.resources)
-    abduction = retype(doc.rows[0], "abduction", "a", lambda r, a: detected.roles(doc, doc.candidates[0], r, a))
+    abduction = retype(doc.rows[0], "abduction", "a", lambda r, a: detected.roles(doc, 0, r, a))
     assert (abduction["actor1_norm"], abduction["actor1_type"], abduction["actor2_norm"]) == (
         "Unidentified", "unidentified", "Civilians")
     assert retype(doc.rows[0], "abduction", "a")["actor1_norm"] == "Iraqi security forces"  # no roles reader
@@ -149,9 +156,73 @@ def test_a_retyped_rule_row_takes_the_roles_the_rules_read_for_its_new_type(engi
                       types=always("abduction", ("arrest_raid", "abduction")), calibration=(1.0, 0.0),
                       keep_threshold=0.5, reread_threshold=0.99, detector=SILENT, detect_threshold=0.99,
                       detect_calibration=(1.0, 0.0))
+    stale = replace(doc, rows=[*doc.rows, dict(doc.rows[0])])  # a component between ``rows`` and the decision
+    with pytest.raises(ValueError, match="2 rows for 1 candidates in article a"):
+        LearnedDecision(m, no_reread, engine.lex, engine.gaz, detected)(stale)
     LearnedDecision(m, no_reread, engine.lex, engine.gaz, detected)(doc)
     assert [(r["action_type"], r["actor1_norm"], r["actor2_norm"]) for r in doc.rows] == [
         ("abduction", "Unidentified", "Civilians")]
+
+
+def test_the_layer_names_each_retyped_row_of_the_article_pass_by_its_index(engine):
+    """``roles`` is given the index of the retyped row among the article pass's rows (a non-asserted row before
+    it counts), never asked for a row it did not retype."""
+    threat = row(0, len(LEAD), modality="threat")
+    lead, recap = row(0, len(LEAD)), row(len(LEAD) + 1, len(ARTICLE))
+    asked = []
+
+    def roles(i, r, action):
+        asked.append((i, r["char_start"], action))
+        return dict(r, actor1_norm=f"re-read {i}")
+
+    kept = DecisionLayer(model("lead", type_winner="riot"), no_reread, engine.lex)(
+        [threat, lead, recap], article_id="a", text=ARTICLE, title=None, published=PUBLISHED, roles=roles)
+    assert asked == [(1, 0, "riot")]
+    assert [(r["action_type"], r["actor1_norm"]) for r in kept if r["modality"] == "asserted"] == [
+        ("riot", "re-read 1")]
+
+
+def article_step(winner: str, add: float | None, floor: float = 0.0, drop: float = 0.0):
+    from pipeline.extract.decision.article import ArticleStep
+
+    return ArticleStep(always(winner), add, floor, drop)
+
+
+def test_an_article_likely_reporting_an_event_keeps_its_best_candidate_when_none_was_kept(engine):
+    """Nothing reaches the keep threshold (0.999); the article step, sure the article reports an event, keeps its
+    most confident candidate (the lead, feature "lead"), typed by the model; below its floor it keeps none."""
+    lead, recap = row(0, len(LEAD)), row(len(LEAD) + 1, len(ARTICLE))
+    m = model("lead", keep=0.999)
+    assert [r for r in decide([lead, recap], m, engine.lex) if r["modality"] == "asserted"] == []
+    kept = decide([lead, recap], replace(m, article=article_step("yes", add=0.9)), engine.lex)
+    assert [(r["char_start"], r["action_type"]) for r in kept] == [(0, "attack")]
+    assert 0.5 < kept[0]["confidence"] < 0.999 and kept[0]["event_id"] != "x"
+    assert decide([lead, recap], replace(m, article=article_step("yes", add=0.9, floor=0.9999)), engine.lex) == []
+    assert decide([lead, recap], replace(m, article=article_step("yes", add=None)), engine.lex) == []
+
+
+def test_an_article_likely_reporting_no_event_loses_its_rows(engine):
+    lead, threat = row(0, len(LEAD)), row(len(LEAD) + 1, len(ARTICLE), modality="threat")
+    m = model("lead")
+    assert [r["char_start"] for r in decide([lead, threat], m, engine.lex)] == [0, len(LEAD) + 1]
+    kept = decide([lead, threat], replace(m, article=article_step("no", add=None, drop=0.5)), engine.lex)
+    assert kept == [threat]  # a non-asserted row passes unchanged
+    same = decide([lead, threat], replace(m, article=article_step("yes", add=0.9, drop=0.5)), engine.lex)
+    assert [r["char_start"] for r in same] == [0, len(LEAD) + 1]  # rows kept: nothing added
+
+
+def test_article_features_read_candidates_detector_headline_and_lead(engine):
+    from pipeline.extract.decision.article import article_features
+    from pipeline.extract.decision.layer import article_view
+
+    view = article_view(ARTICLE, "هجوم على الجيش", engine.lex)
+    feats = article_features([(0.35, "attack"), (0.05, "riot"), (0.72, "attack")],
+                             [{"none": 0.9, "attack": 0.08}, {"none": 0.4, "riot": 0.55}], view)
+    assert {"c1=7", "c2=3", "nc=3", "d1=5", "d2=0", "ns=0", "ct=attack"} <= set(feats)
+    assert "ct=riot" not in feats  # chosen types count from confidence 0.1 up
+    assert any(f.startswith("tw=") for f in feats) and any(f.startswith("lw=") for f in feats)
+    assert article_features([], [], replace(view, sentences=()))[:5] == [
+        "c1=none", "c2=none", "nc=0", "d1=none", "d2=none"]
 
 
 def test_non_asserted_rows_pass_unchanged(engine):
@@ -243,10 +314,15 @@ def test_train_command_is_deterministic(tmp_path: Path):
     assert "| dev |" in card and "keep threshold" in card
     # the complete engine's out-of-fold rows are scored, and their confidence gets a final calibration
     assert "## Out of fold, final rows" in card and "gold events missed: wrong type" in card
+    assert "- article step (P(the article reports an event), cross-fitted): F1" in card
     model = DecisionModel.load(tmp_path / "a" / "decision.json.gz")
     final = model.card["out_of_fold_final"]
     assert final["gold"] > 0 and 0 <= final["f1"] <= 1 and "ece_final_calibration" in final
     assert bool(model.final_calibration) == (final["ece_final_calibration"] < final["ece"])
+    step = final["article_step"]  # the article step is measured on those rows, on only when it raises F1
+    assert step["before"]["gold"] == step["after"]["gold"] == final["gold"]
+    assert (model.article is None) == (step["after"]["f1"] <= step["before"]["f1"])
+    assert step["after"]["events_per_negative_article"] <= step["before"]["events_per_negative_article"]
     assert [y for _x, y in model.final_calibration] == sorted(y for _x, y in model.final_calibration)
 
 

@@ -83,7 +83,7 @@ def code_digest() -> str:
     """Hash of the feature and model code: a model trained by other code gets another version."""
     h = hashlib.sha256()
     for name in ("__init__.py", "features.py", "linear.py", "layer.py", "train.py", "detected.py", "calibration.py",
-                 "outcomes.py", "regions.py", "evidence.py"):
+                 "outcomes.py", "regions.py", "evidence.py", "article.py"):
         h.update((Path(__file__).parent / name).read_bytes())
     return h.hexdigest()
 
@@ -123,10 +123,11 @@ class LearnedDecision:
         detected = self.detected
         propose = None if detected is None else (
             lambda start, end, action, conf, kept: detected(doc, start, end, action, conf, kept))
-        made_from = {id(r): c for r, c in zip(doc.rows, doc.candidates, strict=True)}  # component ``rows``
-        roles = None if detected is None else (
-            lambda row, action: row if id(row) not in made_from else detected.roles(doc, made_from[id(row)], row,
-                                                                                    action))
+        if len(doc.rows) != len(doc.candidates):
+            raise ValueError(f"learned_decision must run right after component rows: {len(doc.rows)} rows for "
+                             f"{len(doc.candidates)} candidates in article {doc.article_id}")
+        roles = None if detected is None else (  # doc.rows[i] is made from doc.candidates[i] (component ``rows``)
+            lambda i, row, action: detected.roles(doc, i, row, action))
         rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published,
                      propose=propose, clauses=doc.sentences, roles=roles)
         rows = inherit_admin1(rows)

@@ -87,10 +87,11 @@ class DetectedRows:
             row.update({k: ref[k] for k in GEO_COLUMNS})  # a town named earlier beats the country
         return row
 
-    def roles(self, doc: ArticleDoc, candidate: Candidate, row: dict[str, Any], action: str) -> dict[str, Any]:
-        """``row`` (made from ``candidate`` of ``doc``) with the perpetrator and target the rules' role reading
+    def roles(self, doc: ArticleDoc, index: int, row: dict[str, Any], action: str) -> dict[str, Any]:
+        """``row`` (made from ``doc.candidates[index]``) with the perpetrator and target the rules' role reading
         (``roles.coded_roles``) gives when its trigger is read as ``action``: a row the model retypes takes the
         roles of its new type. Unchanged when its trigger is not found among its sentence's readings."""
+        candidate = doc.candidates[index]
         s = doc.sentences[candidate.created_in] if 0 <= candidate.created_in < len(doc.sentences) else None
         if s is None or s.reading is None or doc.context is None:
             return row
@@ -99,8 +100,7 @@ class DetectedRows:
                       and " ".join(t.text for t in s.tokens[m.first:m.last]) == candidate.trigger_text), None)
         if match is None:
             return row
-        before = doc.candidates[:next((i for i, c in enumerate(doc.candidates) if c is candidate),
-                                      len(doc.candidates))]
+        before = doc.candidates[:index]
         retyped = Match(replace(match.entry, action_type=action), match.first, match.last)
         flags = role_flags(self.res, s.actors, s.tokens, s.cues, action)
         toll = read_toll(self.res, s.tokens, s.cues)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.extract.candidate import event_id
+from pipeline.extract.decision.article import ArticleStep, article_features, decide_article
 from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.decision.evidence import anchor
 from pipeline.extract.decision.features import (
@@ -53,6 +54,8 @@ Reread = Callable[[str, dt.date, str | None], list[dict[str, Any]]]
 Propose = Callable[[int, int, str, float, list[dict[str, Any]]], dict[str, Any] | None]
 # (rule row, new action_type) -> the row with the perpetrator and target the rules read for that type
 Reroles = Callable[[dict[str, Any], str], dict[str, Any]]
+# (index of the row in the article pass's rows, that row, new action_type) -> ``Reroles`` of a row of the article pass
+PassRoles = Callable[[int, dict[str, Any], str], dict[str, Any]]
 
 
 @dataclass
@@ -82,10 +85,20 @@ def gather_candidates(rows: list[dict[str, Any]], article: ArticleView, *, publi
 def gather_rows(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date, reread: Reread,
                 keep_sentence: Callable[[int], bool]) -> list[tuple[dict[str, Any], bool, Neighbours]]:
     """``gather_candidates`` before the features: (row, re-read?, neighbours) of each candidate."""
-    asserted = [r for r in rows if r["modality"] == "asserted"]
+    return [(r, rr, nb) for r, rr, nb, _origin in gather_sourced(rows, article, published=published, reread=reread,
+                                                                  keep_sentence=keep_sentence)]
+
+
+def gather_sourced(rows: list[dict[str, Any]], article: ArticleView, *, published: dt.date, reread: Reread,
+                   keep_sentence: Callable[[int], bool]
+                   ) -> list[tuple[dict[str, Any], bool, Neighbours, int | None]]:
+    """``gather_rows`` with where each candidate comes from: its index in the article pass's ``rows`` (None: a
+    row re-read from a sentence alone)."""
     country = Counter(r["country_code"] for r in rows if r.get("country_code")).most_common(1)
     article_country = country[0][0] if country else None
-    found: list[tuple[dict[str, Any], bool]] = [(r, False) for r in asserted]
+    asserted = [i for i, r in enumerate(rows) if r["modality"] == "asserted"]
+    found: list[tuple[dict[str, Any], bool]] = [(rows[i], False) for i in asserted]
+    origins: list[int | None] = list(asserted)
     for i in rereadable(rows, article):
         if not keep_sentence(i):
             continue
@@ -97,7 +110,8 @@ def gather_rows(rows: list[dict[str, Any]], article: ArticleView, *, published: 
             r = dict(r, char_start=r["char_start"] + s, char_end=r["char_end"] + s)
             r["evidence"] = article.text[r["char_start"]:r["char_end"]]
             found.append((r, True))
-    return [(r, rr, neighbours(r, found, article)) for r, rr in found]
+            origins.append(None)
+    return [(r, rr, neighbours(r, found, article), origin) for (r, rr), origin in zip(found, origins, strict=True)]
 
 
 def rereadable(rows: list[dict[str, Any]], article: ArticleView) -> list[int]:
@@ -260,6 +274,13 @@ def retype(row: dict[str, Any], action: str, article_id: str, roles: Reroles | N
                                        row["location_text"]))
 
 
+def _roles_of(roles: PassRoles | None, origin: int | None) -> Reroles | None:
+    """``roles`` for the row of the article pass at index ``origin`` (None: no reader, or a re-read row)."""
+    if roles is None or origin is None:
+        return None
+    return lambda row, action: roles(origin, row, action)
+
+
 class DecisionLayer:
     """Applies a ``DecisionModel`` to one article's rule output; ``reread`` codes a sentence on its own."""
 
@@ -273,21 +294,28 @@ class DecisionLayer:
 
     def __call__(self, rows: list[dict[str, Any]], *, article_id: str, text: str, title: str | None,
                  published: dt.date, propose: Propose | None = None,
-                 clauses: Sequence[Sentence] = (), roles: Reroles | None = None) -> list[dict[str, Any]]:
+                 clauses: Sequence[Sentence] = (), roles: PassRoles | None = None) -> list[dict[str, Any]]:
         """``clauses``: the article pass's sentences (``ArticleDoc.sentences``), read instead of re-tokenising;
-        ``roles``: re-reads the roles of a rule row the model retypes (None: it keeps those of its old type)."""
+        ``roles``: re-reads the roles of a row of the article pass (given by its index in ``rows``) the model
+        retypes (None: it keeps those of its old type; so does a row re-read from a sentence alone)."""
         article = article_view(text, title, self.lexicons, clauses)
         others = [r for r in rows if r["modality"] != "asserted"]
         keep = gated(self.model, article, rereadable(rows, article))
-        found = gather_rows(rows, article, published=published, reread=self.reread, keep_sentence=keep.__contains__)
+        sourced = gather_sourced(rows, article, published=published, reread=self.reread,
+                                 keep_sentence=keep.__contains__)
+        found = [(r, rr, nb) for r, rr, nb, _origin in sourced]
         kept: dict[tuple[int, str, str | None], dict[str, Any]] = {}
-        for (r, _rr, _nb), event, types in zip(found, *candidate_probs(self.model, article, found), strict=True):
+        scored: list[tuple[float, tuple[dict[str, Any], str, int | None]]] = []  # every candidate, for ``article``
+        for (r, _rr, _nb, origin), event, types in zip(sourced, *candidate_probs(self.model, article, found),
+                                                       strict=True):
             p_event = event["yes"]
             action = max(types, key=types.__getitem__)
             conf = self.model.confidence(p_event, types[action])
+            scored.append((conf, (r, action, origin)))
             if conf < self.model.keep_threshold:
                 continue
-            row = dict(retype(r, action, article_id, roles), article_id=article_id, confidence=round(conf, 4))
+            row = dict(retype(r, action, article_id, _roles_of(roles, origin)), article_id=article_id,
+                       confidence=round(conf, 4))
             key = (article.sentence_index(row["char_start"], row["char_end"]), action, row["location_text"])
             if key not in kept or kept[key]["confidence"] < row["confidence"]:
                 kept[key] = row
@@ -303,7 +331,27 @@ class DecisionLayer:
             decided += self.detected(article, probs, decided, propose, article_id, unasserted_mentions(rows))
         if self.model.anchor is not None and probs is not None:
             decided = anchor(decided, article, probs, self.model.anchor)
+        if self.model.article is not None:
+            probs = probs if probs is not None else detector_probs(self.model, article, rows)
+            decided = self.article_step(self.model.article, decided, scored, probs, article, article_id, rows,
+                                        roles)
         return sorted(decided, key=lambda r: reading_order(r, text)) + others
+
+    def article_step(self, step: ArticleStep, decided: list[dict[str, Any]],
+                     scored: Sequence[tuple[float, tuple[dict[str, Any], str, int | None]]],
+                     probs: Sequence[dict[str, float]], article: ArticleView, article_id: str,
+                     rows: list[dict[str, Any]], roles: PassRoles | None) -> list[dict[str, Any]]:
+        """The ``article`` step (pipeline.extract.decision.article): ``decided`` dropped when the article
+        likely reports no event, or its most confident candidate (``scored``: (confidence, (row, chosen type,
+        index in the article pass)) of every candidate) kept when none was and it likely reports one."""
+        p = step.p_event(article_features([(c, a) for c, (_r, a, _o) in scored], probs, article))
+        decided, add = decide_article(decided, p, step, scored)
+        if add is None:
+            return decided
+        conf, (r, action, origin) = add
+        row = dict(retype(r, action, article_id, _roles_of(roles, origin)), article_id=article_id,
+                   confidence=round(conf, 4))
+        return date_rereads([row], rows)
 
     def detected(self, article: ArticleView, probs: list[dict[str, float]], kept: list[dict[str, Any]],
                  propose: Propose, article_id: str, unasserted: Sequence[dict[str, Any]] = ()

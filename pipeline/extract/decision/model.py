@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import InputFormatError
+from pipeline.extract.decision.article import ArticleStep
 from pipeline.extract.decision.evidence import AnchorModels
 from pipeline.extract.decision.features import GramIds, SentenceIds
 from pipeline.extract.decision.linear import LinearModel, SharedVocab, logit, sigmoid
@@ -44,6 +45,8 @@ class DecisionModel:
       pipeline.extract.decision.evidence.
     - ``detect_thresholds``: action types whose detect threshold is their own; ``detect_alone_threshold``: the
       threshold in an article where no event was kept (None: the detector proposes nothing there).
+    - ``article``: P(the article reports an event) with its thresholds, applied after the evidence step (None:
+      off); see pipeline.extract.decision.article.
     """
 
     version: str
@@ -61,6 +64,7 @@ class DecisionModel:
     anchor: AnchorModels | None = None
     detect_thresholds: tuple[tuple[str, float], ...] = ()  # (action_type, its own detect threshold)
     detect_alone_threshold: float | None = None  # detect in articles with no kept event from this up (None: never)
+    article: ArticleStep | None = None
 
     @property
     def vocab(self) -> SharedVocab:
@@ -108,7 +112,10 @@ class DecisionModel:
                "card": self.card, "models": {name: _dump(getattr(self, name)) for name in _MODELS},
                "anchor": None if self.anchor is None else {
                    "merge": None if self.anchor.merge is None else _dump(self.anchor.merge),
-                   "merge_threshold": self.anchor.merge_threshold}}
+                   "merge_threshold": self.anchor.merge_threshold},
+               "article": None if self.article is None else {
+                   "model": _dump(self.article.model), "add_threshold": self.article.add_threshold,
+                   "floor": self.article.floor, "drop_threshold": self.article.drop_threshold}}
         raw = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
@@ -135,13 +142,16 @@ class DecisionModel:
                                    "retrain it with `conflict-events train`")
         anchor = None if a is None else AnchorModels(None if a["merge"] is None else _undump(a["merge"]),
                                                      a["merge_threshold"])
+        s = doc.get("article")
+        article = None if s is None else ArticleStep(_undump(s["model"]), s["add_threshold"], s["floor"],
+                                                     s["drop_threshold"])
         return cls(version=doc["version"], calibration=tuple(doc["calibration"]),
                    keep_threshold=doc["keep_threshold"], reread_threshold=doc["reread_threshold"],
                    detect_threshold=doc["detect_threshold"], detect_calibration=tuple(doc["detect_calibration"]),
                    card=doc.get("card", {}),
                    final_calibration=tuple(tuple(k) for k in doc.get("final_calibration", [])), anchor=anchor,
                    detect_thresholds=tuple((str(a), float(t)) for a, t in doc.get("detect_thresholds", [])),
-                   detect_alone_threshold=doc.get("detect_alone_threshold"),
+                   detect_alone_threshold=doc.get("detect_alone_threshold"), article=article,
                    **models)
 
 

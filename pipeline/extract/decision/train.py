@@ -22,7 +22,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.extract.decision.article import (
+    ADD_GRID,
+    DROP_GRID,
+    FLOOR_GRID,
+    ArticleStep,
+    article_features,
+    best_candidate,
+    fit_article,
+)
 from pipeline.extract.decision.calibration import correct_flags, cross_fitted, fit_isotonic, reliability
+from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.decision.evidence import AnchorModels, HeldArticle, train_anchor
 from pipeline.extract.decision.features import ArticleView, sentence_features
 from pipeline.extract.decision.layer import (
@@ -32,6 +42,7 @@ from pipeline.extract.decision.layer import (
     detections,
     detector_inputs,
     gather_candidates,
+    retype,
     unasserted_mentions,
 )
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt, logit, sigmoid
@@ -457,6 +468,109 @@ def anchored(oof: OutOfFold, rows: Sequence[dict[str, Any]]
     return models, [r for h in held for r in decided.get(h.article_id, [])] + others, report
 
 
+def _added_row(h: HeldOut, pick: tuple[float, int] | None) -> dict[str, Any] | None:
+    """The row the article step makes of candidate ``pick`` ((confidence, index)) of a held-out article, typed
+    and dated as the layer makes it (the roles are not re-read here: no field the figures score)."""
+    if pick is None:
+        return None
+    conf, i = pick
+    c, aid = h.article.candidates[i], h.article.article_id
+    row = dict(retype(c.row, h.candidates[i][1], aid), article_id=aid, confidence=round(conf, 4))
+    return date_rereads([row], [x.row for x in h.article.candidates if not x.reread])[0]
+
+
+def layer_candidates(h: HeldOut, gate: Callable[[list[str]], float], reread_threshold: float) -> list[int]:
+    """Which of a held-out article's candidates the layer scores: those of the article pass and those re-read
+    from a sentence the gate (``gate``: P(yes) of a sentence's features) lets through."""
+    a = h.article
+    return [i for i, c in enumerate(a.candidates) if not c.reread or gate(
+        a.sentence_feats[a.view.sentence_index(c.row["char_start"], c.row["char_end"])]) >= reread_threshold]
+
+
+def article_chosen(oof: OutOfFold, rows: Sequence[dict[str, Any]], confidence: Callable[[float], float],
+                   reread_threshold: float) -> tuple[ArticleStep | None, list[dict[str, Any]], dict[str, Any]]:
+    """The article step (``article``) fitted on the out-of-fold inputs and its thresholds chosen on the final
+    out-of-fold ``rows``: each fold's articles scored by the model fitted on the other folds; the thresholds
+    that maximise F1 while the rows in articles reporting no event do not rise (off when none raises F1).
+    Returns the model fitted on every article (None: off), the rows it leaves and its figures."""
+    feats, labels, cands = {}, {}, {}
+    for h in oof.held:
+        aid = h.article.article_id
+        sentence = oof.fold_models[h.article.fold][0]
+        scored = layer_candidates(h, lambda f, m=sentence: m.proba(f)["yes"], reread_threshold)
+        cands[aid] = [(confidence(h.candidates[i][0]), i) for i in scored]
+        feats[aid] = article_features([(c, h.candidates[i][1]) for c, i in cands[aid]], h.detector, h.article.view)
+        labels[aid] = "yes" if h.article.gold else "no"
+    p: dict[str, float] = {}
+    for k in range(FOLDS):
+        ids = [h.article.article_id for h in oof.held if h.article.fold != k]
+        model = fit_article([feats[a] for a in ids], [labels[a] for a in ids])
+        for h in oof.held:
+            if h.article.fold == k:
+                p[h.article.article_id] = model.proba(feats[h.article.article_id])["yes"] if model else 1.0
+    asserted: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r.get("modality", "asserted") == "asserted":
+            asserted.setdefault(r["article_id"], []).append(r)
+    others = [r for r in rows if r.get("modality", "asserted") != "asserted"]
+    # per article: (rows, matched) as they are, and per floor the added row and whether it matches
+    held = {h.article.article_id: h for h in oof.held}
+    texts = {a: h.article.view.text for a, h in held.items()}
+    now = {a: (len(asserted.get(a, [])), len(match_events(asserted.get(a, []), h.article.gold, texts)))
+           for a, h in held.items()}
+    added: dict[tuple[str, float], tuple[dict[str, Any], bool] | None] = {}
+    for a, h in held.items():
+        if asserted.get(a):
+            continue
+        for floor in FLOOR_GRID:
+            row = _added_row(h, best_candidate(cands[a], floor))
+            added[a, floor] = None if row is None else (row, bool(match_events([row], h.article.gold, texts)))
+    n_gold = sum(len(h.article.gold) for h in held.values())
+    n_neg = sum(not h.article.gold for h in held.values())
+
+    def totals(add: float | None, floor: float, drop: float) -> tuple[float, int, int, int]:
+        tp = n = neg = 0
+        for a, h in held.items():
+            if p[a] < drop:
+                continue
+            k, m = now[a]
+            got = added.get((a, floor)) if add is not None and k == 0 and p[a] >= add else None
+            k, m = (k + 1, m + got[1]) if got is not None else (k, m)
+            tp, n, neg = tp + m, n + k, neg + (k if not h.article.gold else 0)
+        return (2 * tp / (n + n_gold) if n + n_gold else 0.0), tp, n, neg
+
+    before = totals(None, 0.0, 0.0)
+    best = (before, None, 0.0, 0.0)
+    for add in ADD_GRID:
+        for floor in FLOOR_GRID if add is not None else (0.0,):
+            for drop in DROP_GRID:
+                t = totals(add, floor, drop)
+                if t[3] <= before[3] and t[0] > best[0][0]:
+                    best = (t, add, floor, drop)
+    after, add, floor, drop = best
+
+    def figures(t: tuple[float, int, int, int]) -> dict[str, Any]:
+        return {**prf(t[2], n_gold, t[1]), "gold": n_gold, "rows": t[2], "matched": t[1],
+                "events_per_negative_article": round(t[3] / max(n_neg, 1), 3)}
+
+    report = {"before": figures(before), "after": figures(after), "add_threshold": add, "floor": floor,
+              "drop_threshold": drop}
+    full = fit_article(list(feats.values()), list(labels.values()))
+    if full is None or (add is None and drop == 0.0):
+        return None, list(rows), report
+    out: list[dict[str, Any]] = []
+    for a in held:
+        if p[a] < drop:
+            continue
+        out += asserted.get(a, [])
+        got = added.get((a, floor)) if add is not None and not asserted.get(a) and p[a] >= add else None
+        if got is not None:
+            out.append(got[0])
+    logger.info("train: article step: F1 %.4f -> %.4f (add from %s, floor %s, drop below %s)",
+                report["before"]["f1"], report["after"]["f1"], add, floor, drop)
+    return ArticleStep(full, add, floor, drop), out + others, report
+
+
 def final_summary(oof: OutOfFold, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """``outcomes.summary`` of the final out-of-fold rows against the held-out articles' gold."""
     texts = {h.article.article_id: h.article.view.text for h in oof.held}
@@ -539,6 +653,7 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     final: dict[str, Any] = {}
     knots: tuple[tuple[float, float], ...] = ()
     anchor: AnchorModels | None = None
+    article: ArticleStep | None = None
     if decide is not None:
         template = DecisionModel(version="oof", sentence=oof.fold_models[0][0], event=oof.fold_models[0][1],
                                  types=oof.fold_models[0][2], calibration=(a, b), keep_threshold=keep,
@@ -547,8 +662,11 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
                                  detect_thresholds=detect_thresholds, detect_alone_threshold=alone)
         final_rows = final_out_of_fold(oof, {x["id"]: x for x in articles}, decide, template)
         anchor, final_rows, anchor_report = anchored(oof, final_rows)
+        article, final_rows, article_report = article_chosen(oof, final_rows, lambda r: sigmoid(a * logit(r) + b),
+                                                             gate)
         final = final_summary(oof, final_rows)
         final["evidence_step"] = anchor_report
+        final["article_step"] = article_report
         knots, final["ece_final_calibration"] = final_calibration(oof, final_rows)
         if final["ece_final_calibration"] >= final["ece"]:
             knots = ()  # the map would not calibrate unseen articles better than the rows already are
@@ -578,4 +696,4 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
                          keep_threshold=keep, reread_threshold=gate, detector=detector,
                          detect_threshold=detect_threshold, detect_calibration=detect_calibration, card=card,
                          final_calibration=knots, anchor=anchor, detect_thresholds=detect_thresholds,
-                         detect_alone_threshold=alone)
+                         detect_alone_threshold=alone, article=article)
