@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from pipeline.extract.dates import find_dates, lead_day
+from pipeline.extract.dates import event_day, find_dates, lead_day
 from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.text import normalize_arabic
 
@@ -15,6 +15,17 @@ def test_lead_day_is_the_earliest_past_day_of_the_lead():
     # a coming day or a coarse period names no day of the story
     assert lead_day(find_dates(normalize_arabic("يزور الوزير المدينة الخميس المقبل"), PUB), PUB) is None
     assert lead_day(find_dates(normalize_arabic("وفي الأسبوع الماضي قتل جنديان"), PUB), PUB) is None
+
+
+def test_event_day_takes_the_leads_day_last_before_the_publication_date():
+    lead = find_dates(normalize_arabic("قتل ثلاثة عشر عراقيا وفق ما أفاد مسؤولون أمنيون أمس الخميس"), PUB)
+    day = event_day([], [], PUB, None, lead)
+    assert (day.date, day.precision, day.how, day.from_text) == (dt.date(2017, 6, 8), "month", "lead", False)
+    # an event continued comes first; a separate incident (no lead given) keeps the publication date
+    assert event_day([], [], PUB, (dt.date(2017, 6, 7), "day"), lead).how == "continued"
+    assert event_day([], [], PUB, None, None).date == PUB
+    own = find_dates(normalize_arabic("انفجرت عبوة الأربعاء"), PUB)
+    assert event_day(own, [], PUB, None, lead).date == dt.date(2017, 6, 7)
 
 
 def test_an_undated_event_after_a_dated_lead_takes_the_leads_day(engine):

@@ -256,7 +256,8 @@ def reported_on(reporting: list[DateMention], published: dt.date) -> DateMention
 class EventDay:
     """An event's date and how it was found: ``stated`` (the sentence's own date, ``mention``), ``announced``
     (the day of the sentence's announcement, ``mention``), ``continued`` (the date of the event the sentence
-    continues), ``period`` (the publication date: the sentence names only a coarse period, «الأسبوع الماضي») or
+    continues), ``period`` (the publication date: the sentence names only a coarse period, «الأسبوع الماضي»),
+    ``lead`` (the day the article's lead gives, ``lead_day``; precision "month": the sentence gives no day) or
     ``published`` (the publication date; precision "month": the text gives no day)."""
 
     date: dt.date
@@ -267,19 +268,22 @@ class EventDay:
     @property
     def from_text(self) -> bool:
         """The date was read from the text (this sentence's or the continued event's), not assumed."""
-        return self.how not in ("published", "period")
+        return self.how not in ("published", "period", "lead")
 
 
 def event_day(event_dates: list[DateMention], report_dates: list[DateMention], published: dt.date,
-              continued: tuple[dt.date, str] | None = None) -> EventDay:
+              continued: tuple[dt.date, str] | None = None, lead: list[DateMention] | None = None) -> EventDay:
     """The date of a sentence's event (rules D4, D5): the earliest usable stated date (``earliest_stated``: no
     future date, no date weeks older than the sentence's latest, no coarse period); else, when the sentence names
     only a coarse period («الأسبوع الماضي»), the publication date if no event comes before it (D4: no day stated)
     or the period's date after one («وفي الشهر الماضي، سقطت قذيفة»: a recalled event, not the one ``continued``);
     else
     the day the sentence's announcement was made (``reported_on``: «أعلن الجيش مساء أمس انسحاب ...»); else
-    ``continued``, the (date, precision) of the event the sentence continues; else the publication date.
-    ``event_dates``: the sentence's dates that are not the date of a report; ``report_dates``: those that are."""
+    ``continued``, the (date, precision) of the event the sentence continues; else the day the article's lead
+    gives (``lead_day`` of ``lead``, the lead's dates before the sentence: D4's anchor, the story's day, still
+    precision month); else the publication date. ``event_dates``: the sentence's dates that are not the date of a
+    report; ``report_dates``: those that are; ``lead``: None for a separate incident («آخر»), which takes no
+    other event's date."""
     stated = earliest_stated(event_dates)
     if stated is not None:
         return EventDay(stated.date, stated.precision, "stated", stated)
@@ -292,6 +296,9 @@ def event_day(event_dates: list[DateMention], report_dates: list[DateMention], p
         return EventDay(announced.date, "day", "announced", announced)
     if continued is not None:
         return EventDay(continued[0], continued[1], "continued")
+    story = lead_day(lead, published) if lead else None
+    if story is not None:
+        return EventDay(story.date, "month", "lead")
     return EventDay(published, "month", "published")
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.extract.candidate import Candidate
 from pipeline.extract.components.rows import actor_columns, distinct_sides, event_row
-from pipeline.extract.dates import EventDay, event_day, find_dates, lead_day
+from pipeline.extract.dates import EventDay, event_day
 from pipeline.extract.document import ArticleDoc, Sentence
 from pipeline.extract.lexicon import Lexicons, Match, Trigger
 from pipeline.extract.places import dateline_end, event_places, place_mentions, plausible_place
@@ -27,7 +27,7 @@ from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
 from pipeline.extract.text import Token
 from pipeline.extract.tolls import read_toll
-from pipeline.extract.triggers import split_reporting_dates
+from pipeline.extract.triggers import clause_dates
 
 GEO_COLUMNS = ("location_text", "country_code", "admin1", "admin2", "latitude", "longitude", "geonames_id",
                "geo_precision")
@@ -115,21 +115,14 @@ class DetectedRows:
               ) -> tuple[EventDay, str | None]:
         """``dates.event_day`` of the first clause that dates its event (stated or announced), with the text of
         that date; else the date of the article's nearest kept event before ``start`` (else of its first), else
-        the day of the article's lead (``dates.lead_day``, precision month), else the publication date."""
+        the day of the article's lead (precision month), else the publication date: one ``dates.event_day`` chain."""
         for s in clauses:
-            if s.reading is not None and s.reading.role == "event":  # the triggers step read and split its dates
-                event_dates, report_dates = s.reading.event_dates, s.reading.reporting_dates
-            else:
-                dates = find_dates(s.norm, doc.published, use_fallback=self.res.use_fallback)
-                event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
-            day = event_day(event_dates, report_dates, doc.published)
+            day = event_day(*clause_dates(self.res, doc.published, s), doc.published)
             if day.mention is not None:
                 return day, s.source(doc.text, day.mention.start, day.mention.end)
         ref = _nearest(_dated_by_text(kept), start)
         continued = None if ref is None else (ref["event_date"], ref["date_precision"])
-        day = event_day([], [], doc.published, continued)
-        lead = lead_day(doc.lead_dates(start), doc.published) if day.how == "published" else None
-        return (day if lead is None else replace(day, date=lead.date)), None
+        return event_day([], [], doc.published, continued, doc.lead_dates(start)), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
         """Where the detected event happened, read like the rules' place step reads a sentence
