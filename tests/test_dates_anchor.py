@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from pipeline.extract.dates import event_day, find_dates, lead_day
+from pipeline.extract.dates import event_day, find_dates, lead_day, opens_new_item
 from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.text import normalize_arabic
 
@@ -87,3 +87,24 @@ def test_a_separate_incident_does_not_take_the_leads_day(engine):
             "إنها نفذت عملية أخرى في ضواحي العاصمة أسفرت عن مقتل أربعة جنود صوماليين.")
     events = engine.extract(article_id="t", text=text, title=None, published=dt.date(2025, 10, 28))
     assert {str(e["event_date"]) for e in events if e["action_type"] == "attack"} == {"2025-10-27", "2025-10-28"}
+
+
+def test_the_next_day_is_not_today():
+    assert find_dates(normalize_arabic("وفي اليوم التالي، اتفق أعيان المدينة على وقف لإطلاق النار"), PUB) == []
+    assert [d.date for d in find_dates(normalize_arabic("قتل جنديان اليوم الجمعة"), PUB)] == [PUB]
+
+
+def test_a_new_item_of_a_round_up_is_told_apart():
+    assert opens_new_item(normalize_arabic("ومن جهة أخرى، خطف مسلحون مجهولون تاجراً"))
+    assert opens_new_item(normalize_arabic("وفي سياق آخر، نفذت قوات الجيش غارة جوية"))
+    assert not opens_new_item(normalize_arabic("وفي محافظة حمص، قتل شخص برصاص مسلحين"))
+    assert not opens_new_item(normalize_arabic("وأضاف المصدر من جهة أخرى أن"))
+
+
+def test_a_new_item_without_a_day_keeps_the_publication_date(engine):
+    text = ("بعقوبة – قُتل ثلاثة عشر عراقياً في موجة عنف جديدة شهدتها محافظة ديالى، وفق ما أفاد مسؤولون أمنيون "
+            "أمس الخميس.\nومن جهة أخرى، خطف مسلحون مجهولون يستقلون سيارة تاجراً من داخل محله وسط مدينة الموصل.")
+    events = [e for e in engine.extract(article_id="t", text=text, title=None, published=PUB)
+              if e["action_type"] == "abduction"]
+    assert events, "the abduction is coded"
+    assert {(str(e["event_date"]), e["date_precision"]) for e in events} == {("2017-06-09", "month")}

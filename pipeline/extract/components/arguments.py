@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from pipeline.extract.components.frame import Frame
-from pipeline.extract.dates import event_day
+from pipeline.extract.dates import event_day, opens_new_item
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
@@ -34,13 +34,15 @@ class EventDate:
     announcement («أعلن الجيش مساء أمس انسحاب ...», «وأعلنت الوزارة، صباح اليوم، إيقاف 12 شخصاً»), else the date
     of the event it continues (D4: the latest earlier candidate dated from the text), else the day the article's
     lead gives (precision month), else the publication date. A separate incident («آخر», a
-    «separate» cue) takes neither an earlier event's date nor the lead's."""
+    «separate» cue, a sentence opening a new item of a round-up: ``dates.opens_new_item``) takes neither an
+    earlier event's date nor the lead's."""
 
     name: ClassVar[str] = "date"
 
     def __call__(self, doc: ArticleDoc, frame: Frame) -> None:
         s, r = frame.sentence, frame.reading
-        separate = frame.another is not None or any(k == "separate" for k, _f, _l in s.cues)
+        separate = frame.another is not None or any(k == "separate" for k, _f, _l in s.cues) or (
+            (s.evidence_span is None or s.evidence_span[0] == s.start) and opens_new_item(s.norm))
         anchor = None if separate else next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
         day = event_day(r.event_dates, r.reporting_dates, doc.ctx.published,
                         None if anchor is None else (anchor.date, anchor.date_precision),
