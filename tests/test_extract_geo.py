@@ -57,6 +57,8 @@ def test_offsets_are_exact_substrings(gaz: Gazetteer) -> None:
         ("شمال دارفور", "North Darfur", "region"),
         ("جنوب لبنان", "South Lebanon", "region"),
         ("الضفة الغربية", "West Bank", "region"),
+        ("البقاع الشمالي", "Baalbek-Hermel", "region"),  # the northern Beqaa, not Beqaa
+        ("البقاع", "Beqaa", "region"),
     ],
 )
 def test_clitics_and_admin1_names(gaz: Gazetteer, text: str, admin1: str, precision: str) -> None:
