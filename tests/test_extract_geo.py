@@ -204,6 +204,7 @@ def test_scan_speed(gaz: Gazetteer) -> None:
         ("قضاء مخمور", "IQ", "Nineveh"),  # the district is Nineveh's; «مخيم مخمور», the camp, stays Erbil's
         ("مخيم مخمور", "IQ", "Erbil"),
         ("ناحية زمار", "IQ", "Nineveh"),
+        ("عين التينة", "LB", "Beirut"),  # the Speaker's residence in Beirut, not the Syrian villages
     ],
 )
 def test_region_wide_towns_and_divisions(gaz: Gazetteer, text: str, country: str, admin1: str) -> None:
