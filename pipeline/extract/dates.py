@@ -104,6 +104,9 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
                     norm[m.end():].lstrip().startswith(("المقبل", "القادم")):  # «... تشرين الثاني المقبل»
                 d = mention.date if mention.date > published else mention.date.replace(year=mention.date.year + 1)
                 mention = DateMention(mention.start, mention.end, d, mention.precision, future=True)
+            if mention is not None and kind in _UNTIL_KINDS and _UNTIL_MORNING.search(norm, max(0, m.start() - 40),
+                                                                                    m.start()):
+                mention = replace(mention, date=mention.date - dt.timedelta(days=1))
             if mention is not None:
                 found.append(replace(mention, kind=kind, recalled=_recalled(norm, m.start(), m.end(), kind)))
                 taken.append((m.start(), m.end()))
@@ -116,6 +119,12 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
     return sorted(found, key=lambda d: d.start)
 
 
+# «استمرت الاشتباكات حتى الساعات الأولى من فجر السبت», «حتى التاسعة من صباح اليوم»: the night's events went on
+# into that morning and began the day before (D3: the evening it started); on the gold sets such a day is the
+# event's day plus one in every case but a toll counted «حتى صباح اليوم».
+_UNTIL_MORNING = re.compile(r"(?<![\u0621-\u064A])حتي\s+(?:(?:الساعات|ساعات)\s+الاولي\s+من\s+|\S+\s+من\s+)?"
+                            r"(?:فجر|صباح)\s+(?:يوم\s+)?$")
+_UNTIL_KINDS = frozenset({"weekday", "today"})
 _SINCE_BEFORE = re.compile(r"(?<![\u0621-\u064A])منذ\s+(?:(?:يوم|مساء|صباح|فجر|ليل[ةه]?)\s+)?$")
 _PAST_AFTER = re.compile(r"\s*(?:الماضي|الفائت)(?![\u0621-\u064A])")
 
