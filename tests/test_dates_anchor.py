@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from pipeline.extract.dates import find_dates, lead_day
+from pipeline.extract.dates import event_day, find_dates, lead_day, opens_new_item
 from pipeline.extract.decision.detected import date_rereads
 from pipeline.extract.text import normalize_arabic
 
@@ -15,6 +15,17 @@ def test_lead_day_is_the_earliest_past_day_of_the_lead():
     # a coming day or a coarse period names no day of the story
     assert lead_day(find_dates(normalize_arabic("يزور الوزير المدينة الخميس المقبل"), PUB), PUB) is None
     assert lead_day(find_dates(normalize_arabic("وفي الأسبوع الماضي قتل جنديان"), PUB), PUB) is None
+
+
+def test_event_day_takes_the_leads_day_last_before_the_publication_date():
+    lead = find_dates(normalize_arabic("قتل ثلاثة عشر عراقيا وفق ما أفاد مسؤولون أمنيون أمس الخميس"), PUB)
+    day = event_day([], [], PUB, None, lead)
+    assert (day.date, day.precision, day.how, day.from_text) == (dt.date(2017, 6, 8), "month", "lead", False)
+    # an event continued comes first; a separate incident (no lead given) keeps the publication date
+    assert event_day([], [], PUB, (dt.date(2017, 6, 7), "day"), lead).how == "continued"
+    assert event_day([], [], PUB, None, None).date == PUB
+    own = find_dates(normalize_arabic("انفجرت عبوة الأربعاء"), PUB)
+    assert event_day(own, [], PUB, None, lead).date == dt.date(2017, 6, 7)
 
 
 def test_an_undated_event_after_a_dated_lead_takes_the_leads_day(engine):
@@ -76,3 +87,24 @@ def test_a_separate_incident_does_not_take_the_leads_day(engine):
             "إنها نفذت عملية أخرى في ضواحي العاصمة أسفرت عن مقتل أربعة جنود صوماليين.")
     events = engine.extract(article_id="t", text=text, title=None, published=dt.date(2025, 10, 28))
     assert {str(e["event_date"]) for e in events if e["action_type"] == "attack"} == {"2025-10-27", "2025-10-28"}
+
+
+def test_the_next_day_is_not_today():
+    assert find_dates(normalize_arabic("وفي اليوم التالي، اتفق أعيان المدينة على وقف لإطلاق النار"), PUB) == []
+    assert [d.date for d in find_dates(normalize_arabic("قتل جنديان اليوم الجمعة"), PUB)] == [PUB]
+
+
+def test_a_new_item_of_a_round_up_is_told_apart():
+    assert opens_new_item(normalize_arabic("ومن جهة أخرى، خطف مسلحون مجهولون تاجراً"))
+    assert opens_new_item(normalize_arabic("وفي سياق آخر، نفذت قوات الجيش غارة جوية"))
+    assert not opens_new_item(normalize_arabic("وفي محافظة حمص، قتل شخص برصاص مسلحين"))
+    assert not opens_new_item(normalize_arabic("وأضاف المصدر من جهة أخرى أن"))
+
+
+def test_a_new_item_without_a_day_keeps_the_publication_date(engine):
+    text = ("بعقوبة – قُتل ثلاثة عشر عراقياً في موجة عنف جديدة شهدتها محافظة ديالى، وفق ما أفاد مسؤولون أمنيون "
+            "أمس الخميس.\nومن جهة أخرى، خطف مسلحون مجهولون يستقلون سيارة تاجراً من داخل محله وسط مدينة الموصل.")
+    events = [e for e in engine.extract(article_id="t", text=text, title=None, published=PUB)
+              if e["action_type"] == "abduction"]
+    assert events, "the abduction is coded"
+    assert {(str(e["event_date"]), e["date_precision"]) for e in events} == {("2017-06-09", "month")}

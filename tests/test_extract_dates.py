@@ -106,3 +106,17 @@ def test_an_announcement_dated_today_does_not_inherit_the_lead_events_day(engine
     events = engine.extract(article_id="t", text=text, title=None, published=dt.date(2025, 9, 21))
     arrests = [str(e["event_date"]) for e in events if e["action_type"] == "arrest_raid"]
     assert arrests == ["2025-09-21"]
+
+
+def test_a_night_that_went_on_until_a_morning_began_the_day_before():
+    pub = dt.date(2025, 10, 28)  # a Tuesday
+
+    def days(text: str) -> list[str]:
+        return [str(d.date) for d in find_dates(normalize_arabic(text), pub)]
+
+    assert days("وامتدت الاشتباكات حتى الساعات الأولى من صباح الثلاثاء") == ["2025-10-27"]
+    assert days("واستمرت الاشتباكات حتى التاسعة من صباح اليوم الثلاثاء") == ["2025-10-27"]
+    assert days("استمرت الصدامات حتى فجر الثلاثاء") == ["2025-10-27"]
+    # an evening it lasted until, or a morning it happened on, is the event's own day
+    assert days("واستمر القتال حتى ساعة متأخرة من مساء الاثنين") == ["2025-10-27"]
+    assert days("قتل جنديان صباح الثلاثاء") == ["2025-10-28"]

@@ -57,6 +57,8 @@ def test_offsets_are_exact_substrings(gaz: Gazetteer) -> None:
         ("شمال دارفور", "North Darfur", "region"),
         ("جنوب لبنان", "South Lebanon", "region"),
         ("الضفة الغربية", "West Bank", "region"),
+        ("البقاع الشمالي", "Baalbek-Hermel", "region"),  # the northern Beqaa, not Beqaa
+        ("البقاع", "Beqaa", "region"),
     ],
 )
 def test_clitics_and_admin1_names(gaz: Gazetteer, text: str, admin1: str, precision: str) -> None:
@@ -202,6 +204,7 @@ def test_scan_speed(gaz: Gazetteer) -> None:
         ("قضاء مخمور", "IQ", "Nineveh"),  # the district is Nineveh's; «مخيم مخمور», the camp, stays Erbil's
         ("مخيم مخمور", "IQ", "Erbil"),
         ("ناحية زمار", "IQ", "Nineveh"),
+        ("عين التينة", "LB", "Beirut"),  # the Speaker's residence in Beirut, not the Syrian villages
     ],
 )
 def test_region_wide_towns_and_divisions(gaz: Gazetteer, text: str, country: str, admin1: str) -> None:

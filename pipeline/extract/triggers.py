@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from pipeline.extract.candidate import (
     ArticleContext,
@@ -15,6 +17,9 @@ from pipeline.extract.text import (
     Token,
     clitic_variants,
 )
+
+if TYPE_CHECKING:
+    from pipeline.extract.document import Sentence
 
 ANOTHER = {"اخري", "اخر", "منفصل", "منفصله"}
 
@@ -66,8 +71,7 @@ def newsworthy(res: Resources, ctx: ArticleContext, norm: str, toks: list[Token]
     if "habitual" in kinds:
         return None
     context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
-    dates = find_dates(norm, ctx.published, use_fallback=res.use_fallback)
-    event_dates, reporting_dates = split_reporting_dates(dates, toks, cue_kinds)
+    dates, event_dates, reporting_dates = read_dates(res, ctx.published, norm, toks, cue_kinds)
     if "since" in kinds and not any(d.precision == "day" for d in event_dates):
         return None
     if event_dates and all((ctx.published - d.date).days > 365 for d in event_dates):
@@ -129,6 +133,23 @@ def context_newsworthy(hit: Match, toks: list[Token], dates: list[DateMention], 
     # clarification 4: context is coded when reported with details of its own (a separate incident, «آخر»)
     distinct = hit.last < len(toks) and toks[hit.last].text in ANOTHER
     return has_date and (has_place or distinct)
+
+
+def read_dates(res: Resources, published: dt.date, norm: str, toks: list[Token], cue_kinds: list
+               ) -> tuple[list[DateMention], list[DateMention], list[DateMention]]:
+    """(every date, event dates, reporting dates) of a clause (``find_dates``, ``split_reporting_dates``): how a
+    clause's dates are read, for its event reading (``newsworthy``) and for a clause with none."""
+    dates = find_dates(norm, published, use_fallback=res.use_fallback)
+    return (dates, *split_reporting_dates(dates, toks, cue_kinds))
+
+
+def clause_dates(res: Resources, published: dt.date, s: Sentence) -> tuple[list[DateMention], list[DateMention]]:
+    """(event dates, reporting dates) of a clause: its event reading's (component ``triggers``, which also keeps a
+    context clause's dates apart), else read like one (``read_dates``)."""
+    if s.reading is not None and s.reading.role == "event":
+        return s.reading.event_dates, s.reading.reporting_dates
+    _dates, event_dates, reporting_dates = read_dates(res, published, s.norm, s.tokens, s.cues)
+    return event_dates, reporting_dates
 
 
 def split_reporting_dates(dates: list[DateMention], toks: list[Token], cue_kinds: list

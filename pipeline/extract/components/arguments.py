@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from pipeline.extract.components.frame import Frame
-from pipeline.extract.dates import event_day, lead_day
+from pipeline.extract.dates import event_day, opens_new_item
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
@@ -33,21 +33,20 @@ class EventDate:
     """The sentence's event date by ``dates.event_day``: its earliest stated date, else the day of its
     announcement («أعلن الجيش مساء أمس انسحاب ...», «وأعلنت الوزارة، صباح اليوم، إيقاف 12 شخصاً»), else the date
     of the event it continues (D4: the latest earlier candidate dated from the text), else the day the article's
-    lead gives (``dates.lead_day``, precision month), else the publication date. A separate incident («آخر», a
-    «separate» cue) takes neither an earlier event's date nor the lead's."""
+    lead gives (precision month), else the publication date. A separate incident («آخر», a
+    «separate» cue, a sentence opening a new item of a round-up: ``dates.opens_new_item``) takes neither an
+    earlier event's date nor the lead's."""
 
     name: ClassVar[str] = "date"
 
     def __call__(self, doc: ArticleDoc, frame: Frame) -> None:
         s, r = frame.sentence, frame.reading
-        separate = frame.another is not None or any(k == "separate" for k, _f, _l in s.cues)
+        separate = frame.another is not None or any(k == "separate" for k, _f, _l in s.cues) or (
+            (s.evidence_span is None or s.evidence_span[0] == s.start) and opens_new_item(s.norm))
         anchor = None if separate else next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
         day = event_day(r.event_dates, r.reporting_dates, doc.ctx.published,
-                        None if anchor is None else (anchor.date, anchor.date_precision))
-        if day.how == "published" and not separate:
-            lead = lead_day(doc.lead_dates(s.start), doc.published)
-            if lead is not None:  # D4 anchor: the story's day, still precision month, no date text of its own
-                day = replace(day, date=lead.date)
+                        None if anchor is None else (anchor.date, anchor.date_precision),
+                        None if separate else doc.lead_dates(s.start))
         frame.date, frame.date_precision, frame.date_from_cue = day.date, day.precision, day.from_text
         if day.mention is not None:
             frame.date_text = s.norm[day.mention.start:day.mention.end]

@@ -19,15 +19,15 @@ from typing import Any
 
 from pipeline.extract.candidate import Candidate
 from pipeline.extract.components.rows import actor_columns, distinct_sides, event_row
-from pipeline.extract.dates import EventDay, event_day, find_dates, lead_day
+from pipeline.extract.dates import EventDay, event_day, opens_new_item
 from pipeline.extract.document import ArticleDoc, Sentence
 from pipeline.extract.lexicon import Lexicons, Match, Trigger
 from pipeline.extract.places import dateline_end, event_places, place_mentions, plausible_place
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
-from pipeline.extract.text import Token
+from pipeline.extract.text import Token, normalize_arabic
 from pipeline.extract.tolls import read_toll
-from pipeline.extract.triggers import split_reporting_dates
+from pipeline.extract.triggers import clause_dates
 
 GEO_COLUMNS = ("location_text", "country_code", "admin1", "admin2", "latitude", "longitude", "geonames_id",
                "geo_precision")
@@ -115,21 +115,17 @@ class DetectedRows:
               ) -> tuple[EventDay, str | None]:
         """``dates.event_day`` of the first clause that dates its event (stated or announced), with the text of
         that date; else the date of the article's nearest kept event before ``start`` (else of its first), else
-        the day of the article's lead (``dates.lead_day``, precision month), else the publication date."""
+        the day of the article's lead (precision month), else the publication date: one ``dates.event_day`` chain.
+        A sentence opening a new item of a round-up (``dates.opens_new_item``) takes neither of the first two."""
         for s in clauses:
-            if s.reading is not None and s.reading.role == "event":  # the triggers step read and split its dates
-                event_dates, report_dates = s.reading.event_dates, s.reading.reporting_dates
-            else:
-                dates = find_dates(s.norm, doc.published, use_fallback=self.res.use_fallback)
-                event_dates, report_dates = split_reporting_dates(dates, s.tokens, s.cues)
-            day = event_day(event_dates, report_dates, doc.published)
+            day = event_day(*clause_dates(self.res, doc.published, s), doc.published)
             if day.mention is not None:
                 return day, s.source(doc.text, day.mention.start, day.mention.end)
+        if opens_new_item(clauses[0].norm):  # a new item of a round-up: no earlier event's date, no lead's
+            return event_day([], [], doc.published), None
         ref = _nearest(_dated_by_text(kept), start)
         continued = None if ref is None else (ref["event_date"], ref["date_precision"])
-        day = event_day([], [], doc.published, continued)
-        lead = lead_day(doc.lead_dates(start), doc.published) if day.how == "published" else None
-        return (day if lead is None else replace(day, date=lead.date)), None
+        return event_day([], [], doc.published, continued, doc.lead_dates(start)), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
         """Where the detected event happened, read like the rules' place step reads a sentence
@@ -179,12 +175,13 @@ def date_rereads(kept: list[dict[str, Any]], article_rows: list[dict[str, Any]])
     overlaps) that states no date of its own dated like the rules date a sentence that continues an event (D4):
     by the article's nearest event before it dated from the text (else its first), kept or an asserted row of the
     article pass the model dropped (the lead it continues is still its anchor); read alone, the sentence had no
-    earlier event and took the publication date."""
+    earlier event and took the publication date, which a new item of a round-up (``dates.opens_new_item``) keeps."""
     refs = _dated_by_text(kept + [a for a in article_rows if a.get("modality", "asserted") == "asserted"])
     out = []
     for r in kept:
         if r.get("trigger_text") is not None and not r.get("date_text") and not any(
-                min(r["char_end"], a["char_end"]) > max(r["char_start"], a["char_start"]) for a in article_rows):
+                min(r["char_end"], a["char_end"]) > max(r["char_start"], a["char_start"]) for a in article_rows) \
+                and not opens_new_item(normalize_arabic(r.get("evidence") or "")):
             ref = _nearest(refs, r["char_start"])
             if ref is not None:
                 r = dict(r, event_date=ref["event_date"], date_precision=ref["date_precision"])
