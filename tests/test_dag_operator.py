@@ -185,7 +185,14 @@ def test_stopping_the_scripts_stops_every_process_they_started(tmp_path, sig):
     children = _descendants(proc.pid)
     assert len(children) >= 3, children  # setsid bash + two sleeps
     os.kill(proc.pid, sig)
-    proc.wait(timeout=60)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:  # rare under load: keep what the script logged, to tell where it hung
+        tree = subprocess.run(["ps", "-o", "pid,ppid,pgid,stat,etime,args", "-g", str(proc.pid)],
+                              capture_output=True, text=True).stdout
+        os.killpg(proc.pid, signal.SIGKILL)
+        _out, err = proc.communicate(timeout=10)
+        pytest.fail(f"the script did not stop within 60 s of {sig.name}; its log:\n{err}\nits session:\n{tree}")
     time.sleep(0.5)
     alive = [pid for pid in children if _alive(pid)]
     assert not alive, f"left running: {alive}"
