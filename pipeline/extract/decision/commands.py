@@ -273,6 +273,14 @@ CHANGE_LOG = (
 )
 
 
+
+def _before_after(step: dict[str, Any]) -> str:
+    """A step's out-of-fold effect on the final rows: F1, P, R, rows and events per negative article."""
+    b, a = step["before"], step["after"]
+    return (f"F1 {b['f1']:.3f} -> {a['f1']:.3f} (P {b['precision']:.3f} -> {a['precision']:.3f}, R "
+            f"{b['recall']:.3f} -> {a['recall']:.3f}), rows {b['rows']} -> {a['rows']}, events per negative article "
+            f"{b['events_per_negative_article']:.3f} -> {a['events_per_negative_article']:.3f}")
+
 def _final_table(final: dict[str, Any]) -> list[str]:
     """The complete engine's out-of-fold output: headline figures, per source, error causes."""
     from pipeline.extract.decision.outcomes import FN_CAUSES, FP_CAUSES
@@ -293,19 +301,12 @@ def _final_table(final: dict[str, Any]) -> list[str]:
                      f"admin1 accuracy {s['admin1_accuracy']}")
     step = final.get("evidence_step")
     if step:
-        b, a = step["before"], step["after"]
-        lines.append(f"- evidence step (cross-fitted): F1 {b['f1']:.3f} -> {a['f1']:.3f} (P {b['precision']:.3f} -> "
-                     f"{a['precision']:.3f}, R {b['recall']:.3f} -> {a['recall']:.3f}), rows {b['rows']} -> "
-                     f"{a['rows']}, events per negative article {b['events_per_negative_article']:.3f} -> "
-                     f"{a['events_per_negative_article']:.3f}; merge threshold {step['merge_threshold']} "
-                     f"({step['merge_examples']} rows with a same-type sibling); the figures above are after it")
+        lines.append(f"- evidence step (cross-fitted): {_before_after(step)}; merge threshold "
+                     f"{step['merge_threshold']} ({step['merge_examples']} rows with a same-type sibling); the "
+                     "figures above are after it")
     step = final.get("article_step")
     if step:
-        b, a = step["before"], step["after"]
-        lines.append(f"- article step (P(the article reports an event), cross-fitted): F1 {b['f1']:.3f} -> "
-                     f"{a['f1']:.3f} (P {b['precision']:.3f} -> {a['precision']:.3f}, R {b['recall']:.3f} -> "
-                     f"{a['recall']:.3f}), rows {b['rows']} -> {a['rows']}, events per negative article "
-                     f"{b['events_per_negative_article']:.3f} -> {a['events_per_negative_article']:.3f}; best "
+        lines.append(f"- article step (P(the article reports an event), cross-fitted): {_before_after(step)}; best "
                      f"candidate kept in an article with no row from P {step['add_threshold']} (its confidence from "
                      f"{step['floor']}), rows dropped below P {step['drop_threshold']}; the figures above are after it")
     e = final["errors"]
