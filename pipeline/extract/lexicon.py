@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from pathlib import Path
 
 from pipeline.errors import ConfigError
@@ -127,10 +127,11 @@ class PhraseIndex:
         by_text = self._starts_by_text
         texts = list(map(_TEXT, tokens))
         starting = list(map(by_text.get, texts))
-        if None in starting:
-            starting = [self._starting_text(x) if st is None else st for x, st in zip(texts, starting, strict=True)]
-        out: list[Match] = []
         n_tokens = len(texts)
+        if None in starting:  # only the new words (a few of a sentence) are visited
+            for k in compress(range(n_tokens), map(is_, starting, repeat(None))):
+                starting[k] = self._starting_text(texts[k])
+        out: list[Match] = []
         i = 0  # the first token no match has taken
         for j in compress(range(n_tokens), starting):  # the tokens that start some pattern
             if j < i:
