@@ -937,3 +937,18 @@ def test_phrase_matches_of_new_words_equal_the_plain_loop(engine, docs):
             assert got == find_reference(fresh, s.tokens)
             found += len(got)
         assert found > 20 and repeated > 5
+
+
+def test_last_words_before_a_place_by_rsplit_equal_the_whole_split(engine, docs):
+    """``solidarity_topic``, ``across_border`` and the other place checks read the last k words before a mention
+    with ``rsplit(None, k)`` (not every word of the sentence before it): the same words as ``split()[-k:]`` at
+    every place mention of the gold sentences and in random strings of words and whitespace."""
+    rng = random.Random(5)
+    texts = ["".join(rng.choice("ab \t\n،") for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    for doc in docs:
+        for s in doc.sentences:
+            texts += [s.norm[:pm.start] for pm in engine.gaz.find_place_mentions(s.norm)]
+    assert len(texts) > 5300
+    for text in texts:
+        for k in range(1, 6):
+            assert text.rsplit(None, k)[-k:] == text.split()[-k:], (text, k)
