@@ -952,3 +952,38 @@ def test_last_words_before_a_place_by_rsplit_equal_the_whole_split(engine, docs)
     for text in texts:
         for k in range(1, 6):
             assert text.rsplit(None, k)[-k:] == text.split()[-k:], (text, k)
+
+
+def test_article_country_with_country_names_looked_up_by_map_equals_the_word_loop(engine, docs):
+    """``article_country`` (country names of every word looked up without a Python loop) names the country the
+    loop over every word does, with and without the source's country, for every gold article."""
+    from pipeline.extract.places import (
+        DATELINE_VOTES,
+        article_country,
+        dateline_end,
+        place_mentions,
+        solidarity_topic,
+    )
+
+    def reference(res, sentences, source_country):
+        votes: Counter[str] = Counter()
+        for k, s in enumerate(sentences[:6]):
+            filed = dateline_end(s.norm) if k == 0 else -1
+            for pm in place_mentions(res, s.norm, None):
+                if pm.place is not None and not solidarity_topic(pm, s.norm):
+                    votes[pm.place.country_code] += 1 + (DATELINE_VOTES if pm.end <= filed else 0)
+        for s in sentences:
+            for cc in map(res.lex.country_names.get, [t.text for t in s.tokens]):
+                if cc:
+                    votes[cc] += 0.5
+        if source_country:
+            votes[source_country] += 1
+        return votes.most_common(1)[0][0] if votes else None
+
+    named = 0
+    for doc in docs:
+        for source in (None, "SY", "MA"):
+            got = article_country(engine.resources, doc.sentences, source)
+            assert got == reference(engine.resources, doc.sentences, source), doc.article_id
+            named += got is not None
+    assert named > 100
