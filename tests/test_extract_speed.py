@@ -23,7 +23,11 @@
   and remembered names, equal the plain computations;
 - the event and type models scored in one product over their joint weights equal each scored alone; word bigram
   ids found by the pair of words equal the ``b=`` strings looked up; ``has_digit`` equals ``str.isdigit`` on
-  every character; ``PhraseIndex``'s bounded memos, forgetting when full, match as the plain loop does.
+  every character; ``PhraseIndex``'s bounded memos, forgetting when full, match as the plain loop does;
+- the remembered lookups visiting only new words (``BoundedMemo.all_of``, a fresh ``PhraseIndex``), the gazetteer
+  scan's name starts, cue words and spans found without a loop over every token, ``restates``' set lookups,
+  ``article_country``'s country names by map, the last words before a place by ``rsplit`` and the date gates
+  searched once each (the ordinal rule's by «من <month>») equal the plain loops and searches.
 """
 
 from __future__ import annotations
