@@ -23,7 +23,11 @@
   and remembered names, equal the plain computations;
 - the event and type models scored in one product over their joint weights equal each scored alone; word bigram
   ids found by the pair of words equal the ``b=`` strings looked up; ``has_digit`` equals ``str.isdigit`` on
-  every character; ``PhraseIndex``'s bounded memos, forgetting when full, match as the plain loop does.
+  every character; ``PhraseIndex``'s bounded memos, forgetting when full, match as the plain loop does;
+- the remembered lookups visiting only new words (``BoundedMemo.all_of``, a fresh ``PhraseIndex``), the gazetteer
+  scan's name starts, cue words and spans found without a loop over every token, ``restates``' set lookups,
+  ``article_country``'s country names by map, the last words before a place by ``rsplit`` and the date gates
+  searched once each (the ordinal rule's by «من <month>») equal the plain loops and searches.
 """
 
 from __future__ import annotations
@@ -831,3 +835,159 @@ def test_bounded_phrase_memos_match_as_the_plain_loop(engine, docs, monkeypatch)
         found += len(got)
         assert len(small._starts_by_text) <= 8 and len(small._starts) <= 8
     assert found > 50
+
+
+def test_gazetteer_scan_visiting_only_name_starts_and_cue_words_equals_the_loop_over_every_token(engine, docs):
+    """``Gazetteer._scan`` picks its name starts, demonyms and unresolved cue words out of the token readings
+    without a Python loop over every token, and takes the tokens and their spans from one split of the text: the
+    same tokens, spans, matches, demonym votes and cue words as ``findall``, ``finditer`` and the loops over
+    every token, on a fresh gazetteer (every word new) and on the engine's (words remembered)."""
+    from pipeline.extract.geo import _TOKEN, _UNRESOLVED_CUES
+
+    gaz = engine.gaz
+    fresh = Gazetteer(gaz._index, gaz._demonyms, gaz._admin1_places, gaz._countries, gaz._guarded)
+    texts = [s.norm for doc in docs for s in doc.sentences] + ["", "،", " بغداد", "مدينة حلب ، 3"]
+    with_spans = 0
+    for g in (fresh, gaz):
+        for text in texts:
+            g._scans.clear()
+            norm, _offsets, spans, tokens, matches, context, _voters, _div, cued, _owns, _found = g._scan(text)
+            assert tokens == _TOKEN.findall(norm)
+            infos = [g._token(t) for t in tokens]
+            assert cued == [(k, info[2]) for k, info in enumerate(infos) if info[2] in _UNRESOLVED_CUES]
+            expected_matches, demonyms, i = [], Counter(), 0
+            for k, (readings, cc, _cue) in enumerate(infos):
+                if k < i or not (readings or cc):
+                    continue
+                m = g._match_at(tokens, k) if readings else None
+                if m is not None:
+                    expected_matches.append(m)
+                    i = m.last + 1
+                    continue
+                if cc:
+                    demonyms[cc] += 1
+                i = k + 1
+            assert matches == expected_matches, text
+            assert all(context[cc] >= n for cc, n in demonyms.items())
+            assert spans == ([m.span() for m in _TOKEN.finditer(norm)] if matches or cued else []), text
+            with_spans += bool(spans)
+    assert with_spans > 100
+
+
+def test_restated_heads_counted_by_set_lookups_equal_the_word_loop(docs):
+    """``restates`` (the opening clause's words counted by a set lookup each, all words without a comma) and
+    ``words_of`` equal the loops over every token of the gold sentences, against every earlier sentence."""
+    from pipeline.extract.sentences import restates, words_of
+
+    def restates_reference(toks, norm, seen) -> bool:
+        comma = norm.find("،")
+        head = [t.text for t in toks if comma < 0 or t.start < comma]
+        if head and head[0].startswith("و") and len(head[0]) > 3:
+            head[0] = head[0][1:]
+        if len(head) < 6:
+            return False
+        return any(sum(w in earlier for w in head) >= 0.9 * len(head) for earlier in seen)
+
+    lead = "قتل خمسة مدنيين في قصف مدفعي استهدف بلدة كفرنبل جنوبي إدلب"
+    made_up = [[lead, "وقتل خمسة مدنيين في قصف مدفعي استهدف بلدة كفرنبل، وفق المرصد", lead + " أمس",
+                "قتل خمسة، في قصف", "وقتل"]]
+    articles = [[s.norm for s in doc.sentences] for doc in docs] + [[normalize_arabic(x) for x in a] for a in made_up]
+    restated = 0
+    for norms in articles:
+        seen: list[set[str]] = []
+        for norm in norms:
+            toks = tokenize(norm)
+            got = restates(toks, norm, seen)
+            assert got == restates_reference(toks, norm, seen), norm
+            restated += got
+            assert words_of(toks) == {t.text for t in toks}
+            seen.append(words_of(toks))
+    assert restated >= 2
+
+
+def test_date_gates_searched_once_each_find_what_a_search_per_rule_finds(monkeypatch):
+    """``find_dates`` tests a gate two rules share (the digit) once: the dates equal those found with each rule's
+    own search of its gate; the ordinal rule's gate («من (شهر) <month>») lets far fewer sentences through than a
+    month name alone did («اب» is letters of «الإرهاب»)."""
+    sentences = [normalize_arabic(a["text"][s:e]) for a in ARTICLES for s, e in split_sentences(a["text"])]
+    sentences += ["في الرابع من آذار 2024 و 3 رمضان 1445", "12 تشرين الثاني و 13 تشرين الثاني",
+                  "الحادي عشر من شهر مايو"]
+    published = dt.date(2025, 3, 3)
+    shared = [dates.find_dates(normalize_arabic(s), published, use_fallback=False) for s in sentences]
+    assert {len({id(g) for k, g, _p in dates._GATED if k in ("hijri", "dmy_named")})} == {1}
+    monkeypatch.setattr(dates, "_GATED", [(kind, re.compile(dates._GATES[kind].pattern).search, p)
+                                          for kind, p in dates._PATTERNS])
+    assert shared == [dates.find_dates(normalize_arabic(s), published, use_fallback=False) for s in sentences]
+    assert sum(d.kind == "ordinal_named" for found in shared for d in found) >= 3
+    month_alone = re.compile(dates._MON)
+    gate = dates._GATES["ordinal_named"]
+    assert sum(bool(gate.search(s)) for s in sentences) * 4 < sum(bool(month_alone.search(s)) for s in sentences)
+
+
+def test_phrase_matches_of_new_words_equal_the_plain_loop(engine, docs):
+    """A fresh ``PhraseIndex`` (every word of the first sentences new, some new word twice in one sentence) looks
+    up only the new words' starting patterns: the matches equal the plain loop's for each lexicon."""
+    for index in (engine.lex.triggers, engine.lex.actors, engine.lex.cues):
+        fresh = PhraseIndex(strict=index.strict)
+        for first, entries in index.by_first.items():
+            for pattern, entry in entries:
+                assert pattern[0] == first
+                fresh.add(pattern, entry)
+        found = repeated = 0
+        for s in [s for doc in docs for s in doc.sentences][:400]:
+            texts = [t.text for t in s.tokens]
+            repeated += len(texts) != len(set(texts))
+            got = fresh.find(list(s.tokens))
+            assert got == find_reference(fresh, s.tokens)
+            found += len(got)
+        assert found > 20 and repeated > 5
+
+
+def test_last_words_before_a_place_by_rsplit_equal_the_whole_split(engine, docs):
+    """``solidarity_topic``, ``across_border`` and the other place checks read the last k words before a mention
+    with ``rsplit(None, k)`` (not every word of the sentence before it): the same words as ``split()[-k:]`` at
+    every place mention of the gold sentences and in random strings of words and whitespace."""
+    rng = random.Random(5)
+    texts = ["".join(rng.choice("ab \t\n،") for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    for doc in docs:
+        for s in doc.sentences:
+            texts += [s.norm[:pm.start] for pm in engine.gaz.find_place_mentions(s.norm)]
+    assert len(texts) > 5300
+    for text in texts:
+        for k in range(1, 6):
+            assert text.rsplit(None, k)[-k:] == text.split()[-k:], (text, k)
+
+
+def test_article_country_with_country_names_looked_up_by_map_equals_the_word_loop(engine, docs):
+    """``article_country`` (country names of every word looked up without a Python loop) names the country the
+    loop over every word does, with and without the source's country, for every gold article."""
+    from pipeline.extract.places import (
+        DATELINE_VOTES,
+        article_country,
+        dateline_end,
+        place_mentions,
+        solidarity_topic,
+    )
+
+    def reference(res, sentences, source_country):
+        votes: Counter[str] = Counter()
+        for k, s in enumerate(sentences[:6]):
+            filed = dateline_end(s.norm) if k == 0 else -1
+            for pm in place_mentions(res, s.norm, None):
+                if pm.place is not None and not solidarity_topic(pm, s.norm):
+                    votes[pm.place.country_code] += 1 + (DATELINE_VOTES if pm.end <= filed else 0)
+        for s in sentences:
+            for cc in map(res.lex.country_names.get, [t.text for t in s.tokens]):
+                if cc:
+                    votes[cc] += 0.5
+        if source_country:
+            votes[source_country] += 1
+        return votes.most_common(1)[0][0] if votes else None
+
+    named = 0
+    for doc in docs:
+        for source in (None, "SY", "MA"):
+            got = article_country(engine.resources, doc.sentences, source)
+            assert got == reference(engine.resources, doc.sentences, source), doc.article_id
+            named += got is not None
+    assert named > 100

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import compress
+
 from pipeline.extract.candidate import (
     STATE_FORCES,
     VIOLENT,
@@ -79,7 +81,7 @@ def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_gro
     texts = [t.text for t in toks]
     ccs = demonym_countries(res).all_of(texts, lambda w: plain_demonym_cc(res, w) or "")
     # adjectival attribution: «غارات إسرائيلية», «طائرة مسيرة تركية»; a remembered official's name
-    for i in [i for i, (cc, w) in enumerate(zip(ccs, texts, strict=True)) if cc or w in names]:
+    for i in _demonyms_or_names(ccs, texts, names):
         if i == 0 or i in covered:
             continue
         t, cc = toks[i], ccs[i]
@@ -107,6 +109,16 @@ def read_actors(res: Resources, ctx: ArticleContext, toks: list[Token], last_gro
             continue
         merged.append(a)
     return merged
+
+
+def _demonyms_or_names(ccs: list[str], texts: list[str], names: dict[str, tuple[str, str]]) -> list[int]:
+    """The positions, in order, of the tokens that are a demonym (``ccs``: its country, else "") or a remembered
+    official's name (most tokens are neither: found without visiting each)."""
+    found = list(compress(range(len(ccs)), ccs))
+    if names:
+        named = compress(range(len(texts)), map(names.__contains__, texts))
+        found = sorted(set(found).union(named))
+    return found
 
 
 def adjacent_country(res: Resources, toks: list[Token], i: int) -> str | None:

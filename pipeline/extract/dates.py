@@ -67,13 +67,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # rule's scan (most sentences hold no date, and a pattern that starts with a look-behind is tried at every
 # character, while these are found by a fast literal search).
 _GATES: dict[str, re.Pattern[str]] = {
-    "ordinal_named": re.compile(_MON), "hijri": re.compile(r"\d"), "dmy_named": re.compile(r"\d"),
+    # (a month name alone is no gate: «اب», August, is letters of many words, «الإرهاب», «إصابة»)
+    "ordinal_named": re.compile(rf"من\s+(?:شهر\s+)?(?:{_MON})"), "hijri": re.compile(r"\d"),
+    "dmy_named": re.compile(r"\d"),
     "dmy_numeric": re.compile("/"), "overnight": re.compile("ليل"), "before_yesterday": re.compile("امس"),
     "last_night": re.compile("ليله|البارحه"), "yesterday": re.compile("امس"),
     "next_weekday": re.compile("المقبل|القادم"), "today": re.compile("اليوم"), "weekday": re.compile(_WD),
     "last_week": re.compile("الاسبوع"), "last_month": re.compile("الشهر"),
 }
-_GATED = [(kind, _GATES[kind].search, pattern) for kind, pattern in _PATTERNS]
+
+# one search per distinct gate: rules with the same gate next to each other (a digit) test it once
+_GATE_OF = {p: re.compile(p).search for p in dict.fromkeys(g.pattern for g in _GATES.values())}
+_GATED = [(kind, _GATE_OF[_GATES[kind].pattern], pattern) for kind, pattern in _PATTERNS]
 _DATELIKE = re.compile(rf"({_MON}|{_HMON})")
 _LETTER = re.compile(r"[\u0621-\u064A]")
 
@@ -93,8 +98,11 @@ def find_dates(norm: str, published: dt.date, *, use_fallback: bool = True) -> l
     """Every date expression of a normalised sentence, resolved; overlapping matches keep the first rule."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    last_gate, passed = None, False
     for kind, gate, pattern in _GATED:
-        if gate(norm) is None:
+        if gate is not last_gate:
+            last_gate, passed = gate, gate(norm) is not None
+        if not passed:
             continue
         for m in pattern.finditer(norm):
             if any(m.start() < e and s < m.end() for s, e in taken):

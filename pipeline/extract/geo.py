@@ -18,7 +18,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.errors import ConfigError
 from pipeline.extract.memo import BoundedMemo
@@ -32,6 +35,7 @@ DEFAULT_DATA_DIR = resource_dir("data/gazetteer")
 PRECISIONS = ("town", "district", "region", "country")
 
 _TOKEN = re.compile(r"\w+")
+_TOKEN_SPLIT = re.compile(r"(\w+)").split  # the text cut into its gaps and ``_TOKEN``s in turn
 
 # Clitic prefixes, longest first; "لل" stands for ل + ال and is rewritten to "ال".
 _PREFIXES = (
@@ -112,8 +116,9 @@ class _Candidate:
     notable: bool = False  # curated: no small-town guard
 
 
-@dataclass(frozen=True)
-class _Match:
+class _Match(NamedTuple):
+    """A name of the index over tokens [first, last] (a named tuple: faster to build than a frozen dataclass)."""
+
     first: int  # index of the first token of the name
     last: int  # index of the last token of the name (inclusive)
     prefix_len: int  # clitic characters stripped from the first token
@@ -335,13 +340,15 @@ class Gazetteer:
         if found is not None:
             return found
         norm, offsets = normalize_with_offsets(text)
-        tokens = _TOKEN.findall(norm)
+        parts = _TOKEN_SPLIT(norm)  # gap, token, gap, ..., gap
+        tokens = parts[1::2]
         infos = self._tokens.all_of(tokens, self._new_token)
         matches: list[_Match] = []
         demonym_votes: Counter[str] = Counter()
         i = 0  # the first token no name has taken
-        for k in [k for k, info in enumerate(infos) if info[0] or info[1]]:  # a token that starts a name or
-            if k < i:  # is a demonym; the others change nothing
+        # a token that starts a name or is a demonym (its readings or its country); the others change nothing
+        for k in compress(range(len(infos)), map(any, map(_READINGS_AND_COUNTRY, infos))):
+            if k < i:
                 continue
             readings, cc, _cue = infos[k]
             m = self._match_at(tokens, k) if readings else None
@@ -367,9 +374,15 @@ class Gazetteer:
             if votes[1] is not None:
                 divisions[votes[1]] += 1
             owns.append(votes[2])
-        cued = [(k, info[2]) for k, info in enumerate(infos) if info[2] in _UNRESOLVED_CUES]
-        # the tokens' character spans, which only a name or a cue word needs (``_find_afresh``)
-        spans = [m.span() for m in _TOKEN.finditer(norm)] if matches or cued else []
+        cued = [(k, infos[k][2]) for k in compress(range(len(infos)),
+                                                   map(_UNRESOLVED_CUES.__contains__, map(_CUE_WORD, infos)))]
+        # the tokens' character spans, which only a name or a cue word needs (``_find_afresh``): the running
+        # lengths of the gaps and tokens, token k from the end of part 2k to the end of part 2k + 1
+        if matches or cued:
+            ends = list(accumulate(map(len, parts)))
+            spans = list(zip(ends[0:-1:2], ends[1::2], strict=True))
+        else:
+            spans = []
         return self._scans.remember(text, (norm, offsets, spans, tokens, matches, context, voters, divisions, cued,
                                            tuple(owns), {}))
 
@@ -768,6 +781,8 @@ DIVISION_SCORE = 12
 Damascus, not the Tartous village): worth a population ratio of 10,000 (3 points per power of ten)."""
 
 _UNRESOLVED_CUES = (TOWN_CUES | DISTRICT_CUES | COUNTRYSIDE_CUES) - {"مركز", "العاصمه"}
+_READINGS_AND_COUNTRY = itemgetter(0, 1)  # of a token's ``Gazetteer._token``: a name it starts or a demonym's country
+_CUE_WORD = itemgetter(2)  # of a token's ``Gazetteer._token``: the token as a cue word
 _TOKENS_REMEMBERED = 100_000  # tokens whose ``Gazetteer._token`` is kept (cleared when full)
 _SCANS_REMEMBERED = 64  # texts whose ``Gazetteer._scan`` is kept (a few articles' sentences; cleared when full)
 

@@ -4,6 +4,8 @@ full, everything is forgotten at once (the same words recur in every article, so
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 
@@ -27,8 +29,12 @@ class BoundedMemo(dict):
         return self.remember(key, compute(key)) if found is None else found
 
     def all_of(self, keys: Sequence[Hashable], compute: Callable[[Any], Any]) -> list[Any]:
-        """``one`` of each key, with a single lookup pass when all are remembered. Results must not be None."""
+        """``one`` of each key, with a single lookup pass when all are remembered. Results must not be None.
+
+        Only the keys not remembered (a few new words of a sentence) are visited, in order, each by ``one`` (a
+        key twice among them is computed once); the others keep what the lookup pass found."""
         found = list(map(self.get, keys))
         if None in found:
-            found = [self.one(k, compute) if f is None else f for k, f in zip(keys, found, strict=True)]
+            for k in compress(range(len(found)), map(is_, found, repeat(None))):
+                found[k] = self.one(keys[k], compute)
         return found

@@ -6,6 +6,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from operator import itemgetter
 from typing import Any
 
 from pipeline.extract.candidate import (
@@ -156,6 +157,7 @@ def plausible_place(pm: Any, ctx: ArticleContext) -> bool:
 
 
 DATELINE_VOTES = 2
+_TEXT = itemgetter(0)  # a Token's text
 
 
 def article_country(res: Resources, sentences: Sequence[Sentence], source_country: str | None) -> str | None:
@@ -170,10 +172,9 @@ def article_country(res: Resources, sentences: Sequence[Sentence], source_countr
                 if pm.place is not None and not solidarity_topic(pm, s.norm):
                     votes[pm.place.country_code] += 1 + (DATELINE_VOTES if pm.end <= filed else 0)
     named = res.lex.country_names.get
-    for s in sentences:
-        for cc in map(named, [t.text for t in s.tokens]):
-            if cc:
-                votes[cc] += 0.5
+    for s in sentences:  # (the words' country names looked up without a Python loop over every word)
+        for cc in filter(None, map(named, map(_TEXT, s.tokens))):
+            votes[cc] += 0.5
     if source_country:
         votes[source_country] += 1
     return votes.most_common(1)[0][0] if votes else None
@@ -182,7 +183,7 @@ def article_country(res: Resources, sentences: Sequence[Sentence], source_countr
 def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
                     ctx: ArticleContext | None = None, dateline_end: int = -1) -> list[tuple]:
     # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
-    resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].split()[-1:]) & _AFFILIATION
+    resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].rsplit(None, 1)[-1:]) & _AFFILIATION
                 and not in_group_name(pm, norm)]
     if not resolved:
         return []
@@ -308,7 +309,7 @@ _BELONGING = frozenset({"ينتمي", "ينتمون", "ينتميان", "تنت�
 def destination(pm: Any, norm: str) -> bool:
     """«أثناء سفره إلى العاصمة صنعاء», «كانت متجهة إلى عدن»: the place follows «إلى» and a travel word is at
     most three words before it; «جنود ينتمون إلى مديرية حبيل جبر»: or a word of belonging right before it."""
-    before = norm[:pm.start].split()[-5:]
+    before = norm[:pm.start].rsplit(None, 5)[-5:]
     if before[-1:] != ["الي"]:
         return False
     return any(w in _MOTION or w[1:] in _MOTION for w in before[:-1]) or \
@@ -323,7 +324,7 @@ _LAUNCH = frozenset({"اطلق", "اطلقت", "اطلقه", "اطلقها", "ا
 def launch_site(pm: Any, norm: str) -> bool:
     """«أربع قذائف أُطلقت من قطاع غزة باتجاه الأراضي الإسرائيلية», «رصد إطلاق صاروخين من جنوب لبنان نحو ...»: the
     place follows «من» and a word of firing is one of the three words before it."""
-    before = norm[:pm.start].split()[-4:]
+    before = norm[:pm.start].rsplit(None, 4)[-4:]
     if before[-1:] != ["من"]:
         return False
     return any(w in _LAUNCH or w[1:] in _LAUNCH for w in before[:-1])
@@ -435,7 +436,7 @@ def foreign_origin(pm: Any, norm: str, country: str | None) -> bool:
         return False
     if solidarity_topic(pm, norm) or across_border(pm, norm):
         return True
-    return place.geo_precision == "country" and norm[:pm.start].split()[-1:] in (["من"], ["عن"])
+    return place.geo_precision == "country" and norm[:pm.start].rsplit(None, 1)[-1:] in (["من"], ["عن"])
 
 
 _BORDER = frozenset({"الحدود", "حدود", "الحدوديه", "المتاخمه", "المحاذيه"})
@@ -444,7 +445,7 @@ _BORDER = frozenset({"الحدود", "حدود", "الحدوديه", "المتا
 def across_border(pm: Any, norm: str) -> bool:
     """«كمين قرب الحدود مع النيجر», «على بعد 21 كيلومتراً من الحدود مع نيجيريا», «الحدودية مع أوغندا»: the
     country across a border names the neighbour, not where the event happened."""
-    before = norm[:pm.start].split()[-3:]
+    before = norm[:pm.start].rsplit(None, 3)[-3:]
     return before[-1:] == ["مع"] and any(w in _BORDER or w[1:] in _BORDER for w in before[:-1])
 
 
@@ -456,5 +457,5 @@ _TOPIC_WORDS = frozenset({"تضامنا", "تضامن", "التضامن", "نص�
 def solidarity_topic(pm: Any, norm: str) -> bool:
     """The place is what the sentence shows solidarity with or protests about («تضامناً مع القدس», «نصرة لغزة»,
     «رفضاً للحرب على غزة»): one of the three words before it is a solidarity or protest word."""
-    before = norm[:pm.start].split()[-3:]
+    before = norm[:pm.start].rsplit(None, 3)[-3:]
     return any(w in _TOPIC_WORDS or w.lstrip("و") in _TOPIC_WORDS for w in before)

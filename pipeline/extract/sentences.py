@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from operator import itemgetter
 
 from pipeline.extract.document import Sentence
 from pipeline.extract.places import place_mentions
@@ -76,9 +77,17 @@ def is_off_domain(res: Resources, sentences: Sequence[Sentence]) -> bool:
 def restates(toks: list[Token], norm: str, seen: list[set[str]]) -> bool:
     """The sentence's opening clause (up to its first comma, 6+ words) repeats an earlier sentence word for word."""
     comma = norm.find("،")
-    head = [t.text for t in toks if comma < 0 or t.start < comma]
+    head = list(map(_TEXT, toks)) if comma < 0 else [t.text for t in toks if t.start < comma]
     if head and head[0].startswith("و") and len(head[0]) > 3:
         head[0] = head[0][1:]
     if len(head) < 6:
         return False
-    return any(sum(w in earlier for w in head) >= 0.9 * len(head) for earlier in seen)
+    return any(sum(map(earlier.__contains__, head)) >= 0.9 * len(head) for earlier in seen)
+
+
+def words_of(toks: list[Token]) -> set[str]:
+    """The set of the tokens' texts (what ``restates`` compares a later sentence with)."""
+    return set(map(_TEXT, toks))
+
+
+_TEXT = itemgetter(0)  # a Token's text

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from pipeline.extract.document import ArticleDoc
-from pipeline.extract.sentences import restates
+from pipeline.extract.sentences import restates, words_of
 
 
 @dataclass(frozen=True)
@@ -22,4 +22,4 @@ class MarkRestatements:
         for s in doc.sentences:
             s.restated = restates(s.tokens, s.norm, seen)
             if not s.restated:
-                seen.append({t.text for t in s.tokens})
+                seen.append(words_of(s.tokens))
