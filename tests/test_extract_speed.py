@@ -602,10 +602,18 @@ def test_new_gazetteer_tokens_told_in_one_pass_equal_the_plain_reading(engine, d
     assert 0 < fast < len(words)
 
 
+def _own_division(m, guarded=frozenset()) -> Counter:
+    """The plain reading ``_division_votes`` must sum to: a name's one division, unless a candidate is guarded."""
+    divisions = {(c.place.country_code, c.admin1_code or "") for c in m.candidates if c.kind != "country"}
+    if len(divisions) != 1 or any((m.name, c.place.name, c.place.country_code) in guarded for c in m.candidates):
+        return Counter()
+    return Counter(divisions)
+
+
 def test_division_votes_equal_the_sum_of_each_names_own_division(engine, docs):
     """``_division_votes`` (no Counter per name) equals the sum of ``_own_division``; the scan's votes, read from
     each name's remembered votes, equal ``_context_votes`` and ``_division_votes`` of a fresh gazetteer's scan."""
-    from pipeline.extract.geo import _context_votes, _division_votes, _own_division, _own_division_key
+    from pipeline.extract.geo import _context_votes, _division_votes, _own_division_key
 
     gaz = engine.gaz
     fresh = Gazetteer(gaz._index, gaz._demonyms, gaz._admin1_places, gaz._countries, gaz._guarded)

@@ -760,16 +760,9 @@ def _division_votes(matches: list[_Match], guarded: frozenset[tuple[str, str, st
 
 
 def _own_division_key(m: _Match) -> tuple[str, str] | None:
-    """The one (country, admin1 code) of ``_own_division(m)``, None when it is empty."""
+    """The one (country, admin1 code) all of a name's candidates other than countries lie in, else None."""
     divisions = {(c.place.country_code, c.admin1_code or "") for c in m.candidates if c.kind != "country"}
     return divisions.pop() if len(divisions) == 1 else None
-
-
-def _own_division(m: _Match, guarded: frozenset[tuple[str, str, str]] = frozenset()) -> Counter[tuple[str, str]]:
-    divisions = {(c.place.country_code, c.admin1_code or "") for c in m.candidates if c.kind != "country"}
-    if len(divisions) != 1 or any((m.name, c.place.name, c.place.country_code) in guarded for c in m.candidates):
-        return Counter()
-    return Counter(divisions)
 
 
 _HINT_CHECKED_CUES = (SITE_CUES | DISTRICT_CUES) - {"مستوطنه"}

@@ -7,13 +7,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, repeat
-from operator import is_, itemgetter
+from itertools import compress
 from pathlib import Path
 
 from pipeline.errors import ConfigError
 from pipeline.extract.memo import BoundedMemo
-from pipeline.extract.text import Token, clitic_variants, normalize_arabic, tokenize
+from pipeline.extract.text import Token, clitic_variants, normalize_arabic, token_text, tokenize
 from pipeline.paths import resource_dir
 
 logger = logging.getLogger(__name__)
@@ -125,12 +124,9 @@ class PhraseIndex:
         there."""
         forms_of = self._variants
         by_text = self._starts_by_text
-        texts = list(map(_TEXT, tokens))
-        starting = list(map(by_text.get, texts))
+        texts = list(map(token_text, tokens))
+        starting = by_text.all_of(texts, self._starting_text)  # only the new words (a few of a sentence) computed
         n_tokens = len(texts)
-        if None in starting:  # only the new words (a few of a sentence) are visited
-            for k in compress(range(n_tokens), map(is_, starting, repeat(None))):
-                starting[k] = self._starting_text(texts[k])
         out: list[Match] = []
         i = 0  # the first token no match has taken
         for j in compress(range(n_tokens), starting):  # the tokens that start some pattern
@@ -152,13 +148,12 @@ class PhraseIndex:
         return out
 
     def _starting_text(self, text: str) -> tuple[tuple[int, tuple[str, ...], object], ...]:
-        """``_longest_first`` of ``_starting`` of a token's variants, remembered by its text."""
+        """``_longest_first`` of ``_starting`` of a token's variants (``_starts_by_text`` remembers it by text)."""
         forms = self._variants(text)
         firsts = self._firsts
         if firsts is None:
             firsts = self._firsts = frozenset(self.by_first)
-        return self._starts_by_text.remember(
-            text, () if forms.isdisjoint(firsts) else _longest_first(self._starting(forms)))
+        return () if forms.isdisjoint(firsts) else _longest_first(self._starting(forms))
 
     def _starting(self, forms: frozenset[str]) -> tuple[tuple[tuple[str, ...], object], ...]:
         """The patterns whose first token is one of ``forms``, in a fixed order (least-stripped form first, so
@@ -235,7 +230,6 @@ def _rows(path: Path, width: int) -> list[list[str]]:
     return rows
 
 
-_TEXT = itemgetter(0)  # a Token's text (a named tuple's field by index, faster than the attribute)
 _STARTS_REMEMBERED = 65536  # distinct variant sets whose starting patterns ``PhraseIndex`` remembers
 _RECENT_LISTS = 128  # token lists whose matches ``PhraseIndex.find`` remembers (about one article's sentences)
 

@@ -6,7 +6,6 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from operator import itemgetter
 from typing import Any
 
 from pipeline.extract.candidate import (
@@ -21,6 +20,7 @@ from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
     Token,
     clitic_variants,
+    token_text,
 )
 
 logger = logging.getLogger(__name__)
@@ -157,7 +157,6 @@ def plausible_place(pm: Any, ctx: ArticleContext) -> bool:
 
 
 DATELINE_VOTES = 2
-_TEXT = itemgetter(0)  # a Token's text
 
 
 def article_country(res: Resources, sentences: Sequence[Sentence], source_country: str | None) -> str | None:
@@ -173,7 +172,7 @@ def article_country(res: Resources, sentences: Sequence[Sentence], source_countr
                     votes[pm.place.country_code] += 1 + (DATELINE_VOTES if pm.end <= filed else 0)
     named = res.lex.country_names.get
     for s in sentences:  # (the words' country names looked up without a Python loop over every word)
-        for cc in filter(None, map(named, map(_TEXT, s.tokens))):
+        for cc in filter(None, map(named, map(token_text, s.tokens))):
             votes[cc] += 0.5
     if source_country:
         votes[source_country] += 1

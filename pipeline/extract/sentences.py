@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from operator import itemgetter
 
 from pipeline.extract.document import Sentence
 from pipeline.extract.places import place_mentions
@@ -15,6 +14,7 @@ from pipeline.extract.text import (
     normalize_arabic,
     normalize_with_offsets,
     split_sentences,
+    token_text,
     tokenize,
 )
 
@@ -77,7 +77,7 @@ def is_off_domain(res: Resources, sentences: Sequence[Sentence]) -> bool:
 def restates(toks: list[Token], norm: str, seen: list[set[str]]) -> bool:
     """The sentence's opening clause (up to its first comma, 6+ words) repeats an earlier sentence word for word."""
     comma = norm.find("،")
-    head = list(map(_TEXT, toks)) if comma < 0 else [t.text for t in toks if t.start < comma]
+    head = list(map(token_text, toks)) if comma < 0 else [t.text for t in toks if t.start < comma]
     if head and head[0].startswith("و") and len(head[0]) > 3:
         head[0] = head[0][1:]
     if len(head) < 6:
@@ -87,7 +87,6 @@ def restates(toks: list[Token], norm: str, seen: list[set[str]]) -> bool:
 
 def words_of(toks: list[Token]) -> set[str]:
     """The set of the tokens' texts (what ``restates`` compares a later sentence with)."""
-    return set(map(_TEXT, toks))
+    return set(map(token_text, toks))
 
 
-_TEXT = itemgetter(0)  # a Token's text

@@ -9,6 +9,7 @@ whitespace -> a single space kind (length kept).
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from camel_tools.utils.charsets import AR_DIAC_CHARSET
 from camel_tools.utils.normalize import normalize_unicode
@@ -98,6 +99,10 @@ class Token(NamedTuple):
     text: str  # normalised surface form
     start: int  # offsets into the normalised string the token came from
     end: int
+
+
+token_text = itemgetter(0)
+"""A Token's text (its field by index: faster than the attribute in ``map`` over a sentence's tokens)."""
 
 
 def tokenize(norm: str) -> list[Token]:
