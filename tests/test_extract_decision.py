@@ -356,20 +356,17 @@ def test_a_kept_event_gets_one_row_per_listed_village(engine):
     assert split_by_place([one_place], "قصفت قوات النظام بلدة سرمان.", [(0, 27)], engine.gaz, "a") == [one_place]
 
 
-def test_a_statement_is_placed_at_its_country_only(engine):
-    from pipeline.extract.decision.regions import statements_unplaced
+def test_a_statement_gets_no_admin1():
+    from pipeline.extract.decision.regions import inherit_admin1, statements_unplaced
 
     said = dict(row(0, 40, "statement"), location_text="الرياض", country_code="SA", admin1="Riyadh",
                 admin2=None, geo_precision="town", latitude=24.69, longitude=46.72, geonames_id=108410)
-    fought = dict(said, action_type="airstrike_shelling")
-    out = statements_unplaced([said, fought], engine.gaz)
-    saudi = engine.gaz.country_place("SA")
-    assert out[0]["admin1"] is None and out[0]["geo_precision"] == "country"
-    assert (out[0]["latitude"], out[0]["longitude"], out[0]["geonames_id"]) == \
-        (saudi.latitude, saudi.longitude, saudi.geonames_id)
-    assert out[0]["location_text"] == "الرياض" and out[0]["event_id"] == said["event_id"]
+    fought = dict(said, action_type="airstrike_shelling", char_start=50, char_end=90)
+    out = statements_unplaced([said, fought])
+    assert out[0] == dict(said, admin1=None)  # the place as read stays: only the division goes
     assert out[1] == fought  # other types keep their division
-    assert engine.gaz.country_place("XX") is None
+    coarse = dict(said, geo_precision="country", admin1=None, char_start=100, char_end=140)
+    assert inherit_admin1([fought, coarse])[1]["admin1"] is None  # and it inherits none
 
 
 def test_deciding_engine_codes_statements_without_a_division(deciding_engine):

@@ -242,10 +242,6 @@ class Gazetteer:
         return cls(index, demonyms, admin1_places, countries, frozenset(guarded))
 
     # ---------------------------------------------------------------- public API
-    def country_place(self, code: str) -> Place | None:
-        """The country ``code`` as a place (precision country: no division), None if the gazetteer lacks it."""
-        return self._countries.get(code)
-
     def country_code_for(self, text: str) -> str | None:
         """ISO2 code for an Arabic country name or demonym («العراق», «السورية», «للعراقيين»), else None."""
         norm = " ".join(_TOKEN.findall(normalize_arabic(text)))

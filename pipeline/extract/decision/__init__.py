@@ -130,7 +130,7 @@ class LearnedDecision:
             lambda i, row, action: detected.roles(doc, i, row, action))
         rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published,
                      propose=propose, clauses=doc.sentences, roles=roles)
-        rows = inherit_admin1(statements_unplaced(rows, self.gazetteer))
+        rows = inherit_admin1(statements_unplaced(rows))
         knots = self.model.final_calibration
         for r in rows:
             r["extractor_version"] = f"{r['extractor_version'].split('+')[0]}+{self.model.version}"

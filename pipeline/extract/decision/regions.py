@@ -6,7 +6,7 @@ the same country that has one: an article's events mostly lie in one region. Out
 train_blind this raised admin1 accuracy over matched pairs 0.728 -> 0.753 (F1 unchanged). Coordinates and
 geo_precision stay: they still stand for the country (or nothing).
 
-A statement is placed at its country only (``statements_unplaced``) and takes no other event's admin1.
+A statement gets no admin1 (``statements_unplaced``), neither its place's nor another event's.
 """
 
 from __future__ import annotations
@@ -22,22 +22,12 @@ names is where it was issued or what it is about. Talks and deals keep theirs (m
 ``components.place``)."""
 
 
-def statements_unplaced(rows: list[dict[str, Any]], gazetteer: Any) -> list[dict[str, Any]]:
-    """``rows`` (one article's) with each row of an ``_UNPLACED`` type placed at its country only: no admin1 nor
-    admin2, the country's centroid and id (``gazetteer.country_place``; none without a gazetteer), the location
-    text kept (new dicts for the rows changed)."""
-    out = []
-    for r in rows:
-        if r["action_type"] in _UNPLACED and r.get("geo_precision") not in _COARSE and r.get("country_code"):
-            country = gazetteer.country_place(r["country_code"]) if gazetteer is not None else None
-            r = dict(r, admin1=None, admin2=None, geo_precision="country",
-                     latitude=None if country is None else country.latitude,
-                     longitude=None if country is None else country.longitude,
-                     geonames_id=None if country is None else country.geonames_id)
-        elif r["action_type"] in _UNPLACED and r.get("admin1"):
-            r = dict(r, admin1=None, admin2=None)
-        out.append(r)
-    return out
+def statements_unplaced(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (one article's) with no admin1 nor admin2 for the rows of an ``_UNPLACED`` type (new dicts for the
+    rows changed). The place stays as read (location text, precision, coordinates, GeoNames id: where the
+    statement was issued or what it names, which the evidence step's merge features read)."""
+    return [dict(r, admin1=None, admin2=None) if r["action_type"] in _UNPLACED and (r.get("admin1") or r.get("admin2"))
+            else r for r in rows]
 
 
 def inherit_admin1(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
