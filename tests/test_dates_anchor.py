@@ -28,6 +28,19 @@ def test_event_day_takes_the_leads_day_last_before_the_publication_date():
     assert event_day(own, [], PUB, None, lead).date == dt.date(2017, 6, 7)
 
 
+def test_a_separate_incident_takes_neither_the_event_before_nor_the_lead():
+    lead = find_dates(normalize_arabic("قتل ثلاثة عشر عراقيا وفق ما أفاد مسؤولون أمنيون أمس الخميس"), PUB)
+    day = event_day([], [], PUB, (dt.date(2017, 6, 7), "day"), lead, separate=True)
+    assert (day.date, day.precision, day.how) == (PUB, "month", "published")
+    # a coarse period in a separate incident is D4's first event (the publication date), not a recalled one
+    period = find_dates(normalize_arabic("وفي الأسبوع الماضي قتل جنديان"), PUB)
+    assert event_day(period, [], PUB, (dt.date(2017, 6, 7), "day"), lead, separate=True).how == "period"
+    assert event_day(period, [], PUB, (dt.date(2017, 6, 7), "day"), lead).how == "stated"
+    # its own stated day still dates it
+    own = find_dates(normalize_arabic("انفجرت عبوة الأربعاء"), PUB)
+    assert event_day(own, [], PUB, (dt.date(2017, 6, 1), "day"), lead, separate=True).date == dt.date(2017, 6, 7)
+
+
 def test_an_undated_event_after_a_dated_lead_takes_the_leads_day(engine):
     text = ("بعقوبة – قُتل ثلاثة عشر عراقياً في موجة عنف جديدة شهدتها محافظة ديالى، وفق ما أفاد مسؤولون أمنيون "
             "أمس الخميس.\nوبحسب المصادر، انفجرت عبوة ناسفة وُضعت قرب سوق تجارية في ناحية جلولاء، ما أسفر عن "

@@ -356,6 +356,27 @@ def test_a_kept_event_gets_one_row_per_listed_village(engine):
     assert split_by_place([one_place], "قصفت قوات النظام بلدة سرمان.", [(0, 27)], engine.gaz, "a") == [one_place]
 
 
+def test_a_statement_gets_no_admin1():
+    from pipeline.extract.decision.regions import inherit_admin1, statements_unplaced
+
+    said = dict(row(0, 40, "statement"), location_text="الرياض", country_code="SA", admin1="Riyadh",
+                admin2=None, geo_precision="town", latitude=24.69, longitude=46.72, geonames_id=108410)
+    fought = dict(said, action_type="airstrike_shelling", char_start=50, char_end=90)
+    out = statements_unplaced([said, fought])
+    assert out[0] == dict(said, admin1=None)  # the place as read stays: only the division goes
+    assert out[1] == fought  # other types keep their division
+    coarse = dict(said, geo_precision="country", admin1=None, char_start=100, char_end=140)
+    assert inherit_admin1([fought, coarse])[1]["admin1"] is None  # and it inherits none
+
+
+def test_deciding_engine_codes_statements_without_a_division(deciding_engine):
+    text = ("الرياض – أعلنت قيادة قوات التحالف العربي، اليوم السبت، سريان وقف إطلاق النار في اليمن.\n"
+            "وقصفت طائرات التحالف مواقع للحوثيين في مديرية صرواح بمحافظة مأرب.")
+    events = deciding_engine.extract(article_id="s", text=text, title=None, published=dt.date(2020, 4, 11))
+    assert all(e["admin1"] is None for e in events if e["action_type"] == "statement")
+    assert any(e["admin1"] == "Marib" for e in events if e["action_type"] != "statement")
+
+
 @pytest.mark.parametrize("gold_set", ["train", "train_blind"])
 def test_every_emitted_row_uses_the_schemas_codes(deciding_engine, gold_set):
     """A row with a code the schema does not allow is quarantined by validate, so the event is lost: the

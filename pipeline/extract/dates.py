@@ -77,7 +77,7 @@ _GATES: dict[str, re.Pattern[str]] = {
 }
 
 # one search per distinct gate: rules with the same gate next to each other (a digit) test it once
-_GATE_OF = {p: re.compile(p).search for p in dict.fromkeys(g.pattern for g in _GATES.values())}
+_GATE_OF = {g.pattern: g.search for g in _GATES.values()}
 _GATED = [(kind, _GATE_OF[_GATES[kind].pattern], pattern) for kind, pattern in _PATTERNS]
 _DATELIKE = re.compile(rf"({_MON}|{_HMON})")
 _LETTER = re.compile(r"[\u0621-\u064A]")
@@ -290,7 +290,8 @@ class EventDay:
 
 
 def event_day(event_dates: list[DateMention], report_dates: list[DateMention], published: dt.date,
-              continued: tuple[dt.date, str] | None = None, lead: list[DateMention] | None = None) -> EventDay:
+              continued: tuple[dt.date, str] | None = None, lead: list[DateMention] | None = None, *,
+              separate: bool = False) -> EventDay:
     """The date of a sentence's event (rules D4, D5): the earliest usable stated date (``earliest_stated``: no
     future date, no date weeks older than the sentence's latest, no coarse period); else, when the sentence names
     only a coarse period («الأسبوع الماضي»), the publication date if no event comes before it (D4: no day stated)
@@ -300,8 +301,11 @@ def event_day(event_dates: list[DateMention], report_dates: list[DateMention], p
     ``continued``, the (date, precision) of the event the sentence continues; else the day the article's lead
     gives (``lead_day`` of ``lead``, the lead's dates before the sentence: D4's anchor, the story's day, still
     precision month); else the publication date. ``event_dates``: the sentence's dates that are not the date of a
-    report; ``report_dates``: those that are; ``lead``: None for a separate incident («آخر»), which takes no
-    other event's date."""
+    report; ``report_dates``: those that are. ``separate``: the sentence tells a separate incident («آخر», a
+    «separate» cue, a new item of a round-up: ``opens_new_item``), which takes neither ``continued`` (an earlier
+    event's date) nor the lead's day: the one place that rule holds."""
+    if separate:
+        continued, lead = None, None
     stated = earliest_stated(event_dates)
     if stated is not None:
         return EventDay(stated.date, stated.precision, "stated", stated)

@@ -43,10 +43,10 @@ class EventDate:
         s, r = frame.sentence, frame.reading
         separate = frame.another is not None or any(k == "separate" for k, _f, _l in s.cues) or (
             (s.evidence_span is None or s.evidence_span[0] == s.start) and opens_new_item(s.norm))
-        anchor = None if separate else next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
+        anchor = next((c for c in reversed(doc.candidates) if c.date_from_cue), None)
         day = event_day(r.event_dates, r.reporting_dates, doc.ctx.published,
-                        None if anchor is None else (anchor.date, anchor.date_precision),
-                        None if separate else doc.lead_dates(s.start))
+                        None if anchor is None else (anchor.date, anchor.date_precision), doc.lead_dates(s.start),
+                        separate=separate)
         frame.date, frame.date_precision, frame.date_from_cue = day.date, day.precision, day.from_text
         if day.mention is not None:
             frame.date_text = s.norm[day.mention.start:day.mention.end]

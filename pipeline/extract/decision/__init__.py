@@ -22,7 +22,7 @@ from pipeline.extract.decision.calibration import apply_knots
 from pipeline.extract.decision.detected import DetectedRows
 from pipeline.extract.decision.layer import DecisionLayer, Reread
 from pipeline.extract.decision.model import DecisionModel
-from pipeline.extract.decision.regions import inherit_admin1
+from pipeline.extract.decision.regions import inherit_admin1, statements_unplaced
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.engine import Engine
 from pipeline.extract.lexicon import Lexicons
@@ -105,7 +105,7 @@ class LearnedDecision:
     ``reread`` codes a sentence alone with the rule components (for sentences the article pass coded nothing
     from); ``detected`` builds the rows of events the sentence detector finds in the document's clauses (none
     when it is None) and re-reads the roles of a rule row the model retypes; rows geocoded only to their country
-    take the admin1 of the article's nearest event (``regions``); rows get ``extractor_version``
+    take the admin1 of the article's nearest event, statements none (``regions``); rows get ``extractor_version``
     "<rules>+<model version>", and asserted rows the model's final calibration of their confidence.
     """
 
@@ -130,7 +130,7 @@ class LearnedDecision:
             lambda i, row, action: detected.roles(doc, i, row, action))
         rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published,
                      propose=propose, clauses=doc.sentences, roles=roles)
-        rows = inherit_admin1(rows)
+        rows = inherit_admin1(statements_unplaced(rows))
         knots = self.model.final_calibration
         for r in rows:
             r["extractor_version"] = f"{r['extractor_version'].split('+')[0]}+{self.model.version}"

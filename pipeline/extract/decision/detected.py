@@ -121,11 +121,10 @@ class DetectedRows:
             day = event_day(*clause_dates(self.res, doc.published, s), doc.published)
             if day.mention is not None:
                 return day, s.source(doc.text, day.mention.start, day.mention.end)
-        if opens_new_item(clauses[0].norm):  # a new item of a round-up: no earlier event's date, no lead's
-            return event_day([], [], doc.published), None
         ref = _nearest(_dated_by_text(kept), start)
         continued = None if ref is None else (ref["event_date"], ref["date_precision"])
-        return event_day([], [], doc.published, continued, doc.lead_dates(start)), None
+        return event_day([], [], doc.published, continued, doc.lead_dates(start),
+                         separate=opens_new_item(clauses[0].norm)), None
 
     def _place(self, doc: ArticleDoc, clauses: list[Sentence]) -> tuple[str | None, Any]:
         """Where the detected event happened, read like the rules' place step reads a sentence
@@ -180,11 +179,13 @@ def date_rereads(kept: list[dict[str, Any]], article_rows: list[dict[str, Any]])
     out = []
     for r in kept:
         if r.get("trigger_text") is not None and not r.get("date_text") and not any(
-                min(r["char_end"], a["char_end"]) > max(r["char_start"], a["char_start"]) for a in article_rows) \
-                and not opens_new_item(normalize_arabic(r.get("evidence") or "")):
+                min(r["char_end"], a["char_end"]) > max(r["char_start"], a["char_start"]) for a in article_rows):
             ref = _nearest(refs, r["char_start"])
-            if ref is not None:
-                r = dict(r, event_date=ref["event_date"], date_precision=ref["date_precision"])
+            day = None if ref is None else event_day(
+                [], [], r["event_date"], (ref["event_date"], ref["date_precision"]),
+                separate=opens_new_item(normalize_arabic(r.get("evidence") or "")))
+            if day is not None and day.how == "continued":
+                r = dict(r, event_date=day.date, date_precision=day.precision)
         out.append(r)
     return out
 
