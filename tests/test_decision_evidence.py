@@ -18,7 +18,6 @@ from pipeline.extract.decision.evidence import (
     anchor,
     apply_votes,
     merge_features,
-    summarises_places,
     train_anchor,
 )
 from pipeline.extract.decision.layer import DecisionLayer, article_view
@@ -78,25 +77,6 @@ def test_merge_features_only_for_rows_with_a_sibling_of_their_type(view):
     copy = dict(body, location_text="المقدادية", fatalities=None)  # a place-split copy of the same span
     copy_feats = merge_features(copy, [lead, body, copy], view, DETECTOR)
     assert "same_span=1" in copy_feats and "nested_place" in copy_feats and "no_toll" in copy_feats
-
-
-SUMMARY_LEAD = "قصفت قوات الدعم السريع سبع قرى في ولاية الجزيرة اليوم."
-SUMMARY_BODY = "وشمل القصف قرى الفوار وأبو كرنة ومعيجنة."
-SUMMARY_TEXT = f"{SUMMARY_LEAD}\n{SUMMARY_BODY}"
-
-
-def test_a_lead_summarising_places_is_marked_for_the_merge(engine, view):
-    summary = article_view(SUMMARY_TEXT, None, engine.lex)
-    assert summarises_places(summary, 0) and not summarises_places(summary, 1)
-    assert not summarises_places(view, 0)  # «في محافظة ديالى»: one place, no summary
-    b0 = len(SUMMARY_LEAD) + 1
-    lead = dict(row(0, len(SUMMARY_LEAD), "ولاية الجزيرة"), action_type="airstrike_shelling")
-    body = dict(row(b0, len(SUMMARY_TEXT), "معيجنة"), action_type="airstrike_shelling")
-    lead_feats = merge_features(lead, [lead, body], summary, DETECTOR[:2])
-    assert "summary_lead" in lead_feats and "summary_lead|body_rows=1" in lead_feats
-    assert "under_summary_lead" in merge_features(body, [lead, body], summary, DETECTOR[:2])
-    plain = merge_features(lead_row(), [lead_row(), body_row()], view, DETECTOR)
-    assert not any(f.startswith(("summary_lead", "under_summary")) for f in plain)
 
 
 def test_merge_drops_the_lead_that_restates_a_body_row(view):

@@ -18,7 +18,6 @@ sentence carrying its incident lowered out-of-fold F1 at every threshold and was
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,14 +25,8 @@ from typing import Any
 from pipeline.extract.decision.features import ArticleView, words
 from pipeline.extract.decision.linear import LinearModel, fit
 from pipeline.extract.evaluate import match_events, prf
-from pipeline.extract.text import normalize_arabic
 
 L2_MERGE = 4.0
-# A lead that summarises an area by a counted or plural set of places («في عدد من قرى ...», «سبع قرى», «عدة
-# محافظات», «مديريات ...»): clarification 10 codes the places the body names, not the summary (normal form).
-_PLACES = "(?:قري|بلدات|احياء|مناطق|محافظات|مقاطعات|محاور|مدن|مديريات|مواقع|ولايات|مخيمات|جبهات)"
-_COUNT = "(?:عدد من|عده|جميع|مختلف|كافه|عشرات|سبع|ست|خمس|اربع|ثلاث|عشر|ثماني|تسع|[0-9]+)"
-SUMMARY_LEAD = re.compile(f"(?:^| ){_COUNT} (?:ال)?{_PLACES}(?: |$)|(?:^| )في (?:ال)?{_PLACES} ")
 
 
 @dataclass(frozen=True)
@@ -57,23 +50,6 @@ def _place_words(row: dict[str, Any]) -> list[str]:
     if not loc:
         return ["loc=none"]
     return [f"loc1={loc[0]}", f"loclen={min(len(loc), 4)}", *(f"locw={w}" for w in loc)]
-
-
-def summarises_places(article: ArticleView, i: int) -> bool:
-    """Sentence ``i`` is the lead and summarises a set of places (``SUMMARY_LEAD``)."""
-    if i != 0 or not article.sentences:
-        return False
-    sv = article.sentences[0]
-    return SUMMARY_LEAD.search(normalize_arabic(article.text[sv.start:sv.end])) is not None
-
-
-def summary_features(i: int, where: Sequence[tuple[int, dict[str, Any]]], article: ArticleView) -> list[str]:
-    """Clarification 10: a row of a lead that summarises places, and a body row below such a lead of its type."""
-    if i == 0 and summarises_places(article, 0):
-        return ["summary_lead", f"summary_lead|body_rows={min(sum(j > 0 for j, _ in where), 2)}"]
-    if i > 0 and any(j == 0 for j, _ in where) and summarises_places(article, 0):
-        return ["under_summary_lead"]
-    return []
 
 
 def merge_features(row: dict[str, Any], rows: Sequence[dict[str, Any]], article: ArticleView,
@@ -117,7 +93,7 @@ def merge_features(row: dict[str, Any], rows: Sequence[dict[str, Any]], article:
         feats.append("same_date")
     if i >= 0:
         feats += [f"cue={kind}" for kind, _ in article.cues(i).cues]
-    return feats + summary_features(i, where, article) + _place_words(row)
+    return feats + _place_words(row)
 
 
 def votes(rows: Sequence[dict[str, Any]], article: ArticleView, detector: Sequence[dict[str, float]],
