@@ -97,6 +97,17 @@ def test_apply_votes_keeps_rows_without_a_vote_or_reaching_the_threshold():
     assert apply_votes([lead, body], [0.29, 0.3], 0.3) == [body]
 
 
+def test_apply_votes_never_drops_every_row_of_a_type():
+    """A merge joins rows of one incident: when every row of a type falls below the threshold, the best-voted
+    one stays (per type); with the step off (threshold 0) nothing is dropped anyway."""
+    lead, body = lead_row(), body_row()
+    riot = dict(body_row(), action_type="riot")
+    out = apply_votes([lead, body, riot], [0.1, 0.2, 0.05], 0.3)
+    assert [(r["char_start"], r["action_type"]) for r in out] == [(B0, "attack"), (B0, "riot")]
+    assert apply_votes([lead, body], [0.25, 0.25], 0.3) == [lead]  # the first of equals
+    assert apply_votes([lead, body], [0.1, 0.2], 0.0) == [lead, body]
+
+
 def test_train_anchor_learns_to_merge_restated_leads_cross_fitted(engine):
     """Articles whose lead restates the body's incident (gold: the body): merging the lead raises F1, so
     the step is kept with a merge model; with no such pattern it returns None and the rows unchanged."""
