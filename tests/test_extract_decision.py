@@ -372,28 +372,3 @@ def test_every_emitted_row_uses_the_schemas_codes(deciding_engine, gold_set):
             bad += [(art["id"], name, r.get(name)) for name, allowed in coded.items()
                     if r.get(name) is not None and r.get(name) not in allowed]
     assert bad == []
-
-
-def test_candidate_features_read_the_triggers_clause_tense_and_the_previous_sentence(engine):
-    from pipeline.extract.decision.features import Neighbours, candidate_own_features, trigger_aspect
-    from pipeline.extract.decision.layer import article_view
-
-    plan = "وكان الجيش قد أعلن أمس أن قواته ستشن هجوما على المسلحين بعد قصف استهدف المقدادية."
-    text = f"{LEAD}\n{plan}"
-    view = article_view(text, None, engine.lex)
-
-    def feats(trigger: str, action: str, start: int, end: int) -> set[str]:
-        r = dict(row(start, end, action), evidence=text[start:end], trigger_text=trigger)
-        return set(candidate_own_features(r, view, reread=False, neighbours=Neighbours(1, 2, 0, False, 0),
-                                          title_words=False))
-
-    planned = feats("ستشن هجوما", "attack", len(LEAD) + 1, len(text))
-    assert {"aspect=future", "aspect=future|attack", "opener=none|attack", "cue=background|attack",
-            "prev_cue=kill", "prev_same_trig"} <= planned  # the lead has a kill cue and an attack trigger
-    shelling = feats("قصف", "airstrike_shelling", len(LEAD) + 1, len(text))
-    assert {"opener=بعد", "opener=بعد|airstrike_shelling", "opener_gap=1", "aspect=other"} <= shelling
-    assert "prev_same_trig" not in shelling  # the lead has no shelling trigger
-    lead = feats("هجوم", "attack", 0, len(LEAD))
-    assert not any(f.startswith(("prev_cue=", "prev_same_trig")) for f in lead)  # no sentence before the lead
-    assert [trigger_aspect(w) for w in ("سيشن", "ستشن", "يقتل", "قتل", "سيطره", "هجوم")] == [
-        "future", "future", "imperfect", "other", "other", "other"]

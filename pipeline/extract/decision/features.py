@@ -427,16 +427,6 @@ def candidate_own_features(row: dict[str, Any], article: ArticleView, *, reread:
     if trig and trig[0] in toks:
         at = toks.index(trig[0])
         feats += [f"cue_{'before' if i < at else 'after'}={kind}" for kind, i in cues.cues if abs(i - at) <= 6]
-        feats += _clause_features(toks, at, action)
-    if trig:
-        aspect = trigger_aspect(trig[0])
-        feats += [f"aspect={aspect}", f"aspect={aspect}|{action}"]
-    feats += sorted({f"cue={kind}|{action}" for kind, _i in cues.cues})
-    if idx > 0:
-        before = article.cues(idx - 1)
-        feats += sorted({f"prev_cue={kind}" for kind, _i in before.cues})
-        if any(a == action for a, _i in before.triggers):
-            feats.append("prev_same_trig")
     feats += [f"other_trig={a}|{action}" for a, _i in cues.triggers if a != action]
     feats.append("has_date_text" if row.get("date_text") else "no_date_text")
     feats.append("has_place" if row.get("location_text") else "no_place")
@@ -452,34 +442,6 @@ def candidate_own_features(row: dict[str, Any], article: ArticleView, *, reread:
         if title_words:
             feats += title_features(article)
     return feats
-
-
-# Words that open a clause inside a sentence (light-stemmed): a trigger just after one is often the background,
-# cause or circumstance of the reported event rather than the event itself ("حين فجر ...", "بعد تمهيد بالقصف").
-_CLAUSE_OPENERS = frozenset({
-    "حين", "حيث", "عندما", "بعد", "قبل", "منذ", "اثر", "اعقاب", "عقب", "خلال", "اثناء", "الذي", "التي", "الذين",
-    "ما", "اذ", "لان", "بسبب", "جراء", "ضد", "رغم", "مع", "مثل", "بينها", "منها",
-})
-_OPENER_REACH = 4  # words before the trigger in which a clause opener counts
-
-
-def _clause_features(toks: list[str], at: int, action: str) -> list[str]:
-    """The nearest clause opener among the few words before the trigger (at word ``at``), alone and with the
-    candidate's type ("opener=none" when there is none)."""
-    for j in range(at - 1, max(at - 1 - _OPENER_REACH, -1), -1):
-        if toks[j] in _CLAUSE_OPENERS:
-            return [f"opener={toks[j]}", f"opener={toks[j]}|{action}", f"opener_gap={at - j}"]
-    return ["opener=none", f"opener=none|{action}"]
-
-
-def trigger_aspect(word: str) -> str:
-    """The tense the trigger's first (light-stemmed) word shows by its prefix: "future" (سي/ست/سن/سا + stem,
-    سيطر aside), "imperfect" (ي/ت/ن + stem) or "other" (a perfect verb or a noun)."""
-    if len(word) > 3 and word[0] == "س" and word[1] in "يتنا" and not word.startswith("سيطر"):  # not "control"
-        return "future"
-    if len(word) > 3 and word[0] in "يتن":
-        return "imperfect"
-    return "other"
 
 
 def title_features(article: ArticleView) -> list[str]:
