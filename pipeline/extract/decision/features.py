@@ -301,6 +301,10 @@ def detector_own_features(article: ArticleView, idx: int, rule_rows: list[tuple[
         feats.append(f"title_share={int(share * 4)}")
     feats += sorted({f"rulecand={a}" for a, _m in rule_rows}) or ["rulecand=none"]
     feats += sorted({f"rulemod={m}" for _a, m in rule_rows})
+    cues = article.cues(idx)
+    feats += sorted({f"trig_cue={a}|{kind}" for a, _i in cues.triggers for kind, _j in cues.cues})
+    if idx > 0:
+        feats += sorted({f"prev_cue={kind}" for kind, _i in article.cues(idx - 1).cues})
     return feats
 
 
