@@ -203,6 +203,10 @@ def test_detector_features_read_what_the_rules_coded(engine):
     assert len(feats) == len(view.sentences) == 3
     assert "rulecand=attack" in feats[0] and "rulecand=none" in feats[1]
     assert any(f.startswith("c4=") for f in feats[1]) and any(f.startswith("title_share=") for f in feats[1])
+    # each trigger type with each cue kind of the sentence, and the cue kinds of the sentence before
+    assert "trig_cue=attack|kill" in feats[0] and not any(f.startswith("trig_cue=") for f in feats[1])
+    assert not any(f.startswith("prev_cue=") for f in feats[0])
+    assert "prev_cue=kill" in feats[1] and "prev_cue=injure" in feats[2]
 
 
 def test_prediction_counts_a_feature_once_as_training_does():

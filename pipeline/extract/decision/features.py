@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,8 @@ import numpy as np
 from pipeline.extract.decision.linear import SharedVocab
 from pipeline.extract.document import Sentence
 from pipeline.extract.lexicon import Lexicons
-from pipeline.extract.text import Token, normalize_arabic, tokenize
+from pipeline.extract.memo import BoundedMemo
+from pipeline.extract.text import Token, normalize_arabic, token_text, tokenize
 
 # Words that mark background, generic or reported-speech framing: the model weighs them, the list only
 # makes sure each becomes a feature of its own next to the bag of words (they are frequent and short).
@@ -139,7 +139,7 @@ def read_sentence(text: str, start: int, end: int, clause: Sentence | None = Non
         toks = tokenize(norm)
     else:
         norm, toks = clause.norm, clause.tokens
-    return SentenceView(start, end, tuple(map(light_stem, map(_TEXT, toks))), tuple(toks),
+    return SentenceView(start, end, tuple(map(light_stem, map(token_text, toks))), tuple(toks),
                         "«" in sentence or '"' in sentence, has_digit(norm))
 
 
@@ -163,7 +163,6 @@ def _char_class(codes: list[int]) -> str:
 
 _BMP_DIGIT = re.compile(_char_class([c for c in range(0x10000) if chr(c).isdigit()]))
 _BEYOND_BMP = re.compile("[\\U00010000-\\U0010ffff]")
-_TEXT = itemgetter(0)  # a Token's text (its first field)
 
 
 def read_article(text: str, title: str | None, lexicons: Lexicons, spans: Sequence[tuple[int, int]],
@@ -218,30 +217,25 @@ class SentenceIds:
 
     def __init__(self, vocab: SharedVocab) -> None:
         self.vocab = vocab
-        self._words: dict[str, tuple[tuple[int, ...], dict[str, int]]] = {}
+        self._words = BoundedMemo(_WORDS_REMEMBERED)  # word -> ``_word`` (see there)
         self.bigrams = bigram_table(vocab.ids)
 
     def _word(self, w: str) -> tuple[tuple[int, ...], dict[str, int]]:
+        """The ids of the word's own known features and its known bigrams by next word."""
         feats = [f"w={w}"]
         if len(w) > 4:
             feats.append(f"suf3={w[-3:]}")
         if w in _FRAME_WORDS:
             feats.append(f"frame={w}")
         get = self.vocab.ids.get
-        found = (tuple(i for i in map(get, feats) if i is not None), self.bigrams.get(w, _NO_BIGRAMS))
-        if len(self._words) >= _WORDS_REMEMBERED:
-            self._words.clear()
-        self._words[w] = found
-        return found
+        return tuple(i for i in map(get, feats) if i is not None), self.bigrams.get(w, _NO_BIGRAMS)
 
     def of(self, sv: SentenceView, cues: SentenceCues, idx: int, n_sentences: int) -> np.ndarray:
         """The ids of ``sentence_features(sv, cues, idx, n_sentences)`` (each once or more; order aside)."""
         toks = sv.words
         if not toks:
             return self._rest([], sv, cues, idx, n_sentences)
-        found = list(map(self._words.get, toks))
-        if None in found:
-            found = [self._word(w) if f is None else f for w, f in zip(toks, found, strict=True)]
+        found = self._words.all_of(toks, self._word)
         own, following = zip(*found, strict=True)
         out = list(chain.from_iterable(own))
         out += [i for i in map(dict.get, following, toks[1:]) if i is not None]
@@ -307,6 +301,10 @@ def detector_own_features(article: ArticleView, idx: int, rule_rows: list[tuple[
         feats.append(f"title_share={int(share * 4)}")
     feats += sorted({f"rulecand={a}" for a, _m in rule_rows}) or ["rulecand=none"]
     feats += sorted({f"rulemod={m}" for _a, m in rule_rows})
+    cues = article.cues(idx)
+    feats += sorted({f"trig_cue={a}|{kind}" for a, _i in cues.triggers for kind, _j in cues.cues})
+    if idx > 0:
+        feats += sorted({f"prev_cue={kind}" for kind, _i in article.cues(idx - 1).cues})
     return feats
 
 
