@@ -313,6 +313,18 @@ def test_clitic_readings(gaz: Gazetteer, text: str, expected: list) -> None:
         ("حي بلبلا", "DJ", "Djibouti"),
         ("مطار دوسامريب", "SO", "Galguduud"),
         ("بين إنتالا ودجيبو", "BF", "Sahel"),
+        # Nouakchott's moughataas: «مقاطعة الرياض» is not Saudi Arabia's capital, «مقاطعة عرفات» not a name
+        ("مقاطعة الرياض جنوبي العاصمة", "MR", "Nouakchott Sud"),
+        ("مقاطعة عرفات", "MR", "Nouakchott Sud"),
+        ("مقاطعة تيارت", "MR", "Nouakchott Nord"),
+        ("مقاطعة السبخة", "MR", "Nouakchott Ouest"),
+        ("مدينة عدل بكرو", "MR", "Hodh Ech Chargui"),
+        ("منطقة لمزرب", "MR", "Tiris Zemmour"),
+        ("منطقة سار", "BH", "Northern Governorate"),
+        ("قرية كرانة", "BH", "Northern Governorate"),
+        ("إقليم آسا الزاك", "MA", "Guelmim-Oued Noun"),  # not Owsa in Iran
+        ("بلدة زاوية الشيخ", "MA", "Beni Mellal-Khenifra"),
+        ("عين البنيان", "DZ", "Algiers"),
     ],
 )
 def test_division_conventions_and_curated_places(gaz: Gazetteer, text: str, country: str, admin1: str) -> None:
@@ -325,6 +337,14 @@ def test_curated_names_that_are_words_need_a_cue(gaz: Gazetteer) -> None:
     assert [m.text for m in gaz.find_place_mentions("مفتش عنه لفائدة عدة هيئات") if m.place] == []
     hadda = gaz.find_place_mentions("غارة على حي حدة في صنعاء", country_hint="YE")
     assert [(m.text, m.place.admin1) for m in hadda if m.place][0] == ("حي حدة", "Amanat Al Asimah")
+
+
+def test_moughataa_names_that_are_cities_elsewhere_need_their_place_word(gaz: Gazetteer) -> None:
+    riyadh = gaz.geocode_place("الرياض", country_hint="MR")
+    assert riyadh is not None and riyadh.country_code == "SA"  # «الرياض» alone stays Saudi Arabia's capital
+    tiaret = gaz.geocode_place("تيارت", country_hint="MR")
+    assert tiaret is not None and tiaret.country_code == "DZ"
+    assert [m.place for m in gaz.find_place_mentions("زار الرئيس عرفات المدينة") if m.place] == []
 
 
 def test_every_place_has_a_known_division() -> None:
