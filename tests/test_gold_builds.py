@@ -108,3 +108,24 @@ def test_a_part_build_writes_sound_gold_and_refuses_bad_gold(tmp_path: Path, cap
     out = capsys.readouterr().out
     assert "z001: event tuple has 5 fields" in out and "evidence not one full sentence" in out
     assert not (tmp_path / "bad" / "gold_events.jsonl").exists()
+
+
+def test_a_part_built_from_short_pages_lowers_the_word_minimum(tmp_path: Path, capsys) -> None:
+    """``words`` sets a part's article length; the shared minimum (115 words) holds unless a part lowers it."""
+    from gold_build import GoldPartBuild
+
+    short = _article(text=" ".join(["كلمة"] * 95) + ". اشتبك مسلحون مع الجيش في بلدة القرية أمس.")
+    event = tuple(_event()[k] for k in gold_checks.EVENT_FIELDS[1:])
+    for name, words in (("default", None), ("short", (90, 260))):
+        build_file = tmp_path / name / "_build" / "build.py"
+        build_file.parent.mkdir(parents=True)
+        part = GoldPartBuild(str(build_file), "z", {"SY"}, write_at_exit=False,
+                             **({"words": words} if words else {}))
+        part.article(*(short[k] for k in gold_checks.ARTICLE_FIELDS), [event])
+        if words is None:
+            with pytest.raises(SystemExit):
+                part.write()
+            assert "z001: word count 103" in capsys.readouterr().out
+        else:
+            part.write()
+            assert "OK: 1 articles, 1 events" in capsys.readouterr().out

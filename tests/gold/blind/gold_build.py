@@ -48,10 +48,13 @@ class GoldPartBuild:
     """Collects one part's articles and events and writes them when the build script exits."""
 
     def __init__(self, build_file: str, id_prefix: str, countries: set[str] | None, *,
-                 write_at_exit: bool = True) -> None:
+                 words: tuple[int, int] = (115, 260), write_at_exit: bool = True) -> None:
+        """``words``: the shortest and longest article allowed (a part built from short pages lowers the
+        minimum, e.g. to 90, rather than pad its articles)."""
         self.folder = os.path.dirname(os.path.dirname(os.path.abspath(build_file)))
         self.id_pattern = re.escape(id_prefix) + r"\d{3}"
         self.countries = countries
+        self.words = words
         self.articles: list[dict] = []
         self.events: list[dict] = []
         self.problems: list[str] = []
@@ -68,7 +71,7 @@ class GoldPartBuild:
             self.events.append(dict(zip(EVENT_FIELDS, (id,) + tuple(ev), strict=True)))
 
     def validate(self) -> None:
-        self.problems += article_problems(self.articles, self.folder, self.id_pattern)
+        self.problems += article_problems(self.articles, self.folder, self.id_pattern, words=self.words)
         by_id = {a["id"]: a for a in self.articles}
         for n, e in enumerate(self.events):
             a = by_id[e["article_id"]]
