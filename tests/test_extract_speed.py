@@ -451,7 +451,7 @@ def test_shared_vocabulary_scores_equal_proba_many(engine, docs, model):
 def test_sentence_and_gram_ids_equal_the_strings_looked_up(engine, docs, model):
     vocab, ids = model.vocab, model.sentence_ids
     grams = model.grams
-    assert grams.dense is not None and len(grams.keys) > 1000
+    assert grams.dense is not None and len(grams.keys) > 1000, f"no dense gram table: {grams.base} characters"
     seen = 0
     for doc in docs:
         view = article_view(doc.text, doc.title, engine.lex, doc.sentences)

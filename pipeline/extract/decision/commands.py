@@ -307,6 +307,11 @@ CHANGE_LOG = (
     "0.5434, R 0.5853), 0.096; with the detector features: 0.5663 (P 0.5489, R 0.5847), date 0.944, admin1 0.871, "
     "0.093; with them and the Maghreb and Gulf places (kept): 0.5669 (P 0.5644, R 0.5695), date 0.944, admin1 "
     "0.870, 0.095, ECE 0.006 after the final calibration; dev 0.709, 0.709, 0.698, 0.715",
+    "- round 12, after the test split was scored: the dense gram table's limit 4 M -> 8 M keys (round 12's grams "
+    "use 48 characters, a few Latin capitals among them: 5.8 M keys, which had turned the table off and made "
+    "every gram lookup a binary search; `tests/test_extract_speed.py` caught it in CI); the code edit renamed the "
+    "model dl1-0ca2e2934c -> dl1-a0fc452fbb: the same weights, event rows on train_blind + dev identical apart "
+    "from `extractor_version` (3,740 lines); the test line below was measured with dl1-0ca2e2934c",
     "",
 )
 
