@@ -88,5 +88,3 @@ def restates(toks: list[Token], norm: str, seen: list[set[str]]) -> bool:
 def words_of(toks: list[Token]) -> set[str]:
     """The set of the tokens' texts (what ``restates`` compares a later sentence with)."""
     return set(map(token_text, toks))
-
-

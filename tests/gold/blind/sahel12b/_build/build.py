@@ -2,7 +2,7 @@
 """Blind gold set 'sahel12b' (Mali, Niger, Burkina Faso, Chad, Nigeria, Sudan, Somalia, South Sudan's borders, Libya's south).
 Holds the articles and their gold events; validates and writes ../articles.jsonl and ../gold_events.jsonl.
 Run: python3 build.py   (-v lists every article)
-Short source pages: the brief lets the word minimum drop to 90, so validate() passes words=(90, 260)."""
+Short source pages: the brief lets the word minimum drop to 90, so the part is built with words=(90, 260)."""
 import os
 import sys
 
