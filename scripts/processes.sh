@@ -42,6 +42,9 @@ stop_all() {
 }
 
 trap_stop() {
+    # A shell started in the background by another non-interactive shell (`cmd &` in a script, nohup) inherits
+    # SIGINT ignored, and bash cannot trap a signal ignored on entry: say so, SIGTERM still stops everything.
+    [[ $(trap -p INT) == "trap -- '' SIGINT" ]] && log "note: SIGINT is ignored here (started in the background); stop with SIGTERM"
     trap stop_all EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM

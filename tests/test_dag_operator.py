@@ -175,10 +175,15 @@ echo "ready $(cat /dev/null)"; watch_processes
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_the_scripts_stops_every_process_they_started(tmp_path, sig):
-    """scripts/processes.sh (both Airflow scripts): a signal to the script ends the whole process tree."""
+    """scripts/processes.sh (both Airflow scripts): a signal to the script ends the whole process tree.
+
+    The script starts with SIGINT at its default, as from a terminal or a supervisor: when the test runner itself
+    runs in the background of a non-interactive shell it inherits SIGINT ignored, which bash cannot trap.
+    """
     proc = subprocess.Popen(
         ["bash", "-c", PROCESS_TREE, "tree", str(tmp_path), str(PROJECT_DIR / "scripts" / "processes.sh")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=_default_sigint,
     )
     assert proc.stdout.readline().startswith("ready")
     time.sleep(1)
@@ -197,6 +202,25 @@ def test_stopping_the_scripts_stops_every_process_they_started(tmp_path, sig):
     alive = [pid for pid in children if _alive(pid)]
     assert not alive, f"left running: {alive}"
     assert proc.returncode == (143 if sig == signal.SIGTERM else 130)
+    assert "SIGINT is ignored" not in proc.stderr.read()
+
+
+def test_the_scripts_say_when_sigint_cannot_stop_them(tmp_path):
+    """Started with SIGINT ignored (in the background of a script, nohup), the script says to use SIGTERM."""
+    proc = subprocess.Popen(
+        ["bash", "-c", PROCESS_TREE, "tree", str(tmp_path), str(PROJECT_DIR / "scripts" / "processes.sh")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    assert proc.stdout.readline().startswith("ready")
+    os.kill(proc.pid, signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    assert "SIGINT is ignored here" in err and "stop with SIGTERM" in err
+    assert proc.returncode == 143
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _descendants(pid: int) -> list[int]:
