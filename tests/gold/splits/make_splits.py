@@ -20,7 +20,8 @@ TRAIN_ONLY = ("mixed", "east2", "west2", "thin3", "west3", "east4", "south4", "g
               "maghreb12", "gulfyem12", "negmix12", "sahelnile12",
               "leviraq12", "thin12", "magulf12b", "sahel12b",
               "maghreb13", "gulfyem13", "leadbody13", "sahelhorn13",
-              "levant13b", "iraqalg13b", "negthin13b", "nilehorn13b")
+              "levant13b", "iraqalg13b", "negthin13b", "nilehorn13b",
+              "magsahel13c", "gulfiraq13c", "thinops13c", "levnile13c")
 PARTS = ("maghreb", "sahel_gulf", "levant", *TRAIN_ONLY)
 
 
