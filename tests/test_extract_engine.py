@@ -221,3 +221,22 @@ def test_headline_actor_and_denial(engine):
     assert [r["actor1_norm"] for r in rows] == ["RSF"]
     rows = _events(engine, "نفى «حزب الله» في بيان أي علاقة له بإطلاق صاروخين من جنوب لبنان أمس.")
     assert all(r["modality"] != "asserted" for r in rows)
+
+
+def test_built_engine_collects_the_young_generation_less_often():
+    """``exempt_from_collection`` (run by the engine builders) raises the youngest generation's threshold to
+    ``YOUNG_GENERATION`` and keeps the older ones' and a higher threshold a caller set."""
+    import gc
+
+    from pipeline.extract.engine import YOUNG_GENERATION, exempt_from_collection
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 7, 9)
+        exempt_from_collection()
+        assert gc.get_threshold() == (YOUNG_GENERATION, 7, 9)
+        gc.set_threshold(YOUNG_GENERATION * 2, 7, 9)
+        exempt_from_collection()
+        assert gc.get_threshold() == (YOUNG_GENERATION * 2, 7, 9)
+    finally:
+        gc.set_threshold(*before)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
+from sys import intern
 from typing import Any
 
 import numpy as np
@@ -112,12 +113,14 @@ class ArticleView:
 
 @lru_cache(maxsize=65536)  # every sentence of every article is stemmed word by word; words recur
 def light_stem(word: str) -> str:
-    """The word without a leading conjunction و/ف and article ال (one light stem per word)."""
+    """The word without a leading conjunction و/ف and article ال (one light stem per word), interned: the
+    bigram table's words are (``bigram_table``), so a stem is found there by identity, without comparing its
+    characters (on new articles often a cache miss)."""
     if len(word) > 3 and word[0] in "وف":
         word = word[1:]
     if len(word) > 4 and word.startswith("ال"):
         word = word[2:]
-    return word
+    return intern(word)
 
 
 def words(text: str) -> list[str]:
@@ -219,6 +222,7 @@ class SentenceIds:
         self.vocab = vocab
         self._words = BoundedMemo(_WORDS_REMEMBERED)  # word -> ``_word`` (see there)
         self.bigrams = bigram_table(vocab.ids)
+        self._fixed = _fixed_ids(vocab.ids)  # the ids of the known features ``_rest`` makes
 
     def _word(self, w: str) -> tuple[tuple[int, ...], dict[str, int]]:
         """The ids of the word's own known features and its known bigrams by next word."""
@@ -251,26 +255,36 @@ class SentenceIds:
             rest.append("quote")
         if sv.has_digits:
             rest.append("digits")
-        out += [i for i in map(self.vocab.ids.get, rest) if i is not None]
+        out += [i for i in map(self._fixed.get, rest) if i is not None]
         return np.array(out, dtype=np.int64)
 
 
 _NO_BIGRAMS: dict[str, int] = {}
+# What ``SentenceIds._rest`` makes besides the words' features: position, cue, trigger, length and mark features.
+_FIXED_PREFIXES = ("pos=", "relpos=", "cue=", "trigtype=", "ntrig=", "len=")
+_FIXED_NAMES = frozenset({"lead", "body", "quote", "digits"})
 
 
 def bigram_table(ids: dict[str, int]) -> dict[str, dict[str, int]]:
     """word -> {next word: id of the known bigram feature ``b=word_next``}: each known bigram under every split
     of its text at an underscore, so a pair is found exactly when the string it makes is known (the pair
-    determines the string)."""
+    determines the string). The words are interned, as ``light_stem``'s are."""
     table: dict[str, dict[str, int]] = {}
     for f, i in ids.items():
         if f.startswith("b="):
             text = f[2:]
             at = text.find("_")
             while at >= 0:
-                table.setdefault(text[:at], {})[text[at + 1:]] = i
+                table.setdefault(intern(text[:at]), {})[intern(text[at + 1:])] = i
                 at = text.find("_", at + 1)
     return table
+
+
+def _fixed_ids(ids: dict[str, int]) -> dict[str, int]:
+    """The known features ``SentenceIds._rest`` can make, with their ids: a small table (a few dozen features)
+    that stays in the processor's cache, where the whole vocabulary (~100,000) does not; a feature it lacks
+    is unknown to the vocabulary too."""
+    return {f: i for f, i in ids.items() if f.startswith(_FIXED_PREFIXES) or f in _FIXED_NAMES}
 
 
 _WORDS_REMEMBERED = 200_000
