@@ -7,7 +7,9 @@
    trigger and its neighbours, tense and framing words, position, own date/place/toll, ...).
 3. The calibrated confidence P(row is a correct event) decides: below ``keep_threshold`` the row is dropped;
    above, the row takes the model's action type (and the roles the rules read for that type). Non-asserted
-   rows (negated, threat, ...) pass unchanged.
+   rows (negated, threat, ...) pass unchanged. With the model's ``stack`` (pipeline.extract.decision.stack),
+   the confidence and type come from P(event), P(type) and the sentence detector's probabilities for the
+   candidate's sentence together (the detector runs once per article; step 4 reuses its output).
 4. The sentence detector proposes what the rules missed: in an article with at least one kept event, every
    sentence gets P(it is the evidence of an event of type t); where that reaches ``detect_threshold`` and no
    kept row of type t lies in the sentence, nor a rules mention of type t read as not asserted (negated,
@@ -306,11 +308,20 @@ class DecisionLayer:
         found = [(r, rr, nb) for r, rr, nb, _origin in sourced]
         kept: dict[tuple[int, str, str | None], dict[str, Any]] = {}
         scored: list[tuple[float, tuple[dict[str, Any], str, int | None]]] = []  # every candidate, for ``article``
-        for (r, _rr, _nb, origin), event, types in zip(sourced, *candidate_probs(self.model, article, found),
-                                                       strict=True):
+        stack = self.model.stack
+        # the detector's probabilities per sentence, computed once: the stacking step reads them first
+        probs = detector_probs(self.model, article, rows) if stack is not None else None
+        for (r, rr, _nb, origin), event, types in zip(sourced, *candidate_probs(self.model, article, found),
+                                                      strict=True):
             p_event = event["yes"]
-            action = max(types, key=types.__getitem__)
-            conf = self.model.confidence(p_event, types[action])
+            if stack is not None and probs is not None:
+                idx = article.sentence_index(r["char_start"], r["char_end"])
+                conf, action = stack.decide(p_event, types, probs[idx] if idx >= 0 else None,
+                                            rules_type=r["action_type"], reread=rr, sentence=idx,
+                                            sentences=len(article.sentences))
+            else:
+                action = max(types, key=types.__getitem__)
+                conf = self.model.confidence(p_event, types[action])
             scored.append((conf, (r, action, origin)))
             if conf < self.model.keep_threshold:
                 continue
@@ -323,13 +334,13 @@ class DecisionLayer:
         if self.split_places:
             spans = [(sv.start, sv.end) for sv in article.sentences]
             decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
-        probs: list[dict[str, float]] | None = None
         alone = self.model.detect_alone_threshold is not None and propose is not None
-        if (decided or alone) and (propose is not None or self.model.anchor is not None):
+        detecting = bool(decided or alone) and (propose is not None or self.model.anchor is not None)
+        if detecting and probs is None:
             probs = detector_probs(self.model, article, rows)
-        if propose is not None and probs is not None:
+        if propose is not None and detecting and probs is not None:
             decided += self.detected(article, probs, decided, propose, article_id, unasserted_mentions(rows))
-        if self.model.anchor is not None and probs is not None:
+        if self.model.anchor is not None and detecting and probs is not None:
             decided = anchor(decided, article, probs, self.model.anchor)
         if self.model.article is not None:
             probs = probs if probs is not None else detector_probs(self.model, article, rows)

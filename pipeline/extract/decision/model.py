@@ -20,6 +20,7 @@ from pipeline.extract.decision.article import ArticleStep
 from pipeline.extract.decision.evidence import AnchorModels
 from pipeline.extract.decision.features import GramIds, SentenceIds
 from pipeline.extract.decision.linear import LinearModel, SharedVocab, logit, sigmoid
+from pipeline.extract.decision.stack import Stack
 
 MODEL_FORMAT = 2
 _DECIMALS = 5
@@ -47,6 +48,9 @@ class DecisionModel:
       threshold in an article where no event was kept (None: the detector proposes nothing there).
     - ``article``: P(the article reports an event) with its thresholds, applied after the evidence step (None:
       off); see pipeline.extract.decision.article.
+    - ``stack``: the keep decision and type of a candidate from P(event), P(type) and the detector's
+      probabilities for its sentence together; its probability is the candidate's confidence instead of
+      ``calibration``'s (None: off); see pipeline.extract.decision.stack.
     """
 
     version: str
@@ -65,6 +69,7 @@ class DecisionModel:
     detect_thresholds: tuple[tuple[str, float], ...] = ()  # (action_type, its own detect threshold)
     detect_alone_threshold: float | None = None  # detect in articles with no kept event from this up (None: never)
     article: ArticleStep | None = None
+    stack: Stack | None = None
 
     @property
     def vocab(self) -> SharedVocab:
@@ -115,7 +120,9 @@ class DecisionModel:
                    "merge_threshold": self.anchor.merge_threshold},
                "article": None if self.article is None else {
                    "model": _dump(self.article.model), "add_threshold": self.article.add_threshold,
-                   "floor": self.article.floor, "drop_threshold": self.article.drop_threshold}}
+                   "floor": self.article.floor, "drop_threshold": self.article.drop_threshold},
+               "stack": None if self.stack is None else {
+                   "weights": list(self.stack.weights), "bias": self.stack.bias, "top_types": self.stack.top_types}}
         raw = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
@@ -145,13 +152,15 @@ class DecisionModel:
         s = doc.get("article")
         article = None if s is None else ArticleStep(_undump(s["model"]), s["add_threshold"], s["floor"],
                                                      s["drop_threshold"])
+        st = doc.get("stack")  # absent in files written before the stacking step
+        stack = None if st is None else Stack(tuple(st["weights"]), st["bias"], st["top_types"])
         return cls(version=doc["version"], calibration=tuple(doc["calibration"]),
                    keep_threshold=doc["keep_threshold"], reread_threshold=doc["reread_threshold"],
                    detect_threshold=doc["detect_threshold"], detect_calibration=tuple(doc["detect_calibration"]),
                    card=doc.get("card", {}),
                    final_calibration=tuple(tuple(k) for k in doc.get("final_calibration", [])), anchor=anchor,
                    detect_thresholds=tuple((str(a), float(t)) for a, t in doc.get("detect_thresholds", [])),
-                   detect_alone_threshold=doc.get("detect_alone_threshold"), article=article,
+                   detect_alone_threshold=doc.get("detect_alone_threshold"), article=article, stack=stack,
                    **models)
 
 

@@ -18,7 +18,7 @@ import logging
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ from pipeline.extract.decision.layer import (
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt, logit, sigmoid
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.outcomes import summary
+from pipeline.extract.decision.stack import TOP_TYPES, Stack, best_types, fit_stack, stack_features
 from pipeline.extract.evaluate import match_events, prf, read_gold
 from pipeline.extract.lexicon import Lexicons
 
@@ -75,6 +76,9 @@ PER_TYPE_MIN_GAIN = 2
 ALONE_GRID = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 MAX_EVENTS_PER_NEGATIVE = 0.09
 DETECT_MIN_COUNT = 3  # features seen in fewer sentences are left out (a smaller model file, same F1)
+# candidates decided by ``stack.Stack`` (P(event), P(type), the detector) instead of Platt on P(event) * P(type)
+STACKING = True
+STACK_TYPES = TOP_TYPES
 
 
 @dataclass
@@ -192,6 +196,7 @@ class HeldOut:
     article: ArticleExamples
     candidates: list[tuple[float, str]]  # (P(event) * P(chosen type), chosen type) per candidate
     detector: list[dict[str, float]]  # per sentence
+    scores: list[tuple[float, dict[str, float]]] = field(default_factory=list)  # (P(event), P(type)) per candidate
 
 
 @dataclass
@@ -214,19 +219,61 @@ def out_of_fold(data: Sequence[ArticleExamples], scored: Sequence[bool]) -> OutO
         detector = _fit_detector(fit_on)
         oof.fold_models.append((sentence, event, types, detector))
         for a in held:
-            chosen = []
+            chosen, scores = [], []
             probs = [detector.proba(f) for f in a.detector_feats]
             for c, lab in zip(a.candidates, a.labels, strict=True):
                 pt = types.proba(c.features)
                 action = max(pt, key=pt.__getitem__)
-                chosen.append((event.proba(c.features)["yes"] * pt[action], action))
+                scores.append((event.proba(c.features)["yes"], pt))
+                chosen.append((scores[-1][0] * pt[action], action))
                 oof.raw.append(chosen[-1][0])
                 oof.correct.append(int(lab == action))
-            oof.held.append(HeldOut(a, chosen, probs))
+            oof.held.append(HeldOut(a, chosen, probs, scores))
             oof.gate += [sentence.proba(f)["yes"] for f, useful in zip(a.sentence_feats, a.reread_useful,
                                                                         strict=True) if useful]
         logger.info("train: fold %d/%d done", k + 1, FOLDS)
     return oof
+
+
+def stack_inputs(h: HeldOut, i: int) -> dict[str, Any]:
+    """``Stack.decide``'s inputs of candidate ``i`` of a held-out article (its out-of-fold probabilities)."""
+    c, view = h.article.candidates[i], h.article.view
+    idx = view.sentence_index(c.row["char_start"], c.row["char_end"])
+    p_event, types = h.scores[i]
+    return {"p_event": p_event, "types": types, "detector": h.detector[idx] if idx >= 0 else None,
+            "rules_type": c.row["action_type"], "reread": c.reread, "sentence": idx,
+            "sentences": len(view.sentences)}
+
+
+def stack_examples(held: Sequence[HeldOut], top_types: int) -> tuple[list[list[float]], list[int]]:
+    """The stacking model's examples: every held-out candidate with each of its ``top_types`` best types,
+    labelled 1 when its matched gold event has that type."""
+    x: list[list[float]] = []
+    y: list[int] = []
+    for h in held:
+        for i, label in enumerate(h.article.labels):
+            d = stack_inputs(h, i)
+            for action in best_types(d["types"], top_types):
+                x.append(stack_features(d["p_event"], d["types"][action], action, d["detector"],
+                                        rules_type=d["rules_type"], reread=d["reread"], sentence=d["sentence"],
+                                        sentences=d["sentences"]))
+                y.append(int(label == action))
+    return x, y
+
+
+def stacked(held: Sequence[HeldOut], stack: Stack) -> list[HeldOut]:
+    """``held`` with each candidate's (confidence, type) decided by ``stack``."""
+    return [replace(h, candidates=[stack.decide(**stack_inputs(h, i)) for i in range(len(h.candidates))])
+            for h in held]
+
+
+def cross_fit_stack(held: Sequence[HeldOut], top_types: int) -> tuple[list[Stack], Stack, list[HeldOut]]:
+    """Per fold the stacking model fitted on the other folds' candidates, the one fitted on all, and ``held``
+    with each fold's candidates decided by its fold's model (cross-fitted: no fold decided by its own labels)."""
+    fold_stacks = [fit_stack(*stack_examples([h for h in held if h.article.fold != k], top_types),
+                             top_types=top_types) for k in range(FOLDS)]
+    decided = [stacked([h], fold_stacks[h.article.fold])[0] for h in held]
+    return fold_stacks, fit_stack(*stack_examples(held, top_types), top_types=top_types), decided
 
 
 def best_threshold(conf: Sequence[float], correct: Sequence[int], n_gold: int, *,
@@ -435,14 +482,15 @@ def choose_alone(held: Sequence[HeldOut], kept: Sequence[list[dict[str, Any]]], 
 
 
 def final_out_of_fold(oof: OutOfFold, articles: dict[str, dict[str, Any]], decide: Decide,
-                      template: DecisionModel) -> list[dict[str, Any]]:
-    """The engine's final rows for every held-out article, decided by the models fitted without its fold and
-    ``template``'s calibration and thresholds (chosen out of fold)."""
+                      template: DecisionModel, stacks: Sequence[Stack] | None = None) -> list[dict[str, Any]]:
+    """The engine's final rows for every held-out article, decided by the models fitted without its fold
+    (``stacks``: the stacking model of each fold) and ``template``'s calibration and thresholds (chosen out of
+    fold)."""
     rows: list[dict[str, Any]] = []
     t0 = time.monotonic()
     for k, (sentence, event, types, detector) in enumerate(oof.fold_models):
         model = replace(template, version=f"oof-fold{k}", sentence=sentence, event=event, types=types,
-                        detector=detector)
+                        detector=detector, stack=stacks[k] if stacks is not None else None)
         for h in oof.held:
             if h.article.fold == k:
                 aid = h.article.article_id
@@ -633,12 +681,34 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
         gold += part_gold
     oof = out_of_fold(data, scored)
     a, b = fit_platt([logit(r) for r in oof.raw], oof.correct)
-    conf = [sigmoid(a * logit(r) + b) for r in oof.raw]
+    stacks: list[Stack] | None = None
+    stack: Stack | None = None
+    stack_report: dict[str, Any] = {}
+    if STACKING:
+        stack_report["platt"] = best_threshold(
+            [sigmoid(a * logit(r) + b) for r in oof.raw], oof.correct, oof.n_gold,
+            negative=[h.article.n_gold == 0 for h in oof.held for _ in h.candidates],
+            n_negative=sum(h.article.n_gold == 0 for h in oof.held),
+            max_per_negative=MAX_CANDIDATES_PER_NEGATIVE)[1]
+        stacks, stack, held = cross_fit_stack(oof.held, STACK_TYPES)
+        oof = replace(oof, held=held, raw=[c for h in held for c, _t in h.candidates],
+                      correct=[int(lab == t) for h in held for (_c, t), lab in zip(h.candidates, h.article.labels,
+                                                                                  strict=True)])
+        logger.info("train: stacking model %s", stack)
+
+    def calibrate(r: float) -> float:
+        return r if stack is not None else sigmoid(a * logit(r) + b)
+
+    conf = [calibrate(r) for r in oof.raw]
     negative = [h.article.n_gold == 0 for h in oof.held for _ in h.candidates]
     keep, oof_scores = best_threshold(conf, oof.correct, oof.n_gold, negative=negative,
                                       n_negative=sum(h.article.n_gold == 0 for h in oof.held),
                                       max_per_negative=MAX_CANDIDATES_PER_NEGATIVE)
-    kept = [kept_rows(h, lambda r: sigmoid(a * logit(r) + b), keep) for h in oof.held]
+    if stack is not None:
+        stack_report["stacked"] = oof_scores
+        logger.info("train: out-of-fold candidates %s -> %s with the stacking model", stack_report["platt"],
+                    oof_scores)
+    kept = [kept_rows(h, calibrate, keep) for h in oof.held]
     before = event_scores(oof.held, kept)
     detect_threshold, detect_calibration, after = choose_detector(oof.held, kept)
     logger.info("train: out of fold F1 %.4f -> %.4f with the detector (threshold %.3f)", before["f1"],
@@ -660,10 +730,9 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
                                  reread_threshold=gate, detector=oof.fold_models[0][3],
                                  detect_threshold=detect_threshold, detect_calibration=detect_calibration,
                                  detect_thresholds=detect_thresholds, detect_alone_threshold=alone)
-        final_rows = final_out_of_fold(oof, {x["id"]: x for x in articles}, decide, template)
+        final_rows = final_out_of_fold(oof, {x["id"]: x for x in articles}, decide, template, stacks)
         anchor, final_rows, anchor_report = anchored(oof, final_rows)
-        article, final_rows, article_report = article_chosen(oof, final_rows, lambda r: sigmoid(a * logit(r) + b),
-                                                             gate)
+        article, final_rows, article_report = article_chosen(oof, final_rows, calibrate, gate)
         final = final_summary(oof, final_rows)
         final["evidence_step"] = anchor_report
         final["article_step"] = article_report
@@ -689,11 +758,11 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
                      "detector": len(detector.vocab)},
         "l2": L2, "folds": FOLDS, "calibrated_on": list(calibrate_on), "out_of_fold": oof_scores,
         "out_of_fold_events": {"without_detector": _summary(before), "with_detector": _summary(after)},
-        "out_of_fold_final": final, "detect_choices": detect_report,
+        "out_of_fold_final": final, "detect_choices": detect_report, "stack": stack_report,
         "data_sha256": digest, "code_sha256": code_digest, "rules_sha256": rules_digest,
     }
     return DecisionModel(version=version, sentence=sentence, event=event, types=types, calibration=(a, b),
                          keep_threshold=keep, reread_threshold=gate, detector=detector,
                          detect_threshold=detect_threshold, detect_calibration=detect_calibration, card=card,
                          final_calibration=knots, anchor=anchor, detect_thresholds=detect_thresholds,
-                         detect_alone_threshold=alone, article=article)
+                         detect_alone_threshold=alone, article=article, stack=stack)
