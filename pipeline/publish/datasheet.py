@@ -162,7 +162,8 @@ METHOD = """## How the rows are produced
    candidate events per sentence: type (mapped to ACLED-style event types, CAMEO and PLOVER), actors, place
    (GeoNames), date (resolved against the publication date), deaths and injured, and whether the text asserts
    it as fact (`modality`). A trained decision model (its version is the part of `extractor_version` after
-   "+", its file hash is in the manifest) keeps the candidates that are specific events reported as news,
+   "+" and hashes its training data, its own code and the rule code, lexicons and gazetteer it was trained
+   with; its file hash is in the manifest) keeps the candidates that are specific events reported as news,
    sets their action type and a calibrated `confidence`, re-reads sentences the rules merged away and gives
    one row per named place in village lists. Each kept sentence is a row of `event_mentions`, with its
    evidence sentence and character offsets.

@@ -88,12 +88,24 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
+# Modules of pipeline/extract/ that do not make candidates: scoring, commands and the data builders.
+NOT_RULE_CODE = frozenset({"evaluate.py", "commands.py", "build_gazetteer.py", "build_lexicons.py"})
+
+
+def rule_code_files() -> list[Path]:
+    """The rule engine's code: pipeline/extract/*.py (but ``NOT_RULE_CODE``) and its components."""
+    extract = Path(__file__).resolve().parents[1]
+    files = [p for p in extract.glob("*.py") if p.name not in NOT_RULE_CODE]
+    return sorted([*files, *(extract / "components").glob("*.py")], key=lambda p: (p.parent.name, p.name))
+
+
 def rules_digest() -> str:
-    """Hash of the lexicons and gazetteer the candidates come from: other rules, another model version."""
+    """Hash of what the candidates come from, the rule code (``rule_code_files``), the lexicons and the
+    gazetteer: other rules, another model version, so `extractor_version` names the rule code too."""
     h = hashlib.sha256()
-    files = [*resource_dir("data/lexicons").glob("*.tsv"), *resource_dir("data/gazetteer").glob("*.tsv")]
-    for path in sorted(files, key=lambda p: (p.parent.name, p.name)):
-        h.update(path.name.encode())
+    tables = [*resource_dir("data/lexicons").glob("*.tsv"), *resource_dir("data/gazetteer").glob("*.tsv")]
+    for path in [*sorted(tables, key=lambda p: (p.parent.name, p.name)), *rule_code_files()]:
+        h.update(f"{path.parent.name}/{path.name}".encode() if path.suffix == ".py" else path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -433,7 +433,7 @@ def model_card(model: Any, scores: dict[str, dict[str, Any]]) -> str:
              f"{c['candidates_matched']} matching a gold event; {c['sentences']} sentences for the gate",
              f"- calibration and thresholds: out-of-fold ({c['folds']} folds by article) on {c['calibrated_on']}",
              f"- data sha256 {c['data_sha256'][:16]}, code sha256 {c['code_sha256'][:16]}, "
-             f"lexicons+gazetteer sha256 {c['rules_sha256'][:16]}", "",
+             f"rules (code, lexicons, gazetteer) sha256 {c['rules_sha256'][:16]}", "",
              "## Features",
              "Light-stemmed words and word bigrams of the candidate's sentence, suffixes, the trigger and three",
              "words each side, rule-lexicon cue kinds (background, claim, future, condemn, ...) before/after the",
