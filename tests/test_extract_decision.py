@@ -299,7 +299,13 @@ def test_bundled_model_is_wired_into_the_engine(deciding_engine):
 def test_the_shipped_model_was_trained_with_this_code_and_these_rules():
     """The model version hashes the training data, the decision code and the rules (rule code, lexicons,
     gazetteer), and rows carry it in `extractor_version`: code that differs from the model's must retrain it."""
-    from pipeline.extract.decision import bundled_model_path, code_digest, rule_code_files, rules_digest
+    from pipeline.extract.decision import (
+        bundled_model_path,
+        code_digest,
+        decision_code_files,
+        rule_code_files,
+        rules_digest,
+    )
 
     card = DecisionModel.load(bundled_model_path()).card
     assert card["code_sha256"] == code_digest(), "decision code changed since training: `conflict-events train`"
@@ -307,6 +313,8 @@ def test_the_shipped_model_was_trained_with_this_code_and_these_rules():
     names = {f"{p.parent.name}/{p.name}" for p in rule_code_files()}
     assert {"extract/dates.py", "extract/places.py", "components/evidence.py", "components/rows.py"} <= names
     assert not names & {"extract/evaluate.py", "extract/commands.py"}
+    decision = {p.name for p in decision_code_files()}
+    assert {"features.py", "layer.py", "stack.py", "model.py", "train.py"} <= decision and "commands.py" not in decision
 
 
 def test_rules_only_setting_builds_the_rule_engine():

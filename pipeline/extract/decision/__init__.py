@@ -31,8 +31,8 @@ from pipeline.extract.resources import Resources
 from pipeline.paths import resource_dir
 
 MODEL_FILE = "decision.json.gz"
-__all__ = ["MODEL_FILE", "DecisionModel", "GivenCountry", "LearnedDecision", "code_digest", "rule_reread",
-           "bundled_model_path", "rules_digest", "with_model"]
+__all__ = ["MODEL_FILE", "DecisionModel", "GivenCountry", "LearnedDecision", "bundled_model_path", "code_digest",
+           "decision_code_files", "rule_code_files", "rule_reread", "rules_digest", "with_model"]
 
 
 def bundled_model_path() -> Path:
@@ -79,12 +79,17 @@ def rule_reread(rules: Engine) -> Reread:
     return reread
 
 
+def decision_code_files() -> list[Path]:
+    """The decision layer's code: every module here but ``commands`` (the card's text and change log)."""
+    return sorted(p for p in Path(__file__).parent.glob("*.py") if p.name != "commands.py")
+
+
 def code_digest() -> str:
-    """Hash of the feature and model code: a model trained by other code gets another version."""
+    """Hash of the feature and model code (``decision_code_files``): a model trained by other code gets another
+    version."""
     h = hashlib.sha256()
-    for name in ("__init__.py", "features.py", "linear.py", "layer.py", "train.py", "detected.py", "calibration.py",
-                 "outcomes.py", "regions.py", "evidence.py", "article.py"):
-        h.update((Path(__file__).parent / name).read_bytes())
+    for path in decision_code_files():
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
