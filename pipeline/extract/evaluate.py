@@ -221,6 +221,38 @@ def admin1_by_country(judged: list[tuple[dict[str, Any], bool, bool]]) -> dict[s
                  "same_division_accuracy": round(s / n, 4)} for cc, (n, k, s) in sorted(counts.items())}
 
 
+COUNTRY_GROUPS: dict[str, frozenset[str]] = {
+    "Levant": frozenset("LB SY PS JO IL".split()),
+    "Iraq": frozenset({"IQ"}),
+    "Maghreb": frozenset("DZ MA TN LY MR EH".split()),
+    "Gulf and Yemen": frozenset("SA YE OM KW AE QA BH".split()),
+    "Nile and Horn": frozenset("EG SD SS SO ET ER DJ KM".split()),
+    "Sahel": frozenset("ML NE BF TD NG".split()),
+}
+"""The country groups admin1 is reported by (README, the test split's per-group table); others are "other"."""
+OTHER_GROUP = "other"
+
+
+def country_group(country: str) -> str:
+    """The reporting group of an ISO2 code (``OTHER_GROUP`` when none holds it)."""
+    return next((name for name, members in COUNTRY_GROUPS.items() if country in members), OTHER_GROUP)
+
+
+def admin1_by_group(per_country: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``admin1_by_country`` summed per country group (in ``COUNTRY_GROUPS`` order, then other): exact-name
+    accuracy over matched pairs, with each member country's correct and matched counts."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in (*COUNTRY_GROUPS, OTHER_GROUP):
+        members = {cc: c for cc, c in per_country.items() if country_group(cc) == name}
+        matched = sum(c["matched"] for c in members.values())
+        if not matched:
+            continue
+        correct = sum(c["correct"] for c in members.values())
+        out[name] = {"matched": matched, "correct": correct, "accuracy": round(correct / matched, 4),
+                     "countries": {cc: [c["correct"], c["matched"]] for cc, c in members.items()}}
+    return out
+
+
 def _demonym_codes() -> dict[str, str]:
     out = {}
     for line in (LEXICON_DIR / "countries.tsv").read_text(encoding="utf-8").splitlines():

@@ -331,6 +331,17 @@ def _before_after(step: dict[str, Any]) -> str:
             f"{b['recall']:.3f} -> {a['recall']:.3f}), rows {b['rows']} -> {a['rows']}, events per negative article "
             f"{b['events_per_negative_article']:.3f} -> {a['events_per_negative_article']:.3f}")
 
+def _admin1_groups(by_group: dict[str, dict[str, Any]]) -> list[str]:
+    """admin1 accuracy over matched pairs per country group, each member country's correct/matched after it."""
+    if not by_group:
+        return []
+    lines = ["- admin1 per country group (exact name, correct/matched pairs):"]
+    for name, g in by_group.items():
+        countries = ", ".join(f"{cc} {k}/{n}" for cc, (k, n) in sorted(g["countries"].items(), key=lambda c: -c[1][1]))
+        lines.append(f"  - {name} {g['accuracy']:.3f} ({g['correct']}/{g['matched']}: {countries})")
+    return lines
+
+
 def _final_table(final: dict[str, Any]) -> list[str]:
     """The complete engine's out-of-fold output: headline figures, per source, error causes."""
     from pipeline.extract.decision.outcomes import FN_CAUSES, FP_CAUSES
@@ -346,6 +357,7 @@ def _final_table(final: dict[str, Any]) -> list[str]:
              f"{final['admin1_accuracy']}; ECE of `confidence` (10 bins) {final['ece']:.3f} before the final "
              f"calibration, {final.get('ece_final_calibration', final['ece']):.3f} after it (each fold mapped by "
              "the map fitted on the other folds; the map ships only when it lowers the ECE)"]
+    lines += _admin1_groups(final.get("admin1_by_group") or {})
     for name, s in final["by_source"].items():
         lines.append(f"- {name} rows: {s['rows']}, {s['correct']} correct; date accuracy {s['date_accuracy']}, "
                      f"admin1 accuracy {s['admin1_accuracy']}")
