@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipeline.extract.decision.calibration import apply_knots, cross_fitted, fit_isotonic, reliability
+from pipeline.extract.decision.commands import _admin1_groups
 from pipeline.extract.decision.outcomes import error_causes, summary
 from pipeline.extract.decision.regions import inherit_admin1
 
@@ -53,6 +54,11 @@ def test_summary_scores_the_final_rows_per_source():
     assert s["events_per_negative_article"] == 1.0 and s["negative_articles"] == 1
     assert s["by_source"]["detector"] == {"rows": 1, "correct": 1, "date_accuracy": 0.0, "admin1_accuracy": 0.0}
     assert s["by_source"]["rules"]["rows"] == 2 and s["per_type"]["riot"]["f1"] == 0.0
+    assert s["admin1_by_country"] == {"SY": [1, 2]}
+    levant = {"matched": 2, "correct": 1, "accuracy": 0.5, "countries": {"SY": [1, 2]}}
+    assert s["admin1_by_group"] == {"Levant": levant}
+    assert _admin1_groups(s["admin1_by_group"]) == ["- admin1 per country group (exact name, correct/matched pairs):",
+                                                    "  - Levant 0.500 (1/2: SY 1/2)"]
 
 
 def test_isotonic_map_is_monotone_and_pools_violators():

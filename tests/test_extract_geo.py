@@ -349,15 +349,17 @@ def test_moughataa_names_that_are_cities_elsewhere_need_their_place_word(gaz: Ga
 
 def test_every_place_has_a_known_division() -> None:
     """Every places.tsv row names an admin1 of admin1.tsv (a missing code gives events no admin1), but for
-    GeoNames' «00», a place that straddles divisions on purpose («وسط سيناء»)."""
+    GeoNames' «00», a place that straddles divisions on purpose («وسط سيناء»), and Western Sahara's places, which
+    have none (EH, admin1 null, as the gold sets code them)."""
     from pipeline.extract.geo import DEFAULT_DATA_DIR
 
     rows = [line.split("\t") for line in (DEFAULT_DATA_DIR / "places.tsv").read_text(encoding="utf-8").splitlines()[1:]]
     divisions = {tuple(line.split("\t")[:2])
                  for line in (DEFAULT_DATA_DIR / "admin1.tsv").read_text(encoding="utf-8").splitlines()[1:]}
     assert len(rows) > 4000
-    assert [r[:4] for r in rows if (r[2], r[3]) not in divisions and r[3] != "00"] == []
+    assert [r[:4] for r in rows if (r[2], r[3]) not in divisions and r[3] != "00" and r[2] != "EH"] == []
     assert [r[1] for r in rows if r[3] == "00"] == ["Central Sinai"]
+    assert {r[3] for r in rows if r[2] == "EH"} == {""} and len([r for r in rows if r[2] == "EH"]) >= 15
 
 
 def test_a_dateline_names_a_city(gaz: Gazetteer) -> None:
@@ -470,3 +472,41 @@ def test_central_sinai_is_egypt_with_no_division(gaz: Gazetteer) -> None:
     assert place is not None and (place.country_code, place.admin1) == ("EG", None)
     north = gaz.geocode_place("في شمال سيناء", country_hint="EG")
     assert north is not None and north.admin1 == "North Sinai"
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("مدينة السمارة", "MA"), ("منطقة المحبس", "MA"), ("منطقة الكركرات", None), ("منطقة تفاريتي", "EH"),
+    ("منطقة بئر لحلو", None), ("مدينة العيون", "MA"), ("الداخلة", "EH"), ("بقطاع حوزة", "MA")])
+def test_western_sahara_places_are_eh_without_admin1(gaz: Gazetteer, text: str, hint: str | None) -> None:
+    place = gaz.geocode_place(text, country_hint=hint)
+    assert place is not None and (place.country_code, place.admin1) == ("EH", None), text
+    assert gaz.geocode_place("طرفاية", country_hint="MA").admin1 == "Laayoune-Sakia El Hamra"  # north of 27°40'
+    assert gaz.geocode_place("الصحراء الغربية").country_code == "EH"
+
+
+def test_morocco_and_western_sahara_share_a_hint(gaz: Gazetteer) -> None:
+    """A Moroccan report's «في العيون» / «منطقة المحبس» is not a foreign place; «الداخلة» (entering) and «حوزة»
+    (possession) are words without a cue or preposition."""
+    assert [m.place.name for m in gaz.find_place_mentions("خرجت مظاهرة في العيون", country_hint="MA")] == \
+        ["Laayoune"]
+    assert gaz.find_place_mentions("هجوم في منطقة المحبس", country_hint="MA")[0].place.name == "Mahbes"
+    assert gaz.find_place_mentions("هجوم في منطقة المحبس", country_hint="IQ")[0].place is None
+    assert gaz.find_place_mentions("وقالت إن القوات الداخلة إلى المدينة تعرضت لهجوم", country_hint="MA") == []
+    assert gaz.find_place_mentions("ضبطت الشرطة أسلحة في حوزة المتهمين", country_hint="MA") == []
+
+
+def test_a_dateline_city_beats_a_small_homonym_and_names_it_for_the_text(gaz: Gazetteer) -> None:
+    text = "الدوحة – استقبل وزير الخارجية القطري نظيره الإيراني في الدوحة لبحث الوضع في غزة"
+    found = [(m.text, m.place.country_code) for m in gaz.find_place_mentions(text, country_hint="PS") if m.place]
+    assert found == [("الدوحة", "QA"), ("الدوحة", "QA"), ("غزة", "PS")]
+    # a division's namesake seat is a city too: the hint still decides between Quneitra and Kenitra
+    quneitra = gaz.find_place_mentions("القنيطرة – توغلت قوات إسرائيلية في ريف القنيطرة", country_hint="SY")
+    assert {m.place.country_code for m in quneitra if m.place} == {"SY"}
+    kuwait = gaz.find_place_mentions("الكويت – قررت الكويت خفض عدد الدبلوماسيين", country_hint="KW")
+    assert [m.place.geo_precision for m in kuwait] == ["town", "country"]  # the city does not replace the state
+
+
+def test_words_that_read_as_a_clitic_and_a_name_are_not_places(gaz: Gazetteer) -> None:
+    assert gaz.find_place_mentions("ووقّع ممثلو القبيلتين ورقة الأمان", country_hint="YE") == []  # و + رقة
+    assert gaz.find_place_mentions("تظاهرة شارك فيها أنصار الحراك", country_hint="MA") == []  # the movement
+    assert gaz.geocode_place("بلدة الحراك", country_hint="SY").admin1 == "Daraa"

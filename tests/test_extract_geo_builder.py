@@ -18,6 +18,7 @@ from pipeline.extract.build_gazetteer import (
     classify_name,
     coverage_gaps,
     curated_town_rows,
+    in_western_sahara,
     load_cities,
 )
 from pipeline.extract.text import normalize_arabic
@@ -115,6 +116,20 @@ def test_curated_town_takes_admin1_from_the_matching_place(tmp_path: Path) -> No
     towns.write_text("country\tadmin1_code\tname\tarabic_names\nNG\t\tNowhere\tلا مكان\n", encoding="utf-8")
     with pytest.raises(ValueError, match="NG Nowhere"):
         curated_town_rows(towns, cities)
+
+
+def test_western_sahara_places_are_eh_with_no_admin1(tmp_path: Path) -> None:
+    """GeoNames' EH places and its MA places south of 27°40' N (Smara, Aousserd) are EH with no admin1 code; Tah,
+    just north of the line, stays in Morocco; a curated EH town needs no admin1 code."""
+    smara = dict(_city(2461874, "Smara", "MA", "11", 42_056, ["السمارة"]), latitude=26.73841)
+    tah = dict(_city(13608358, "Tah", "MA", "00", 1_516, ["الطاح"]), latitude=27.67311)
+    dakhla = dict(_city(2463447, "Dakhla", "EH", "CE", 106_277, ["الداخلة"]), latitude=23.68477)
+    assert [in_western_sahara(c) for c in (smara, tah, dakhla)] == [True, False, True]
+    towns = tmp_path / "towns_curated.tsv"
+    towns.write_text("country\tadmin1_code\tname\tarabic_names\nEH\t\tSmara\tالسمارة\nEH\t\tMahbes\t!المحبس\n",
+                     encoding="utf-8")
+    smara_row, mahbes_row = (r.split("\t") for r in curated_town_rows(towns, {"1": smara}))
+    assert smara_row[:4] == ["2461874", "Smara", "EH", ""] and mahbes_row[:4] == ["", "Mahbes", "EH", ""]
 
 
 def test_every_division_of_the_arab_league_and_the_sahel_is_curated(cities: dict[str, dict]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.extract.evaluate import AliasTable, format_report, score
+from pipeline.extract.evaluate import AliasTable, admin1_by_group, country_group, format_report, score
 
 TEXT = "جملة أولى. جملة ثانية. جملة ثالثة. جملة رابعة."
 
@@ -39,3 +39,25 @@ def test_missing_admin1_is_same_division_only_when_both_are_missing() -> None:
     pred = [_pred(0, 10, "EG", None), _pred(11, 22, "EG", None)]
     per = score(pred, gold, {"a": TEXT}, AliasTable.load())["admin1_by_country"]
     assert (per["EG"]["correct"], per["EG"]["same_division"]) == (1, 1)
+
+
+def test_admin1_accuracy_per_country_group() -> None:
+    gold = [_gold("جملة أولى.", "EH", None), _gold("جملة ثانية.", "MA", "Souss-Massa"),
+            _gold("جملة ثالثة.", "YE", "Aden"), _gold("جملة رابعة.", "CN", "Beijing")]
+    pred = [_pred(0, 10, "MA", "Laayoune-Sakia El Hamra"), _pred(11, 22, "MA", "Souss-Massa"),
+            _pred(23, 34, "YE", "Aden"), _pred(35, 46, "CN", None)]
+    per = score(pred, gold, {"a": TEXT}, AliasTable.load())["admin1_by_country"]
+    groups = admin1_by_group(per)
+    assert list(groups) == ["Maghreb", "Gulf and Yemen", "other"]  # COUNTRY_GROUPS order, empty groups left out
+    assert groups["Maghreb"] == {"matched": 2, "correct": 1, "accuracy": 0.5, "countries": {"EH": [0, 1], "MA": [1, 1]}}
+    assert groups["Gulf and Yemen"]["accuracy"] == 1.0 and groups["other"]["countries"] == {"CN": [0, 1]}
+    assert (country_group("EH"), country_group("IQ"), country_group("US")) == ("Maghreb", "Iraq", "other")
+
+
+def test_a_listed_towns_gold_event_pairs_with_that_towns_row() -> None:
+    """One sentence, three towns, one gold event and one row per town (rule E2): equal overlaps pair by place."""
+    text = "خرج متظاهرون في وهران وقسنطينة وبجاية."
+    gold = [dict(_gold(text, "DZ", a1), article_id="a") for a1 in ("Oran", "Constantine", "Bejaia")]
+    pred = [_pred(0, len(text), "DZ", a1) for a1 in ("Bejaia", "Oran", "Constantine")]
+    r = score(pred, gold, {"a": text}, AliasTable.load())
+    assert r["overall"]["matched"] == 3 and r["overall"]["accuracy"]["admin1"] == 1.0

@@ -69,3 +69,13 @@ def test_rows_of_listed_places_come_in_reading_order() -> None:
     rows.append({"char_start": 0, "action_type": "protest", "location_text": None})
     ordered = [r["location_text"] for r in sorted(rows, key=lambda r: reading_order(r, text))]
     assert ordered == ["مدينة السليمانية", "حلبجة", "رانية", "كفري", "كلار", None]
+
+
+def test_a_tribe_named_like_a_place_is_not_where_it_fought(engine) -> None:
+    text = ("الحزم – هاجم مسلحو جماعة الحوثي، اليوم الأحد، نقطة أمنية. وعقب الهجوم اندلعت اشتباكات مسلحة بين "
+            "مسلحي الجماعة ومجاميع قبائل همدان.")
+    rows = engine.process(article_id="t", text=text, title=None, published=DAY).rows
+    assert rows and all(r["country_code"] == "YE" for r in rows)  # «قبائل همدان» is no Iranian Hamadan
+    text = "صنعاء – قال مسؤول يمني إن مسلحين من قبائل محافظة مأرب خطفوا ثلاثة مهندسين أجانب اليوم الجمعة."
+    rows = engine.process(article_id="t", text=text, title=None, published=DAY).rows
+    assert rows and {r["admin1"] for r in rows} == {"Marib"}  # with a division word, still a place

@@ -47,13 +47,25 @@ NEIGHBOURS = frozenset("IR TR IL ET ER AF PK SS".split())
 """Countries next to the Arab world that Arabic news reports on."""
 COUNTRIES = ARAB_LEAGUE | SAHEL | NEIGHBOURS
 """Countries kept from cities500; every GeoNames admin1 of these has a row in admin1_curated.tsv."""
+WESTERN_SAHARA = "EH"
+"""Western Sahara: a non-self-governing territory with no first-level division in GeoNames or ISO 3166-2. Its
+places are kept as EH with no admin1, as the gold sets code them (clarified in their notes: Mahbes, Smara,
+Guerguerat, Tifariti, Bir Lehlou; «a coder could also defend MA»), like GeoNames, ACLED and the UN list it apart
+from Morocco. Morocco's regions Laayoune-Sakia El Hamra and Dakhla-Oued Ed-Dahab stay MA divisions (named as
+regions, they are Morocco's administration of the territory; their towns north of 27°40' are Moroccan)."""
+WESTERN_SAHARA_NORTH = 27 + 40 / 60
+"""The territory's northern border (27°40' N): a GeoNames MA place south of it lies in Western Sahara (Smara,
+Aousserd, Imlili); Morocco proper lies wholly north of it (Tah, Tarfaya)."""
+PLACE_COUNTRIES = COUNTRIES | {WESTERN_SAHARA}
+"""Countries and territories whose cities500 places are kept."""
 
 _ARABIC_NAME = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670 '\-]+$")
 """An Arabic-script alternate name (no Persian/Kurdish/Urdu-only letters, which mark non-Arabic spellings)."""
 
 _TOKEN = re.compile(r"\w+")
 
-# Common words that GeoNames also lists as (tiny) place names. Normalised at build time.
+# Common words that GeoNames also lists as (tiny) place names, and alternate names that read as common words
+# with a clitic («رقة», Raqqa without its article: «ورقة» is paper, not و + رقة). Normalised at build time.
 COMMON_WORDS = frozenset(
     normalize_arabic(w)
     for w in """
@@ -76,12 +88,13 @@ COMMON_WORDS = frozenset(
     أغسطس سبتمبر أكتوبر نوفمبر ديسمبر شفت رس معسكر عدي تلا رياض خبر مشهد قبة أب رشيد البيض المسيلة
     بشار الساحل الصف المدينة الحي سن سنة دو الأم أشرف بن أمل سلطات الجميل الجديد الجديدة الزعيم
     جمال ثورة الثورة وان بانه آباده عالية أن إن أنه بأنه قرية مدينة منطقة مركز جزيرة ساحة شارع
-    لاد صيلة
+    لاد صيلة رقة
     """.split()
 )
 
 # Frequent Arabic words that are also names of large places (Laayoune = «the eyes», Sarh = «walked», Néma =
-# «grace», Dori = «league», Atar = «frame», Benin City = «sons», Anah = «about him», Khartoum North = «naval»):
+# «grace», Dori = «league», Atar = «frame», Benin City = «sons», Anah = «about him», Khartoum North = «naval»,
+# Dakhla = «entering», Haouza = «possession», El Marsa = «the anchorage», Al-Harak = «the (protest) movement»):
 # kept only behind the guard (a cue word, or a preposition and the article's country) when the place is large,
 # dropped otherwise. Normalised at build time.
 FREQUENT_WORDS = frozenset(
@@ -89,7 +102,7 @@ FREQUENT_WORDS = frozenset(
     for w in """
     العيون النعمة إطار اطار دوري سار سارة بنين مينا منا أتي اتى نارا بول ماو مندو بالا كايا بير بئر
     سيلا فارس قم السند البحيرة الوسطى الداخلية الظاهرة الشمال الخور الريان دخيل فادا صور كرن عصب
-    جاس واري بورصة البورصة الأصنام جنة جني قبلي عنه بحري
+    جاس واري بورصة البورصة الأصنام جنة جني قبلي عنه بحري الداخلة داخلة حوزة المرسى الحراك
     """.split()
 )
 
@@ -198,11 +211,20 @@ Arabic text."""
 
 
 def _country_admin1(city: dict) -> tuple[str, str]:
-    """(country, admin1 code) of a cities500 place after RECODED_PLACES, RECODED_ADMIN1 and ADMIN1_FIXES."""
+    """(country, admin1 code) of a cities500 place after RECODED_PLACES, RECODED_ADMIN1 and ADMIN1_FIXES, and
+    Western Sahara's (``in_western_sahara``: EH with no admin1 code)."""
     gid, cc, code = city["geonameid"], city["countrycode"], city["admin1code"]
+    if in_western_sahara(city):
+        return WESTERN_SAHARA, ""
     if gid in RECODED_PLACES:
         return RECODED_PLACES[gid]
     return RECODED_ADMIN1.get((cc, code), (cc, ADMIN1_FIXES.get(gid, code)))
+
+
+def in_western_sahara(city: dict) -> bool:
+    """A cities500 place of Western Sahara: GeoNames' EH, or an MA place south of ``WESTERN_SAHARA_NORTH``."""
+    cc = city["countrycode"]
+    return cc == WESTERN_SAHARA or (cc == "MA" and float(city["latitude"]) < WESTERN_SAHARA_NORTH)
 
 
 def classify_name(name: str, population: int, country: str, common: set[str]) -> str:
@@ -232,10 +254,11 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None, cities: dict[str, 
     dropped = 0
     for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
         cc, admin1 = _country_admin1(city)
-        if cc not in COUNTRIES:
+        if cc not in PLACE_COUNTRIES:
             continue
         lat, lon = float(city["latitude"]), float(city["longitude"])
-        coords_by_admin1[(cc, admin1)].append((lat, lon))
+        coords_by_admin1[(city["countrycode"], city["admin1code"]) if cc == WESTERN_SAHARA else (cc, admin1)].append(
+            (lat, lon))  # a region's centroid over GeoNames' own division (MA-12's towns lie in Western Sahara)
         coords_by_country[cc].append((lat, lon))
         pop = int(city.get("population") or 0)
         if pop < MIN_POPULATION.get(cc, 0):
@@ -406,10 +429,11 @@ def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
     """
     by_name: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for city in cities.values():
-        if city["countrycode"] not in COUNTRIES:
+        country = _country_admin1(city)[0]
+        if country not in PLACE_COUNTRIES:
             continue
         for latin in dict.fromkeys([city["name"], *city["alternatenames"]]):
-            by_name[(city["countrycode"], _fold(latin))].append(city)
+            by_name[(country, _fold(latin))].append(city)
     rows = []
     for fields in read_curated(path):
         cc, code, name, names = fields
@@ -418,12 +442,12 @@ def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
         all_names = norm_names("|".join(n.lstrip("!") for n in raw))
         matches = [c for c in by_name.get((cc, _fold(name)), ()) if not code or c["admin1code"] == code]
         city = max(matches, key=lambda c: (c["population"], -c["geonameid"]), default=None)
-        if city is None and not code:
+        if city is None and not code and cc != WESTERN_SAHARA:
             raise ValueError(f"{path.name}: {cc} {name}: no cities500 place of that name; give its admin1 code")
         if city:
             gid, lat, lon, pop = (str(city["geonameid"]), f"{city['latitude']:.5f}", f"{city['longitude']:.5f}",
                                   str(city["population"] or 0))
-            code = ADMIN1_FIXES.get(city["geonameid"], city["admin1code"])
+            code = _country_admin1(city)[1]
         else:
             gid, lat, lon, pop = "", "", "", "0"
         rows.append("\t".join([gid, name, cc, code, lat, lon, pop, "|".join(all_names), "|".join(guarded), "1"]))

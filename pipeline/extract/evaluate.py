@@ -76,7 +76,9 @@ def _span(text: str, evidence: str) -> tuple[int, int]:
 def match_events(pred: list[dict[str, Any]], gold: list[dict[str, Any]],
                  texts: dict[str, str]) -> list[tuple[int, int]]:
     """(gold index, prediction index) pairs: same article and action_type, overlapping evidence, one to one,
-    largest overlap first."""
+    largest overlap first; among equal overlaps (the rows and gold events of one sentence listing several
+    places, rule E2), a row in the gold event's country and admin1 first, so that each listed town's gold event
+    pairs with that town's row rather than with its neighbour's."""
     candidates = []
     for gi, g in enumerate(gold):
         gs, ge = _span(texts.get(g["article_id"], ""), g["evidence"])
@@ -84,14 +86,18 @@ def match_events(pred: list[dict[str, Any]], gold: list[dict[str, Any]],
             if p["article_id"] == g["article_id"] and p["action_type"] == g["action_type"]:
                 overlap = min(ge, p["char_end"]) - max(gs, p["char_start"])
                 if overlap > 0:
-                    candidates.append((overlap, gi, pi))
+                    candidates.append((overlap, _same_place(g, p), gi, pi))
     used_g, used_p, pairs = set(), set(), []
-    for _ov, gi, pi in sorted(candidates, reverse=True):
+    for _ov, _same, gi, pi in sorted(candidates, reverse=True):
         if gi not in used_g and pi not in used_p:
             used_g.add(gi)
             used_p.add(pi)
             pairs.append((gi, pi))
     return pairs
+
+
+def _same_place(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
+    return pred.get("country_code") == gold.get("country") and (pred.get("admin1") or None) == gold.get("admin1")
 
 
 # the definite article with the clitics written before it: «المتظاهرون» = «متظاهرون», «للجيش» = «الجيش»
@@ -219,6 +225,38 @@ def admin1_by_country(judged: list[tuple[dict[str, Any], bool, bool]]) -> dict[s
         cell[2] += int(same)
     return {cc: {"matched": n, "correct": k, "accuracy": round(k / n, 4), "same_division": s,
                  "same_division_accuracy": round(s / n, 4)} for cc, (n, k, s) in sorted(counts.items())}
+
+
+COUNTRY_GROUPS: dict[str, frozenset[str]] = {
+    "Levant": frozenset("LB SY PS JO IL".split()),
+    "Iraq": frozenset({"IQ"}),
+    "Maghreb": frozenset("DZ MA TN LY MR EH".split()),
+    "Gulf and Yemen": frozenset("SA YE OM KW AE QA BH".split()),
+    "Nile and Horn": frozenset("EG SD SS SO ET ER DJ KM".split()),
+    "Sahel": frozenset("ML NE BF TD NG".split()),
+}
+"""The country groups admin1 is reported by (README, the test split's per-group table); others are "other"."""
+OTHER_GROUP = "other"
+
+
+def country_group(country: str) -> str:
+    """The reporting group of an ISO2 code (``OTHER_GROUP`` when none holds it)."""
+    return next((name for name, members in COUNTRY_GROUPS.items() if country in members), OTHER_GROUP)
+
+
+def admin1_by_group(per_country: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``admin1_by_country`` summed per country group (in ``COUNTRY_GROUPS`` order, then other): exact-name
+    accuracy over matched pairs, with each member country's correct and matched counts."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in (*COUNTRY_GROUPS, OTHER_GROUP):
+        members = {cc: c for cc, c in per_country.items() if country_group(cc) == name}
+        matched = sum(c["matched"] for c in members.values())
+        if not matched:
+            continue
+        correct = sum(c["correct"] for c in members.values())
+        out[name] = {"matched": matched, "correct": correct, "accuracy": round(correct / matched, 4),
+                     "countries": {cc: [c["correct"], c["matched"]] for cc, c in members.items()}}
+    return out
 
 
 def _demonym_codes() -> dict[str, str]:

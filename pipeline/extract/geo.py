@@ -389,15 +389,18 @@ class Gazetteer:
     def _find(self, text: str, *, country_hint: str | None, relaxed: bool) -> list[PlaceMention]:
         """``_find_afresh``, remembered with the scan per hint. A hint finds what no hint finds when every name
         of the text either took a place of the hint's country without it or has no candidate of that country
-        and no cue word's check of the hint (the hint only adds to the score of its country's candidates, lets a
-        small town of its country through and drops a foreign place after «حي», «منطقة» ...: ``_resolve``)."""
+        (nor of its ``SHARED_HINTS`` partner) and no cue word's check of the hint (the hint only adds to the score
+        of its country's candidates, lets a small town of its country through and drops a foreign place after
+        «حي», «منطقة» ...: ``_resolve``)."""
         scan = self._scan(text)
         found = scan[-1]
         key = (country_hint, relaxed)
         got = found.get(key)
         if got is None and country_hint is not None:
             plain = found.get((None, relaxed))
-            if plain is not None and all(cc == country_hint or (not armed and country_hint not in ccs)
+            partner = SHARED_HINTS.get(country_hint)
+            if plain is not None and all(cc == country_hint or (not armed and country_hint not in ccs
+                                                                and partner not in ccs)
                                          for cc, ccs, armed in plain[1]):
                 got = plain
         if got is None:
@@ -443,10 +446,13 @@ class Gazetteer:
                 other_divisions = divisions
             apposed = prev[1].country_code if prev is not None and prev[1] is not None \
                 and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
-            if m.first == 0 and cue is None and norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES:
+            dateline = m.first == 0 and cue is None and \
+                norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES
+            if dateline:
                 cue = "مدينه"  # a dateline «عمّان – » names a city (Amman), never a country (Oman)
-                place = self._resolve(m, cue, direction, country_hint, others, tokens, relaxed, apposed,
-                                  other_divisions)
+                city, dateline = _dateline_city(m)
+                place = self._resolve(city, cue, direction, country_hint, others, tokens, relaxed, apposed,
+                                      other_divisions)
                 cue = None
             else:
                 place = self._resolve(m, cue, direction, country_hint, others, tokens, relaxed, apposed,
@@ -460,7 +466,7 @@ class Gazetteer:
             start_char = spans[start_tok][0] + clitic
             start, end = offsets[start_char], offsets[spans[end_tok][1] - 1] + 1
             mentions.append(PlaceMention(start, end, text[start:end], place, _cue_label(cue, direction)))
-            resolved.append((m, cue, place))
+            resolved.append((m, _DATELINE if dateline else cue, place))
             prev = (m, place)
             covered.update(range(start_tok, end_tok + 1))
             used_until = end_tok
@@ -550,8 +556,9 @@ class Gazetteer:
             return s
 
         best = cands[0] if len(cands) == 1 else max(cands, key=score)  # (one candidate: nothing to weigh)
+        hinted = best.place.country_code in (country_hint, SHARED_HINTS.get(country_hint or ""))
         if cue in _HINT_CHECKED_CUES and country_hint and best.kind == "town" \
-                and best.place.country_code != country_hint and not context.get(best.place.country_code) \
+                and not hinted and not context.get(best.place.country_code) \
                 and best.place.country_code != apposed:
             return None  # «منطقة الشيخ زايد» in a Gaza report: a local place the gazetteer lacks, not Egypt's
         if best.kind == "region":
@@ -565,7 +572,7 @@ class Gazetteer:
                 return None
             guarded = (m.name, best.place.name, best.place.country_code) in self._guarded
             small = guarded or (best.place.population < SMALL_TOWN_POPULATION and not best.notable)
-            known_country = (country_hint == best.place.country_code) or context.get(best.place.country_code, 0)
+            known_country = (country_hint is not None and hinted) or context.get(best.place.country_code, 0)
             prev = tokens[m.first - 1] if m.first > 0 else ""
             clitic = tokens[m.first][: m.prefix_len]
             governed = "ب" in clitic or "ل" in clitic or prev in _PREPOSITIONS or direction
@@ -765,6 +772,12 @@ def _own_division_key(m: _Match) -> tuple[str, str] | None:
     return divisions.pop() if len(divisions) == 1 else None
 
 
+SHARED_HINTS = {"MA": "EH", "EH": "MA"}
+"""Countries whose places are not foreign under each other's hint: Morocco administers most of Western Sahara and
+its press names the territory's towns as the kingdom's («الأقاليم الجنوبية»), Sahrawi reports Morocco's. A place of
+the partner passes the hint's check after «منطقة» and the guard of a frequent word («في العيون»); the hint still
+scores only its own country's candidates."""
+
 _HINT_CHECKED_CUES = (SITE_CUES | DISTRICT_CUES) - {"مستوطنه"}
 """Cue words after which ``_resolve`` drops a town of another country than the hint's that the text does not
 name elsewhere («منطقة الشيخ زايد» in a Gaza report)."""
@@ -781,6 +794,24 @@ _SCANS_REMEMBERED = 64  # texts whose ``Gazetteer._scan`` is kept (a few article
 
 _DATELINE_DASHES = frozenset({" – ", " - ", " — "})
 
+DATELINE_POPULATION = 50_000
+"""A dateline names a city with a news desk: a city of at least this many people or the namesake seat of its
+division (Quneitra) beats a smaller homonym («الدوحة –» is Doha, not the Bethlehem village Ad Dawhah, in a Doha
+report on Gaza whose country reads as PS); between two such cities (Tripoli, Quneitra / Kenitra) the hint and
+the text decide as elsewhere."""
+
+
+def _dateline_city(m: _Match) -> tuple[_Match, bool]:
+    """``m`` with only its cities (``DATELINE_POPULATION``) when it has one and other candidates, and whether
+    those cities lie in one country (the dateline then names it for the whole text: ``_one_sense_per_text``)."""
+    seats = {(c.place.country_code, c.admin1_code) for c in m.candidates if c.kind == "region"}
+    cities = tuple(c for c in m.candidates if c.kind == "town" and (
+        c.place.population >= DATELINE_POPULATION or (c.place.country_code, c.admin1_code) in seats))
+    if not cities or len(cities) == len(m.candidates):
+        return m, False
+    return m._replace(candidates=cities), len({c.place.country_code for c in cities}) == 1
+
+
 APPOSITION_SCORE = 120
 """A name right after a place («العاصمة القطرية الدوحة») is in that place's country: this outweighs the article's
 country hint (100), so a small homonym of the article's country (Ad Dawhah near Bethlehem) loses."""
@@ -788,24 +819,27 @@ country hint (100), so a small homonym of the article's country (Ad Dawhah near 
 
 def _one_sense_per_text(mentions: list[PlaceMention],
                         resolved: list[tuple[_Match, str | None, Place | None]]) -> list[PlaceMention]:
-    """«عمّان – ... في العاصمة عمّان»: a bare name that a cue word resolves elsewhere in the same text to another
-    of its candidates («العاصمة» picks the city Amman, not the country Oman) takes that sense everywhere."""
-    senses: dict[str, Place] = {}
+    """«عمّان – ... في العاصمة عمّان»: a bare name that a cue word or the dateline resolves elsewhere in the same
+    text to another of its candidates («العاصمة» picks the city Amman, not the country Oman; «الدوحة –» Doha)
+    takes that sense everywhere; the dateline's city does not replace its country («الكويت – قررت الكويت»)."""
+    senses: dict[str, tuple[Place, bool]] = {}
     for m, cue, place in resolved:
         if cue is not None and place is not None:
-            senses.setdefault(m.name, place)
+            senses.setdefault(m.name, (place, cue == _DATELINE))
     if not senses:
         return mentions
     out = []
     for pm, (m, cue, place) in zip(mentions, resolved, strict=True):
-        sense = senses.get(m.name)
+        sense, from_dateline = senses.get(m.name, (None, False))
         if cue is None and place is not None and sense is not None and sense != place \
+                and not (from_dateline and place.geo_precision == "country") \
                 and any(c.place == sense for c in m.candidates):
             pm = replace(pm, place=sense)
         out.append(pm)
     return out
 
 
+_DATELINE = "dateline"  # the cue ``_find_afresh`` records for a dateline's name (``_one_sense_per_text``)
 _QUALIFIER_GAPS = frozenset({"ب", "في", "،", ","})
 
 

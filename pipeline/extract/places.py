@@ -30,6 +30,10 @@ _AFFILIATION = frozenset({"الموالي", "الموالية", "الموالي�
                           # «العشرات من أبناء محافظة حضرموت في مديرية نهم»: where people come from
                           "ابناء", "وابناء", "لابناء", "بابناء"})
 
+_TRIBES = frozenset(c + w for w in ("قبيله", "قبائل", "عشيره", "عشائر") for c in ("", "و", "ل", "ب"))
+"""«مجاميع قبائل همدان»: a bare name after these is a tribe or clan of that name, not where it fought («قبائل
+محافظة مأرب», with a division word, still names a place)."""
+
 # dual and plural place nouns that introduce a list of towns (rule E2: one event per town)
 # (neighbourhoods «حيي/أحياء» are sites inside one city: one event, clarification 5)
 _LIST_CUES = frozenset({"بلدتي", "قريتي", "مدينتي", "منطقتي", "مخيمي", "بلدات", "قري", "مدن", "مخيمات", "بلدتا",
@@ -183,6 +187,7 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
                     ctx: ArticleContext | None = None, dateline_end: int = -1) -> list[tuple]:
     # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
     resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].rsplit(None, 1)[-1:]) & _AFFILIATION
+                and not (pm.cue is None and set(norm[:pm.start].rsplit(None, 1)[-1:]) & _TRIBES)
                 and not in_group_name(pm, norm)]
     if not resolved:
         return []
