@@ -76,9 +76,7 @@ def _span(text: str, evidence: str) -> tuple[int, int]:
 def match_events(pred: list[dict[str, Any]], gold: list[dict[str, Any]],
                  texts: dict[str, str]) -> list[tuple[int, int]]:
     """(gold index, prediction index) pairs: same article and action_type, overlapping evidence, one to one,
-    largest overlap first; among equal overlaps (the rows and gold events of one sentence listing several
-    places, rule E2), a row in the gold event's country and admin1 first, so that each listed town's gold event
-    pairs with that town's row rather than with its neighbour's."""
+    largest overlap first."""
     candidates = []
     for gi, g in enumerate(gold):
         gs, ge = _span(texts.get(g["article_id"], ""), g["evidence"])
@@ -86,18 +84,14 @@ def match_events(pred: list[dict[str, Any]], gold: list[dict[str, Any]],
             if p["article_id"] == g["article_id"] and p["action_type"] == g["action_type"]:
                 overlap = min(ge, p["char_end"]) - max(gs, p["char_start"])
                 if overlap > 0:
-                    candidates.append((overlap, _same_place(g, p), gi, pi))
+                    candidates.append((overlap, gi, pi))
     used_g, used_p, pairs = set(), set(), []
-    for _ov, _same, gi, pi in sorted(candidates, reverse=True):
+    for _ov, gi, pi in sorted(candidates, reverse=True):
         if gi not in used_g and pi not in used_p:
             used_g.add(gi)
             used_p.add(pi)
             pairs.append((gi, pi))
     return pairs
-
-
-def _same_place(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
-    return pred.get("country_code") == gold.get("country") and (pred.get("admin1") or None) == gold.get("admin1")
 
 
 # the definite article with the clitics written before it: «المتظاهرون» = «متظاهرون», «للجيش» = «الجيش»
