@@ -337,6 +337,13 @@ CHANGE_LOG = (
     "per negative article 0.095 -> 0.081; without the dateline rule 0.5655, admin1 0.875. Not kept: the scorer "
     "pairing equal evidence overlaps by place (admin1 0.8945 -> 0.9004 on the same rows): it would move the "
     "yardstick away from earlier rounds' and the external judges' scorer",
+    "- round 13, lead13 (tried, not kept; branch issue10-lead13): a rule component `summary` coding body "
+    "sentences below a lead that summarises an incident over places as their own events (one per town the lead's "
+    "place covers), the evidence step dropping a summarising lead row when kept body rows code the places it covers "
+    "(`summary_body`, chosen cross-fitted) and merge features for leads with later rows of their type: best final "
+    "F1 0.5669 -> 0.5683 (P 0.5604, R 0.5763), 0.095 -> 0.084 events per negative article, admin1 0.870 -> 0.879, "
+    "but date 0.9439 -> 0.9414 (body rows took the lead's date) and duplicates 125 -> 156, wrong-sentence misses "
+    "485 -> 482; the evidence-step changes alone 0.5663-0.5673",
     "",
 )
 
