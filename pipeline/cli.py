@@ -124,6 +124,11 @@ def args_to_settings(args: argparse.Namespace) -> Settings:
     return Settings.load(args.config, **overrides)
 
 
+def _without_great_expectations_info(record: logging.LogRecord) -> bool:
+    """Log filter: Great Expectations' warnings and errors pass, its INFO and DEBUG chatter does not."""
+    return not record.name.startswith("great_expectations") or record.levelno >= logging.WARNING
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -132,7 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("great_expectations._docs_decorators").setLevel(logging.WARNING)
+    if not args.verbose:  # Great Expectations logs its set-up at INFO (some over several lines: a bare "[]")
+        for handler in logging.getLogger().handlers:
+            if _without_great_expectations_info not in handler.filters:
+                handler.addFilter(_without_great_expectations_info)
     try:
         settings = args_to_settings(args)
         return int(args.handler(args, settings) or 0)
