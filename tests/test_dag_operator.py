@@ -180,12 +180,7 @@ def test_stopping_the_scripts_stops_every_process_they_started(tmp_path, sig):
     The script starts with SIGINT at its default, as from a terminal or a supervisor: when the test runner itself
     runs in the background of a non-interactive shell it inherits SIGINT ignored, which bash cannot trap.
     """
-    proc = subprocess.Popen(
-        ["bash", "-c", PROCESS_TREE, "tree", str(tmp_path), str(PROJECT_DIR / "scripts" / "processes.sh")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        preexec_fn=_default_sigint,
-    )
-    assert proc.stdout.readline().startswith("ready")
+    proc = _start_process_tree(tmp_path, sigint=signal.SIG_DFL)
     time.sleep(1)
     children = _descendants(proc.pid)
     assert len(children) >= 3, children  # setsid bash + two sleeps
@@ -207,20 +202,22 @@ def test_stopping_the_scripts_stops_every_process_they_started(tmp_path, sig):
 
 def test_the_scripts_say_when_sigint_cannot_stop_them(tmp_path):
     """Started with SIGINT ignored (in the background of a script, nohup), the script says to use SIGTERM."""
-    proc = subprocess.Popen(
-        ["bash", "-c", PROCESS_TREE, "tree", str(tmp_path), str(PROJECT_DIR / "scripts" / "processes.sh")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
-    assert proc.stdout.readline().startswith("ready")
+    proc = _start_process_tree(tmp_path, sigint=signal.SIG_IGN)
     os.kill(proc.pid, signal.SIGTERM)
     _out, err = proc.communicate(timeout=60)
     assert "SIGINT is ignored here" in err and "stop with SIGTERM" in err
     assert proc.returncode == 143
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def _start_process_tree(tmp_path, *, sigint: signal.Handlers) -> subprocess.Popen:
+    """PROCESS_TREE in its own session with SIGINT's disposition ``sigint``, once it says it is ready."""
+    proc = subprocess.Popen(
+        ["bash", "-c", PROCESS_TREE, "tree", str(tmp_path), str(PROJECT_DIR / "scripts" / "processes.sh")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+    )
+    assert proc.stdout.readline().startswith("ready")
+    return proc
 
 
 def _descendants(pid: int) -> list[int]:
