@@ -110,7 +110,7 @@ def rules_digest() -> str:
     h = hashlib.sha256()
     tables = [*resource_dir("data/lexicons").glob("*.tsv"), *resource_dir("data/gazetteer").glob("*.tsv")]
     for path in [*sorted(tables, key=lambda p: (p.parent.name, p.name)), *rule_code_files()]:
-        h.update(f"{path.parent.name}/{path.name}".encode() if path.suffix == ".py" else path.name.encode())
+        h.update(f"{path.parent.name}/{path.name}".encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 

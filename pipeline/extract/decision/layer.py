@@ -336,12 +336,12 @@ class DecisionLayer:
             decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
         alone = self.model.detect_alone_threshold is not None and propose is not None
         detecting = bool(decided or alone) and (propose is not None or self.model.anchor is not None)
-        if detecting and probs is None:
-            probs = detector_probs(self.model, article, rows)
-        if propose is not None and detecting and probs is not None:
-            decided += self.detected(article, probs, decided, propose, article_id, unasserted_mentions(rows))
-        if self.model.anchor is not None and detecting and probs is not None:
-            decided = anchor(decided, article, probs, self.model.anchor)
+        if detecting:
+            probs = probs if probs is not None else detector_probs(self.model, article, rows)
+            if propose is not None:
+                decided += self.detected(article, probs, decided, propose, article_id, unasserted_mentions(rows))
+            if self.model.anchor is not None:
+                decided = anchor(decided, article, probs, self.model.anchor)
         if self.model.article is not None:
             probs = probs if probs is not None else detector_probs(self.model, article, rows)
             decided = self.article_step(self.model.article, decided, scored, probs, article, article_id, rows,
