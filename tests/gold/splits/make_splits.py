@@ -21,7 +21,8 @@ TRAIN_ONLY = ("mixed", "east2", "west2", "thin3", "west3", "east4", "south4", "g
               "leviraq12", "thin12", "magulf12b", "sahel12b",
               "maghreb13", "gulfyem13", "leadbody13", "sahelhorn13",
               "levant13b", "iraqalg13b", "negthin13b", "nilehorn13b",
-              "magsahel13c", "gulfiraq13c", "thinops13c", "levnile13c")
+              "magsahel13c", "gulfiraq13c", "thinops13c", "levnile13c",
+              "maghreb14", "gulfyem14", "thintypes14", "sahelnile14")
 PARTS = ("maghreb", "sahel_gulf", "levant", *TRAIN_ONLY)
 
 
