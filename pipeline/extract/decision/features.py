@@ -449,8 +449,9 @@ def candidate_own_features(row: dict[str, Any], article: ArticleView, *, reread:
              f"place_before={neighbours.same_place_before}",
              f"conf={int(float(row.get('confidence') or 0) * 5)}"]
     trig = words(row.get("trigger_text") or "")
-    feats += [f"{f}|{action}" for f in _trigger_window(toks, trig)]
-    feats += _trigger_window(toks, trig)
+    window = _trigger_window(toks, trig)
+    feats += [f"{f}|{action}" for f in window]
+    feats += window
     if trig and trig[0] in toks:
         at = toks.index(trig[0])
         feats += [f"cue_{'before' if i < at else 'after'}={kind}" for kind, i in cues.cues if abs(i - at) <= 6]
