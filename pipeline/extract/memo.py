@@ -33,8 +33,11 @@ class BoundedMemo(dict):
 
         Only the keys not remembered (a few new words of a sentence) are visited, in order, each by ``one`` (a
         key twice among them is computed once); the others keep what the lookup pass found."""
-        found = list(map(self.get, keys))
+        get = self.get
+        found = list(map(get, keys))
         if None in found:
             for k in compress(range(len(found)), map(is_, found, repeat(None))):
-                found[k] = self.one(keys[k], compute)
+                key = keys[k]  # ``one`` of it, inline (a new word of every sentence, ~200 an article)
+                value = get(key)
+                found[k] = self.remember(key, compute(key)) if value is None else value
         return found

@@ -223,16 +223,17 @@ class SentenceIds:
         self._words = BoundedMemo(_WORDS_REMEMBERED)  # word -> ``_word`` (see there)
         self.bigrams = bigram_table(vocab.ids)
         self._fixed = _fixed_ids(vocab.ids)  # the ids of the known features ``_rest`` makes
+        # word (suffix) -> id of its known feature ``w=word`` (``suf3=suffix``, ``frame=word``): a new word's
+        # features found without building their strings (the words are interned, as ``light_stem``'s are)
+        self._word_ids, self._suffix_ids, self._frame_ids = (named_ids(vocab.ids, prefix)
+                                                             for prefix in ("w=", "suf3=", "frame="))
 
     def _word(self, w: str) -> tuple[tuple[int, ...], dict[str, int]]:
-        """The ids of the word's own known features and its known bigrams by next word."""
-        feats = [f"w={w}"]
-        if len(w) > 4:
-            feats.append(f"suf3={w[-3:]}")
-        if w in _FRAME_WORDS:
-            feats.append(f"frame={w}")
-        get = self.vocab.ids.get
-        return tuple(i for i in map(get, feats) if i is not None), self.bigrams.get(w, _NO_BIGRAMS)
+        """The ids of the word's own known features (``w=``, ``suf3=`` of a word of 5+ letters, ``frame=`` of
+        a frame word) and its known bigrams by next word."""
+        found = (self._word_ids.get(w), self._suffix_ids.get(w[-3:]) if len(w) > 4 else None,
+                 self._frame_ids.get(w) if w in _FRAME_WORDS else None)
+        return tuple(i for i in found if i is not None), self.bigrams.get(w, _NO_BIGRAMS)
 
     def of(self, sv: SentenceView, cues: SentenceCues, idx: int, n_sentences: int) -> np.ndarray:
         """The ids of ``sentence_features(sv, cues, idx, n_sentences)`` (each once or more; order aside)."""
@@ -278,6 +279,11 @@ def bigram_table(ids: dict[str, int]) -> dict[str, dict[str, int]]:
                 table.setdefault(intern(text[:at]), {})[intern(text[at + 1:])] = i
                 at = text.find("_", at + 1)
     return table
+
+
+def named_ids(ids: dict[str, int], prefix: str) -> dict[str, int]:
+    """name -> id of each known feature ``prefix + name`` (the names interned)."""
+    return {intern(f[len(prefix):]): i for f, i in ids.items() if f.startswith(prefix)}
 
 
 def _fixed_ids(ids: dict[str, int]) -> dict[str, int]:
@@ -443,8 +449,9 @@ def candidate_own_features(row: dict[str, Any], article: ArticleView, *, reread:
              f"place_before={neighbours.same_place_before}",
              f"conf={int(float(row.get('confidence') or 0) * 5)}"]
     trig = words(row.get("trigger_text") or "")
-    feats += [f"{f}|{action}" for f in _trigger_window(toks, trig)]
-    feats += _trigger_window(toks, trig)
+    window = _trigger_window(toks, trig)
+    feats += [f"{f}|{action}" for f in window]
+    feats += window
     if trig and trig[0] in toks:
         at = toks.index(trig[0])
         feats += [f"cue_{'before' if i < at else 'after'}={kind}" for kind, i in cues.cues if abs(i - at) <= 6]

@@ -197,6 +197,23 @@ def _with_own(parts: list[np.ndarray], own_examples: list[int], own: list[int]) 
 def detector_probs(model: DecisionModel, article: ArticleView, rows: list[dict[str, Any]]) -> list[dict[str, float]]:
     """``model.detector.proba_many(detector_inputs(article, rows))``, each sentence's features looked up once
     and the 4-grams of the whole article at once."""
+    examples, ids = detector_pairs(model, article, rows)
+    return model.vocab.proba(DETECTOR, examples, ids, len(article.sentences))
+
+
+def gate_and_detector(model: DecisionModel, article: ArticleView, rows: list[dict[str, Any]], sentences: list[int]
+                      ) -> tuple[set[int], list[dict[str, float]]]:
+    """(``gated(model, article, sentences)``, ``detector_probs(model, article, rows)``) in one product: the
+    sentence gate reads the detector's pairs, whose features beyond the sentence features (the detector's own
+    and its 4-grams) it does not know (their rows are zeros for it: its sums keep every bit)."""
+    examples, ids = detector_pairs(model, article, rows)
+    gate, probs = model.vocab.proba_together((SENTENCE, DETECTOR), examples, ids, len(article.sentences))
+    return {i for i in sentences if gate[i]["yes"] >= model.reread_threshold}, probs
+
+
+def detector_pairs(model: DecisionModel, article: ArticleView, rows: list[dict[str, Any]]
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(sentence index, feature id) pairs of the detector's features of every sentence (``detector_probs``)."""
     vocab = model.vocab
     get = vocab.ids.get
     per_sentence = sentence_rule_rows(article, rows)
@@ -210,8 +227,7 @@ def detector_probs(model: DecisionModel, article: ArticleView, rows: list[dict[s
         own_examples += [i] * len(ids)
     examples, ids = _with_own(parts, own_examples, own)
     gram_examples, gram_ids = model.grams.article_ids(article)
-    return vocab.proba(DETECTOR, np.concatenate((examples, gram_examples)), np.concatenate((ids, gram_ids)),
-                       len(parts))
+    return np.concatenate((examples, gram_examples)), np.concatenate((ids, gram_ids))
 
 
 def sentence_rule_rows(article: ArticleView, rows: list[dict[str, Any]]) -> list[list[tuple[str, str]]]:
@@ -302,15 +318,18 @@ class DecisionLayer:
         retypes (None: it keeps those of its old type; so does a row re-read from a sentence alone)."""
         article = article_view(text, title, self.lexicons, clauses)
         others = [r for r in rows if r["modality"] != "asserted"]
-        keep = gated(self.model, article, rereadable(rows, article))
+        stack = self.model.stack
+        # the detector's probabilities per sentence, computed once (with the sentence gate's, in one product):
+        # the stacking step reads them first
+        if stack is not None:
+            keep, probs = gate_and_detector(self.model, article, rows, rereadable(rows, article))
+        else:
+            keep, probs = gated(self.model, article, rereadable(rows, article)), None
         sourced = gather_sourced(rows, article, published=published, reread=self.reread,
                                  keep_sentence=keep.__contains__)
         found = [(r, rr, nb) for r, rr, nb, _origin in sourced]
         kept: dict[tuple[int, str, str | None], dict[str, Any]] = {}
         scored: list[tuple[float, tuple[dict[str, Any], str, int | None]]] = []  # every candidate, for ``article``
-        stack = self.model.stack
-        # the detector's probabilities per sentence, computed once: the stacking step reads them first
-        probs = detector_probs(self.model, article, rows) if stack is not None else None
         for (r, rr, _nb, origin), event, types in zip(sourced, *candidate_probs(self.model, article, found),
                                                       strict=True):
             p_event = event["yes"]
