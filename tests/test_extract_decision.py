@@ -414,3 +414,24 @@ def test_every_emitted_row_uses_the_schemas_codes(deciding_engine, gold_set):
             bad += [(art["id"], name, r.get(name)) for name, allowed in coded.items()
                     if r.get(name) is not None and r.get(name) not in allowed]
     assert bad == []
+
+
+def test_the_gate_and_the_detector_scored_in_one_product_give_what_each_gives_alone(engine):
+    """``gate_and_detector`` sums the sentence gate over the detector's feature pairs (one product for both): that
+    keeps every bit only while the gate knows none of the detector's own and 4-gram features. A model trained so
+    that it does would change the gate's decisions silently; this compares the two ways on the dev articles."""
+    from pipeline.extract.decision import bundled_model_path
+    from pipeline.extract.decision.layer import article_view, detector_probs, gate_and_detector, gated, rereadable
+
+    shipped = DecisionModel.load(bundled_model_path())
+    articles = [json.loads(line) for line in (ROOT / "tests/gold/dev/articles.jsonl").open(encoding="utf-8")]
+    opened = 0
+    for a in articles:
+        published = dt.date.fromisoformat(a["published"])
+        rows = engine.extract(article_id=a["id"], text=a["text"], title=a["title"], published=published)
+        view = article_view(a["text"], a["title"], engine.lex)
+        sentences = rereadable(rows, view)
+        together = gate_and_detector(shipped, view, rows, sentences)
+        assert together == (gated(shipped, view, sentences), detector_probs(shipped, view, rows)), a["id"]
+        opened += len(together[0])
+    assert opened > 0  # the gate opened somewhere, so its sums were compared on sentences it keeps
