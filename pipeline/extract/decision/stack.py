@@ -48,9 +48,9 @@ class Stack:
         """(P(correct), action_type) of a candidate: the most likely of its ``top_types`` best types (the first
         of equals in the types model's order)."""
         best: tuple[float, str] | None = None
-        for action in best_types(types, self.top_types):
-            p = self.p_correct(stack_features(p_event, types[action], action, detector, rules_type=rules_type,
-                                              reread=reread, sentence=sentence, sentences=sentences))
+        for action, features in typed_features(p_event, types, detector, self.top_types, rules_type=rules_type,
+                                               reread=reread, sentence=sentence, sentences=sentences):
+            p = self.p_correct(features)
             if best is None or p > best[0]:
                 best = (p, action)
         assert best is not None
@@ -60,6 +60,16 @@ class Stack:
 def best_types(types: dict[str, float], k: int) -> list[str]:
     """The ``k`` most probable action types (ties by name)."""
     return sorted(types, key=lambda t: (-types[t], t))[:k]
+
+
+def typed_features(p_event: float, types: dict[str, float], detector: dict[str, float] | None, top_types: int,
+                   *, rules_type: str, reread: bool, sentence: int, sentences: int
+                   ) -> list[tuple[str, list[float]]]:
+    """(type, ``FEATURES``) of a candidate taking each of its ``top_types`` best types, in the types model's
+    order: what ``Stack.decide`` scores and ``conflict-events train`` fits on."""
+    return [(action, stack_features(p_event, types[action], action, detector, rules_type=rules_type,
+                                    reread=reread, sentence=sentence, sentences=sentences))
+            for action in best_types(types, top_types)]
 
 
 def stack_features(p_event: float, p_type: float, action: str, detector: dict[str, float] | None, *,

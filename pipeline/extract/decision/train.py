@@ -48,7 +48,7 @@ from pipeline.extract.decision.layer import (
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt, logit, sigmoid
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.outcomes import summary
-from pipeline.extract.decision.stack import TOP_TYPES, Stack, best_types, fit_stack, stack_features
+from pipeline.extract.decision.stack import TOP_TYPES, Stack, fit_stack, typed_features
 from pipeline.extract.evaluate import match_events, prf, read_gold
 from pipeline.extract.lexicon import Lexicons
 
@@ -252,11 +252,8 @@ def stack_examples(held: Sequence[HeldOut], top_types: int) -> tuple[list[list[f
     y: list[int] = []
     for h in held:
         for i, label in enumerate(h.article.labels):
-            d = stack_inputs(h, i)
-            for action in best_types(d["types"], top_types):
-                x.append(stack_features(d["p_event"], d["types"][action], action, d["detector"],
-                                        rules_type=d["rules_type"], reread=d["reread"], sentence=d["sentence"],
-                                        sentences=d["sentences"]))
+            for action, features in typed_features(top_types=top_types, **stack_inputs(h, i)):
+                x.append(features)
                 y.append(int(label == action))
     return x, y
 
