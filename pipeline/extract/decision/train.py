@@ -295,6 +295,15 @@ def best_threshold(conf: Sequence[float], correct: Sequence[int], n_gold: int, *
     return round(best[1], 4), best[2]
 
 
+def keep_cut(conf: Sequence[float], oof: OutOfFold) -> tuple[float, dict[str, float]]:
+    """``best_threshold`` over the out-of-fold candidates (``conf``: their confidences) among the cuts that keep
+    at most ``MAX_CANDIDATES_PER_NEGATIVE`` candidates per article that reports no event."""
+    negative = [h.article.n_gold == 0 for h in oof.held for _ in h.candidates]
+    return best_threshold(conf, oof.correct, oof.n_gold, negative=negative,
+                          n_negative=sum(h.article.n_gold == 0 for h in oof.held),
+                          max_per_negative=MAX_CANDIDATES_PER_NEGATIVE)
+
+
 def kept_rows(h: HeldOut, confidence: Callable[[float], float], keep: float) -> list[dict[str, Any]]:
     """The held-out article's candidates the decision keeps (one per sentence, type and place), as the layer
     does before the place split."""
@@ -682,11 +691,7 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     stack: Stack | None = None
     stack_report: dict[str, Any] = {}
     if STACKING:
-        stack_report["platt"] = best_threshold(
-            [sigmoid(a * logit(r) + b) for r in oof.raw], oof.correct, oof.n_gold,
-            negative=[h.article.n_gold == 0 for h in oof.held for _ in h.candidates],
-            n_negative=sum(h.article.n_gold == 0 for h in oof.held),
-            max_per_negative=MAX_CANDIDATES_PER_NEGATIVE)[1]
+        stack_report["platt"] = keep_cut([sigmoid(a * logit(r) + b) for r in oof.raw], oof)[1]
         stacks, stack, held = cross_fit_stack(oof.held, STACK_TYPES)
         oof = replace(oof, held=held, raw=[c for h in held for c, _t in h.candidates],
                       correct=[int(lab == t) for h in held for (_c, t), lab in zip(h.candidates, h.article.labels,
@@ -697,10 +702,7 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
         return r if stack is not None else sigmoid(a * logit(r) + b)
 
     conf = [calibrate(r) for r in oof.raw]
-    negative = [h.article.n_gold == 0 for h in oof.held for _ in h.candidates]
-    keep, oof_scores = best_threshold(conf, oof.correct, oof.n_gold, negative=negative,
-                                      n_negative=sum(h.article.n_gold == 0 for h in oof.held),
-                                      max_per_negative=MAX_CANDIDATES_PER_NEGATIVE)
+    keep, oof_scores = keep_cut(conf, oof)
     if stack is not None:
         stack_report["stacked"] = oof_scores
         logger.info("train: out-of-fold candidates %s -> %s with the stacking model", stack_report["platt"],
