@@ -122,7 +122,19 @@ def dateline_place(res: Resources | None, doc: Any) -> tuple[str, Any] | None:
     for pm in mentions:
         if pm.end <= end and pm.place is not None and pm.place.geo_precision != "country":
             return s.source(doc.text, pm.start, pm.end), pm.place
+        if pm.end <= end and pm.place is not None and res is not None and res.gaz is not None:
+            capital = dateline_capital(res.gaz, s.norm[pm.start:pm.end])
+            if capital is not None:
+                return s.source(doc.text, pm.start, pm.end), capital
     return None
+
+
+def dateline_capital(gaz: Any, name: str) -> Any | None:
+    """«الجزائر –», «الكويت –», «جيبوتي –», «تونس –», «عمان –»: a dateline names the city the report was filed
+    in, so a country's name there is its capital of that name (Algiers, Kuwait City, Djibouti, Tunis, Amman);
+    None when no capital bears the name («البحرين –»)."""
+    capital = gaz.geocode_place("العاصمه " + name)
+    return capital if capital is not None and capital.geo_precision == "town" else None
 
 
 def relocate(ctx: ArticleContext, prev: Candidate, norm: str, toks: list[Token], actors: list[tuple],
