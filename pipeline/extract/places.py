@@ -95,17 +95,13 @@ def event_places(ctx: ArticleContext, norm: str, toks: list[Token], actors: list
 def earlier_place(res: Resources, doc: Any, idx: int) -> tuple[str, Any] | None:
     """«عززت القوى الأمنية مداخل السراي في ساحة رياض الصلح ... وتمكن محتجون أمس من خرق البوابة»: for an event
     whose sentence names no place and follows no event, the town or region of the article's country that the
-    nearest earlier sentence named (its dateline included, a capital named like its country as that capital:
-    ``dateline_capital``), as (location text, place); None if there is none."""
+    nearest earlier sentence named (its dateline included), as (location text, place); None if there is none."""
     country = doc.ctx.country
     for s in reversed(doc.sentences[:idx]):
         mentions = s.reading.mentions if s.reading is not None and s.reading.mentions else \
             place_mentions(res, s.norm, country)
-        filed = dateline_end(s.norm) if s is doc.sentences[0] else -1
         for pm in reversed(mentions):
             place = pm.place
-            if place is not None and place.geo_precision == "country" and pm.end <= filed and res.gaz is not None:
-                place = dateline_capital(res.gaz, s.norm[pm.start:pm.end]) or place  # «جيبوتي –»: the city
             if place is not None and place.geo_precision != "country" and plausible_place(pm, doc.ctx) and \
                     (country is None or place.country_code == country) and not solidarity_topic(pm, s.norm):
                 return s.source(doc.text, pm.start, pm.end), place
@@ -126,19 +122,7 @@ def dateline_place(res: Resources | None, doc: Any) -> tuple[str, Any] | None:
     for pm in mentions:
         if pm.end <= end and pm.place is not None and pm.place.geo_precision != "country":
             return s.source(doc.text, pm.start, pm.end), pm.place
-        if pm.end <= end and pm.place is not None and res is not None and res.gaz is not None:
-            capital = dateline_capital(res.gaz, s.norm[pm.start:pm.end])
-            if capital is not None:
-                return s.source(doc.text, pm.start, pm.end), capital
     return None
-
-
-def dateline_capital(gaz: Any, name: str) -> Any | None:
-    """«الجزائر –», «الكويت –», «جيبوتي –», «تونس –», «عمان –»: a dateline names the city the report was filed
-    in, so a country's name there is its capital of that name (Algiers, Kuwait City, Djibouti, Tunis, Amman);
-    None when no capital bears the name («البحرين –»)."""
-    capital = gaz.geocode_place("العاصمه " + name)
-    return capital if capital is not None and capital.geo_precision == "town" else None
 
 
 def relocate(ctx: ArticleContext, prev: Candidate, norm: str, toks: list[Token], actors: list[tuple],
@@ -412,8 +396,8 @@ GROUP_NAME_WORDS = 6
 def in_group_name(pm: Any, norm: str) -> bool:
     """«غارات على مقار لـ«سرايا الدفاع عن بنغازي» في منطقة السدادة»: a place inside the quoted name of a group
     (a quote of at most GROUP_NAME_WORDS words that opens with a group word before the place) names the group,
-    not where the event happened, and so does a quoted media outlet («لصحيفة «عدن الغد»»); so does «المغرب
-    الإسلامي» (the Islamic Maghreb of «القاعدة في بلاد المغرب الإسلامي», not Morocco), quoted or not."""
+    not where the event happened; so does «المغرب الإسلامي» (the Islamic Maghreb of «القاعدة في بلاد المغرب
+    الإسلامي», not Morocco), quoted or not."""
     if norm[pm.end:].split()[:1] == ["الاسلامي"]:
         return True
     opened = norm.rfind("«", 0, pm.start)
@@ -421,20 +405,8 @@ def in_group_name(pm: Any, norm: str) -> bool:
         return False
     closed = norm.find("»", pm.end)
     words = norm[opened + 1:pm.start].split()
-    if closed < 0 or len(norm[opened + 1:closed].split()) > GROUP_NAME_WORDS:
-        return False
-    return (bool(words) and words[0] in _GROUP_WORDS) or _media_before(norm, opened)
-
-
-_MEDIA_WORDS = frozenset({"صحيفه", "جريده", "موقع", "قناه", "وكاله", "اذاعه", "مجله", "شبكه", "تلفزيون", "راديو"})
-"""Words before a media outlet's quoted name: «لصحيفة «عدن الغد»», «موقع «المشهد اليمني»» name a newspaper and a
-site, not where the event happened."""
-
-
-def _media_before(norm: str, opened: int) -> bool:
-    """The word before the quote at ``opened`` (clitics «ل», «و», «ب», «ف» stripped) is a media word."""
-    before = norm[:opened].split()[-1:]
-    return bool(before) and any(w in _MEDIA_WORDS for w in (before[0], before[0][1:], before[0][2:]))
+    return closed >= 0 and bool(words) and words[0] in _GROUP_WORDS and \
+        len(norm[opened + 1:closed].split()) <= GROUP_NAME_WORDS
 
 
 def _contained(first: Any, later: list, norm: str) -> Any:

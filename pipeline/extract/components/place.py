@@ -18,19 +18,12 @@ train_blind 84 of 103 meetings and 59 of 88 agreements of an article with a date
 place («الرياض – بحث وزير الخارجية اليمني مع نظيره السعودي ...»; a country named in the sentence, «المبعوث إلى
 اليمن», is their topic)."""
 
-_BORDER = frozenset(c + w for w in ("الحدود", "الحدوديه", "الحدودي") for c in ("", "و", "ب", "وب")) | \
-    frozenset({"للحدود", "حدود"})
-"""«أحبطت المنطقة العسكرية الشمالية محاولة تسلل على الحدود مع سوريا»: an event a sentence places on the border,
-naming no town or region there, is coded to its country with no admin1 (in train and train_blind 22 of 30 border
-events); it does not inherit the town an earlier sentence or the dateline named («عمّان – ...»)."""
-
 
 @dataclass(frozen=True)
 class EventPlace:
     """One pair per town listed after a dual or plural place noun (rule E2); a sentence naming no place inherits
     the previous event's, else (not for talks) the place an earlier sentence last named (not the sentence's own);
-    a place named only in the article's dateline is used but is not the sentence's own (not for an event on
-    the border, ``_BORDER``); talks and deals whose
+    a place named only in the article's dateline is used but is not the sentence's own; talks and deals whose
     sentence names no town or region take the dateline's place."""
 
     res: Resources | None = None  # the gazetteer for earlier sentences' places (none: no such fallback)
@@ -41,11 +34,7 @@ class EventPlace:
         frame.locations, frame.own_location = event_places(
             doc.ctx, s.norm, s.tokens, s.actors, frame.reading.mentions, frame.trigger, doc.candidates,
             lambda a, b: frame.source(doc, a, b), dateline_end(s.norm) if s.start == 0 else -1)
-        on_border = bool(_BORDER.intersection(s.norm.split()))
-        if on_border and not frame.own_location:
-            frame.locations = [(None, None)]  # the dateline's town is not the border's
-        if frame.locations == [(None, None)] and self.res is not None and frame.action not in _TALKS and \
-                not on_border:
+        if frame.locations == [(None, None)] and self.res is not None and frame.action not in _TALKS:
             found: tuple[str, Any] | None = earlier_place(self.res, doc, s.idx)
             if found is not None:
                 frame.locations = [found]
