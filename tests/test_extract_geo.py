@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.errors import ConfigError
 from pipeline.extract.geo import Gazetteer, Place, PlaceMention, clitic_variants
+from pipeline.extract.text import normalize_arabic
 
 SEED = (
     "أعلنت خلية الإعلام الأمني في العراق، اليوم الأحد، أن القوات الأمنية نفذت عملية واسعة في محافظة ديالى "
@@ -325,6 +326,16 @@ def test_clitic_readings(gaz: Gazetteer, text: str, expected: list) -> None:
         ("إقليم آسا الزاك", "MA", "Guelmim-Oued Noun"),  # not Owsa in Iran
         ("بلدة زاوية الشيخ", "MA", "Beni Mellal-Khenifra"),
         ("عين البنيان", "DZ", "Algiers"),
+        # Algeria's wilayas of 2019/2021 coded in the former ones, as the gold sets do
+        ("برج باجي مختار", "DZ", "Adrar"),
+        ("منطقة تيمياوين", "DZ", "Adrar"),
+        ("مدينة عين قزام", "DZ", "Tamanrasset"),
+        ("مدينة جانت", "DZ", "Illizi"),
+        ("مدينة تقرت", "DZ", "Ouargla"),
+        ("مدينة البتراء", "JO", "Ma'an"),
+        ("قاعدة كوداي العسكرية", "SO", "Lower Juba"),  # not ك + وداي (Chad's Ouaddai)
+        ("مدينة جيلب", "SO", "Middle Juba"),
+        ("منطقة بوسار", "SO", "Gedo"),
     ],
 )
 def test_division_conventions_and_curated_places(gaz: Gazetteer, text: str, country: str, admin1: str) -> None:
@@ -510,3 +521,9 @@ def test_words_that_read_as_a_clitic_and_a_name_are_not_places(gaz: Gazetteer) -
     assert gaz.find_place_mentions("ووقّع ممثلو القبيلتين ورقة الأمان", country_hint="YE") == []  # و + رقة
     assert gaz.find_place_mentions("تظاهرة شارك فيها أنصار الحراك", country_hint="MA") == []  # the movement
     assert gaz.geocode_place("بلدة الحراك", country_hint="SY").admin1 == "Daraa"
+
+
+def test_jordans_news_agency_is_no_place(gaz: Gazetteer) -> None:
+    norm = normalize_arabic("وقالت وكالة الأنباء الأردنية الرسمية (بترا) إن")
+    assert [m.text for m in gaz.find_place_mentions(norm, country_hint="JO") if m.place] == []
+

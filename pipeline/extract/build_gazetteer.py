@@ -65,7 +65,9 @@ _ARABIC_NAME = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670 '\-]
 _TOKEN = re.compile(r"\w+")
 
 # Common words that GeoNames also lists as (tiny) place names, and alternate names that read as common words
-# with a clitic («رقة», Raqqa without its article: «ورقة» is paper, not و + رقة). Normalised at build time.
+# with a clitic («رقة», Raqqa without its article: «ورقة» is paper, not و + رقة), or name something else far more
+# often («بترا», Jordan's news agency in nearly every Jordanian report; the site is «البتراء», curated). Normalised
+# at build time.
 COMMON_WORDS = frozenset(
     normalize_arabic(w)
     for w in """
@@ -88,7 +90,7 @@ COMMON_WORDS = frozenset(
     أغسطس سبتمبر أكتوبر نوفمبر ديسمبر شفت رس معسكر عدي تلا رياض خبر مشهد قبة أب رشيد البيض المسيلة
     بشار الساحل الصف المدينة الحي سن سنة دو الأم أشرف بن أمل سلطات الجميل الجديد الجديدة الزعيم
     جمال ثورة الثورة وان بانه آباده عالية أن إن أنه بأنه قرية مدينة منطقة مركز جزيرة ساحة شارع
-    لاد صيلة رقة
+    لاد صيلة رقة بترا
     """.split()
 )
 
@@ -184,8 +186,18 @@ NON_ARAB = frozenset({"TR", "IR", "AF", "PK", "ET", "ER", "NG", "BF"})
 """Countries whose Arabic-script GeoNames names are transliterations (or Persian/Urdu): a name that is also a
 frequent Arabic word is dropped there, never kept behind a guard."""
 
-RECODED_ADMIN1 = {("IL", "WE"): ("PS", "WE")}
-"""GeoNames files Israeli settlements in the West Bank under IL/WE; the gold codes events there as PS, West Bank."""
+FORMER_WILAYAS = {("DZ", "TM"): ("DZ", "34"), ("DZ", "BB"): ("DZ", "34"), ("DZ", "OD"): ("DZ", "19"),
+                  ("DZ", "BA"): ("DZ", "38"), ("DZ", "IS"): ("DZ", "53"), ("DZ", "IG"): ("DZ", "53"),
+                  ("DZ", "TG"): ("DZ", "50"), ("DZ", "DJ"): ("DZ", "46"), ("DZ", "MG"): ("DZ", "43"),
+                  ("DZ", "EM"): ("DZ", "45")}
+"""Algeria's ten wilayas of 2019/2021 (Timimoun, Bordj Badji Mokhtar, Ouled Djellal, Beni Abbes, In Salah, In Guezzam,
+Touggourt, Djanet, El M'Ghair, El Meniaa) -> the wilaya they were split from (Adrar, Biskra, Bechar, Tamanrasset,
+Ouargla, Illizi, El Oued, Ghardaia): the gold sets code their towns in the 48 former wilayas (Bordj Badji Mokhtar
+and Timiaouine in Adrar, In Guezzam and In Salah in Tamanrasset, Djanet in Illizi) and never name a new one."""
+
+RECODED_ADMIN1 = {("IL", "WE"): ("PS", "WE"), **FORMER_WILAYAS}
+"""GeoNames files Israeli settlements in the West Bank under IL/WE; the gold codes events there as PS, West Bank.
+Algeria's new wilayas: ``FORMER_WILAYAS``."""
 
 RECODED_PLACES = {281184: ("PS", "WE")}
 """Places the gold codes in another country than GeoNames: Jerusalem (GeoNames IL.06). Arabic news that names
@@ -259,6 +271,8 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None, cities: dict[str, 
         lat, lon = float(city["latitude"]), float(city["longitude"])
         coords_by_admin1[(city["countrycode"], city["admin1code"]) if cc == WESTERN_SAHARA else (cc, admin1)].append(
             (lat, lon))  # a region's centroid over GeoNames' own division (MA-12's towns lie in Western Sahara)
+        if (cc, city["admin1code"]) in FORMER_WILAYAS:  # a new wilaya keeps its own centroid too
+            coords_by_admin1[(cc, city["admin1code"])].append((lat, lon))
         coords_by_country[cc].append((lat, lon))
         pop = int(city.get("population") or 0)
         if pop < MIN_POPULATION.get(cc, 0):
@@ -290,7 +304,7 @@ def build(out_dir: Path, *, anercorp_dir: Path | None = None, cities: dict[str, 
     admin1_rows = []
     for r in regions:
         lat, lon = _centroid(coords_by_admin1.get((r.country, r.code), []))
-        admin1_rows.append("\t".join([r.country, r.code, r.name, "|".join(r.arabic_names), lat, lon, r.iso_code,
+        admin1_rows.append("\t".join([r.country, r.code, r.name, "|".join(division_names(r)), lat, lon, r.iso_code,
                                       "|".join(r.english_names)]))
     _write(out_dir / "admin1.tsv",
            "country\tadmin1_code\tname\tnames\tlatitude\tlongitude\tiso_3166_2\tenglish_names", admin1_rows)
@@ -372,6 +386,14 @@ def admin1_regions(curated_path: Path, cities: dict[str, dict], kept_by_city: di
     return regions
 
 
+def division_names(region: Region) -> tuple[str, ...]:
+    """The Arabic names written for a division: all of them, but for Algeria's new wilayas only those with a
+    division word («ولاية جانت»); the bare name («جانت») is the town's, coded in the former wilaya."""
+    if (region.country, region.code) not in FORMER_WILAYAS:
+        return region.arabic_names
+    return tuple(n for n in region.arabic_names if n.split(" ")[0] in _DIVISION_WORDS_AR)
+
+
 _DIVISION_WORDS_AR = frozenset(normalize_arabic(w) for w in "ولاية محافظة إقليم شعبية مدينة بلدية منطقة قضاء".split())
 """A main city's alternate names starting with these name an administrative unit, sometimes the wrong one
 (GeoNames lists «ولاية سعيدة» among Skikda's names): not carried over to the division."""
@@ -424,7 +446,8 @@ def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
 
     A curated town matches the most populous cities500 place of its country whose name or a Latin alternate
     name folds to the curated English name (within the curated admin1 when one is given). An empty admin1 code
-    is taken from that place; a town with neither is an error. Curated names are "notable" (no small-town
+    is taken from that place; a town with neither is an error; Algeria's new wilayas become their former ones
+    (``FORMER_WILAYAS``). Curated names are "notable" (no small-town
     guard); names written with a leading ``!`` are guarded.
     """
     by_name: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -450,6 +473,7 @@ def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
             code = _country_admin1(city)[1]
         else:
             gid, lat, lon, pop = "", "", "", "0"
+        code = FORMER_WILAYAS.get((cc, code), (cc, code))[1]
         rows.append("\t".join([gid, name, cc, code, lat, lon, pop, "|".join(all_names), "|".join(guarded), "1"]))
     return rows
 

@@ -186,8 +186,7 @@ def article_country(res: Resources, sentences: Sequence[Sentence], source_countr
 def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
                     ctx: ArticleContext | None = None, dateline_end: int = -1) -> list[tuple]:
     # «الموالية لأنقرة», «التابعة لطهران»: an affiliation, not where the event happened
-    resolved = [pm for pm in mentions if pm.text and not set(norm[:pm.start].rsplit(None, 1)[-1:]) & _AFFILIATION
-                and not (pm.cue is None and set(norm[:pm.start].rsplit(None, 1)[-1:]) & _TRIBES)
+    resolved = [pm for pm in mentions if pm.text and not _affiliation_or_tribe(pm, norm)
                 and not in_group_name(pm, norm)]
     if not resolved:
         return []
@@ -228,6 +227,13 @@ def event_locations(mentions: list, toks: list[Token], main: Match, norm: str,
             break
     # prefer a more specific place described right after the first one («بمدينة», «في قضاء»)
     return chosen
+
+
+def _affiliation_or_tribe(pm: Any, norm: str) -> bool:
+    """The word before the mention makes it an affiliation («الموالية لأنقرة») or, with no place cue, a tribe's
+    name («قبيلة ...»): not where the event happened."""
+    word_before = set(norm[:pm.start].rsplit(None, 1)[-1:])
+    return bool(word_before & _AFFILIATION or (pm.cue is None and word_before & _TRIBES))
 
 
 _FRONTING = frozenset({"في", "وفي", "ففي"})
