@@ -446,8 +446,8 @@ def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
 
     A curated town matches the most populous cities500 place of its country whose name or a Latin alternate
     name folds to the curated English name (within the curated admin1 when one is given). An empty admin1 code
-    is taken from that place; a town with neither is an error; Algeria's new wilayas become their former ones
-    (``FORMER_WILAYAS``). Curated names are "notable" (no small-town
+    is taken from that place; a town with neither is an error; a division ``RECODED_ADMIN1`` moves (Algeria's new
+    wilayas, the West Bank) is moved as a cities500 place's is. Curated names are "notable" (no small-town
     guard); names written with a leading ``!`` are guarded.
     """
     by_name: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -473,7 +473,7 @@ def curated_town_rows(path: Path, cities: dict[str, dict]) -> list[str]:
             code = _country_admin1(city)[1]
         else:
             gid, lat, lon, pop = "", "", "", "0"
-        code = FORMER_WILAYAS.get((cc, code), (cc, code))[1]
+        cc, code = RECODED_ADMIN1.get((cc, code), (cc, code))  # as a cities500 place's (``_country_admin1``)
         rows.append("\t".join([gid, name, cc, code, lat, lon, pop, "|".join(all_names), "|".join(guarded), "1"]))
     return rows
 
