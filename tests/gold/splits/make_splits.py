@@ -25,7 +25,8 @@ TRAIN_ONLY = ("mixed", "east2", "west2", "thin3", "west3", "east4", "south4", "g
               "maghreb14", "gulfyem14", "thintypes14", "sahelnile14",
               "levirq14", "statabd14", "leadbody14", "negmix14",
               "magulf14b", "levant14b", "iraqlib14", "hornsud14", "sahelgulf14",
-              "maghreb14b", "lebyem14c", "maghreb14c", "gulfsahel14c", "levant14c")
+              "maghreb14b", "lebyem14c", "maghreb14c", "gulfsahel14c", "levant14c",
+              "sahel15", "gulfjor15", "thintypes15", "hornmag15", "levneg15")
 PARTS = ("maghreb", "sahel_gulf", "levant", *TRAIN_ONLY)
 
 
