@@ -27,7 +27,8 @@ TRAIN_ONLY = ("mixed", "east2", "west2", "thin3", "west3", "east4", "south4", "g
               "magulf14b", "levant14b", "iraqlib14", "hornsud14", "sahelgulf14",
               "maghreb14b", "lebyem14c", "maghreb14c", "gulfsahel14c", "levant14c",
               "sahel15", "gulfjor15", "thintypes15", "hornmag15", "levneg15",
-              "maghreb15b", "sahelhorn15b", "iraqyem15b", "leadbody15b", "levjor15b")
+              "maghreb15b", "sahelhorn15b", "iraqyem15b", "leadbody15b", "levjor15b",
+              "maghreb15c", "hornsud15c", "thintypes15c", "negmix15c", "gulfsyr15c")
 PARTS = ("maghreb", "sahel_gulf", "levant", *TRAIN_ONLY)
 
 
