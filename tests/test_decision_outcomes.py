@@ -54,7 +54,6 @@ def test_summary_scores_the_final_rows_per_source():
     assert s["events_per_negative_article"] == 1.0 and s["negative_articles"] == 1
     assert s["by_source"]["detector"] == {"rows": 1, "correct": 1, "date_accuracy": 0.0, "admin1_accuracy": 0.0}
     assert s["by_source"]["rules"]["rows"] == 2 and s["per_type"]["riot"]["f1"] == 0.0
-    assert s["admin1_by_country"] == {"SY": [1, 2]}
     levant = {"matched": 2, "correct": 1, "accuracy": 0.5, "countries": {"SY": [1, 2]}}
     assert s["admin1_by_group"] == {"Levant": levant}
     assert _admin1_groups(s["admin1_by_group"]) == ["- admin1 per country group (exact name, correct/matched pairs):",

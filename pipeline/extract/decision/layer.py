@@ -45,6 +45,7 @@ from pipeline.extract.decision.features import (
 )
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.places import reading_order, split_by_place
+from pipeline.extract.decision.stack import stack_inputs
 from pipeline.extract.document import Sentence
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.text import split_sentences
@@ -333,11 +334,9 @@ class DecisionLayer:
         for (r, rr, _nb, origin), event, types in zip(sourced, *candidate_probs(self.model, article, found),
                                                       strict=True):
             p_event = event["yes"]
-            if stack is not None and probs is not None:
-                idx = article.sentence_index(r["char_start"], r["char_end"])
-                conf, action = stack.decide(p_event, types, probs[idx] if idx >= 0 else None,
-                                            rules_type=r["action_type"], reread=rr, sentence=idx,
-                                            sentences=len(article.sentences))
+            if stack is not None:  # ``probs`` was computed with the gate
+                conf, action = stack.decide(**stack_inputs(article, r, reread=rr, p_event=p_event, types=types,
+                                                           detector=probs))
             else:
                 action = max(types, key=types.__getitem__)
                 conf = self.model.confidence(p_event, types[action])
@@ -355,16 +354,18 @@ class DecisionLayer:
             decided = split_by_place(decided, text, spans, self.gazetteer, article_id)
         alone = self.model.detect_alone_threshold is not None and propose is not None
         detecting = bool(decided or alone) and (propose is not None or self.model.anchor is not None)
-        if detecting:
-            probs = probs if probs is not None else detector_probs(self.model, article, rows)
-            if propose is not None:
-                decided += self.detected(article, probs, decided, propose, article_id, unasserted_mentions(rows))
-            if self.model.anchor is not None:
-                decided = anchor(decided, article, probs, self.model.anchor)
-        if self.model.article is not None:
-            probs = probs if probs is not None else detector_probs(self.model, article, rows)
-            decided = self.article_step(self.model.article, decided, scored, probs, article, article_id, rows,
-                                        roles)
+        if detecting or self.model.article is not None:
+            if probs is None:  # without a stack the detector has not run yet: once, for both steps below
+                probs = detector_probs(self.model, article, rows)
+            if detecting:
+                if propose is not None:
+                    decided += self.detected(article, probs, decided, propose, article_id,
+                                             unasserted_mentions(rows))
+                if self.model.anchor is not None:
+                    decided = anchor(decided, article, probs, self.model.anchor)
+            if self.model.article is not None:
+                decided = self.article_step(self.model.article, decided, scored, probs, article, article_id,
+                                            rows, roles)
         return sorted(decided, key=lambda r: reading_order(r, text)) + others
 
     def article_step(self, step: ArticleStep, decided: list[dict[str, Any]],

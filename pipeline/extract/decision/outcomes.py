@@ -3,7 +3,7 @@
 ``train`` runs the complete engine (rules, decision, place split, detected rows with their date and place)
 over each held-out article with the models fitted without its fold; this module scores those final rows
 (strict F1/P/R, events per negative article, date and admin1 accuracy over matched pairs, admin1 per country
-and per country group, ECE of ``confidence``) and sorts every error into one cause:
+group with each member country's counts, ECE of ``confidence``) and sorts every error into one cause:
 
 - a gold event missed: ``wrong_type`` (a row overlaps its evidence, of another type), ``wrong_sentence`` (a row
   of its type in the article lies elsewhere, unmatched), ``candidate_dropped`` (the rules had a candidate over
@@ -110,7 +110,6 @@ def summary(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], text
                                                  / max(result["negative_articles"], 1), 3),
             "negative_articles": result["negative_articles"],
             "date_accuracy": o["accuracy"]["event_date"], "admin1_accuracy": o["accuracy"]["admin1"],
-            "admin1_by_country": {cc: [c["correct"], c["matched"]] for cc, c in result["admin1_by_country"].items()},
             "admin1_by_group": admin1_by_group(result["admin1_by_country"]),
             "ece": ece, "by_source": by_source,
             "per_type": {t: {"gold": b["gold"], "predicted": b["predicted"], "f1": b["f1"]}

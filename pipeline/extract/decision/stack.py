@@ -17,10 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import optimize
 
+from pipeline.extract.decision.features import ArticleView
 from pipeline.extract.decision.linear import logit
 
 # The dense features, in ``stack_features``' order (the model card and tests name them).
@@ -55,6 +57,16 @@ class Stack:
                 best = (p, action)
         assert best is not None
         return best
+
+
+def stack_inputs(article: ArticleView, row: dict[str, Any], *, reread: bool, p_event: float,
+                 types: dict[str, float], detector: Sequence[dict[str, float]]) -> dict[str, Any]:
+    """``Stack.decide``'s inputs of candidate ``row`` of ``article`` (``p_event``, ``types``: its event and type
+    models' probabilities; ``detector``: the detector's probabilities of each sentence of the article)."""
+    idx = article.sentence_index(row["char_start"], row["char_end"])
+    return {"p_event": p_event, "types": types, "detector": detector[idx] if idx >= 0 else None,
+            "rules_type": row["action_type"], "reread": reread, "sentence": idx,
+            "sentences": len(article.sentences)}
 
 
 def best_types(types: dict[str, float], k: int) -> list[str]:

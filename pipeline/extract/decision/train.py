@@ -48,7 +48,7 @@ from pipeline.extract.decision.layer import (
 from pipeline.extract.decision.linear import LinearModel, fit, fit_platt, logit, sigmoid
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.outcomes import summary
-from pipeline.extract.decision.stack import TOP_TYPES, Stack, fit_stack, typed_features
+from pipeline.extract.decision.stack import TOP_TYPES, Stack, fit_stack, stack_inputs, typed_features
 from pipeline.extract.evaluate import match_events, prf, read_gold
 from pipeline.extract.lexicon import Lexicons
 
@@ -78,7 +78,6 @@ MAX_EVENTS_PER_NEGATIVE = 0.09
 DETECT_MIN_COUNT = 3  # features seen in fewer sentences are left out (a smaller model file, same F1)
 # candidates decided by ``stack.Stack`` (P(event), P(type), the detector) instead of Platt on P(event) * P(type)
 STACKING = True
-STACK_TYPES = TOP_TYPES
 
 
 @dataclass
@@ -235,14 +234,11 @@ def out_of_fold(data: Sequence[ArticleExamples], scored: Sequence[bool]) -> OutO
     return oof
 
 
-def stack_inputs(h: HeldOut, i: int) -> dict[str, Any]:
-    """``Stack.decide``'s inputs of candidate ``i`` of a held-out article (its out-of-fold probabilities)."""
-    c, view = h.article.candidates[i], h.article.view
-    idx = view.sentence_index(c.row["char_start"], c.row["char_end"])
+def held_inputs(h: HeldOut, i: int) -> dict[str, Any]:
+    """``stack.stack_inputs`` of candidate ``i`` of a held-out article (its out-of-fold probabilities)."""
+    c = h.article.candidates[i]
     p_event, types = h.scores[i]
-    return {"p_event": p_event, "types": types, "detector": h.detector[idx] if idx >= 0 else None,
-            "rules_type": c.row["action_type"], "reread": c.reread, "sentence": idx,
-            "sentences": len(view.sentences)}
+    return stack_inputs(h.article.view, c.row, reread=c.reread, p_event=p_event, types=types, detector=h.detector)
 
 
 def stack_examples(held: Sequence[HeldOut], top_types: int) -> tuple[list[list[float]], list[int]]:
@@ -252,7 +248,7 @@ def stack_examples(held: Sequence[HeldOut], top_types: int) -> tuple[list[list[f
     y: list[int] = []
     for h in held:
         for i, label in enumerate(h.article.labels):
-            for action, features in typed_features(top_types=top_types, **stack_inputs(h, i)):
+            for action, features in typed_features(top_types=top_types, **held_inputs(h, i)):
                 x.append(features)
                 y.append(int(label == action))
     return x, y
@@ -260,7 +256,7 @@ def stack_examples(held: Sequence[HeldOut], top_types: int) -> tuple[list[list[f
 
 def stacked(held: Sequence[HeldOut], stack: Stack) -> list[HeldOut]:
     """``held`` with each candidate's (confidence, type) decided by ``stack``."""
-    return [replace(h, candidates=[stack.decide(**stack_inputs(h, i)) for i in range(len(h.candidates))])
+    return [replace(h, candidates=[stack.decide(**held_inputs(h, i)) for i in range(len(h.candidates))])
             for h in held]
 
 
@@ -692,7 +688,7 @@ def train(sets: Sequence[tuple[str, Path, Path]], rule_rows: Callable[[dict[str,
     stack_report: dict[str, Any] = {}
     if STACKING:
         stack_report["platt"] = keep_cut([sigmoid(a * logit(r) + b) for r in oof.raw], oof)[1]
-        stacks, stack, held = cross_fit_stack(oof.held, STACK_TYPES)
+        stacks, stack, held = cross_fit_stack(oof.held, TOP_TYPES)
         oof = replace(oof, held=held, raw=[c for h in held for c, _t in h.candidates],
                       correct=[int(lab == t) for h in held for (_c, t), lab in zip(h.candidates, h.article.labels,
                                                                                   strict=True)])
