@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.extract.decision.calibration import apply_knots, cross_fitted, fit_isotonic, reliability
-from pipeline.extract.decision.commands import _admin1_groups
+from pipeline.extract.decision.commands import _admin1_groups, _final_table
 from pipeline.extract.decision.outcomes import error_causes, summary
 from pipeline.extract.decision.regions import inherit_admin1
 
@@ -58,6 +58,25 @@ def test_summary_scores_the_final_rows_per_source():
     assert s["admin1_by_group"] == {"Levant": levant}
     assert _admin1_groups(s["admin1_by_group"]) == ["- admin1 per country group (exact name, correct/matched pairs):",
                                                     "  - Levant 0.500 (1/2: SY 1/2)"]
+
+
+def test_summary_scores_actor_target_and_toll_over_matched_pairs():
+    texts = {"a": TEXT}
+    golds = [dict(gold("a", "airstrike_shelling", "قصف الطيران بلدة أ."), actor_norm="Syrian regime forces",
+                  target_norm="Civilians", fatalities=3),
+             dict(gold("a", "explosion_ied", "وقع انفجار في بلدة ب."), actor_norm="Unidentified", target_norm=None,
+                  fatalities=None),
+             dict(gold("a", "protest", "خرجت مظاهرة في بلدة ج."), actor_norm="Protesters (Syria)", target_norm=None,
+                  fatalities=0)]
+    pred = [row("a", "airstrike_shelling", S1, S2, actor1_norm="Syrian Army", actor2_norm=None, fatalities=3),
+            row("a", "explosion_ied", S2, S3, actor1_norm="Unidentified", actor2_norm=None, fatalities=0),
+            row("a", "protest", S3, len(TEXT), actor1_norm="ISIS", actor2_norm=None, fatalities=0)]
+    s = summary(pred, golds, texts, {})
+    # actor labels compared through the alias table (Syrian Army = Syrian regime forces); a null toll is not 0
+    assert (s["actor1_accuracy"], s["target_accuracy"], s["fatalities_accuracy"]) == (0.6667, 0.6667, 0.6667)
+    card = "\n".join(_final_table(dict(s, ece_final_calibration=s["ece"], evidence_step=None, article_step=None)))
+    assert ("admin1 accuracy 0.0, actor1_norm accuracy 0.6667, target accuracy 0.6667, fatalities accuracy 0.6667"
+            in card)
 
 
 def test_isotonic_map_is_monotone_and_pools_violators():

@@ -17,7 +17,28 @@ from pipeline.extract.text import (
 _PERSON_SINGULAR = frozenset({
     "شاب", "رجل", "امراه", "سيده", "طفل", "طفله", "فتي", "فتاه", "مسن", "مسنه", "مواطن", "مدني", "جندي", "شرطي",
     "عنصر", "ضابط", "مزارع", "راع", "صحفي", "طبيب", "مسعف", "ناشط", "ابن", "ابنه", "زوج", "زوجه", "شقيق", "والد",
-    "والده", "سائق", "موظف", "عامل", "مختار", "حارس", "معلم", "مدرس", "تاجر", "امام", "صياد", "طالب"})
+    "والده", "سائق", "موظف", "عامل", "مختار", "حارس", "معلم", "مدرس", "تاجر", "امام", "صياد", "طالب", "شخص"})
+
+# person nouns whose plural is broken («شبان», «جنود», «أشخاص»): their «ـين» form can only be a dual
+_BROKEN_PLURAL = frozenset({"شاب", "رجل", "امراه", "سيده", "طفل", "طفله", "جندي", "ضابط", "عنصر", "ابن", "شقيق",
+                            "طبيب", "تاجر", "حارس", "شخص", "زوج", "والد"})
+
+
+def _dual(noun: str) -> tuple[str, ...]:
+    """The dual forms of a person noun: «شابان» (every noun) and «شابين» (only where no sound plural has that
+    form); a feminine «ـه» becomes «ـت» (normalised «امراتين», «طفلتان»)."""
+    stem = noun[:-1] + "ت" if noun.endswith("ه") else noun
+    return (stem + "ان", stem + "ين") if noun in _BROKEN_PLURAL else (stem + "ان",)
+
+
+# «قُتل جنديان», «مقتل شخصين»: two people
+_PERSON_DUAL = frozenset(f for noun in _PERSON_SINGULAR for f in _dual(noun))
+
+# kill words whose own ending counts the dead: «مقتله», «لقي حتفه», «فارق الحياة» one, «مقتلهما», «قُتلا» two
+_KILL_COUNTED_BY_FORM = {"مقتله": 1, "مقتلها": 1, "حتفه": 1, "حتفها": 1, "مصرعه": 1, "مصرعها": 1,
+                         "مقتلهما": 2, "حتفهما": 2, "مصرعهما": 2, "قتلا": 2, "قتلتا": 2, "استشهدا": 2,
+                         "استشهدتا": 2}
+_PASSED_AWAY = {"فارق": 1, "فارقت": 1, "فارقا": 2, "فارقتا": 2}  # «فارق الحياة»
 
 # nouns a toll number comes before («ثلاثة قتلى», «أربعة ... حتفهم»); verbs and masdars take it after
 _COUNTED_KILL = frozenset({"قتلي", "قتيلا", "قتيل", "شهداء", "الشهداء", "شهيدا", "حتفهم", "حتفه", "حتفهما",
@@ -60,6 +81,8 @@ def casualties(res: Resources, toks: list[Token], cue_kinds: list) -> tuple[list
         vals = [n for n in (_people_count(toks, i) for i in kill) if n]
     if not vals:
         vals = [n for n in [_eliminated(toks, res.lex.numbers)] if n]
+    if not vals:
+        vals = [n for n in [_counted_by_form(toks)] if n]
     explicit = [v for v in vals if v not in (10, 12) or any(t.text.isdigit() for t in toks)]
     vague_words = {"عشرات", "العشرات"}
     vague = [res.lex.numbers[w] for i in kill for w in vague_words
@@ -132,11 +155,42 @@ def _eliminated(toks: list[Token], numbers: dict[str, int]) -> int | None:
 
 
 def _people_count(toks: list[Token], cue: int) -> int:
-    """«قُتلت امرأة وطفلها» = 2, «استُشهد شاب» = 1: singular person nouns right after a kill verb."""
+    """«قُتلت امرأة وطفلها» = 2, «استُشهد شاب» = 1, «مقتل ضابطين وجندي» = 3: singular and dual person nouns
+    right after a kill verb; a dual may follow the verb's subject («قتلت مسيّرة إسرائيلية شخصين»)."""
     n = 0
-    for t in toks[cue + 1:cue + 4]:
+    window = toks[cue + 1:cue + 4]
+    first_dual = next((k for k, t in enumerate(window) if _form_in(t.text, _PERSON_DUAL)), None)
+    if first_dual is not None and not any(t.text.isdigit() or t.text in ("،", ",") for t in window[:first_dual]):
+        window = window[first_dual:]
+    for t in window:
         forms = clitic_variants(t.text)
-        if t.text.startswith(("ال", "وال")) or not forms & _PERSON_SINGULAR or (n and not t.text.startswith("و")):
+        if n and not t.text.startswith("و"):
             break
-        n += 1
+        if _form_in(t.text, _PERSON_DUAL):
+            n += 2
+        elif t.text.startswith(("ال", "وال")) or not forms & _PERSON_SINGULAR:
+            break
+        else:
+            n += 1
     return n
+
+
+def _without_conjunction(text: str) -> str:
+    return text[1:] if text[:1] in ("و", "ف") and len(text) > 3 else text
+
+
+def _form_in(text: str, forms: dict[str, int] | frozenset[str]) -> str | None:
+    """``text``, else ``text`` without a leading «و»/«ف», whichever ``forms`` holds («فارقا» as it is)."""
+    return next((f for f in (text, _without_conjunction(text)) if f in forms), None)
+
+
+def _counted_by_form(toks: list[Token]) -> int | None:
+    """The dead a kill word's own ending counts (``_KILL_COUNTED_BY_FORM``, «فارق الحياة»), the first such word."""
+    for i, t in enumerate(toks):
+        form = _form_in(t.text, _KILL_COUNTED_BY_FORM)
+        if form is not None:
+            return _KILL_COUNTED_BY_FORM[form]
+        form = _form_in(t.text, _PASSED_AWAY)
+        if form is not None and i + 1 < len(toks) and toks[i + 1].text == "الحياه":
+            return _PASSED_AWAY[form]
+    return None

@@ -27,7 +27,8 @@ class MakeRows:
 
 
 def event_row(lex: Lexicons, ctx: ArticleContext, c: Candidate) -> dict[str, Any]:
-    """The event columns of one candidate (fatalities: the smallest count read; attackers killed added)."""
+    """The event columns of one candidate (fatalities: the smallest count read; attackers killed added, of any
+    type: «تحييد 15 منهم» in a sweep)."""
     event_type, default_sub = ACTION_TO_ACLED[c.action_type]
     sub = c.trigger.sub_event_type if c.trigger.action_type == c.action_type and c.trigger.sub_event_type \
         else default_sub
@@ -40,7 +41,7 @@ def event_row(lex: Lexicons, ctx: ArticleContext, c: Candidate) -> dict[str, Any
         fat = None
     else:
         fat = 0
-    if c.fatalities_attackers and fat is not None and c.action_type in ("attack", "explosion_ied", "armed_clash"):
+    if c.fatalities_attackers and fat is not None:  # rule F: every death in the event, attackers included
         fat += min(c.fatalities_attackers)
     if not distinct_sides(c.action_type, c.actor1, c.actor2):
         c.actor2 = None  # one side cannot be both perpetrator and target

@@ -23,6 +23,7 @@ from pipeline.extract.decision.detected import DetectedRows
 from pipeline.extract.decision.layer import DecisionLayer, Reread
 from pipeline.extract.decision.model import DecisionModel
 from pipeline.extract.decision.regions import inherit_admin1, statements_unplaced
+from pipeline.extract.decision.sides import inherit_actors, inherit_targets
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.engine import Engine
 from pipeline.extract.lexicon import Lexicons
@@ -147,7 +148,7 @@ class LearnedDecision:
             lambda i, row, action: detected.roles(doc, i, row, action))
         rows = layer(doc.rows, article_id=doc.article_id, text=doc.text, title=doc.title, published=doc.published,
                      propose=propose, clauses=doc.sentences, roles=roles)
-        rows = inherit_admin1(statements_unplaced(rows))
+        rows = inherit_targets(inherit_actors(inherit_admin1(statements_unplaced(rows)), self.lexicons.demonyms))
         knots = self.model.final_calibration
         for r in rows:
             r["extractor_version"] = f"{r['extractor_version'].split('+')[0]}+{self.model.version}"

@@ -390,6 +390,15 @@ def _admin1_groups(by_group: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _role_accuracies(final: dict[str, Any]) -> str:
+    """«, actor1_norm accuracy 0.54, target accuracy 0.44, fatalities accuracy 0.75» for a summary that has them
+    (cards of older models lack them)."""
+    from pipeline.extract.decision.outcomes import ROLE_FIELDS
+
+    return "".join(f", {field} accuracy {final[f'{name}_accuracy']}" for name, field in ROLE_FIELDS
+                   if final.get(f"{name}_accuracy") is not None)
+
+
 def _final_table(final: dict[str, Any]) -> list[str]:
     """The complete engine's out-of-fold output: headline figures, per source, error causes."""
     from pipeline.extract.decision.outcomes import FN_CAUSES, FP_CAUSES
@@ -402,7 +411,8 @@ def _final_table(final: dict[str, Any]) -> list[str]:
              f"{final['events_per_negative_article']:.3f} events per negative article "
              f"({final['negative_articles']} negative articles)",
              f"- over matched pairs: date accuracy {final['date_accuracy']}, admin1 accuracy "
-             f"{final['admin1_accuracy']}; ECE of `confidence` (10 bins) {final['ece']:.3f} before the final "
+             f"{final['admin1_accuracy']}{_role_accuracies(final)}; ECE of `confidence` (10 bins) "
+             f"{final['ece']:.3f} before the final "
              f"calibration, {final.get('ece_final_calibration', final['ece']):.3f} after it (each fold mapped by "
              "the map fitted on the other folds; the map ships only when it lowers the ECE)"]
     lines += _admin1_groups(final.get("admin1_by_group") or {})

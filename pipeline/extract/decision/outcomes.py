@@ -2,8 +2,9 @@
 
 ``train`` runs the complete engine (rules, decision, place split, detected rows with their date and place)
 over each held-out article with the models fitted without its fold; this module scores those final rows
-(strict F1/P/R, events per negative article, date and admin1 accuracy over matched pairs, admin1 per country
-group with each member country's counts, ECE of ``confidence``) and sorts every error into one cause:
+(strict F1/P/R, events per negative article, date, admin1, actor1_norm, target and fatalities accuracy over
+matched pairs, admin1 per country group with each member country's counts, ECE of ``confidence``) and sorts every
+error into one cause:
 
 - a gold event missed: ``wrong_type`` (a row overlaps its evidence, of another type), ``wrong_sentence`` (a row
   of its type in the article lies elsewhere, unmatched), ``candidate_dropped`` (the rules had a candidate over
@@ -23,6 +24,8 @@ from typing import Any
 from pipeline.extract.decision.calibration import reliability
 from pipeline.extract.evaluate import admin1_by_group, match_events, score
 
+# the fields researchers count deaths and dyads from, as ``summary`` names them (name, scorer field)
+ROLE_FIELDS = (("actor1", "actor1_norm"), ("target", "target"), ("fatalities", "fatalities"))
 FN_CAUSES = ("wrong_type", "wrong_sentence", "candidate_dropped", "no_rule_candidate")
 FP_CAUSES = ("negative_article", "duplicate", "wrong_type", "wrong_sentence", "no_event")
 
@@ -110,6 +113,7 @@ def summary(pred: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], text
                                                  / max(result["negative_articles"], 1), 3),
             "negative_articles": result["negative_articles"],
             "date_accuracy": o["accuracy"]["event_date"], "admin1_accuracy": o["accuracy"]["admin1"],
+            **{f"{name}_accuracy": o["accuracy"][field] for name, field in ROLE_FIELDS},
             "admin1_by_group": admin1_by_group(result["admin1_by_country"]),
             "ece": ece, "by_source": by_source,
             "per_type": {t: {"gold": b["gold"], "predicted": b["predicted"], "f1": b["f1"]}

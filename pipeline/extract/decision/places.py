@@ -3,7 +3,8 @@
 A kept event whose sentence names several places («قرى سرمان ومشيرفة وسقيقات», «في بلدة حيش ... في بلدتي معرة
 حرمة ومعرتماتر ... في بلدة الفطيرة») gets one row per place: the rules' row keeps its own place, each other place
 gets a copy geocoded to that place (or to the row's region when the gazetteer does not know the village), with
-fatalities unknown (a toll given for a group of places belongs to none of them alone, guideline F).
+fatalities unknown (a toll given for a group of places belongs to none of them alone, guideline F), or 0 when the
+sentence reports no death.
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ def reading_order(row: dict[str, Any], text: str) -> tuple[int, str, int, str]:
     return row["char_start"], row["action_type"], at if at >= 0 else len(text), place
 
 
+def copy_toll(row: dict[str, Any]) -> int | None:
+    """A place-split copy's fatalities: 0 when its sentence reports no death (rule F: «0 when no deaths are
+    reported»), else unknown (a toll given for a group of places belongs to none of them alone)."""
+    return 0 if row.get("fatalities") == 0 else None
+
+
 def _row_at(row: dict[str, Any], place_text: str, gazetteer: Any, article_id: str) -> dict[str, Any]:
     place = gazetteer.geocode_place(place_text, country_hint=row["country_code"]) if gazetteer else None
     if place is not None and place.country_code != row["country_code"]:
@@ -122,6 +129,6 @@ def _row_at(row: dict[str, Any], place_text: str, gazetteer: Any, article_id: st
             "latitude": place.latitude, "longitude": place.longitude, "geonames_id": place.geonames_id,
             "geo_precision": place.geo_precision} if place is not None else
            {"latitude": None, "longitude": None, "geonames_id": None, "admin2": None, "geo_precision": None})
-    new = dict(row, location_text=place_text, fatalities=None, **geo)
+    new = dict(row, location_text=place_text, fatalities=copy_toll(row), **geo)
     new["event_id"] = event_id(article_id, new["char_start"], new["char_end"], new["action_type"], place_text)
     return new
