@@ -90,7 +90,7 @@ COMMON_WORDS = frozenset(
     أغسطس سبتمبر أكتوبر نوفمبر ديسمبر شفت رس معسكر عدي تلا رياض خبر مشهد قبة أب رشيد البيض المسيلة
     بشار الساحل الصف المدينة الحي سن سنة دو الأم أشرف بن أمل سلطات الجميل الجديد الجديدة الزعيم
     جمال ثورة الثورة وان بانه آباده عالية أن إن أنه بأنه قرية مدينة منطقة مركز جزيرة ساحة شارع
-    لاد صيلة رقة بترا
+    لاد صيلة رقة بترا جرم
     """.split()
 )
 
@@ -205,13 +205,14 @@ RECODED_PLACES = {281184: ("PS", "WE")}
 code as PS, West Bank; «القدس الغربية» still names Israel's Jerusalem District."""
 
 ADMIN1_FIXES = {250624: "09", 2377450: "13", 8134081: "11", 8134082: "11", 107746: "16", 13608358: "11",
-                443093: "03", 2216349: "77"}
+                443093: "03", 2216349: "77", 2534515: "10"}
 """cities500 places filed under the wrong admin1 or none: geonames id -> right admin1 code. Al Karak, the seat of
 Karak governorate, is filed under Ma'an; Nouakchott has no admin1 since Mauritania split it into three wilayas in
 2014: its centre (the ministries, the parliament, the markets) lies in Nouakchott Ouest, the division the gold sets
 give events in «العاصمة نواكشوط» (clarification 12); New Cairo and its police academy quarter (Cairo), Badr
 al-Janub (Najran), Tah (Laayoune-Sakia El Hamra) and Katzrin (Northern District) have the placeholder code 00 or
-none; Janzour is part of Tripoli district since 2007 (cities500 keeps it under Al Jafarah)."""
+none; Janzour is part of Tripoli district since 2007 (cities500 keeps it under Al Jafarah); Sidi Ifni's province lies
+in Guelmim-Oued Noun since Morocco's 2015 regions (cities500 keeps it under Souss-Massa, as the gold sets do not)."""
 
 ISO_NOT_ADMIN1 = frozenset({"PS", "IQ-KR"})
 """ISO 3166-2 entries that are not GeoNames first-level divisions: Palestine's 16 governorates (GeoNames has

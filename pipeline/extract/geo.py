@@ -821,7 +821,8 @@ def _one_sense_per_text(mentions: list[PlaceMention],
                         resolved: list[tuple[_Match, str | None, Place | None]]) -> list[PlaceMention]:
     """«عمّان – ... في العاصمة عمّان»: a bare name that a cue word or the dateline resolves elsewhere in the same
     text to another of its candidates («العاصمة» picks the city Amman, not the country Oman; «الدوحة –» Doha)
-    takes that sense everywhere; the dateline's city does not replace its country («الكويت – قررت الكويت»)."""
+    takes that sense everywhere; the dateline's city does not replace its own country («الكويت – قررت الكويت»),
+    but does replace another country of the same name («عمّان – ... أمام سفارة بلادهم في عمّان»: Amman, not Oman)."""
     senses: dict[str, tuple[Place, bool]] = {}
     for m, cue, place in resolved:
         if cue is not None and place is not None:
@@ -832,7 +833,8 @@ def _one_sense_per_text(mentions: list[PlaceMention],
     for pm, (m, cue, place) in zip(mentions, resolved, strict=True):
         sense, from_dateline = senses.get(m.name, (None, False))
         if cue is None and place is not None and sense is not None and sense != place \
-                and not (from_dateline and place.geo_precision == "country") \
+                and not (from_dateline and place.geo_precision == "country"
+                         and place.country_code == sense.country_code) \
                 and any(c.place == sense for c in m.candidates):
             pm = replace(pm, place=sense)
         out.append(pm)

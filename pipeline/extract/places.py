@@ -102,7 +102,7 @@ def earlier_place(res: Resources, doc: Any, idx: int) -> tuple[str, Any] | None:
             place_mentions(res, s.norm, country)
         for pm in reversed(mentions):
             place = pm.place
-            if place is not None and place.geo_precision != "country" and plausible_place(pm, doc.ctx) and \
+            if place is not None and place.geo_precision != "country" and plausible_place(pm, doc.ctx, s.norm) and \
                     (country is None or place.country_code == country) and not solidarity_topic(pm, s.norm):
                 return s.source(doc.text, pm.start, pm.end), place
     return None
@@ -148,8 +148,14 @@ def place_mentions(res: Resources, norm: str, country: str | None) -> list:
         return []
 
 
-def plausible_place(pm: Any, ctx: ArticleContext) -> bool:
-    """Drop gazetteer hits that are probably ordinary words (no cue, foreign, small)."""
+_SITE_WORDS = frozenset({"موقع", "ثكنه", "مستعمره", "قاعده", "معسكر"})
+"""Words before the name of a military post or settlement («استهدف موقع حانيتا», «ثكنة برانيت», «مستعمرة إيفن
+مناحم»): a small place across a border that a report names after one is that place, not an ordinary word."""
+
+
+def plausible_place(pm: Any, ctx: ArticleContext, norm: str = "") -> bool:
+    """Drop gazetteer hits that are probably ordinary words (no cue, foreign, small); a foreign site named after
+    a ``_SITE_WORDS`` word (in ``norm``, the sentence the mention was found in) stays."""
     place = pm.place
     if place is None:
         return False
@@ -157,7 +163,13 @@ def plausible_place(pm: Any, ctx: ArticleContext) -> bool:
         return True
     if ctx.country is None or place.country_code == ctx.country:
         return True
-    return place.population >= 300_000
+    return place.population >= 300_000 or _after_site_word(pm, norm)
+
+
+def _after_site_word(pm: Any, norm: str) -> bool:
+    first = norm[pm.start:pm.end].split(None, 1)[:1]
+    before = norm[:pm.start].rsplit(None, 1)[-1:]
+    return any(w in _SITE_WORDS or w[1:] in _SITE_WORDS for w in first + before)
 
 
 DATELINE_VOTES = 2

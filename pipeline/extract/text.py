@@ -2,7 +2,7 @@
 
 ``normalize_arabic`` is the one normal form used on both sides of every lexicon/gazetteer match:
 diacritics and tatweel dropped (camel-tools' diacritic charset), alef variants -> ا, alef maksura -> ي,
-teh marbuta -> ه, Arabic-Indic and Persian digits -> ASCII, Persian yeh/kaf -> Arabic, all
+teh marbuta -> ه, Arabic-Indic and Persian digits -> ASCII, Persian yeh/kaf/gaf and the Maghreb's gaf/veh -> Arabic, all
 whitespace -> a single space kind (length kept).
 """
 
@@ -20,7 +20,7 @@ _MAP = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
     "ى": "ي", "ی": "ي", "ي": "ي",
     "ة": "ه",
-    "ک": "ك",
+    "ک": "ك", "گ": "ك", "ڨ": "ق", "ڤ": "ف",  # Persian gaf; the Maghreb's gaf and veh («ڨالمة» is Guelma)
     "ؤ": "ؤ", "ئ": "ئ",
     "\u00a0": " ", "\t": " ", "\r": " ",
     **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits

@@ -42,7 +42,7 @@ class ReadTriggers:
         if screened is None:
             return _NOTHING
         hits, dates, event_dates, reporting_dates = screened
-        mentions = [pm for pm in place_mentions(self.res, s.norm, ctx.country) if plausible_place(pm, ctx)]
+        mentions = [pm for pm in place_mentions(self.res, s.norm, ctx.country) if plausible_place(pm, ctx, s.norm)]
         context_at = min((f for k, f, _l in cue_kinds if k == "context"), default=None)
         hits = [h for h in hits if context_at is None or h.first < context_at
                 or context_newsworthy(h, toks, event_dates, mentions)]

@@ -138,7 +138,7 @@ class DetectedRows:
         country_level: tuple[str, Any] | None = None
         for s in clauses:
             mentions = s.reading.mentions if s.reading is not None and s.reading.mentions else \
-                [pm for pm in place_mentions(self.res, s.norm, ctx.country) if plausible_place(pm, ctx)]
+                [pm for pm in place_mentions(self.res, s.norm, ctx.country) if plausible_place(pm, ctx, s.norm)]
             if not mentions or not s.tokens:
                 continue
             dateline = dateline_end(s.norm) if s.start == 0 else -1
