@@ -105,6 +105,23 @@ class GoldPartBuild:
         print(f"OK: {len(self.articles)} articles, {len(self.events)} events, {negatives} negatives")
 
 
+def sentence_indexed(article):
+    """``article`` (``GoldPartBuild.article``) taking the text as a list of sentences, one paragraph each, and an
+    event's evidence as the index of its sentence in that list (or the sentence itself), replaced by the exact
+    sentence before the shared checks run."""
+
+    def add(id, src, url, pub, assigned, title, sents, events) -> None:  # noqa: A002
+        evs = [tuple(ev[:-1]) + ((sents[ev[-1]] if isinstance(ev[-1], int) else ev[-1]),) for ev in events]
+        article(id, src, url, pub, assigned, title, "\n".join(sents), evs)
+
+    return add
+
+
+def each_place(places, actor, actor_norm, typ, target, target_norm, country, admin1, date, prec, fat, ev) -> list:
+    """One event per named place (rule E2), all with the same evidence sentence."""
+    return [(actor, actor_norm, typ, target, target_norm, p, country, admin1, date, prec, fat, ev) for p in places]
+
+
 DATELINE = re.compile(r"^[^\n–.]{1,60} – ")
 
 

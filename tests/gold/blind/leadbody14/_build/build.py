@@ -10,25 +10,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from gold_build import GoldPartBuild  # noqa: E402
+from gold_build import GoldPartBuild, each_place, sentence_indexed  # noqa: E402
 
 COUNTRIES = {"SY", "LB", "PS", "IL", "IQ", "SD", "SO", "LY", "YE", "ML", "BF"}
-_A = GoldPartBuild(__file__, "jp", COUNTRIES, words=(90, 260)).article
-
-
-def A(id, src, url, pub, assigned, title, sents, events):  # noqa: A002
-    text = "\n".join(sents)
-    evs = []
-    for ev in events:
-        ev = list(ev)
-        ev[-1] = sents[ev[-1]] if isinstance(ev[-1], int) else ev[-1]
-        evs.append(tuple(ev))
-    _A(id, src, url, pub, assigned, title, text, evs)
-
-
-def each(places, actor, actor_norm, typ, target, target_norm, country, admin1, date, prec, fat, ev):
-    """One event per named place (rule E2), all with the same evidence sentence."""
-    return [(actor, actor_norm, typ, target, target_norm, p, country, admin1, date, prec, fat, ev) for p in places]
+A = sentence_indexed(GoldPartBuild(__file__, "jp", COUNTRIES, words=(90, 260)).article)
 
 
 IDF = "Israeli forces"
@@ -43,9 +28,9 @@ A("jp001", "وكالة سوريا1", "https://syriaone.online/archives/1297", "2
    "وتتعرض قرى وبلدات عدة في شمال غرب سوريا بصورة شبه يومية لقصف تنفذه قوات النظام وروسيا، يوقع قتلى وجرحى بين المدنيين."],
   [("قوات النظام", "Syrian regime forces", "airstrike_shelling", "بلدة مجدليا", "Civilians", "مجدليا", "SY", "Idlib",
     "2021-02-22", "day", 0, 1)]
-  + each(["سان", "النيرب"], "قوات النظام", "Syrian regime forces", "airstrike_shelling", None, None, "SY", "Idlib",
+  + each_place(["سان", "النيرب"], "قوات النظام", "Syrian regime forces", "airstrike_shelling", None, None, "SY", "Idlib",
          "2021-02-22", "day", 0, 2)
-  + each(["داديخ", "كفر بطيخ"], "فصائل المعارضة", "Syrian opposition", "airstrike_shelling",
+  + each_place(["داديخ", "كفر بطيخ"], "فصائل المعارضة", "Syrian opposition", "airstrike_shelling",
          "مواقع قوات النظام والميليشيات الموالية لها", "Syrian regime forces", "SY", "Idlib", "2021-02-22", "day", 0, 3))
 
 A("jp002", "فلسطين أون لاين", "https://felesteen.news/post/19828/%D8%A7%D9%84%D8%A7%D8%AD%D8%AA%D9%84%D8%A7%D9%84-%D9%8A%D8%B9%D8%AA%D9%82%D9%84-22-%D9%81%D9%84%D8%B3%D8%B7%D9%8A%D9%86%D9%8A%D8%A7-%D8%A8%D8%A7%D9%84%D8%B6%D9%81%D8%A9/amp", "2019-01-16", True,
@@ -149,11 +134,11 @@ A("jp007", "الفجر", "https://www.masress.com/elfagr/6020183", "2024-08-26",
     "2024-08-26", "day", 0, 1),
    ("الطيران الحربي الإسرائيلي", IDF, "airstrike_shelling", None, None, "مجرى نهر الليطاني بين بلدتي الخردلي ودير ميماس",
     "LB", "Nabatieh", "2024-08-26", "day", 0, 2)]
-  + each(["منطقة علمان", "بلدة دير سريان"], "الطيران الحربي الإسرائيلي", IDF, "airstrike_shelling", None, None, "LB",
+  + each_place(["منطقة علمان", "بلدة دير سريان"], "الطيران الحربي الإسرائيلي", IDF, "airstrike_shelling", None, None, "LB",
          "Nabatieh", "2024-08-26", "day", 0, 3)
   + [("الطيران الإسرائيلي", IDF, "airstrike_shelling", None, None, "محيط قلعة الشقيف قرب بلدة أرنون", "LB",
       "Nabatieh", "2024-08-26", "day", 0, 4)]
-  + each(["طير حرفا", "شمع", "الناقورة"], "المدفعية الإسرائيلية", IDF, "airstrike_shelling", None, None, "LB",
+  + each_place(["طير حرفا", "شمع", "الناقورة"], "المدفعية الإسرائيلية", IDF, "airstrike_shelling", None, None, "LB",
          "South Lebanon", "2024-08-26", "day", 0, 5))
 
 A("jp008", "المشهد", "https://almashhad.com/article/773112298002792-News/827123412094801-%D9%82%D8%B5%D9%81-%D8%AC%D9%86%D9%88%D8%A8-%D9%84%D8%A8%D9%86%D8%A7%D9%86-%D9%8A%D8%AE%D9%84%D9%81-%D8%AE%D8%B3%D8%A7%D8%A6%D8%B1-%D9%83%D8%A8%D9%8A%D8%B1%D8%A9/", "2023-12-02", True,
@@ -166,7 +151,7 @@ A("jp008", "المشهد", "https://almashhad.com/article/773112298002792-News/8
    "وأفادت البيانات الرسمية الإسرائيلية بأن الغارات استهدفت مقرين لحزب الله في بلدتي المنصوري وبنت جبيل.",
    "وأقر حزب الله يوم الجمعة في بيان بمقتل ثلاثة من عناصره، من دون أن يحدد مكان مقتلهم.",
    "ويتعرض جنوب لبنان لقصف إسرائيلي شبه يومي منذ الثامن من تشرين الأول الماضي."],
-  each(["ميس الجبل", "حولا", "كونين"], "المدفعية الإسرائيلية", IDF, "airstrike_shelling", None, None, "LB",
+  each_place(["ميس الجبل", "حولا", "كونين"], "المدفعية الإسرائيلية", IDF, "airstrike_shelling", None, None, "LB",
        "Nabatieh", "2023-12-01", "day", 0, 2)
   + [("الطيران الحربي", IDF, "airstrike_shelling", None, None, "عيتا الشعب", "LB", "Nabatieh", "2023-12-01", "day",
       0, 3),
@@ -189,9 +174,9 @@ A("jp009", "123 نيوز", "https://123news.co/حزب-الله-يرد-الجيش
    "ومساء الأربعاء، أعلن حزب الله للمرة الأولى منذ بدء المواجهات قبل أشهر أنه قصف مستوطنة متسوفا بصواريخ الكاتيوشا."],
   [("الجيش الإسرائيلي", IDF, "airstrike_shelling", "منزلاً", "Civilians (house)", "الخيام", "LB", "Nabatieh",
     "2024-01-18", "day", 0, 1)]
-  + each(["مارون الراس", "كفركلا"], "الجيش الإسرائيلي", IDF, "airstrike_shelling", None, None, "LB", "Nabatieh",
+  + each_place(["مارون الراس", "كفركلا"], "الجيش الإسرائيلي", IDF, "airstrike_shelling", None, None, "LB", "Nabatieh",
          "2024-01-18", "day", 0, 1)
-  + each(["راشيا الفخار", "عيتا الشعب"], "المدفعية الإسرائيلية", IDF, "airstrike_shelling", None, None, "LB",
+  + each_place(["راشيا الفخار", "عيتا الشعب"], "المدفعية الإسرائيلية", IDF, "airstrike_shelling", None, None, "LB",
          "Nabatieh", "2024-01-18", "day", 0, 2)
   + [("عناصره", "Hezbollah", "attack", "مقر قيادة اللواء الشرقي 769", "Israeli forces", "ثكنة كريات شمونة", "IL",
       "Northern District", "2024-01-18", "day", 0, 4),
@@ -262,13 +247,13 @@ A("jp013", "الحل نت", "https://7al.net/2019/12/30/%d8%aa%d8%b8%d8%a7%d9%87
    "وفي محافظة ذي قار تجددت الاحتجاجات في الناصرية والغراف والرفاعي، وقطع المتظاهرون طرقاً رئيسية وجسوراً وسط الناصرية، بينها جسور الزيتون والنصر والحضارات.",
    "ورفع المحتجون لافتات كُتب عليها «كلا للأحزاب» و«كلا للذيول»، في إشارة إلى القوى السياسية المرتبطة بإيران.",
    "وفي محافظة القادسية استمر الاعتصام في مدينة الديوانية التي عُطّل فيها الدوام الرسمي."],
-  each(["أم قصر", "خور الزبير", "سفوان"], "متظاهرون", "Protesters (Iraq)", "protest", None, None, "IQ", "Basra",
+  each_place(["أم قصر", "خور الزبير", "سفوان"], "متظاهرون", "Protesters (Iraq)", "protest", None, None, "IQ", "Basra",
        "2019-12-30", "day", 0, 2)
   + [("مسيرات", "Protesters (Iraq)", "protest", None, None, "مدينة البصرة", "IQ", "Basra", "2019-12-30", "day", 0, 2),
      (None, "Protesters (Iraq)", "protest", None, None, "النجف", "IQ", "Najaf", "2019-12-30", "day", 0, 3),
      (None, "Protesters (Iraq)", "protest", None, None, "كربلاء", "IQ", "Karbala", "2019-12-30", "day", 0, 3),
      (None, "Protesters (Iraq)", "protest", None, None, "الكوفة", "IQ", "Najaf", "2019-12-30", "day", 0, 3)]
-  + each(["الناصرية", "الغراف", "الرفاعي"], "المتظاهرون", "Protesters (Iraq)", "protest", None, None, "IQ", "Dhi Qar",
+  + each_place(["الناصرية", "الغراف", "الرفاعي"], "المتظاهرون", "Protesters (Iraq)", "protest", None, None, "IQ", "Dhi Qar",
          "2019-12-30", "day", 0, 4)
   + [(None, "Protesters (Iraq)", "protest", None, None, "الديوانية", "IQ", "Al-Qadisiyah", "2019-12-30", "day", 0, 6)])
 
@@ -306,7 +291,7 @@ A("jp016", "اليوم", "https://alyaumtv.net/%D9%82%D8%AA%D9%84%D9%89-%D8%AC%D
     "2024-05-13", "day", None, 2),
    ("غارات إسرائيلية", IDF, "airstrike_shelling", None, None, "مدينة رفح", "PS", "Gaza Strip", "2024-05-13", "day",
     None, 2)]
-  + each(["جباليا", "مدينة غزة", "الأحياء الشرقية من رفح"], "الفصائل الفلسطينية", "Palestinian armed factions",
+  + each_place(["جباليا", "مدينة غزة", "الأحياء الشرقية من رفح"], "الفصائل الفلسطينية", "Palestinian armed factions",
          "armed_clash", "الجيش الإسرائيلي", IDF, "PS", "Gaza Strip", "2024-05-13", "day", 0, 3)
   + [(None, "Unidentified (fired from Gaza)", "airstrike_shelling", None, None, "عسقلان", "IL", "Southern District",
       "2024-05-13", "day", 0, 4),
@@ -322,7 +307,7 @@ A("jp017", "دوغرو خبر", "https://dogruhaber.com.tr/haber/1006783-الص�
    "وأضافت أن من بين القتلى القيادي جابر الذي يحمل الجنسية الكينية، وصادق مسؤول الاستخبارات، وعبد الغني مسؤول المتفجرات في الحركة، فيما قُبض على سبعة عناصر خلال العملية.",
    "وأشارت الوكالة إلى أن الجيش يواصل، بالتعاون مع السكان المحليين، عملياته لطرد الحركة من جنوب البلاد ووسطها.",
    "وكانت السلطات الصومالية قد أعلنت أمس الأحد مقتل أكثر من 30 عنصراً من الحركة واعتقال عشرة آخرين في بلدة بارسنغوني بالإقليم ذاته، بحسب إذاعة الجيش."],
-  each(["موسى حاجي", "ملايلي", "ترطو", "بحر سافيك"], "وحدات من الجيش", "Somali National Army",
+  each_place(["موسى حاجي", "ملايلي", "ترطو", "بحر سافيك"], "وحدات من الجيش", "Somali National Army",
        "security_operation", "عناصر الحركة", "Al-Shabaab", "SO", "Lower Juba", "2021-09-13", "month", None, 2)
   + [("السلطات الصومالية", "Somali government forces", "security_operation", "عنصراً من الحركة", "Al-Shabaab", "بلدة بارسنغوني",
       "SO", "Lower Juba", "2021-09-12", "month", 30, 5)])
@@ -577,9 +562,9 @@ A("jp037", "موجز الأحداث", "http://mujaz.alahdath.news/?p=78021", "20
    "وأوضح أن الإصابات وقعت في الإسكان والحارة 73 وصابرين وبئر حماد والحارة 50، وأن المصابين نُقلوا إلى مستشفيات النو وسواعد والدسوقي."],
   [("قوات الدعم السريع", "RSF", "airstrike_shelling", "مدنياً", "Civilians", "محلية كرري", "SD", "Khartoum",
     "2024-11-06", "day", 2, 5)]
-  + each(["الحلفايا", "الأزيرقاب"], "مدفعية الجيش وطيرانه", "Sudanese Armed Forces", "airstrike_shelling",
+  + each_place(["الحلفايا", "الأزيرقاب"], "مدفعية الجيش وطيرانه", "Sudanese Armed Forces", "airstrike_shelling",
          "مواقع الدعم السريع", "RSF", "SD", "Khartoum", "2024-11-06", "day", 0, 3)
-  + each(["كافوري", "حلة كوكو", "حي الرياض"], "سلاح الجو", "Sudanese Armed Forces", "airstrike_shelling",
+  + each_place(["كافوري", "حلة كوكو", "حي الرياض"], "سلاح الجو", "Sudanese Armed Forces", "airstrike_shelling",
          "مواقع الدعم السريع", "RSF", "SD", "Khartoum", "2024-11-06", "day", 0, 4))
 
 A("jp038", "الغد السوداني", "https://alghadalsudani.com/?p=1726", "2025-01-17", True,

@@ -10,26 +10,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from gold_build import GoldPartBuild  # noqa: E402
+from gold_build import GoldPartBuild, each_place, sentence_indexed  # noqa: E402
 
 COUNTRIES = {"SY", "LB", "PS", "IL", "IQ", "SD", "SO", "LY", "YE", "ML", "BF", "EG", "NE", "NG", "DZ", "TN", "SA",
              "JO", "TD", "MA", "KE", "ET"}
-_A = GoldPartBuild(__file__, "ki", COUNTRIES, words=(90, 260)).article
-
-
-def A(id, src, url, pub, assigned, title, sents, events):  # noqa: A002
-    text = "\n".join(sents)
-    evs = []
-    for ev in events:
-        ev = list(ev)
-        ev[-1] = sents[ev[-1]] if isinstance(ev[-1], int) else ev[-1]
-        evs.append(tuple(ev))
-    _A(id, src, url, pub, assigned, title, text, evs)
-
-
-def each(places, actor, actor_norm, typ, target, target_norm, country, admin1, date, prec, fat, ev):
-    """One event per named place (rule E2), all with the same evidence sentence."""
-    return [(actor, actor_norm, typ, target, target_norm, p, country, admin1, date, prec, fat, ev) for p in places]
+A = sentence_indexed(GoldPartBuild(__file__, "ki", COUNTRIES, words=(90, 260)).article)
 
 
 REG = "Syrian regime forces"
@@ -44,13 +29,13 @@ A("ki001", "المحرر ميديا", "https://almohrarmedia.net/%d8%a7%d9%84%d9
    "وامتد القصف إلى قرى الحميرات والحردانة ودير سنبل والكركات في جبل شحشبو، وإلى قرى الشريعة والحويز وبلدة قلعة المضيق في سهل الغاب.",
    "وفي محافظة إدلب المجاورة، أصيب مدنيون بجروح جراء قصف مدفعي عنيف لقوات الأسد على مدينة جسر الشغور في الريف الغربي.",
    "ويشهد ريفا حماة وإدلب تصعيداً متواصلاً في القصف منذ أسابيع، رغم الاتفاقات التي تنص على خفض التصعيد في المنطقة."],
-  each(["التوينة", "المهاجرين"], "قوات الأسد", REG, "airstrike_shelling", "مدنيين", "Civilians", "SY", "Hama",
+  each_place(["التوينة", "المهاجرين"], "قوات الأسد", REG, "airstrike_shelling", "مدنيين", "Civilians", "SY", "Hama",
        "2019-03-09", "day", None, 1)
   + [("قوات الأسد المتمركزة في قرية الكريم", REG, "airstrike_shelling", "قرية كورة", "Civilians", "كورة", "SY", "Hama",
       "2019-03-09", "day", 0, 2),
      ("القوات المتمركزة في المعسكر الروسي بقرية الكبارية", REG, "airstrike_shelling", "مدينة كفرزيتا", "Civilians",
       "كفرزيتا", "SY", "Hama", "2019-03-09", "day", 0, 3)]
-  + each(["الحميرات", "الحردانة", "دير سنبل", "الكركات", "الشريعة", "الحويز", "قلعة المضيق"], "قوات الأسد", REG,
+  + each_place(["الحميرات", "الحردانة", "دير سنبل", "الكركات", "الشريعة", "الحويز", "قلعة المضيق"], "قوات الأسد", REG,
          "airstrike_shelling", None, None, "SY", "Hama", "2019-03-09", "day", 0, 4)
   + [("قوات الأسد", REG, "airstrike_shelling", "مدينة جسر الشغور", "Civilians", "جسر الشغور", "SY", "Idlib",
       "2019-03-09", "day", 0, 5)])
@@ -67,7 +52,7 @@ A("ki002", "مايكرو سيريا", "https://microsyria.com/2018/04/08/%25D8%2
   [("قوات النظام المتمركزة في بلدة شطحة", REG, "airstrike_shelling", "قرية العمقية", "Civilians", "العمقية", "SY",
     "Hama", "2018-04-08", "day", 1, 1),
    ("قوات النظام", REG, "airstrike_shelling", "قرية قسطون", "Civilians", "قسطون", "SY", "Hama", "2018-04-08", "day", 0, 2)]
-  + each(["اللطامنة", "الزكاة", "المنصورة", "الحويز", "الزيارة", "العنكاوي"], "قوات النظام", REG, "airstrike_shelling", None,
+  + each_place(["اللطامنة", "الزكاة", "المنصورة", "الحويز", "الزيارة", "العنكاوي"], "قوات النظام", REG, "airstrike_shelling", None,
          None, "SY", "Hama", "2018-04-08", "day", 0, 3)
   + [("فصائل من الجيش السوري الحر والكتائب الإسلامية", "Syrian opposition", "airstrike_shelling",
       "مواقع قوات النظام في قرية جورين", REG, "جورين", "SY", "Hama", "2018-04-08", "day", 0, 4)])
@@ -114,12 +99,12 @@ A("ki007", "نداء بوست", "https://nedaa-post.com/مصرع-عناصر-من
    "ونقلت الوكالة الوطنية للإعلام أن طائرة مسيّرة إسرائيلية استهدفت سيارة قرب مستشفى بنت جبيل، نجا منها المسؤول في الحزب في بلدة مارون الرأس محمد عبد الرسول علوية.",
    "من جهتها، أعلنت «سرايا القدس» مقتل اثنين من مقاتليها في جنوب لبنان، من دون أن تحدد مكان سقوطهما.",
    "وكان الجنوب قد شهد يوم السبت توسعاً في رقعة الاستهداف، إذ قصفت مسيّرة إسرائيلية سيارة في بلدة جدرا شمال صيدا في محاولة لاغتيال قيادي في حركة «حماس»."],
-  each(["بركة ريشا", "زرعيت", "برانيت"], "«حزب الله»", HZB, "airstrike_shelling", "جنود إسرائيليين", IDF, "IL",
+  each_place(["بركة ريشا", "زرعيت", "برانيت"], "«حزب الله»", HZB, "airstrike_shelling", "جنود إسرائيليين", IDF, "IL",
        "Northern District", "2024-02-26", "day", 0, 1)
-  + each(["يرؤون", "أفيفيم"], "عناصره", HZB, "attack", "مبنيين", IDF, "IL", "Northern District", "2024-02-26", "day", 0, 2)
-  + each(["موقعي الرادار", "زبدين"], "عناصره", HZB, "airstrike_shelling", "مواقع إسرائيلية", IDF, "LB", "Nabatieh",
+  + each_place(["يرؤون", "أفيفيم"], "عناصره", HZB, "attack", "مبنيين", IDF, "IL", "Northern District", "2024-02-26", "day", 0, 2)
+  + each_place(["موقعي الرادار", "زبدين"], "عناصره", HZB, "airstrike_shelling", "مواقع إسرائيلية", IDF, "LB", "Nabatieh",
          "2024-02-26", "day", 0, 2)
-  + each(["الخيام", "طلوسة", "بليدا", "مارون الرأس", "جبل بلاط"], "المقاتلات الإسرائيلية", IDF, "airstrike_shelling",
+  + each_place(["الخيام", "طلوسة", "بليدا", "مارون الرأس", "جبل بلاط"], "المقاتلات الإسرائيلية", IDF, "airstrike_shelling",
          None, None, "LB", "Nabatieh", "2024-02-26", "day", 0, 3)
   + [("طائرة مسيّرة إسرائيلية", IDF, "airstrike_shelling", "محمد عبد الرسول علوية", "Hezbollah official",
       "قرب مستشفى بنت جبيل", "LB", "Nabatieh", "2024-02-26", "day", 0, 4)])
@@ -175,13 +160,13 @@ A("ki012", "أخبار اليوم", "https://akhbaralyoom.com/article/34931", "2
    "واعتقلت القوات الإسرائيلية شباناً وصادرت مركبات بعد اقتحام بلدات بيت لقيا غربي رام الله وعزون شرقي قلقيلية وبيت وزن غربي نابلس وصيدا شمالي طولكرم.",
    "وأثناء انسحابها من محيط بلدة يعبد جنوب غربي جنين، مشطت القوة المقتحمة أطراف البلدة، فتصدى لها مقاومون فلسطينيون واشتبكوا معها مستخدمين عبوات محلية الصنع.",
    "وكان عدد الشهداء في الضفة الغربية منذ السابع من أكتوبر قد ارتفع أمس إلى 303، بعد استشهاد شابين في الخليل وبيت لحم."],
-  each(["تقوع", "نحالين"], "الجيش", IDF, "arrest_raid", "عدداً من الشبان", "Palestinians", "PS", "West Bank",
+  each_place(["تقوع", "نحالين"], "الجيش", IDF, "arrest_raid", "عدداً من الشبان", "Palestinians", "PS", "West Bank",
        "2023-11-30", "day", 0, 1)
-  + each(["مدينة الخليل", "الظاهرية", "بني نعيم", "بيت أمر"], "القوات", IDF, "arrest_raid", "عدداً من الشبان",
+  + each_place(["مدينة الخليل", "الظاهرية", "بني نعيم", "بيت أمر"], "القوات", IDF, "arrest_raid", "عدداً من الشبان",
          "Palestinians", "PS", "West Bank", "2023-11-30", "day", 0, 2)
   + [("قوات الاحتلال", IDF, "armed_clash", "مقاومين", "Palestinian militants", "مدينة أريحا", "PS", "West Bank",
       "2023-11-30", "day", 0, 3)]
-  + each(["بيت لقيا", "عزون", "بيت وزن", "صيدا"], "القوات الإسرائيلية", IDF, "arrest_raid", "شباناً", "Palestinians",
+  + each_place(["بيت لقيا", "عزون", "بيت وزن", "صيدا"], "القوات الإسرائيلية", IDF, "arrest_raid", "شباناً", "Palestinians",
          "PS", "West Bank", "2023-11-30", "day", 0, 4)
   + [("القوة المقتحمة", IDF, "armed_clash", "مقاومون فلسطينيون", "Palestinian militants", "يعبد", "PS", "West Bank",
       "2023-11-30", "day", 0, 5)])
@@ -199,7 +184,7 @@ A("ki013", "ذات مصر", "https://zatmisr.com/14930/قوات-الاحتلال
     "2023-11-05", "day", 0, 1),
    ("قوة إسرائيلية", IDF, "armed_clash", "مقاومين", "Palestinian militants", "مخيم عسكر", "PS", "West Bank",
     "2023-11-05", "day", 0, 4)]
-  + each(["عزون", "أبو ديس"], "مقاومون فلسطينيون", "Palestinian militants", "armed_clash", "القوات الإسرائيلية", IDF,
+  + each_place(["عزون", "أبو ديس"], "مقاومون فلسطينيون", "Palestinian militants", "armed_clash", "القوات الإسرائيلية", IDF,
          "PS", "West Bank", "2023-11-05", "day", 0, 6))
 
 A("ki014", "العين الإخبارية", "https://al-ain.com/article/n-terrorist-attacks-in-burkina-faso-mali", "2021-01-25", True,
@@ -390,7 +375,7 @@ A("ki028", "نوافذ", "https://nwafez.com/%D9%85%D9%82%D8%AA%D9%84-4-%D8%B9%D
     "مدينة رفح", "EG", "North Sinai", "2018-02-18", "day", None, 2),
    ("المسلحين", WS, "explosion_ied", "آلية عسكرية للجيش", EAF, "مدينة الشيخ زويد", "EG", "North Sinai",
     "2018-02-18", "day", None, 3)]
-  + each(["رفح", "الشيخ زويد"], "طيران الجيش المصري", EAF, "airstrike_shelling", None, None, "EG", "North Sinai",
+  + each_place(["رفح", "الشيخ زويد"], "طيران الجيش المصري", EAF, "airstrike_shelling", None, None, "EG", "North Sinai",
          "2018-02-18", "day", 0, 5))
 
 A("ki029", "رصد", "https://rassd.net/174300.htm", "2016-01-10", True,
@@ -586,9 +571,9 @@ A("ki044", "الترا سودان", "https://ultrasudan.ultrasawt.com/%D9%85%D9%
    "وأضاف حامد: «وقع الهجوم صباح السبت على القرى التي فقد سكانها محاصيلهم، وأطلق المسلحون النار على المواطنين فقُتل عشرون شخصاً وفُقد سبعة عشر آخرون».",
    "من جهتها، اتهمت المقاومة الشعبية في إقليم دارفور، في بيان اليوم، «الجنجويد» و«المرتزقة» بشن هجوم واسع على قرى شمال دارفور خلال اليومين الماضيين.",
    "وذكر البيان أن النهب والحرق طالا أيضاً منطقة مليط، وأن الميليشيات هاجمت قرية سرفاية غربي الفاشر والقرى المجاورة لها في أم عشوش وجرونقا وتركينة ومحدوب وأم هجليج وكوب آثار، فأضرمت فيها النار ونهبت المحاصيل والماشية."],
-  each(["سرفاية", "أم مراحيق", "أم سدر", "ساني حيا"], "ميليشيات متحالفة مع قوات الدعم السريع", "RSF-allied militias",
+  each_place(["سرفاية", "أم مراحيق", "أم سدر", "ساني حيا"], "ميليشيات متحالفة مع قوات الدعم السريع", "RSF-allied militias",
        "attack", "المواطنين", "Civilians", "SD", "North Darfur", "2024-08-31", "day", None, 1)
-  + each(["منطقة مليط", "أم عشوش", "جرونقا", "تركينة", "محدوب", "أم هجليج", "كوب آثار"], "الميليشيات",
+  + each_place(["منطقة مليط", "أم عشوش", "جرونقا", "تركينة", "محدوب", "أم هجليج", "كوب آثار"], "الميليشيات",
          "RSF-allied militias", "attack", None, None, "SD", "North Darfur", "2024-08-31", "month", 0, 5))
 
 A("ki045", "الشرق", "https://sauress.com/alsharq/1107347", "2014-04-08", True,
