@@ -397,9 +397,9 @@ CHANGE_LOG = (
     "by chance); rules alone 0.395. The round-14 code on the new data: F1 0.6129 (P 0.6389 / R 0.5890), date "
     "0.939, admin1 0.872, 0.075 events per negative article, ECE 0.011 after the final calibration",
     "- round 15 merged (dec15's mends, fields15's tolls and inherited sides, geo15's places, South Sudan's Bahr al "
-    "Ghazal spelling), model dl1-e668fb016d: F1 0.6129 -> 0.6122 (P 0.6389 -> 0.6417, R 0.5890 -> "
-    "0.5853), date 0.939 -> "
-    "0.938, admin1 0.872 -> 0.883 (Sahel 0.781 -> 0.840, Maghreb 0.855 -> 0.866, Gulf and Yemen 0.878 -> 0.888), "
+    "Ghazal spelling), model dl1-e668fb016d: F1 0.6129 -> 0.6122 (P 0.6389 -> 0.6417, R 0.5890 -> 0.5853), date "
+    "0.939 -> 0.938, admin1 0.872 -> 0.883 (Sahel 0.781 -> 0.840, Maghreb 0.855 -> 0.866, Gulf and Yemen 0.878 -> "
+    "0.888), "
     "events per negative article 0.075 -> 0.074, ECE 0.015 after the final calibration; actor1_norm 0.613, target "
     "0.452, fatalities 0.793 over matched pairs",
     "",
