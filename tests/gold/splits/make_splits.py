@@ -28,7 +28,9 @@ TRAIN_ONLY = ("mixed", "east2", "west2", "thin3", "west3", "east4", "south4", "g
               "maghreb14b", "lebyem14c", "maghreb14c", "gulfsahel14c", "levant14c",
               "sahel15", "gulfjor15", "thintypes15", "hornmag15", "levneg15",
               "maghreb15b", "sahelhorn15b", "iraqyem15b", "leadbody15b", "levjor15b",
-              "maghreb15c", "hornsud15c", "thintypes15c", "negmix15c", "gulfsyr15c")
+              "maghreb15c", "hornsud15c", "thintypes15c", "negmix15c", "gulfsyr15c",
+              "maghreb16", "gulfiraq16", "sahelhorn16", "levthin16", "maggulf16b", "leadneg16b",
+              "thinmix16c", "nilehorn16c", "iraqsyr16c", "sahel16d", "yemen16d", "maghneg16d", "levpal16d")
 PARTS = ("maghreb", "sahel_gulf", "levant", *TRAIN_ONLY)
 
 
