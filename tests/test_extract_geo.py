@@ -360,15 +360,18 @@ def test_moughataa_names_that_are_cities_elsewhere_need_their_place_word(gaz: Ga
 
 def test_every_place_has_a_known_division() -> None:
     """Every places.tsv row names an admin1 of admin1.tsv (a missing code gives events no admin1), but for
-    GeoNames' «00», a place that straddles divisions on purpose («وسط سيناء»), and Western Sahara's places, which
-    have none (EH, admin1 null, as the gold sets code them)."""
+    GeoNames' «00», a place that straddles divisions on purpose («وسط سيناء»), Western Sahara's places, which
+    have none (EH, admin1 null, as the gold sets code them), and the places of no division (``OUTSIDE_DIVISIONS``:
+    Abyei), which have an empty code."""
+    from pipeline.extract.build_gazetteer import OUTSIDE_DIVISIONS
     from pipeline.extract.geo import DEFAULT_DATA_DIR
 
     rows = [line.split("\t") for line in (DEFAULT_DATA_DIR / "places.tsv").read_text(encoding="utf-8").splitlines()[1:]]
     divisions = {tuple(line.split("\t")[:2])
                  for line in (DEFAULT_DATA_DIR / "admin1.tsv").read_text(encoding="utf-8").splitlines()[1:]}
     assert len(rows) > 4000
-    assert [r[:4] for r in rows if (r[2], r[3]) not in divisions and r[3] != "00" and r[2] != "EH"] == []
+    assert [r[:4] for r in rows if (r[2], r[3]) not in divisions and r[3] not in ("00", "") and r[2] != "EH"] == []
+    assert sorted((int(r[0]), r[2]) for r in rows if r[3] == "" and r[2] != "EH") == sorted(OUTSIDE_DIVISIONS.items())
     assert [r[1] for r in rows if r[3] == "00"] == ["Central Sinai"]
     assert {r[3] for r in rows if r[2] == "EH"} == {""} and len([r for r in rows if r[2] == "EH"]) >= 15
 

@@ -204,6 +204,11 @@ RECODED_PLACES = {281184: ("PS", "WE")}
 «القدس» reports on East Jerusalem (the Old City, Bab al-Amud, Silwan, al-Aqsa), which the gold sets, like ACLED,
 code as PS, West Bank; «القدس الغربية» still names Israel's Jerusalem District."""
 
+OUTSIDE_DIVISIONS = {380308: "SD"}
+"""Places that belong to no first-level division: geonames id -> country. The Abyei Area, claimed by Sudan and South
+Sudan, has had a special administrative status under the presidency since 2005 (cities500 files the town under West
+Kordofan); the gold sets give its events no admin1 (with SD or SS as the country), as ACLED does."""
+
 ADMIN1_FIXES = {250624: "09", 2377450: "13", 8134081: "11", 8134082: "11", 107746: "16", 13608358: "11",
                 443093: "03", 2216349: "77", 2534515: "10"}
 """cities500 places filed under the wrong admin1 or none: geonames id -> right admin1 code. Al Karak, the seat of
@@ -224,13 +229,15 @@ Arabic text."""
 
 
 def _country_admin1(city: dict) -> tuple[str, str]:
-    """(country, admin1 code) of a cities500 place after RECODED_PLACES, RECODED_ADMIN1 and ADMIN1_FIXES, and
-    Western Sahara's (``in_western_sahara``: EH with no admin1 code)."""
+    """(country, admin1 code) of a cities500 place after RECODED_PLACES, OUTSIDE_DIVISIONS (no admin1 code),
+    RECODED_ADMIN1 and ADMIN1_FIXES, and Western Sahara's (``in_western_sahara``: EH with no admin1 code)."""
     gid, cc, code = city["geonameid"], city["countrycode"], city["admin1code"]
     if in_western_sahara(city):
         return WESTERN_SAHARA, ""
     if gid in RECODED_PLACES:
         return RECODED_PLACES[gid]
+    if gid in OUTSIDE_DIVISIONS:
+        return OUTSIDE_DIVISIONS[gid], ""
     return RECODED_ADMIN1.get((cc, code), (cc, ADMIN1_FIXES.get(gid, code)))
 
 

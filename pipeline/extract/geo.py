@@ -446,6 +446,8 @@ class Gazetteer:
                 other_divisions = divisions
             apposed = prev[1].country_code if prev is not None and prev[1] is not None \
                 and prev[0].last == start_tok - 1 and _adjacent(spans, norm, prev[0].last, start_tok) else None
+            if SHADDA in text[offsets[spans[m.first][0]]:offsets[spans[m.last][1] - 1] + 1]:
+                m = _not_country(m)
             dateline = m.first == 0 and cue is None and \
                 norm[spans[m.last][1]:spans[m.last][1] + 3] in _DATELINE_DASHES
             if dateline:
@@ -532,7 +534,10 @@ class Gazetteer:
                 cands = regions
         elif cue in TOWN_CUES | DISTRICT_CUES:
             towns = [c for c in cands if c.kind == "town"]
-            if towns:
+            seats = namesake_seats(cands, country_hint) if cue not in SITE_CUES else []
+            if seats:
+                cands = seats
+            elif towns:
                 cands = towns
             elif cue in SITE_CUES:
                 return None  # «حي القادسية», «قرية الجزيرة»: a quarter or village named after a province
@@ -801,12 +806,25 @@ report on Gaza whose country reads as PS); between two such cities (Tripoli, Qun
 the text decide as elsewhere."""
 
 
+SHADDA = "\u0651"
+"""The doubling mark, dropped by ``normalize_arabic``: «عمّان» (Amman) and «عُمان» (Oman) normalise alike, but no
+country's Arabic name is written with it, so a name spelled with one in the text is never a country."""
+
+
+def _not_country(m: _Match) -> _Match:
+    """``m`` without its country candidates (unchanged when it has only those)."""
+    kept = tuple(c for c in m.candidates if c.kind != "country")
+    return m._replace(candidates=kept) if kept and len(kept) < len(m.candidates) else m
+
+
 def _dateline_city(m: _Match) -> tuple[_Match, bool]:
-    """``m`` with only its cities (``DATELINE_POPULATION``) when it has one and other candidates, and whether
-    those cities lie in one country (the dateline then names it for the whole text: ``_one_sense_per_text``)."""
+    """``m`` with only its cities (``DATELINE_POPULATION``) and divisions (the seat a division is named after,
+    ``namesake_seats``: «بابل –» in an Iraqi report is Babil's, not Babol in Iran) when it has one and other
+    candidates, and whether those lie in one country (the dateline then names it for the whole text:
+    ``_one_sense_per_text``)."""
     seats = {(c.place.country_code, c.admin1_code) for c in m.candidates if c.kind == "region"}
-    cities = tuple(c for c in m.candidates if c.kind == "town" and (
-        c.place.population >= DATELINE_POPULATION or (c.place.country_code, c.admin1_code) in seats))
+    cities = tuple(c for c in m.candidates if c.kind == "region" or (c.kind == "town" and (
+        c.place.population >= DATELINE_POPULATION or (c.place.country_code, c.admin1_code) in seats)))
     if not cities or len(cities) == len(m.candidates):
         return m, False
     return m._replace(candidates=cities), len({c.place.country_code for c in cities}) == 1
@@ -867,6 +885,15 @@ _CUE_LABELS = {
     "ضاحيه": "ضاحية", "جزيره": "جزيرة", "قري": "قرى", "اطراف": "أطراف", "مستوطنه": "مستوطنة",
     "محليه": "محلية", "بلديه": "بلدية", "اماره": "إمارة",
 }
+
+
+def namesake_seats(cands: list[_Candidate], country_hint: str | None) -> list[_Candidate]:
+    """«مدينة البيضاء» in a Yemen report: under a town cue, a division of the hint's country named like a town the
+    gazetteer knows only abroad (Libya's Bayda) stands for its namesake seat, which cities500 lacks; [] when the hint's
+    country has a town of that name or no division of it."""
+    if country_hint is None or any(c.kind == "town" and c.place.country_code == country_hint for c in cands):
+        return []
+    return [c for c in cands if c.kind == "region" and c.place.country_code == country_hint]
 
 
 def _cue_label(cue: str | None, direction: str | None) -> str | None:
