@@ -210,8 +210,9 @@ EVENT_FIELDS: tuple[Field, ...] = (
     Field("char_end", pa.int32(), "end offset (exclusive) of the evidence sentence", nullable=False),
     Field("confidence", pa.float64(), "extractor confidence in [0, 1]", nullable=False),
     Field("extractor_version", pa.string(),
-          "version of the extraction engine: `<rules>+<decision model version>`; the model version hashes its "
-          "training data and the rule code, lexicons and gazetteer it was trained with", nullable=False),
+          "version of the extraction engine: `<rules>+<decision model version>`; the rules part, `ar-lex-<digest>`, "
+          "hashes the rule code, lexicons and gazetteer, the model version its training data, its code and the "
+          "rules it was trained with", nullable=False),
     Field("run_id", pa.string(), "pipeline run that produced the row", nullable=False),
     Field("run_date", pa.date32(), "logical date of the run (partition key)", nullable=False),
 )

@@ -8,7 +8,14 @@ from pipeline.extract import build_rule_engine, read_articles_jsonl
 from pipeline.extract.dates import find_dates, hijri_to_gregorian
 from pipeline.extract.engine import event_id
 from pipeline.extract.lexicon import Lexicons
-from pipeline.extract.text import boilerplate_spans, clitic_variants, normalize_arabic, split_sentences, tokenize
+from pipeline.extract.text import (
+    boilerplate_spans,
+    clitic_variants,
+    normalize_arabic,
+    split_sentences,
+    tokenize,
+    without_conjunction,
+)
 from pipeline.settings import Settings
 
 GOLD = Path(__file__).parent / "gold"
@@ -25,6 +32,13 @@ def test_clitics():
     assert "تنظيم" in clitic_variants("للتنظيم")
     assert "تدمير" in clitic_variants("وتدميرهما")
     assert "ب" not in clitic_variants("بب")
+
+
+@pytest.mark.parametrize(("token", "bare"), [("وقتل", "قتل"), ("فقتلا", "قتلا"), ("وقت", "وقت"), ("قتلا", "قتلا")])
+def test_a_leading_conjunction_leaves_a_stem_of_three_letters_or_more(token, bare):
+    assert without_conjunction(token) == bare
+    assert bare in clitic_variants(token)  # the clitic stems start from the same rule
+    assert (token[1:] in clitic_variants(token)) == (bare != token)
 
 
 def test_normalisation_keeps_digits_and_offsets():

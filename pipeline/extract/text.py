@@ -119,6 +119,12 @@ _TOKEN_SPLIT = re.compile(f"({_TOKEN_RE.pattern})").split
 _new_tuple = tuple.__new__
 
 
+def without_conjunction(token: str) -> str:
+    """``token`` without a leading conjunction «و»/«ف» when it has more than three letters (the stem is then at
+    least three), else ``token``: «وقتل» -> «قتل», «فقتلا» -> «قتلا», «وقت» as it is."""
+    return token[1:] if token[:1] in _CONJ and len(token) > 3 else token
+
+
 @lru_cache(maxsize=65536)
 def clitic_variants(token: str) -> frozenset[str]:
     """The token and its stems with proclitics (و ف ب ل ك ال لل) and enclitics (ـه ـها ـهم ...) removed.
@@ -128,8 +134,9 @@ def clitic_variants(token: str) -> frozenset[str]:
     ends with the token's last letter, so a token that ends with no enclitic's letter has no enclitic.
     """
     stems = [token]
-    if token[:1] in _CONJ and len(token) > 3:
-        stems.append(token[1:])
+    bare = without_conjunction(token)
+    if bare != token:
+        stems.append(bare)
     for s in stems[:]:
         if len(s) > 3 and s[0] in _PREP:
             if len(s) > 4 and s.startswith("لل"):

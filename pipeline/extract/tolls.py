@@ -12,6 +12,7 @@ from pipeline.extract.resources import Resources
 from pipeline.extract.text import (
     Token,
     clitic_variants,
+    without_conjunction,
 )
 
 _PERSON_SINGULAR = frozenset({
@@ -175,13 +176,9 @@ def _people_count(toks: list[Token], cue: int) -> int:
     return n
 
 
-def _without_conjunction(text: str) -> str:
-    return text[1:] if text[:1] in ("و", "ف") and len(text) > 3 else text
-
-
 def _form_in(text: str, forms: dict[str, int] | frozenset[str]) -> str | None:
     """``text``, else ``text`` without a leading «و»/«ف», whichever ``forms`` holds («فارقا» as it is)."""
-    return next((f for f in (text, _without_conjunction(text)) if f in forms), None)
+    return next((f for f in (text, without_conjunction(text)) if f in forms), None)
 
 
 def _counted_by_form(toks: list[Token]) -> int | None:

@@ -81,6 +81,6 @@ comment on column event_mentions."evidence" is 'the sentence that supports the e
 comment on column event_mentions."char_start" is 'offset of the evidence sentence in the article text';
 comment on column event_mentions."char_end" is 'end offset (exclusive) of the evidence sentence';
 comment on column event_mentions."confidence" is 'extractor confidence in [0, 1]';
-comment on column event_mentions."extractor_version" is 'version of the extraction engine: `<rules>+<decision model version>`; the model version hashes its training data and the rule code, lexicons and gazetteer it was trained with';
+comment on column event_mentions."extractor_version" is 'version of the extraction engine: `<rules>+<decision model version>`; the rules part, `ar-lex-<digest>`, hashes the rule code, lexicons and gazetteer, the model version its training data, its code and the rules it was trained with';
 comment on column event_mentions."run_id" is 'pipeline run that produced the row';
 comment on column event_mentions."run_date" is 'logical date of the run (partition key)';

@@ -9,9 +9,8 @@ from pipeline.extract.candidate import ArticleContext, Candidate, dual_sides, ev
 from pipeline.extract.document import ArticleDoc
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.resources import Resources
+from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.schema import ACTION_TO_ACLED
-
-EXTRACTOR_VERSION = "ar-lex-0.1.0"
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from pipeline.extract.engine import Engine
 from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.places import article_country
 from pipeline.extract.resources import Resources
+from pipeline.extract.version import rule_code_files, rules_digest
 from pipeline.paths import resource_dir
 
 MODEL_FILE = "decision.json.gz"
@@ -90,28 +91,6 @@ def code_digest() -> str:
     version."""
     h = hashlib.sha256()
     for path in decision_code_files():
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-# Modules of pipeline/extract/ that do not make candidates: scoring, commands and the data builders.
-NOT_RULE_CODE = frozenset({"evaluate.py", "commands.py", "build_gazetteer.py", "build_lexicons.py"})
-
-
-def rule_code_files() -> list[Path]:
-    """The rule engine's code: pipeline/extract/*.py (but ``NOT_RULE_CODE``) and its components."""
-    extract = Path(__file__).resolve().parents[1]
-    files = [p for p in extract.glob("*.py") if p.name not in NOT_RULE_CODE]
-    return sorted([*files, *(extract / "components").glob("*.py")], key=lambda p: (p.parent.name, p.name))
-
-
-def rules_digest() -> str:
-    """Hash of what the candidates come from, the rule code (``rule_code_files``), the lexicons and the
-    gazetteer: other rules, another model version, so `extractor_version` names the rule code too."""
-    h = hashlib.sha256()
-    tables = [*resource_dir("data/lexicons").glob("*.tsv"), *resource_dir("data/gazetteer").glob("*.tsv")]
-    for path in [*sorted(tables, key=lambda p: (p.parent.name, p.name)), *rule_code_files()]:
-        h.update(f"{path.parent.name}/{path.name}".encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 

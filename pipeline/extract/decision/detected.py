@@ -20,6 +20,7 @@ from typing import Any
 from pipeline.extract.candidate import Candidate
 from pipeline.extract.components.rows import actor_columns, distinct_sides, event_row
 from pipeline.extract.dates import EventDay, event_day, opens_new_item
+from pipeline.extract.decision.nearest import nearest_row
 from pipeline.extract.document import ArticleDoc, Sentence
 from pipeline.extract.lexicon import Lexicons, Match, Trigger
 from pipeline.extract.places import dateline_end, event_places, place_mentions, plausible_place
@@ -121,7 +122,7 @@ class DetectedRows:
             day = event_day(*clause_dates(self.res, doc.published, s), doc.published)
             if day.mention is not None:
                 return day, s.source(doc.text, day.mention.start, day.mention.end)
-        ref = _nearest(_dated_by_text(kept), start)
+        ref = nearest_row(_dated_by_text(kept), start)
         continued = None if ref is None else (ref["event_date"], ref["date_precision"])
         return event_day([], [], doc.published, continued, doc.lead_dates(start),
                          separate=opens_new_item(clauses[0].norm)), None
@@ -180,7 +181,7 @@ def date_rereads(kept: list[dict[str, Any]], article_rows: list[dict[str, Any]])
     for r in kept:
         if r.get("trigger_text") is not None and not r.get("date_text") and not any(
                 min(r["char_end"], a["char_end"]) > max(r["char_start"], a["char_start"]) for a in article_rows):
-            ref = _nearest(refs, r["char_start"])
+            ref = nearest_row(refs, r["char_start"])
             day = None if ref is None else event_day(
                 [], [], r["event_date"], (ref["event_date"], ref["date_precision"]),
                 separate=opens_new_item(normalize_arabic(r.get("evidence") or "")))
@@ -192,12 +193,4 @@ def date_rereads(kept: list[dict[str, Any]], article_rows: list[dict[str, Any]])
 
 def _article_place(kept: list[dict[str, Any]], start: int) -> dict[str, Any] | None:
     """The kept event with a place nearest before ``start`` (else the first with a place)."""
-    return _nearest([r for r in kept if r.get("location_text")], start)
-
-
-def _nearest(rows: list[dict[str, Any]], start: int) -> dict[str, Any] | None:
-    """The row of ``rows`` nearest before ``start`` (else the first)."""
-    before = [r for r in rows if r["char_start"] <= start]
-    if before:
-        return max(before, key=lambda r: r["char_start"])
-    return min(rows, key=lambda r: r["char_start"]) if rows else None
+    return nearest_row([r for r in kept if r.get("location_text")], start)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.extract.decision.nearest import fill_from_nearest
+
 _COARSE = (None, "country")
 _UNPLACED = frozenset({"statement"})
 """Types coded with no admin1: on train + train_blind the gold sets give 88 of 118 statements none (most of the
@@ -32,16 +34,16 @@ def statements_unplaced(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def inherit_admin1(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``rows`` (one article's) with the admin1 of country-level asserted rows filled in (new dicts)."""
-    donors = [r for r in rows if r["modality"] == "asserted" and r.get("admin1")]
-    out = []
-    for r in rows:
-        if r["modality"] == "asserted" and not r.get("admin1") and r.get("geo_precision") in _COARSE and \
-                r["action_type"] not in _UNPLACED:
-            same = [d for d in donors if d.get("country_code") == r.get("country_code")]
-            before = [d for d in same if d["char_start"] <= r["char_start"]]
-            ref = max(before, key=lambda d: d["char_start"]) if before else \
-                min(same, key=lambda d: d["char_start"], default=None)
-            if ref is not None:
-                r = dict(r, admin1=ref["admin1"])
-        out.append(r)
-    return out
+    return fill_from_nearest(rows, _lacks_admin1, _gives_admin1,
+                             lambda row, ref: row if ref is None else dict(row, admin1=ref["admin1"]))
+
+
+def _lacks_admin1(row: dict[str, Any]) -> bool:
+    """An asserted row placed no finer than its country, of a type coded with an admin1."""
+    return row["modality"] == "asserted" and not row.get("admin1") and row.get("geo_precision") in _COARSE and \
+        row["action_type"] not in _UNPLACED
+
+
+def _gives_admin1(donor: dict[str, Any], row: dict[str, Any]) -> bool:
+    """``donor`` has an admin1 in ``row``'s country."""
+    return bool(donor.get("admin1")) and donor.get("country_code") == row.get("country_code")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.extract.decision.nearest import fill_from_nearest
+
 _CROWDS = frozenset({"protest", "riot"})
 # types whose gold target is rarely empty when the sentence names none (train_blind's matched pairs: the other
 # side of a clash, the group a sweep or raid went after, the counterpart of talks); a strike on an area, a
@@ -33,44 +35,47 @@ def unnamed(row: dict[str, Any]) -> bool:
 def inherit_actors(rows: list[dict[str, Any]], demonyms: dict[str, str]) -> list[dict[str, Any]]:
     """``rows`` (one article's) with the first actor of ``unnamed`` rows filled in (new dicts for those changed);
     ``demonyms``: country code -> English demonym."""
-    donors = [r for r in rows if r["modality"] == "asserted" and r.get("actor1_text")]
-    out = []
-    for r in rows:
-        if unnamed(r):
-            if r["action_type"] in _CROWDS:
-                dem = demonyms.get(r.get("country_code") or "", "")
-                r = dict(r, actor1_norm=f"Protesters ({dem})" if dem else "Protesters", actor1_type="protesters")
-            else:
-                ref = _nearest([d for d in donors if d["action_type"] == r["action_type"]
-                                and d["actor1_norm"] != r.get("actor2_norm")], r["char_start"])
-                if ref is not None:
-                    r = dict(r, actor1_text=ref["actor1_text"], actor1_norm=ref["actor1_norm"],
-                             actor1_type=ref["actor1_type"])
-        out.append(r)
-    return out
+
+    def fill(row: dict[str, Any], ref: dict[str, Any] | None) -> dict[str, Any]:
+        if row["action_type"] in _CROWDS:
+            dem = demonyms.get(row.get("country_code") or "", "")
+            return dict(row, actor1_norm=f"Protesters ({dem})" if dem else "Protesters", actor1_type="protesters")
+        return row if ref is None else dict(row, **_side(ref, "actor1"))
+
+    return fill_from_nearest(rows, unnamed, _gives_actor, fill)
 
 
 def inherit_targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``rows`` (one article's) with the target of asserted rows of a ``_TARGETED`` type that have none filled in
     (new dicts): the target of the article's nearest asserted row of its type that has one (not the row's own
     actor), else ``Civilians`` for an attack or an abduction."""
-    donors = [r for r in rows if r["modality"] == "asserted" and r.get("actor2_norm")]
-    out = []
-    for r in rows:
-        if r["modality"] == "asserted" and not r.get("actor2_norm") and r["action_type"] in _TARGETED:
-            ref = _nearest([d for d in donors if d["action_type"] == r["action_type"]
-                            and d["actor2_norm"] != r.get("actor1_norm")], r["char_start"])
-            if ref is not None:
-                r = dict(r, actor2_text=ref["actor2_text"], actor2_norm=ref["actor2_norm"],
-                         actor2_type=ref["actor2_type"])
-            elif r["action_type"] in _CIVILIAN_VICTIMS:
-                r = dict(r, actor2_norm="Civilians", actor2_type="civilians")
-        out.append(r)
-    return out
+
+    def fill(row: dict[str, Any], ref: dict[str, Any] | None) -> dict[str, Any]:
+        if ref is not None:
+            return dict(row, **_side(ref, "actor2"))
+        if row["action_type"] in _CIVILIAN_VICTIMS:
+            return dict(row, actor2_norm="Civilians", actor2_type="civilians")
+        return row
+
+    return fill_from_nearest(rows, _lacks_target, _gives_target, fill)
 
 
-def _nearest(rows: list[dict[str, Any]], start: int) -> dict[str, Any] | None:
-    before = [d for d in rows if d["char_start"] <= start]
-    if before:
-        return max(before, key=lambda d: d["char_start"])
-    return min(rows, key=lambda d: d["char_start"], default=None)
+def _gives_actor(donor: dict[str, Any], row: dict[str, Any]) -> bool:
+    """``donor`` names a first actor of ``row``'s type that is not ``row``'s target."""
+    return bool(donor.get("actor1_text")) and donor["action_type"] == row["action_type"] and \
+        donor["actor1_norm"] != row.get("actor2_norm")
+
+
+def _lacks_target(row: dict[str, Any]) -> bool:
+    return row["modality"] == "asserted" and not row.get("actor2_norm") and row["action_type"] in _TARGETED
+
+
+def _gives_target(donor: dict[str, Any], row: dict[str, Any]) -> bool:
+    """``donor`` names a target of ``row``'s type that is not ``row``'s first actor."""
+    return bool(donor.get("actor2_norm")) and donor["action_type"] == row["action_type"] and \
+        donor["actor2_norm"] != row.get("actor1_norm")
+
+
+def _side(ref: dict[str, Any], role: str) -> dict[str, Any]:
+    """``ref``'s text, label and type of ``role`` (``actor1`` or ``actor2``)."""
+    return {f"{role}_{k}": ref[f"{role}_{k}"] for k in ("text", "norm", "type")}
