@@ -149,6 +149,15 @@ def test_with_an_alone_threshold_the_detector_proposes_where_nothing_was_kept(en
     assert layer_rows(engine, replace(m, detect_alone_threshold=0.999), text) == []
 
 
+def test_a_detected_row_without_a_place_or_kept_row_takes_the_town_an_earlier_sentence_named(engine):
+    # no kept row to inherit from: the town the nearest earlier sentence named, as the rules' place step does
+    text = ("وكانت مدينة الموصل قد شهدت أحداثا مماثلة العام الماضي.\n"
+            "وخرج آلاف المواطنين رافعين لافتات تطالب بمحاسبة المسؤولين.")
+    m = replace(model(voting("w=لافتات", "protest")), detect_alone_threshold=0.9)
+    (r,) = layer_rows(engine, m, text)
+    assert r["action_type"] == "protest" and "الموصل" in r["location_text"] and r["admin1"] == "Nineveh"
+
+
 def test_a_type_with_its_own_detect_threshold_is_cut_by_it(engine):
     start = ARTICLE.index(MARCH)
     m = model(voting("w=شوارع", "protest"))

@@ -10,7 +10,7 @@ from pipeline.extract.document import ArticleDoc
 from pipeline.extract.places import dateline_end, dateline_place, earlier_place, event_places
 from pipeline.extract.resources import Resources
 
-_TALKS = frozenset({"statement", "meeting_negotiation", "agreement"})
+TALKS = frozenset({"statement", "meeting_negotiation", "agreement"})
 """Talks, statements and deals named with no place stay without one: an earlier sentence's place is seldom theirs."""
 _MEETINGS = frozenset({"meeting_negotiation", "agreement"})
 """Talks and deals whose sentence names no town or region took place where the report was filed: in train and
@@ -34,7 +34,7 @@ class EventPlace:
         frame.locations, frame.own_location = event_places(
             doc.ctx, s.norm, s.tokens, s.actors, frame.reading.mentions, frame.trigger, doc.candidates,
             lambda a, b: frame.source(doc, a, b), dateline_end(s.norm) if s.start == 0 else -1)
-        if frame.locations == [(None, None)] and self.res is not None and frame.action not in _TALKS:
+        if frame.locations == [(None, None)] and self.res is not None and frame.action not in TALKS:
             found: tuple[str, Any] | None = earlier_place(self.res, doc, s.idx)
             if found is not None:
                 frame.locations = [found]

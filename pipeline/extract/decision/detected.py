@@ -6,7 +6,8 @@ named, the date by the rules' own chain (``dates.event_day``: the earliest usabl
 the announcement, else the date of the article's nearest kept event before it dated from the text, else of its
 first, else the publication date), the toll, and the place the rules' place step would read in the sentence
 (``places.event_places``; a town or region before a place named only in the dateline, before a country), else
-the place of the article's nearest kept event before it (else its first). The row itself is made
+the place of the article's nearest kept event before it (else its first), else (not for talks) the town or region
+the nearest earlier sentence named (``places.earlier_place``, as the rules' place step). The row itself is made
 by the rules' ``event_row``. ``DetectedRows.roles`` re-reads the roles of a rule row the model retypes.
 ``date_rereads`` dates the rows the layer re-read from a sentence alone the same way.
 """
@@ -18,12 +19,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.extract.candidate import Candidate
+from pipeline.extract.components.place import TALKS
 from pipeline.extract.components.rows import actor_columns, distinct_sides, event_row
 from pipeline.extract.dates import EventDay, event_day, opens_new_item
 from pipeline.extract.decision.nearest import nearest_row
 from pipeline.extract.document import ArticleDoc, Sentence
 from pipeline.extract.lexicon import Lexicons, Match, Trigger
-from pipeline.extract.places import dateline_end, event_places, place_mentions, plausible_place
+from pipeline.extract.places import dateline_end, earlier_place, event_places, place_mentions, plausible_place
 from pipeline.extract.resources import Resources
 from pipeline.extract.roles import coded_roles, role_flags
 from pipeline.extract.text import Token, normalize_arabic
@@ -70,6 +72,9 @@ class DetectedRows:
         toll = next((t for t in (read_toll(self.res, s.tokens, s.cues) for s in clauses)
                      if t.fatalities or t.vague or t.unnumbered or t.injured), None)
         place_text, place = self._place(doc, clauses)
+        own_location = place is not None
+        if place is None and _article_place(kept, start) is None and action not in TALKS:
+            place_text, place = earlier_place(self.res, doc, clauses[0].idx) or (None, None)
         cand = Candidate(
             action_type=action, trigger=trigger, trigger_text=None, sentence_idx=clauses[0].idx, start=start,
             end=end, evidence=doc.text[start:end], modality="asserted", date=day.date, date_precision=day.precision,
@@ -79,7 +84,7 @@ class DetectedRows:
             fatalities_vague=list(toll.vague) if toll else [],
             fatalities_unnumbered=toll.unnumbered if toll else False,
             injured=list(toll.injured) if toll else [], fatalities_attackers=list(toll.attackers) if toll else [],
-            confidence=confidence, own_location=place is not None)
+            confidence=confidence, own_location=own_location)
         row = event_row(self.res.lex, ctx, cand)
         ref = _article_place(kept, start)
         if ref is not None and (place is None or (
