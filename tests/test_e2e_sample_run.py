@@ -60,7 +60,7 @@ def test_summary_names_counts_and_files(sample_run):
 
 
 @pytest.mark.xfail(strict=True, reason="known miss of the decision model (first seen with dl1-2170e043a4, still with "
-                   "dl1-e668fb016d): the rules code the seed's Diyala security operation "
+                   "dl1-db720d3241): the rules code the seed's Diyala security operation "
                    "(tests/test_extract_engine.py) but the model rejects it (security_operation is a thin type in "
                    "training); strict: passes again -> remove this mark")
 def test_seed_article_yields_the_diyala_security_operation(sample_run):
